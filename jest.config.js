@@ -1,0 +1,19 @@
+// Jest runs the TypeScript sources as ES modules (client-node 2.x ships ESM only), transformed by swc
+// without type checking: `tsc --noEmit` is its own step of `npm test`.
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
+        module: { type: 'es6' },
+      },
+    ],
+  },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testTimeout: 30000,
+  // Integration suites start servers on loopback; two workers fit the 2-core machines.
+  maxWorkers: 2,
+};

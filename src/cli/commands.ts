@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+
+/** A subcommand adds itself to the program; one file per command under src/cli/. */
+export type RegisterCommand = (program: Command) => void;
+
+// Each command file exports one RegisterCommand; list it here, one line each.
+export const commands: RegisterCommand[] = [];

@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import { commands } from './commands.ts';
+
+/** Entry point of the `kanari` binary: every subcommand registers itself from its own file. */
+async function main(): Promise<void> {
+  const program = new Command('kanari')
+    .description('Progressive delivery for Kubernetes on SMI: canaries, blue/green and A/B releases')
+    .showHelpAfterError();
+  for (const register of commands) register(program);
+  await program.parseAsync(process.argv);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
