@@ -1,0 +1,64 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { StringEnum, StringMap, Struct } from './schema-types.ts';
+
+/**
+ * The Canary's status: Flagger's fields and phase names, plus kstatus-style conditions and what the
+ * engine needs to resume after a restart. It is the engine's only durable state.
+ */
+
+export const CANARY_PHASES = [
+  '',
+  'Initializing',
+  'Initialized',
+  'Waiting',
+  'Progressing',
+  'WaitingPromotion',
+  'Promoting',
+  'Finalising',
+  'Succeeded',
+  'Failed',
+  'Terminating',
+  'Terminated',
+] as const;
+export type CanaryPhase = (typeof CANARY_PHASES)[number];
+
+export const CONDITION_TYPES = ['Ready', 'Promoted', 'Stalled'] as const;
+export type ConditionType = (typeof CONDITION_TYPES)[number];
+
+export const CanaryConditionSchema = Type.Object({
+  type: Type.String(),
+  status: StringEnum(['True', 'False', 'Unknown']),
+  reason: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String()),
+  observedGeneration: Type.Optional(Type.Integer()),
+  lastTransitionTime: Type.Optional(Type.String()),
+  lastUpdateTime: Type.Optional(Type.String()),
+});
+
+/** One metric check's outcome, kept so `kubectl get canary -o yaml` shows why a step was taken. */
+export const AnalysisResultSchema = Type.Object({
+  metric: Type.String(),
+  value: Type.Optional(Type.Number()),
+  thresholdRange: Type.Optional(Struct({ min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()) })),
+  result: StringEnum(['pass', 'fail', 'no-data', 'error']),
+  reason: Type.Optional(Type.String()),
+  time: Type.String(),
+});
+
+export const CanaryStatusSchema = Type.Object({
+  phase: Type.Optional(StringEnum(CANARY_PHASES)),
+  observedGeneration: Type.Optional(Type.Integer()),
+  failedChecks: Type.Optional(Type.Integer()),
+  canaryWeight: Type.Optional(Type.Integer()),
+  iterations: Type.Optional(Type.Integer()),
+  trackedConfigs: Type.Optional(StringMap()),
+  lastAppliedSpec: Type.Optional(Type.String()),
+  lastPromotedSpec: Type.Optional(Type.String()),
+  lastTransitionTime: Type.Optional(Type.String()),
+  conditions: Type.Optional(Type.Array(CanaryConditionSchema)),
+  lastAnalysis: Type.Optional(Type.Array(AnalysisResultSchema)),
+});
+
+export type CanaryStatus = Static<typeof CanaryStatusSchema>;
+export type CanaryCondition = Static<typeof CanaryConditionSchema>;
+export type AnalysisResult = Static<typeof AnalysisResultSchema>;
