@@ -16,4 +16,5 @@ export default {
   testTimeout: 30000,
   // Integration suites start servers on loopback; two workers fit the 2-core machines.
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
