@@ -1,23 +1,39 @@
 /** HTTP reasons a PATCH can fail with, spelled as the real API server's metav1.Status `reason`. */
-export type PatchErrorReason = 'BadRequest' | 'Conflict' | 'UnsupportedMediaType' | 'Invalid' | 'InternalError';
+export type PatchErrorReason =
+  | 'BadRequest'
+  | 'NotFound'
+  | 'Conflict'
+  | 'UnsupportedMediaType'
+  | 'Invalid'
+  | 'InternalError';
 
 const codeByReason: Record<PatchErrorReason, number> = {
   BadRequest: 400,
+  NotFound: 404,
   Conflict: 409,
   UnsupportedMediaType: 415,
   Invalid: 422,
   InternalError: 500,
 };
 
-/** A PATCH the server must refuse; `code` and `reason` go straight into the metav1.Status it answers. */
+/** One entry of metav1.Status `details.causes`. */
+export interface PatchErrorCause {
+  reason: string;
+  message: string;
+  field: string;
+}
+
+/** A PATCH the server must refuse; `code`, `reason`, `message` and `causes` go straight into the metav1.Status it answers. */
 export class PatchError extends Error {
   code: number;
   reason: PatchErrorReason;
+  causes: PatchErrorCause[];
 
-  constructor(reason: PatchErrorReason, message: string) {
-    super(message);
+  constructor(reason: PatchErrorReason, message: string, options?: { cause?: unknown; causes?: PatchErrorCause[] }) {
+    super(message, options);
     this.name = 'PatchError';
     this.reason = reason;
     this.code = codeByReason[reason];
+    this.causes = options?.causes ?? [];
   }
 }
