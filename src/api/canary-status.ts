@@ -57,6 +57,22 @@ export const CanaryStatusSchema = Type.Object({
   lastTransitionTime: Type.Optional(Type.String()),
   conditions: Type.Optional(Type.Array(CanaryConditionSchema)),
   lastAnalysis: Type.Optional(Type.Array(AnalysisResultSchema)),
+  /** When the last analysis tick ran (RFC 3339): the next is due one `analysis.interval` later, across restarts. */
+  lastAnalysisTime: Type.Optional(Type.String()),
+  /** When the engine began waiting for a Deployment to become ready; the progress deadline counts from here. */
+  waitingSince: Type.Optional(Type.String()),
+  /** When the current run (revision) started, for the duration in "promotion finished". */
+  runStartTime: Type.Optional(Type.String()),
+  /** The pre-rollout hooks of the current run passed, so later ticks run the rollout hooks instead. */
+  preRolloutPassed: Type.Optional(Type.Boolean()),
+  /** Progression paused by a person; the step is kept. */
+  paused: Type.Optional(Struct({ by: Type.String(), at: Type.String() })),
+  /** A manual promote not consumed yet: `next` opens the next closed gate, `full` skips the analysis. */
+  manualPromotion: Type.Optional(StringEnum(['next', 'full'])),
+  /** Manual request kind → id of the last one acted on, so an annotation is handled once across restarts. */
+  handledRequests: Type.Optional(StringMap()),
+  /** Why the canary failed (`FailedChecks`, `ProgressDeadlineExceeded`, `ManualAbort`, `RollbackHook`). */
+  failureReason: Type.Optional(Type.String()),
 });
 
 export type CanaryStatus = Static<typeof CanaryStatusSchema>;

@@ -1,0 +1,78 @@
+import type { CanaryMatch, WebhookType, AlertSeverity } from '../api/canary.ts';
+import type { CanaryStatus } from '../api/canary-status.ts';
+import type { Weights } from './observation.ts';
+
+/**
+ * What the decision core asks the shell to do. Every action is idempotent: it states a desired end
+ * (weights are 20/80, canary scaled to zero), never a delta, so a crash between the action and the
+ * status write repeats it harmlessly. The shell performs `actions` in order, then writes the status,
+ * then emits `events` and `notifications` (best effort, so a conflict retry does not duplicate them).
+ */
+
+export type Action =
+  /** Create or adopt the primary Deployment (target's pod spec, configs copied `-primary`), the apex,
+   * `-primary` and `-canary` Services, the primary HPA and the TrafficSplit at canary 0 / primary 100. */
+  | { type: 'ensurePrimary' }
+  /** Make sure the Canary carries the finalizer, so deletion can be reverted (revertOnDeletion). */
+  | { type: 'ensureFinalizer' }
+  /** Scale the target (canary) Deployment: `up` to its desired replicas (or the HPA's minimum), `zero` to 0. */
+  | { type: 'scaleCanary'; to: 'up' | 'zero' }
+  /** Write these weights to the TrafficSplit (integers summing to 100). */
+  | { type: 'setWeights'; weights: Weights }
+  /** Write (A/B) or remove (`matches: []`) the HTTPRouteGroup header matches routing to the canary. */
+  | { type: 'setRouteMatches'; matches: CanaryMatch[] }
+  /** Copy the canary's pod spec, replicas (without HPA) and configs to the primary. */
+  | { type: 'promotePrimary' }
+  /** Fire-and-forget webhooks (`post-rollout`); failures are logged only. */
+  | { type: 'runHooks'; hookType: WebhookType; phase: string }
+  /** Deletion with revertOnDeletion: restore the target, remove primary/services/split, drop the finalizer. */
+  | { type: 'finalize' }
+  /** Deletion without revertOnDeletion: only drop the finalizer if present. */
+  | { type: 'releaseFinalizer' };
+
+/** A Kubernetes Event on the Canary, worded for a person; the shell also posts it to `event` webhooks. */
+export interface EngineEvent {
+  eventType: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+/** What an alert is about, so providers can template and colour it. */
+export type NotificationKind =
+  | 'new-revision'
+  | 'waiting-approval'
+  | 'promotion-finished'
+  | 'rollback'
+  | 'progress-deadline'
+  | 'manual-action'
+  | 'no-traffic';
+
+/** An alert for the Canary's alert providers (filtered there by severity). */
+export interface Notification {
+  kind: NotificationKind;
+  severity: AlertSeverity;
+  message: string;
+  /** Structured facts providers show as fields (failing metric, value, threshold, weight, duration…). */
+  fields: Record<string, string>;
+}
+
+/** The shell must gather these before the core can decide this tick; it then calls `decide` again with them. */
+export interface GatherRequest {
+  kind: 'gather';
+  /** Webhook types to ask now (only types with at least one webhook configured). */
+  gates: WebhookType[];
+  /** Run the metric checks of `analysis.metrics`. */
+  metrics: boolean;
+}
+
+/** The core's verdict for this tick. */
+export interface ActDecision {
+  kind: 'act';
+  /** The status to write last, with the resourceVersion precondition. */
+  status: CanaryStatus;
+  actions: Action[];
+  events: EngineEvent[];
+  notifications: Notification[];
+}
+
+export type Decision = GatherRequest | ActDecision;

@@ -1,0 +1,100 @@
+import type { WebhookType } from '../api/canary.ts';
+
+/**
+ * Everything the decision core may know about the world at one tick, gathered by the shell before it
+ * calls `decide`. Plain data: no promises, no clients. The canary workload IS the target Deployment
+ * (as in Flagger: the `app-canary` Service selects the target's pods), so there is no separate canary.
+ */
+
+/** A Deployment's numbers as read from the informer cache; readiness is judged by the engine with the
+ * Canary's thresholds, so the shell does not need to know them. */
+export interface WorkloadObservation {
+  exists: boolean;
+  /** `spec.replicas`. */
+  desiredReplicas: number;
+  /** `status.replicas`: all pods, old and new; more than `updatedReplicas` means a rollout is unfinished. */
+  replicas: number;
+  updatedReplicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  /** `status.observedGeneration >= metadata.generation`: the Deployment controller has seen the spec. */
+  observedGenerationCurrent: boolean;
+}
+
+/** The target Deployment (the canary): its revision and readiness. */
+export interface TargetObservation extends WorkloadObservation {
+  /** Hash of the pod template plus the tracked config checksums: what `lastAppliedSpec` stores. */
+  revision: string;
+  /** `configmap/<name>` or `secret/<name>` → checksum of the configs the pod template references. */
+  trackedConfigs: Record<string, string>;
+}
+
+/** What the router (TrafficSplit) looks like and can do. */
+export interface RouterObservation {
+  /** The TrafficSplit API is served; false → Ready=False with `reason`. */
+  available: boolean;
+  /** HTTPRouteGroup matches can be expressed (TrafficSplit v1alpha3+ served), needed by A/B. */
+  abTesting: boolean;
+  /** Weights as read from the split, absent when it does not exist yet. */
+  weights?: Weights;
+  reason?: string;
+}
+
+/** A canary/primary weight pair, always summing to 100. */
+export interface Weights {
+  canary: number;
+  primary: number;
+}
+
+/** One metric measured by the shell; the engine judges it against the spec's thresholdRange. */
+export interface MetricObservation {
+  name: string;
+  /** `value` has a number; `no-data` (no traffic…) is never a pass; `error` is a provider failure. */
+  result: 'value' | 'no-data' | 'error';
+  value?: number;
+  /** Why there is no value, a person-readable sentence. */
+  reason?: string;
+  /** For `error`: the machine reason, e.g. `MetricsApiNotServed`, put into the Ready condition. */
+  errorReason?: string;
+}
+
+/** One webhook's answer. `ok` is a 2xx (≤ 202) answer; for `rollback` hooks ok means "roll back now". */
+export interface GateAnswer {
+  name: string;
+  type: WebhookType;
+  ok: boolean;
+  reason?: string;
+}
+
+export const MANUAL_REQUEST_KINDS = ['promote', 'promote-full', 'abort', 'pause', 'resume', 'retry'] as const;
+export type ManualRequestKind = (typeof MANUAL_REQUEST_KINDS)[number];
+
+/** A person's request from an annotation (`kanari.dev/promote: alice`) or the CLI. */
+export interface ManualRequest {
+  kind: ManualRequestKind;
+  /** Who asked: the annotation's value or the CLI's user. */
+  requestedBy: string;
+  /** Unique per request (e.g. annotation value + resourceVersion at which it appeared, or a CLI nonce).
+   * The engine records handled ids in status, so a request survives a crash and is acted on once. */
+  id: string;
+}
+
+/** The world at one tick. `metrics` and `gates` are gathered only when `decide` asked for them. */
+export interface Observation {
+  /** Epoch milliseconds; the engine never reads a clock. */
+  now: number;
+  /** Absent when the target Deployment does not exist. */
+  target?: TargetObservation;
+  /** Absent when the primary Deployment does not exist yet. */
+  primary?: WorkloadObservation;
+  router: RouterObservation;
+  /** Measured metrics, present only when `decide` asked for them this tick. */
+  metrics?: MetricObservation[];
+  /** Gate answers keyed by webhook type; a key is present when that type was asked this tick. */
+  gates?: Partial<Record<WebhookType, GateAnswer[]>>;
+  manualRequests: ManualRequest[];
+  /** The Canary has a deletionTimestamp. */
+  deletionRequested: boolean;
+  /** Spec problems the schema cannot express (unknown metric template, bad cron…), worded for a person. */
+  validationErrors: string[];
+}
