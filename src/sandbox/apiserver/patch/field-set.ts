@@ -27,7 +27,7 @@ export function fieldSetOf(config: JsonObject, meta: StructPatchMeta | null): Fi
     if (key === 'apiVersion' || key === 'kind') continue;
     if (key === 'metadata' && isJsonObject(value)) {
       const metadata = Object.fromEntries(Object.entries(value).filter(([k]) => !SERVER_OWNED_METADATA.has(k)));
-      if (Object.keys(metadata).length > 0) set['f:metadata'] = mapFields(metadata, childMeta(meta, 'metadata'), meta);
+      if (Object.keys(metadata).length > 0) set['f:metadata'] = mapFields(metadata, childMeta(meta, 'metadata'));
       continue;
     }
     set[`f:${key}`] = valueFields(value, meta, key);
@@ -39,7 +39,7 @@ function childMeta(meta: StructPatchMeta | null, key: string): StructPatchMeta |
   return meta === null ? null : structPatchMeta(meta[key]?.type);
 }
 
-function mapFields(map: JsonObject, meta: StructPatchMeta | null, _parent: StructPatchMeta | null): FieldSet {
+function mapFields(map: JsonObject, meta: StructPatchMeta | null): FieldSet {
   const set: FieldSet = {};
   for (const [key, value] of Object.entries(map)) set[`f:${key}`] = valueFields(value, meta, key);
   return set;
@@ -47,13 +47,13 @@ function mapFields(map: JsonObject, meta: StructPatchMeta | null, _parent: Struc
 
 function valueFields(value: unknown, parentMeta: StructPatchMeta | null, key: string): FieldSet {
   const fieldMeta = parentMeta?.[key];
-  if (isJsonObject(value)) return mapFields(value, childMeta(parentMeta, key), parentMeta);
+  if (isJsonObject(value)) return mapFields(value, childMeta(parentMeta, key));
   if (!Array.isArray(value) || !fieldMeta?.merge) return {};
   const set: FieldSet = {};
   const itemMeta = structPatchMeta(fieldMeta.type);
   for (const item of value) {
     if (fieldMeta.mergeKey !== undefined && isJsonObject(item)) {
-      set[keyElement(fieldMeta.mergeKey, item)] = { '.': {}, ...mapFields(item, itemMeta, null) };
+      set[keyElement(fieldMeta.mergeKey, item)] = { '.': {}, ...mapFields(item, itemMeta) };
     } else if (fieldMeta.mergeKey === undefined) {
       set[`v:${JSON.stringify(item)}`] = {};
     }
