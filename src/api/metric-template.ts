@@ -1,0 +1,41 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ObjectMeta, StringEnum, Struct } from './schema-types.ts';
+import { CANARY_API_VERSION } from './canary.ts';
+
+/**
+ * The MetricTemplate kind: a query a Canary's metric check runs through a provider, as Flagger's. The
+ * query is a `{{ }}` template over the Canary's names and the metric's `templateVariables`.
+ */
+
+export const METRIC_PROVIDER_TYPES = ['prometheus', 'smi'] as const;
+export type MetricProviderType = (typeof METRIC_PROVIDER_TYPES)[number];
+
+/** The names a query may use besides `variables.*`, with what they stand for at evaluation time. */
+export const METRIC_TEMPLATE_VARIABLES = ['name', 'namespace', 'target', 'service', 'interval'] as const;
+
+export const MetricTemplateProviderSchema = Struct({
+  type: StringEnum(METRIC_PROVIDER_TYPES),
+  /** HTTP(S) address of the provider; for `smi` the TrafficMetrics API of the cluster is used when omitted. */
+  address: Type.Optional(Type.String({ minLength: 1 })),
+  /** Secret holding credentials (`username`/`password`, `token`, or `address`), read at query time. */
+  secretRef: Type.Optional(Struct({ name: Type.String({ minLength: 1 }) })),
+  insecureSkipVerify: Type.Optional(Type.Boolean()),
+  /** Extra request headers, each a list of values, as Flagger's. */
+  headers: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
+});
+
+export const MetricTemplateSpecSchema = Struct({
+  provider: MetricTemplateProviderSchema,
+  query: Type.String({ minLength: 1 }),
+});
+
+export const MetricTemplateSchema = Struct({
+  apiVersion: Type.Literal(CANARY_API_VERSION),
+  kind: Type.Literal('MetricTemplate'),
+  metadata: ObjectMeta,
+  spec: MetricTemplateSpecSchema,
+});
+
+export type MetricTemplate = Static<typeof MetricTemplateSchema>;
+export type MetricTemplateSpec = Static<typeof MetricTemplateSpecSchema>;
+export type MetricTemplateProvider = Static<typeof MetricTemplateProviderSchema>;

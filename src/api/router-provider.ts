@@ -1,0 +1,44 @@
+/**
+ * `spec.provider` read as a value: which router moves the traffic. Kanari routes with SMI TrafficSplit;
+ * Flagger's `linkerd` and `osm` providers write SMI TrafficSplits too, so they are accepted as aliases that
+ * also say which mesh's Prometheus metric names apply.
+ */
+
+export const SMI_VERSIONS = ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'] as const;
+export type SmiVersion = (typeof SMI_VERSIONS)[number];
+
+export const SMI_MESH_ALIASES = ['linkerd', 'osm'] as const;
+
+/** The router a Canary asked for; `version` is absent when it should be discovered from the cluster. */
+export interface SmiRouterProvider {
+  kind: 'smi';
+  version?: SmiVersion;
+  mesh?: (typeof SMI_MESH_ALIASES)[number];
+}
+
+/** Why a provider string cannot be used, as a message for `spec.provider`. */
+export interface UnsupportedRouterProvider {
+  kind: 'unsupported';
+  reason: string;
+}
+
+/** Parses `smi`, `smi:v1alpha1`…`smi:v1alpha4`, `linkerd`, `osm`; anything else explains itself. */
+export function parseRouterProvider(text: string | undefined): SmiRouterProvider | UnsupportedRouterProvider {
+  const value = text === undefined || text === '' ? 'smi' : text;
+  if (value === 'smi') return { kind: 'smi' };
+  const mesh = SMI_MESH_ALIASES.find((alias) => alias === value);
+  if (mesh) return { kind: 'smi', mesh };
+  const [name, version] = value.split(':', 2);
+  if (name === 'smi') {
+    const known = SMI_VERSIONS.find((v) => v === version);
+    if (known) return { kind: 'smi', version: known };
+    return { kind: 'unsupported', reason: `must name an SMI TrafficSplit version: one of ${SMI_VERSIONS.map((v) => `smi:${v}`).join(', ')}` };
+  }
+  if (name === 'gatewayapi') {
+    return { kind: 'unsupported', reason: 'Gateway API routing is not supported yet: use smi' };
+  }
+  return {
+    kind: 'unsupported',
+    reason: `must be smi or smi:v1alpha1…smi:v1alpha4 (Kanari routes with SMI TrafficSplit; ${name} is not supported)`,
+  };
+}
