@@ -1,0 +1,189 @@
+/**
+ * The notification model: what happened to which Canary, with the facts a person needs to act on it,
+ * and the default text of each kind. Providers render it; templates reference its fields by name.
+ */
+import { Duration } from '../api/duration.ts';
+import type { TemplateValues } from '../text/template.ts';
+import type { Severity } from './severity.ts';
+
+export const NOTIFICATION_KINDS = [
+  'new-revision',
+  'waiting-approval',
+  'promotion-started',
+  'promotion-finished',
+  'promotion-failed',
+  'rollback',
+  'progress-deadline',
+  'manual-action',
+] as const;
+
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** The metric that failed an analysis: `value` crossed `threshold` (a `min` bound unless said otherwise). */
+export interface FailingMetric {
+  name: string;
+  value: number;
+  threshold: number;
+  /** Which side of the threshold range was crossed: `min` (value too low) or `max` (value too high). */
+  bound?: 'min' | 'max';
+  /** Printed after numbers, e.g. "%" or "ms". */
+  unit?: string;
+}
+
+/** One message about one Canary. `time` is given by the caller so the model stays free of clocks. */
+export interface Notification {
+  kind: NotificationKind;
+  severity: Severity;
+  canary: { name: string; namespace: string };
+  time: Date;
+  cluster?: string;
+  /** Short checksum of the revision under analysis. */
+  revision?: string;
+  /** Canary traffic weight in percent when the message was composed. */
+  weight?: number;
+  metric?: FailingMetric;
+  reason?: string;
+  durationMs?: number;
+  steps?: number;
+  /** Who asked for a manual action (an annotation's value or the CLI's user). */
+  actor?: string;
+  /** The manual action: promote, abort, pause, resume, retry. */
+  action?: string;
+}
+
+/** What the engine fills in; severity defaults per kind. */
+export type NotificationInput = Omit<Notification, 'severity'> & { severity?: Severity };
+
+const DEFAULT_SEVERITY: Record<NotificationKind, Severity> = {
+  'new-revision': 'info',
+  'waiting-approval': 'warn',
+  'promotion-started': 'info',
+  'promotion-finished': 'info',
+  'promotion-failed': 'error',
+  rollback: 'error',
+  'progress-deadline': 'error',
+  'manual-action': 'warn',
+};
+
+const HEADLINE: Record<NotificationKind, string> = {
+  'new-revision': 'New revision',
+  'waiting-approval': 'Waiting for approval',
+  'promotion-started': 'Promotion started',
+  'promotion-finished': 'Promotion finished',
+  'promotion-failed': 'Promotion failed',
+  rollback: 'Rolled back',
+  'progress-deadline': 'Progress deadline exceeded',
+  'manual-action': 'Manual action',
+};
+
+/** A notification with its kind's default severity unless one is given. */
+export function createNotification(input: NotificationInput): Notification {
+  return { ...input, severity: input.severity ?? DEFAULT_SEVERITY[input.kind] };
+}
+
+/** "podinfo.test": how Flagger and Kanari name a Canary in messages. */
+export function canaryLabel(message: Pick<Notification, 'canary'>): string {
+  return `${message.canary.name}.${message.canary.namespace}`;
+}
+
+/** The short title of a message ("Rolled back: podinfo.test"), for headers and card titles. */
+export function headline(message: Notification): string {
+  return `${HEADLINE[message.kind]}: ${canaryLabel(message)}`;
+}
+
+/** The default one-line text of a message. */
+export function defaultText(message: Notification): string {
+  const canary = canaryLabel(message);
+  const why = message.reason ? `: ${message.reason}` : '';
+  switch (message.kind) {
+    case 'new-revision':
+      return `New revision detected for ${canary}${message.revision ? ` (${message.revision})` : ''}`;
+    case 'waiting-approval':
+      return `Waiting for approval for ${canary}${why}`;
+    case 'promotion-started':
+      return `Promotion started for ${canary}`;
+    case 'promotion-finished': {
+      const facts = [message.steps !== undefined ? `${message.steps} ${message.steps === 1 ? 'step' : 'steps'}` : '', message.durationMs !== undefined ? `in ${formatDuration(message.durationMs)}` : '']
+        .filter(Boolean)
+        .join(' ');
+      return `Promotion finished for ${canary}${facts ? `: ${facts}` : ''}`;
+    }
+    case 'promotion-failed':
+      return `Promotion failed for ${canary}${why}`;
+    case 'rollback':
+      return `Rolled back ${canary}${message.metric ? `: ${describeMetric(message.metric)}` : why}`;
+    case 'progress-deadline':
+      return `Progress deadline exceeded for ${canary}${why}`;
+    case 'manual-action':
+      return `${message.actor ?? 'Someone'} asked to ${message.action ?? 'act on'} ${canary}${why}`;
+  }
+}
+
+/** "request-success-rate 91.2% < 99": the failing value against the bound it crossed. */
+export function describeMetric(metric: FailingMetric): string {
+  const unit = metric.unit ?? '';
+  return `${metric.name} ${formatNumber(metric.value)}${unit} ${metric.bound === 'max' ? '>' : '<'} ${formatNumber(metric.threshold)}`;
+}
+
+/** Durations the way the rest of Kanari prints them ("3m12s"), to the second. */
+export function formatDuration(milliseconds: number): string {
+  return Duration.fromMilliseconds(Math.round(milliseconds / 1000) * 1000).text;
+}
+
+/** Numbers with at most two decimals and no trailing zeros. */
+export function formatNumber(value: number): string {
+  return String(Number(value.toFixed(2)));
+}
+
+/** Every name a message template may use; absent facts render as empty text. */
+export const TEMPLATE_FIELDS = [
+  'kind',
+  'severity',
+  'name',
+  'namespace',
+  'canary',
+  'cluster',
+  'revision',
+  'weight',
+  'reason',
+  'duration',
+  'durationMs',
+  'steps',
+  'actor',
+  'action',
+  'text',
+  'headline',
+  'metric.name',
+  'metric.value',
+  'metric.threshold',
+  'metric.unit',
+] as const;
+
+/** The values a message template is rendered with (see TEMPLATE_FIELDS). */
+export function templateValues(message: Notification): TemplateValues {
+  const text = (value: string | number | undefined): string => (value === undefined ? '' : String(value));
+  return {
+    kind: message.kind,
+    severity: message.severity,
+    name: message.canary.name,
+    namespace: message.canary.namespace,
+    canary: canaryLabel(message),
+    cluster: text(message.cluster),
+    revision: text(message.revision),
+    weight: text(message.weight),
+    reason: text(message.reason),
+    duration: message.durationMs === undefined ? '' : formatDuration(message.durationMs),
+    durationMs: text(message.durationMs),
+    steps: text(message.steps),
+    actor: text(message.actor),
+    action: text(message.action),
+    text: defaultText(message),
+    headline: headline(message),
+    metric: {
+      name: text(message.metric?.name),
+      value: message.metric ? formatNumber(message.metric.value) : '',
+      threshold: message.metric ? formatNumber(message.metric.threshold) : '',
+      unit: text(message.metric?.unit),
+    },
+  };
+}
