@@ -1,0 +1,261 @@
+import { createValidator, isKanariDocument } from '../../../src/api/validation.ts';
+import { formatValidationError } from '../../../src/api/validation-error.ts';
+
+// Each case starts from a valid object, breaks one thing, and states the exact line a user would read.
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function canary(): Json {
+  return {
+    apiVersion: 'kanari.dev/v1alpha1',
+    kind: 'Canary',
+    metadata: { name: 'podinfo', namespace: 'test' },
+    spec: {
+      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
+      service: { port: 9898, targetPort: 9898 },
+      analysis: {
+        interval: '30s',
+        threshold: 5,
+        maxWeight: 50,
+        stepWeight: 5,
+        metrics: [
+          { name: 'request-success-rate', thresholdRange: { min: 99 }, interval: '1m' },
+          { name: 'latency', templateRef: { name: 'latency' }, thresholdRange: { max: 500 } },
+        ],
+        webhooks: [{ name: 'load-test', type: 'rollout', url: 'http://flagger-loadtester.test/' }],
+        alerts: [{ name: 'on-call', severity: 'error', providerRef: { name: 'slack' } }],
+      },
+    },
+  };
+}
+
+function metricTemplate(): Json {
+  return {
+    apiVersion: 'kanari.dev/v1alpha1',
+    kind: 'MetricTemplate',
+    metadata: { name: 'latency' },
+    spec: { provider: { type: 'prometheus', address: 'http://prometheus:9090' }, query: 'sum(rate(x{namespace="{{ namespace }}"}[{{ interval }}]))' },
+  };
+}
+
+function alertProvider(): Json {
+  return {
+    apiVersion: 'kanari.dev/v1alpha1',
+    kind: 'AlertProvider',
+    metadata: { name: 'slack' },
+    spec: { type: 'slack', channel: 'releases', secretRef: { name: 'slack-url' } },
+  };
+}
+
+const SECRET_URL = 'https://hooks.slack.example/services/T000/B000/s3cr3t-token';
+
+const invalid: Array<[string, () => Json, string[]]> = [
+  ['stepWeight above 100', () => set(canary(), (c) => (c.spec.analysis.stepWeight = 101)), ['spec.analysis.stepWeight: must be between 1 and 100']],
+  ['stepWeight zero', () => set(canary(), (c) => (c.spec.analysis.stepWeight = 0)), ['spec.analysis.stepWeight: must be between 1 and 100']],
+  ['stepWeight not a number', () => set(canary(), (c) => (c.spec.analysis.stepWeight = 'ten')), ['spec.analysis.stepWeight: must be a whole number']],
+  ['maxWeight below stepWeight', () => set(canary(), (c) => (c.spec.analysis.maxWeight = 4)), ['spec.analysis.maxWeight: must be at least stepWeight (5)']],
+  [
+    'stepWeights not ascending',
+    () => set(canary(), (c) => { delete c.spec.analysis.stepWeight; delete c.spec.analysis.maxWeight; c.spec.analysis.stepWeights = [10, 20, 20, 50]; }),
+    ['spec.analysis.stepWeights[2]: must be greater than the step before it (20): steps must be strictly ascending'],
+  ],
+  [
+    'stepWeights entry above 100',
+    () => set(canary(), (c) => { delete c.spec.analysis.stepWeight; delete c.spec.analysis.maxWeight; c.spec.analysis.stepWeights = [10, 120]; }),
+    ['spec.analysis.stepWeights[1]: must be between 1 and 100'],
+  ],
+  [
+    'stepWeights empty',
+    () => set(canary(), (c) => { delete c.spec.analysis.stepWeight; c.spec.analysis.stepWeights = []; }),
+    ['spec.analysis.stepWeights: must not be an empty list'],
+  ],
+  [
+    'no strategy',
+    () => set(canary(), (c) => { delete c.spec.analysis.stepWeight; delete c.spec.analysis.maxWeight; }),
+    ['spec.analysis: must set one of iterations (blue/green, or A/B testing with match), stepWeight or stepWeights (canary)'],
+  ],
+  [
+    'iterations and stepWeight together',
+    () => set(canary(), (c) => (c.spec.analysis.iterations = 10)),
+    ['spec.analysis: must set only one of iterations, stepWeight and stepWeights (found iterations and stepWeight)'],
+  ],
+  [
+    'match without iterations',
+    () => set(canary(), (c) => (c.spec.analysis.match = [{ headers: { 'x-canary': { exact: 'always' } } }])),
+    ['spec.analysis.match: is only used with iterations (A/B testing): weighted canaries route by weight, not by request'],
+  ],
+  [
+    'header match with two kinds',
+    () => set(abTest(), (c) => (c.spec.analysis.match = [{ headers: { 'x-canary': { exact: 'always', prefix: 'a' } } }])),
+    ['spec.analysis.match[0].headers.x-canary: must set exactly one of exact, prefix, suffix, regex'],
+  ],
+  [
+    'header regex does not compile',
+    () => set(abTest(), (c) => (c.spec.analysis.match = [{ headers: { cookie: { regex: '^(canary' } } }])),
+    ['spec.analysis.match[0].headers.cookie.regex: is not a valid regular expression'],
+  ],
+  ['unknown metric without templateRef', () => set(canary(), (c) => (c.spec.analysis.metrics[0].name = 'error-rate')), [
+    'spec.analysis.metrics[0].name: is not a built-in metric (request-success-rate, request-duration): set templateRef to a MetricTemplate for a custom query',
+  ]],
+  ['builtin metric without threshold', () => set(canary(), (c) => delete c.spec.analysis.metrics[0].thresholdRange), [
+    'spec.analysis.metrics[0].thresholdRange: is required: set min and/or max to judge the value against',
+  ]],
+  ['empty thresholdRange', () => set(canary(), (c) => (c.spec.analysis.metrics[0].thresholdRange = {})), ['spec.analysis.metrics[0].thresholdRange: must set min, max or both']],
+  ['thresholdRange min above max', () => set(canary(), (c) => (c.spec.analysis.metrics[0].thresholdRange = { min: 99, max: 50 })), [
+    'spec.analysis.metrics[0].thresholdRange.min: must not be greater than max',
+  ]],
+  ['metric interval not a duration', () => set(canary(), (c) => (c.spec.analysis.metrics[0].interval = '1 minute')), [
+    'spec.analysis.metrics[0].interval: must be a duration: a number with a unit, e.g. 30s, 1m30s, 1h, 500ms',
+  ]],
+  ['zero analysis interval', () => set(canary(), (c) => (c.spec.analysis.interval = '0s')), ['spec.analysis.interval: must be longer than 0s']],
+  ['inline Flagger query', () => set(canary(), (c) => (c.spec.analysis.metrics[1].query = 'up')), ['spec.analysis.metrics[1].query: is not a known field']],
+  ['duplicate metric names', () => set(canary(), (c) => (c.spec.analysis.metrics[1].name = 'request-success-rate')), [
+    'spec.analysis.metrics[1].name: duplicates the name of metrics[0] ("request-success-rate"): names must be unique',
+  ]],
+  ['duplicate webhook names', () => set(canary(), (c) => c.spec.analysis.webhooks.push({ name: 'load-test', url: 'http://other/' })), [
+    'spec.analysis.webhooks[1].name: duplicates the name of webhooks[0] ("load-test"): names must be unique',
+  ]],
+  ['relative webhook url', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].url = '/hooks/gate')), ['spec.analysis.webhooks[0].url: must be an absolute http:// or https:// URL']],
+  ['ftp webhook url', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].url = 'ftp://user:pw@host/')), ['spec.analysis.webhooks[0].url: must be an absolute http:// or https:// URL']],
+  ['unknown webhook type', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].type = 'pre-promotion')), [
+    'spec.analysis.webhooks[0].type: must be one of: confirm-rollout, pre-rollout, rollout, confirm-traffic-increase, confirm-promotion, post-rollout, rollback, event',
+  ]],
+  ['webhook without url', () => set(canary(), (c) => delete c.spec.analysis.webhooks[0].url), ['spec.analysis.webhooks[0].url: is required']],
+  ['webhook retries above 10', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].retries = 11)), ['spec.analysis.webhooks[0].retries: must be between 0 and 10']],
+  ['webhook metadata not strings', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].metadata = { 'kanari.dev/retry': 5 })), [
+    'spec.analysis.webhooks[0].metadata["kanari.dev/retry"]: must be a string',
+  ]],
+  ['alert severity unknown', () => set(canary(), (c) => (c.spec.analysis.alerts[0].severity = 'critical')), ['spec.analysis.alerts[0].severity: must be one of: info, warn, error']],
+  ['alert without providerRef', () => set(canary(), (c) => delete c.spec.analysis.alerts[0].providerRef), ['spec.analysis.alerts[0].providerRef: is required']],
+  ['provider istio', () => set(canary(), (c) => (c.spec.provider = 'istio')), [
+    'spec.provider: must be smi or smi:v1alpha1…smi:v1alpha4 (Kanari routes with SMI TrafficSplit; istio is not supported)',
+  ]],
+  ['provider gatewayapi', () => set(canary(), (c) => (c.spec.provider = 'gatewayapi:v1')), ['spec.provider: Gateway API routing is not supported yet: use smi']],
+  ['provider unknown SMI version', () => set(canary(), (c) => (c.spec.provider = 'smi:v1beta1')), [
+    'spec.provider: must name an SMI TrafficSplit version: one of smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, smi:v1alpha4',
+  ]],
+  ['service without port', () => set(canary(), (c) => delete c.spec.service.port), ['spec.service.port: is required']],
+  ['service port out of range', () => set(canary(), (c) => (c.spec.service.port = 70000)), ['spec.service.port: must be between 1 and 65535']],
+  ['targetPort boolean', () => set(canary(), (c) => (c.spec.service.targetPort = true)), ['spec.service.targetPort: must be a whole number or a string']],
+  ['targetPort out of range', () => set(canary(), (c) => (c.spec.service.targetPort = 0)), ['spec.service.targetPort: must be a port number between 1 and 65535 or a port name']],
+  ['Istio-only service field', () => set(canary(), (c) => (c.spec.service.gateways = ['public-gateway'])), ['spec.service.gateways: is not a known field']],
+  ['DaemonSet target', () => set(canary(), (c) => (c.spec.targetRef.kind = 'DaemonSet')), ['spec.targetRef.kind: must be one of: Deployment']],
+  ['target without name', () => set(canary(), (c) => delete c.spec.targetRef.name), ['spec.targetRef.name: is required']],
+  ['no analysis', () => set(canary(), (c) => delete c.spec.analysis), ['spec.analysis: is required']],
+  ['autoscaler min above max', () => set(canary(), (c) => (c.spec.autoscalerRef = { name: 'podinfo', primaryScalerReplicas: { minReplicas: 5, maxReplicas: 2 } })), [
+    'spec.autoscalerRef.primaryScalerReplicas.minReplicas: must not be greater than maxReplicas',
+  ]],
+  ['bad cron in window', () => set(canary(), (c) => (c.spec.analysis.window = { schedules: ['* 25 * * *'] })), [
+    'spec.analysis.window.schedules[0]: is not a valid cron expression: five fields (minute hour day-of-month month day-of-week), e.g. "* 9-16 * * 1-5"',
+  ]],
+  ['unknown time zone', () => set(canary(), (c) => (c.spec.analysis.window = { schedules: ['* 9-16 * * 1-5'], timezone: 'Mars/Olympus' })), [
+    'spec.analysis.window.timezone: is not a known IANA time zone, e.g. Europe/Berlin or UTC',
+  ]],
+  ['progressDeadlineSeconds zero', () => set(canary(), (c) => (c.spec.progressDeadlineSeconds = 0)), ['spec.progressDeadlineSeconds: must be at least 1']],
+  ['wrong apiVersion', () => set(canary(), (c) => (c.apiVersion = 'flagger.app/v1beta1')), ['apiVersion: must be kanari.dev/v1alpha1']],
+  ['no name', () => set(canary(), (c) => (c.metadata = {})), ['metadata.name: is required']],
+  ['metricsServer with a secret in it', () => set(canary(), (c) => (c.spec.metricsServer = 'prometheus.linkerd-viz:9090')), ['spec.metricsServer: must be an absolute http:// or https:// URL']],
+  ['template: unknown variable', () => set(metricTemplate(), (t) => (t.spec.query = 'rate(x{pod="{{ pod }}"}[{{ interval }}])')), [
+    'spec.query: uses unknown template variable "pod"; known: name, namespace, target, service, interval, variables.<name>',
+  ]],
+  ['template: provider type unknown', () => set(metricTemplate(), (t) => (t.spec.provider.type = 'datadog')), ['spec.provider.type: must be one of: prometheus, smi']],
+  ['template: no query', () => set(metricTemplate(), (t) => delete t.spec.query), ['spec.query: is required']],
+  ['template: prometheus without address', () => set(metricTemplate(), (t) => delete t.spec.provider.address), ['spec.provider.address: is required for the prometheus provider']],
+  ['template: relative address', () => set(metricTemplate(), (t) => (t.spec.provider.address = 'prometheus:9090')), ['spec.provider.address: must be an absolute http:// or https:// URL']],
+  ['template: header values not a list', () => set(metricTemplate(), (t) => (t.spec.provider.headers = { 'X-Scope-OrgID': 'tenant' })), [
+    'spec.provider.headers.X-Scope-OrgID: must be a list',
+  ]],
+  ['provider: neither address nor secretRef', () => set(alertProvider(), (p) => delete p.spec.secretRef), ['spec: must set address or secretRef (a Secret with the key "address")']],
+  ['provider: both address and secretRef', () => set(alertProvider(), (p) => (p.spec.address = SECRET_URL)), ['spec: must set only one of address and secretRef']],
+  ['provider: address not a URL', () => set(alertProvider(), (p) => { delete p.spec.secretRef; p.spec.address = 'hooks.slack.example/T000/s3cr3t-token'; }), [
+    'spec.address: must be an absolute http:// or https:// URL',
+  ]],
+  ['provider: proxy not a URL', () => set(alertProvider(), (p) => (p.spec.proxy = 'proxy:3128')), ['spec.proxy: must be an absolute http:// or https:// URL']],
+  ['provider: rocket', () => set(alertProvider(), (p) => (p.spec.type = 'rocket')), ['spec.type: must be one of: slack, msteams, discord, googlechat, webhook']],
+  ['provider: typo field', () => set(alertProvider(), (p) => (p.spec.chanel = 'x')), ['spec.chanel: is not a known field']],
+];
+
+function abTest(): Json {
+  return set(canary(), (c) => {
+    delete c.spec.analysis.stepWeight;
+    delete c.spec.analysis.maxWeight;
+    c.spec.analysis.iterations = 10;
+  });
+}
+
+function set(object: Json, change: (o: Json) => unknown): Json {
+  change(object);
+  return object;
+}
+
+describe('validating Kanari objects', () => {
+  const validator = createValidator();
+
+  test('has at least 30 invalid cases', () => {
+    expect(invalid.length).toBeGreaterThanOrEqual(30);
+  });
+
+  test.each(invalid)('%s', (_title, build, expected) => {
+    const result = validator.validate(build());
+    expect(result.valid).toBe(false);
+    expect(result.errors.map(formatValidationError)).toEqual(expected);
+  });
+
+  test('never echoes an address or URL value in a message', () => {
+    const cases = [
+      set(alertProvider(), (p) => (p.spec.address = SECRET_URL)),
+      set(alertProvider(), (p) => { delete p.spec.secretRef; p.spec.address = 'slack.example/s3cr3t-token'; }),
+      set(canary(), (c) => (c.spec.analysis.webhooks[0].url = 'gate.example/s3cr3t-token')),
+      set(metricTemplate(), (t) => (t.spec.provider.address = 'user:s3cr3t-token@prometheus')),
+    ];
+    for (const object of cases) {
+      const text = validator.validate(object).errors.map(formatValidationError).join('\n');
+      expect(text).not.toBe('');
+      expect(text).not.toContain('s3cr3t');
+    }
+  });
+
+  test('a valid Canary gets Flagger defaults and the input is left untouched', () => {
+    const input = canary();
+    delete input.spec.analysis.interval;
+    const before = JSON.stringify(input);
+    const result = validator.validateCanary(input);
+    expect(result.errors).toEqual([]);
+    if (!result.valid) return;
+    expect(JSON.stringify(input)).toBe(before);
+    expect(result.value.spec.provider).toBe('smi');
+    expect(result.value.spec.progressDeadlineSeconds).toBe(600);
+    expect(result.value.spec.service.portName).toBe('http');
+    expect(result.value.spec.analysis).toMatchObject({ interval: '1m', threshold: 5, primaryReadyThreshold: 100, canaryReadyThreshold: 100 });
+    expect(result.value.spec.analysis.webhooks?.[0]).toMatchObject({ timeout: '10s', type: 'rollout' });
+    expect(result.value.spec.analysis.alerts?.[0].severity).toBe('error');
+  });
+
+  test('blue/green, A/B testing and stepWeights canaries are each accepted', () => {
+    const blueGreen = set(canary(), (c) => { delete c.spec.analysis.stepWeight; delete c.spec.analysis.maxWeight; c.spec.analysis.iterations = 10; });
+    const ab = set(abTest(), (c) => (c.spec.analysis.match = [{ headers: { 'x-canary': { exact: 'always' } } }, { headers: { cookie: { regex: '^(.*?;)?(canary=always)(;.*)?$' } } }]));
+    const steps = set(canary(), (c) => { delete c.spec.analysis.stepWeight; c.spec.analysis.stepWeights = [1, 5, 10, 50]; });
+    const windowed = set(canary(), (c) => (c.spec.analysis.window = { schedules: ['* 9-16 * * 1-5'], timezone: 'Europe/Berlin' }));
+    for (const object of [blueGreen, ab, steps, windowed]) expect(validator.validate(object).errors).toEqual([]);
+  });
+
+  test('Flagger SMI providers are accepted as aliases', () => {
+    for (const provider of ['smi', 'smi:v1alpha4', 'linkerd', 'osm']) {
+      expect(validator.validate(set(canary(), (c) => (c.spec.provider = provider))).errors).toEqual([]);
+    }
+  });
+
+  test('a MetricTemplate with variables.* and an AlertProvider with an address validate', () => {
+    const template = set(metricTemplate(), (t) => (t.spec.query = '{{ variables.direction }} {{ target }} {{ service }} {{ name }}'));
+    expect(validator.validate(template).errors).toEqual([]);
+    const provider = set(alertProvider(), (p) => { delete p.spec.secretRef; p.spec.address = SECRET_URL; });
+    expect(validator.validate(provider).errors).toEqual([]);
+  });
+
+  test('an unknown kind in the kanari.dev group is named', () => {
+    const result = validator.validate({ apiVersion: 'kanari.dev/v1alpha1', kind: 'Rollout', metadata: { name: 'x' } });
+    expect(result.errors.map(formatValidationError)).toEqual(['kind: must be one of: Canary, MetricTemplate, AlertProvider (apiVersion kanari.dev/v1alpha1)']);
+    expect(isKanariDocument({ apiVersion: 'kanari.dev/v1alpha1' })).toBe(true);
+    expect(isKanariDocument({ apiVersion: 'apps/v1' })).toBe(false);
+  });
+});
