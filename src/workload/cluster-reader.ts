@@ -1,0 +1,24 @@
+import type { V1ConfigMap, V1Deployment, V1Secret, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { KubeClients } from '../kube/client.ts';
+import { readOptional } from '../kube/create-or-patch.ts';
+
+/**
+ * Where the workload shell reads objects. The controller passes informer caches (no API request per
+ * tick); `apiReader` reads straight from the API server for one-off commands and tests.
+ */
+export interface ClusterReader {
+  deployment(namespace: string, name: string): Promise<V1Deployment | undefined>;
+  configMap(namespace: string, name: string): Promise<V1ConfigMap | undefined>;
+  secret(namespace: string, name: string): Promise<V1Secret | undefined>;
+  autoscaler(namespace: string, name: string): Promise<V2HorizontalPodAutoscaler | undefined>;
+}
+
+/** A ClusterReader that asks the API server every time. */
+export function apiReader(clients: KubeClients): ClusterReader {
+  return {
+    deployment: (namespace, name) => readOptional(() => clients.apps.readNamespacedDeployment({ name, namespace })),
+    configMap: (namespace, name) => readOptional(() => clients.core.readNamespacedConfigMap({ name, namespace })),
+    secret: (namespace, name) => readOptional(() => clients.core.readNamespacedSecret({ name, namespace })),
+    autoscaler: (namespace, name) => readOptional(() => clients.autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace })),
+  };
+}

@@ -1,0 +1,90 @@
+import type { CoreV1Api, V1ConfigMap, V1Secret } from '@kubernetes/client-node';
+import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
+import { withOwner, controllerReference, type OwnerIdentity } from '../kube/owner.ts';
+import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './managed-labels.ts';
+import { primaryName } from './names.ts';
+
+/** The primary copy of a ConfigMap: same content, name suffixed `-primary`, owned by the Canary. */
+export function primaryConfigMap(source: V1ConfigMap, owner: OwnerIdentity): V1ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: primaryName(source.metadata?.name ?? ''),
+      namespace: source.metadata?.namespace,
+      labels: { ...source.metadata?.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      ownerReferences: [controllerReference(owner)],
+    },
+    data: source.data ?? {},
+    binaryData: source.binaryData ?? {},
+  };
+}
+
+/** The primary copy of a Secret: same type and data, name suffixed `-primary`, owned by the Canary. */
+export function primarySecret(source: V1Secret, owner: OwnerIdentity): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: source.type ?? 'Opaque',
+    metadata: {
+      name: primaryName(source.metadata?.name ?? ''),
+      namespace: source.metadata?.namespace,
+      labels: { ...source.metadata?.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      ownerReferences: [controllerReference(owner)],
+    },
+    data: source.data ?? {},
+  };
+}
+
+// The copy's content is entirely Kanari's: keys gone from the source are removed from the copy.
+function contentPatch(current: Record<string, string> | undefined, desired: Record<string, string>) {
+  return stringMapPatch(current, desired, Object.keys(current ?? {}));
+}
+
+/** Creates or updates the primary copy of a ConfigMap. */
+export async function applyPrimaryConfigMap(core: CoreV1Api, source: V1ConfigMap, owner: OwnerIdentity): Promise<ApplyOutcome> {
+  const desired = primaryConfigMap(source, owner);
+  const name = desired.metadata!.name!;
+  const namespace = desired.metadata!.namespace!;
+  const { outcome } = await createOrPatch<V1ConfigMap>(
+    {
+      read: () => core.readNamespacedConfigMap({ name, namespace }),
+      create: (body) => core.createNamespacedConfigMap({ namespace, body }),
+      patch: (body) => core.patchNamespacedConfigMap({ name, namespace, body }, mergePatchOptions()),
+    },
+    desired,
+    (current) => {
+      const data = contentPatch(current.data, desired.data ?? {});
+      const binaryData = contentPatch(current.binaryData, desired.binaryData ?? {});
+      const ownerReferences = withOwner(current.metadata, owner);
+      const labels = stringMapPatch(current.metadata?.labels, desired.metadata!.labels!);
+      if (!data && !binaryData && !ownerReferences && !labels) return undefined;
+      return { metadata: { labels, ownerReferences }, data, binaryData };
+    },
+  );
+  return outcome;
+}
+
+/** Creates or updates the primary copy of a Secret. */
+export async function applyPrimarySecret(core: CoreV1Api, source: V1Secret, owner: OwnerIdentity): Promise<ApplyOutcome> {
+  const desired = primarySecret(source, owner);
+  const name = desired.metadata!.name!;
+  const namespace = desired.metadata!.namespace!;
+  const { outcome } = await createOrPatch<V1Secret>(
+    {
+      read: () => core.readNamespacedSecret({ name, namespace }),
+      create: (body) => core.createNamespacedSecret({ namespace, body }),
+      patch: (body) => core.patchNamespacedSecret({ name, namespace, body }, mergePatchOptions()),
+    },
+    desired,
+    (current) => {
+      const data = contentPatch(current.data, desired.data ?? {});
+      const ownerReferences = withOwner(current.metadata, owner);
+      const labels = stringMapPatch(current.metadata?.labels, desired.metadata!.labels!);
+      if (!data && !ownerReferences && !labels) return undefined;
+      return { metadata: { labels, ownerReferences }, data };
+    },
+  );
+  return outcome;
+}

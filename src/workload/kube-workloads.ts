@@ -1,0 +1,202 @@
+import type { V1ConfigMap, V1Deployment, V1Secret } from '@kubernetes/client-node';
+import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
+import type { Workloads } from '../engine/ports.ts';
+import type { TargetObservation, WorkloadObservation } from '../engine/observation.ts';
+import type { KubeClients } from '../kube/client.ts';
+import { deleteIgnoringMissing } from '../kube/create-or-patch.ts';
+import { mergePatchOptions } from '../kube/patch.ts';
+import type { Logger } from '../log/logger.ts';
+import { applyPrimaryAutoscaler, primaryAutoscaler } from './autoscaler.ts';
+import type { ClusterReader } from './cluster-reader.ts';
+import { referencedConfigs } from './config-refs.ts';
+import { applyPrimaryConfigMap, applyPrimarySecret } from './configs.ts';
+import { primaryName, canaryServiceName, primaryServiceName, serviceNameOf } from './names.ts';
+import { applyPrimaryDeployment, targetSelector } from './primary.ts';
+import { observeDeployment } from './readiness.ts';
+import { computeRevision, configSourceFrom } from './revision.ts';
+import { scaleDeployment, scaleUpReplicas } from './scaling.ts';
+import { applyService, canaryOwner, canaryService } from './services.ts';
+
+/** The finalizer that lets `revertOnDeletion` restore the target before the Canary goes away. */
+export const CANARY_FINALIZER = 'kanari.dev/finalizer';
+
+/** What creates and removes the traffic split; the router, given here so ensurePrimary can start it at 0/100. */
+export interface SplitLifecycle {
+  ensure(canary: Canary): Promise<void>;
+  finalize(canary: Canary): Promise<void>;
+}
+
+/** Raised when the Canary's target Deployment is missing; the message tells the person what to fix. */
+export class TargetNotFound extends Error {
+  readonly reason = 'TargetNotFound';
+  constructor(namespace: string, name: string) {
+    super(`target Deployment ${namespace}/${name} not found: create it or fix spec.targetRef.name`);
+    this.name = 'TargetNotFound';
+  }
+}
+
+/** The Workloads port over a Kubernetes API server: Deployments, configs, Services, HPA of a Canary. */
+export class KubeWorkloads implements Workloads {
+  readonly #clients: KubeClients;
+  readonly #reader: ClusterReader;
+  readonly #split: SplitLifecycle | undefined;
+  readonly #log: Logger | undefined;
+
+  constructor(options: { clients: KubeClients; reader: ClusterReader; split?: SplitLifecycle; logger?: Logger }) {
+    this.#clients = options.clients;
+    this.#reader = options.reader;
+    this.#split = options.split;
+    this.#log = options.logger;
+  }
+
+  /** Reads the target with its revision and the primary's numbers. */
+  async observe(canary: Canary): Promise<{ target?: TargetObservation; primary?: WorkloadObservation }> {
+    const namespace = canary.metadata.namespace!;
+    const targetName = canary.spec.targetRef.name;
+    const [target, primary] = await Promise.all([this.#reader.deployment(namespace, targetName), this.#reader.deployment(namespace, primaryName(targetName))]);
+    const result: { target?: TargetObservation; primary?: WorkloadObservation } = {};
+    if (target) {
+      const { configMaps, secrets } = await this.#referencedObjects(target);
+      const revision = computeRevision(target.spec?.template ?? {}, configSourceFrom(configMaps, secrets));
+      result.target = { ...observeDeployment(target), revision: revision.hash, trackedConfigs: revision.trackedConfigs };
+    }
+    if (primary) result.primary = observeDeployment(primary);
+    return result;
+  }
+
+  /** Creates or adopts the primary, its configs, the three Services, the primary HPA and the split. */
+  async ensurePrimary(canary: Canary): Promise<void> {
+    const target = await this.#target(canary);
+    const primaryExists = (await this.#reader.deployment(canary.metadata.namespace!, primaryName(target.metadata!.name!))) !== undefined;
+    // Replicas are copied once, at creation; afterwards an HPA or promotion owns them.
+    await this.#applyPrimary(canary, target, primaryExists ? undefined : Math.max(target.spec?.replicas ?? 1, 1));
+    const selector = targetSelector(target);
+    const owner = canaryOwner(canary);
+    for (const role of ['primary', 'canary', 'apex'] as const) {
+      await applyService(this.#clients.core, canaryService(canary, role, selector), owner);
+    }
+    await this.#syncAutoscaler(canary);
+    await this.#split?.ensure(canary);
+  }
+
+  /** Scales the target up to its remembered replicas, or to zero. */
+  async scaleCanary(canary: Canary, to: 'up' | 'zero'): Promise<void> {
+    const target = await this.#target(canary);
+    if (to === 'zero') return scaleDeployment(this.#clients.apps, target, 0);
+    const namespace = canary.metadata.namespace!;
+    const hpa = canary.spec.autoscalerRef ? await this.#reader.autoscaler(namespace, canary.spec.autoscalerRef.name) : undefined;
+    const primary = await this.#reader.deployment(namespace, primaryName(target.metadata!.name!));
+    await scaleDeployment(this.#clients.apps, target, scaleUpReplicas(target, hpa?.spec?.minReplicas, primary?.spec?.replicas));
+  }
+
+  /** Copies the canary's pod spec and configs to the primary; replicas too when no HPA owns them. */
+  async promotePrimary(canary: Canary): Promise<void> {
+    const target = await this.#target(canary);
+    const replicas = canary.spec.autoscalerRef ? undefined : target.spec?.replicas || undefined;
+    await this.#applyPrimary(canary, target, replicas);
+    await this.#syncAutoscaler(canary);
+  }
+
+  /**
+   * revertOnDeletion: brings the target back to its replicas, points the apex Service at it, removes
+   * the split and the generated objects, then releases the finalizer.
+   */
+  async finalize(canary: Canary): Promise<void> {
+    const namespace = canary.metadata.namespace!;
+    const target = await this.#reader.deployment(namespace, canary.spec.targetRef.name);
+    const primary = await this.#reader.deployment(namespace, primaryName(canary.spec.targetRef.name));
+    if (target) {
+      await scaleDeployment(this.#clients.apps, target, scaleUpReplicas(target, undefined, primary?.spec?.replicas));
+      const apex = canaryService(canary, 'apex', targetSelector(target));
+      apex.spec!.selector = { ...targetSelector(target) };
+      await applyService(this.#clients.core, apex, canaryOwner(canary)).catch((err) => this.#log?.warn({ err }, 'could not point the apex service at the target'));
+    }
+    await this.#split?.finalize(canary);
+    const core = this.#clients.core;
+    const base = serviceNameOf(canary);
+    for (const name of [primaryServiceName(base), canaryServiceName(base)]) await deleteIgnoringMissing(() => core.deleteNamespacedService({ name, namespace }));
+    if (canary.spec.autoscalerRef) {
+      const name = primaryName(canary.spec.autoscalerRef.name);
+      await deleteIgnoringMissing(() => this.#clients.autoscaling.deleteNamespacedHorizontalPodAutoscaler({ name, namespace }));
+    }
+    if (primary) {
+      const refs = referencedConfigs(primary.spec?.template?.spec);
+      for (const name of refs.configMaps.filter(isPrimaryCopy)) await deleteIgnoringMissing(() => core.deleteNamespacedConfigMap({ name, namespace }));
+      for (const name of refs.secrets.filter(isPrimaryCopy)) await deleteIgnoringMissing(() => core.deleteNamespacedSecret({ name, namespace }));
+      await deleteIgnoringMissing(() => this.#clients.apps.deleteNamespacedDeployment({ name: primary.metadata!.name!, namespace }));
+    }
+    await this.releaseFinalizer(canary);
+  }
+
+  /** Adds the Kanari finalizer if missing. */
+  async ensureFinalizer(canary: Canary): Promise<void> {
+    const finalizers = canary.metadata.finalizers ?? [];
+    if (finalizers.includes(CANARY_FINALIZER)) return;
+    await this.#patchFinalizers(canary, [...finalizers, CANARY_FINALIZER]);
+  }
+
+  /** Removes the Kanari finalizer if present. */
+  async releaseFinalizer(canary: Canary): Promise<void> {
+    const finalizers = canary.metadata.finalizers ?? [];
+    if (!finalizers.includes(CANARY_FINALIZER)) return;
+    await this.#patchFinalizers(canary, finalizers.filter((f) => f !== CANARY_FINALIZER));
+  }
+
+  // The list is replaced whole by a merge patch; the resourceVersion precondition keeps a finalizer
+  // another controller added in between from being dropped (the caller re-reads on conflict).
+  async #patchFinalizers(canary: Canary, finalizers: string[]): Promise<void> {
+    await this.#clients.custom.patchNamespacedCustomObject(
+      {
+        group: API_GROUP,
+        version: API_VERSION,
+        plural: 'canaries',
+        namespace: canary.metadata.namespace!,
+        name: canary.metadata.name!,
+        body: { metadata: { finalizers, resourceVersion: canary.metadata.resourceVersion } },
+      },
+      mergePatchOptions(),
+    );
+  }
+
+  async #target(canary: Canary): Promise<V1Deployment> {
+    const namespace = canary.metadata.namespace!;
+    const target = await this.#reader.deployment(namespace, canary.spec.targetRef.name);
+    if (!target) throw new TargetNotFound(namespace, canary.spec.targetRef.name);
+    return target;
+  }
+
+  async #referencedObjects(target: V1Deployment): Promise<{ configMaps: V1ConfigMap[]; secrets: V1Secret[] }> {
+    const namespace = target.metadata!.namespace!;
+    const refs = referencedConfigs(target.spec?.template?.spec);
+    const configMaps = await Promise.all(refs.configMaps.map((name) => this.#reader.configMap(namespace, name)));
+    const secrets = await Promise.all(refs.secrets.map((name) => this.#reader.secret(namespace, name)));
+    return { configMaps: configMaps.filter((c) => c !== undefined), secrets: secrets.filter((s) => s !== undefined) };
+  }
+
+  async #applyPrimary(canary: Canary, target: V1Deployment, replicas: number | undefined): Promise<void> {
+    const owner = canaryOwner(canary);
+    const { configMaps, secrets } = await this.#referencedObjects(target);
+    for (const configMap of configMaps) await applyPrimaryConfigMap(this.#clients.core, configMap, owner);
+    for (const secret of secrets) await applyPrimarySecret(this.#clients.core, secret, owner);
+    await applyPrimaryDeployment(this.#clients.apps, target, owner, {
+      copiedConfigMaps: new Set(configMaps.map((c) => c.metadata!.name!)),
+      copiedSecrets: new Set(secrets.map((s) => s.metadata!.name!)),
+      replicas,
+    });
+  }
+
+  async #syncAutoscaler(canary: Canary): Promise<void> {
+    const ref = canary.spec.autoscalerRef;
+    if (!ref) return;
+    const hpa = await this.#reader.autoscaler(canary.metadata.namespace!, ref.name);
+    if (!hpa) {
+      this.#log?.warn({ autoscaler: ref.name }, 'autoscalerRef names a HorizontalPodAutoscaler that does not exist; the primary is not autoscaled');
+      return;
+    }
+    await applyPrimaryAutoscaler(this.#clients.autoscaling, primaryAutoscaler(canary, hpa, canaryOwner(canary)), canaryOwner(canary));
+  }
+}
+
+function isPrimaryCopy(name: string): boolean {
+  return name.endsWith('-primary');
+}

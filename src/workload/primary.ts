@@ -1,0 +1,128 @@
+import type { AppsV1Api, V1Deployment, V1PodTemplateSpec } from '@kubernetes/client-node';
+import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
+import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owner.ts';
+import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
+import { renameConfigRefs } from './config-refs.ts';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, primarySelector } from './managed-labels.ts';
+import { primaryName } from './names.ts';
+import { stableJson } from './stable-hash.ts';
+
+/** How the primary is derived from the target. */
+export interface PrimaryOptions {
+  /** Configs that were copied as `<name>-primary`; only these references are rewritten. */
+  copiedConfigMaps: ReadonlySet<string>;
+  copiedSecrets: ReadonlySet<string>;
+  /** Replicas to give the primary; undefined leaves them alone (an HPA owns them, or the primary exists). */
+  replicas?: number;
+}
+
+/** The selector labels of a target Deployment (`spec.selector.matchLabels`). */
+export function targetSelector(target: V1Deployment): Record<string, string> {
+  const labels = target.spec?.selector?.matchLabels;
+  if (!labels || Object.keys(labels).length === 0) {
+    throw new Error(`Deployment ${target.metadata?.name} has no spec.selector.matchLabels: Kanari needs them to tell primary pods from canary pods`);
+  }
+  return labels;
+}
+
+/** The primary's pod template: the target's, with selector labels suffixed and copied configs renamed. */
+export function primaryPodTemplate(target: V1Deployment, options: PrimaryOptions): V1PodTemplateSpec {
+  const template = structuredClone(target.spec?.template ?? {});
+  const selector = targetSelector(target);
+  template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, ...primarySelector(selector) } };
+  if (template.spec) {
+    template.spec = renameConfigRefs(template.spec, {
+      configMap: (name) => (options.copiedConfigMaps.has(name) ? primaryName(name) : undefined),
+      secret: (name) => (options.copiedSecrets.has(name) ? primaryName(name) : undefined),
+    });
+  }
+  return template;
+}
+
+/** The primary Deployment `<target>-primary` for a target, owned by the Canary. */
+export function primaryDeployment(target: V1Deployment, owner: OwnerIdentity, options: PrimaryOptions): V1Deployment {
+  const selector = targetSelector(target);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: primaryName(target.metadata?.name ?? ''),
+      namespace: target.metadata?.namespace,
+      labels: { ...target.metadata?.labels, ...primarySelector(selector), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      ownerReferences: [controllerReference(owner)],
+    },
+    spec: {
+      replicas: options.replicas ?? target.spec?.replicas ?? 1,
+      selector: { matchLabels: primarySelector(selector) },
+      template: primaryPodTemplate(target, options),
+      minReadySeconds: target.spec?.minReadySeconds,
+      revisionHistoryLimit: target.spec?.revisionHistoryLimit,
+      progressDeadlineSeconds: target.spec?.progressDeadlineSeconds,
+      strategy: target.spec?.strategy,
+    },
+  };
+}
+
+/**
+ * Creates or adopts the primary Deployment. The pod template is Kanari's entirely (a merge patch
+ * replaces it when it differs); labels are merged, replicas set only when asked, the selector never
+ * touched on an existing object (it is immutable). Promotion is this same call with the canary's spec.
+ */
+export async function applyPrimaryDeployment(apps: AppsV1Api, target: V1Deployment, owner: OwnerIdentity, options: PrimaryOptions): Promise<ApplyOutcome> {
+  const desired = primaryDeployment(target, owner, options);
+  const name = desired.metadata!.name!;
+  const namespace = desired.metadata!.namespace!;
+  const { outcome } = await createOrPatch<V1Deployment>(
+    {
+      read: () => apps.readNamespacedDeployment({ name, namespace }),
+      create: (body) => apps.createNamespacedDeployment({ namespace, body }),
+      patch: (body) => apps.patchNamespacedDeployment({ name, namespace, body }, mergePatchOptions()),
+    },
+    desired,
+    (current) => {
+      const labels = stringMapPatch(current.metadata?.labels, desired.metadata!.labels!);
+      const ownerReferences = withOwner(current.metadata, owner);
+      const templateChanged = !sameTemplate(current.spec?.template, desired.spec!.template);
+      const replicas = options.replicas !== undefined && current.spec?.replicas !== options.replicas ? options.replicas : undefined;
+      if (!labels && !ownerReferences && !templateChanged && replicas === undefined) return undefined;
+      const spec: Record<string, unknown> = {};
+      // A merge patch merges maps: replacing the template means nulling what the old one had and the new lacks.
+      if (templateChanged) spec.template = replacingPatch(current.spec?.template, desired.spec!.template);
+      if (replicas !== undefined) spec.replicas = replicas;
+      return { metadata: { labels, ownerReferences }, spec };
+    },
+  );
+  return outcome;
+}
+
+// Compares what Kanari wrote with what the server returns, ignoring the server's defaults on the way back.
+function sameTemplate(current: V1PodTemplateSpec | undefined, desired: V1PodTemplateSpec): boolean {
+  if (!current) return false;
+  return stableJson(projectOnto(current, desired)) === stableJson(desired);
+}
+
+/** The parts of `actual` that `shape` has, recursively (arrays compared by position). */
+function projectOnto(actual: unknown, shape: unknown): unknown {
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(actual) || actual.length !== shape.length) return actual;
+    return shape.map((s, i) => projectOnto(actual[i], s));
+  }
+  if (shape === null || typeof shape !== 'object') return actual;
+  if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return actual;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(shape)) {
+    const value = (actual as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = projectOnto(value, (shape as Record<string, unknown>)[key]);
+  }
+  return out;
+}
+
+/** A merge patch that turns `current` into exactly `desired` (keys only in `current` become null). */
+export function replacingPatch(current: unknown, desired: unknown): unknown {
+  if (desired === null || typeof desired !== 'object' || Array.isArray(desired)) return desired;
+  const patch: Record<string, unknown> = {};
+  const cur = current !== null && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : {};
+  for (const [key, value] of Object.entries(desired)) if (value !== undefined) patch[key] = replacingPatch(cur[key], value);
+  for (const key of Object.keys(cur)) if (!(key in desired) || (desired as Record<string, unknown>)[key] === undefined) patch[key] = null;
+  return patch;
+}

@@ -1,0 +1,95 @@
+import type { CoreV1Api, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type { Canary } from '../api/canary.ts';
+import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
+import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owner.ts';
+import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, primarySelector } from './managed-labels.ts';
+import { canaryServiceName, primaryServiceName, serviceNameOf } from './names.ts';
+import { stableJson } from './stable-hash.ts';
+
+/** The three Services of a Canary: apex and primary select the primary pods, canary the target's. */
+export type ServiceRole = 'apex' | 'primary' | 'canary';
+
+/** The port every generated Service exposes, from `spec.service`. */
+export function servicePort(canary: Canary): V1ServicePort {
+  const service = canary.spec.service;
+  const port: V1ServicePort = {
+    name: service.portName ?? 'http',
+    port: service.port,
+    targetPort: (service.targetPort ?? service.port) as unknown as V1ServicePort['targetPort'],
+    protocol: 'TCP',
+  };
+  if (service.appProtocol) port.appProtocol = service.appProtocol;
+  return port;
+}
+
+/** The Service of one role for a Canary, given the target's selector labels. */
+export function canaryService(canary: Canary, role: ServiceRole, targetSelector: Record<string, string>): V1Service {
+  const base = serviceNameOf(canary);
+  const name = role === 'apex' ? base : role === 'primary' ? primaryServiceName(base) : canaryServiceName(base);
+  const overrides = canary.spec.service[role];
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name,
+      namespace: canary.metadata.namespace,
+      labels: { ...overrides?.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      annotations: { ...overrides?.annotations },
+      ownerReferences: [controllerReference(canaryOwner(canary))],
+    },
+    spec: {
+      type: 'ClusterIP',
+      selector: role === 'canary' ? { ...targetSelector } : primarySelector(targetSelector),
+      ports: [servicePort(canary)],
+    },
+  };
+}
+
+/** The Canary as an owner of generated objects. */
+export function canaryOwner(canary: Canary): OwnerIdentity {
+  return { apiVersion: canary.apiVersion, kind: canary.kind, metadata: canary.metadata };
+}
+
+/**
+ * Creates or adopts a Service. Kanari owns its selector and ports; labels and annotations are merged,
+ * so what a mesh or a person added stays. An adopted apex Service keeps its type and cluster IP.
+ */
+export async function applyService(core: CoreV1Api, desired: V1Service, owner: OwnerIdentity): Promise<ApplyOutcome> {
+  const name = desired.metadata!.name!;
+  const namespace = desired.metadata!.namespace!;
+  const { outcome } = await createOrPatch<V1Service>(
+    {
+      read: () => core.readNamespacedService({ name, namespace }),
+      create: (body) => core.createNamespacedService({ namespace, body }),
+      patch: (body) => core.patchNamespacedService({ name, namespace, body }, mergePatchOptions()),
+    },
+    desired,
+    (current) => {
+      const labels = stringMapPatch(current.metadata?.labels, desired.metadata!.labels!);
+      const annotations = stringMapPatch(current.metadata?.annotations, desired.metadata!.annotations!);
+      const ownerReferences = withOwner(current.metadata, owner);
+      const desiredSelector = desired.spec!.selector!;
+      const selectorDiffers = stableJson(current.spec?.selector ?? {}) !== stableJson(desiredSelector);
+      const portsDiffer = !samePorts(current.spec?.ports, desired.spec!.ports!);
+      if (!labels && !annotations && !ownerReferences && !selectorDiffers && !portsDiffer) return undefined;
+      const spec: Record<string, unknown> = {};
+      if (selectorDiffers) {
+        const selector: Record<string, string | null> = { ...desiredSelector };
+        for (const key of Object.keys(current.spec?.selector ?? {})) if (!(key in desiredSelector)) selector[key] = null;
+        spec.selector = selector;
+      }
+      if (portsDiffer) spec.ports = desired.spec!.ports;
+      return { metadata: { labels, annotations, ownerReferences }, spec };
+    },
+  );
+  return outcome;
+}
+
+function samePorts(current: V1ServicePort[] | undefined, desired: V1ServicePort[]): boolean {
+  if (!current || current.length !== desired.length) return false;
+  return desired.every((port, i) => {
+    const c = current[i];
+    return c.name === port.name && c.port === port.port && String(c.targetPort) === String(port.targetPort) && (c.appProtocol ?? undefined) === (port.appProtocol ?? undefined);
+  });
+}
