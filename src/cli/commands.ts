@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import { registerMetricsServer } from './metrics-server.ts';
 
 /** A subcommand adds itself to the program; one file per command under src/cli/. */
 export type RegisterCommand = (program: Command) => void;
 
 // Each command file exports one RegisterCommand; list it here, one line each.
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  registerMetricsServer,
+];

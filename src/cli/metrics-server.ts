@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { createLogger } from '../log/logger.ts';
+import { MESHES, type Mesh } from '../metrics/mesh-queries.ts';
+import { PrometheusProvider } from '../metrics/prometheus.ts';
+import { startTrafficMetricsServer } from '../metrics/traffic-metrics-server.ts';
+import type { RegisterCommand } from './commands.ts';
+
+/** `kanari metrics-server`: an SMI TrafficMetrics API server (a replacement for smi-metrics) backed by Prometheus. */
+export const registerMetricsServer: RegisterCommand = (program: Command) => {
+  program
+    .command('metrics-server')
+    .description('Serve the SMI TrafficMetrics API (metrics.smi-spec.io/v1alpha1) over HTTPS, computed from Prometheus')
+    .requiredOption('--prometheus-url <url>', 'Prometheus base URL, e.g. http://prometheus.monitoring:9090')
+    .option('--mesh <mesh>', `whose metrics Prometheus holds: ${MESHES.join(', ')}`, 'linkerd')
+    .option('--port <port>', 'HTTPS port', '8443')
+    .option('--host <host>', 'address to listen on', '0.0.0.0')
+    .option('--cert <file>', 'serving certificate (PEM); self-signed when omitted')
+    .option('--key <file>', 'serving key (PEM)')
+    .action(async (flags: { prometheusUrl: string; mesh: string; port: string; host: string; cert?: string; key?: string }) => {
+      if (!(MESHES as readonly string[]).includes(flags.mesh)) throw new Error(`--mesh ${flags.mesh} is not supported: use one of ${MESHES.join(', ')}`);
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port} is not a port number`);
+      const logger = createLogger();
+      const server = await startTrafficMetricsServer({
+        prometheus: new PrometheusProvider({ address: flags.prometheusUrl }),
+        mesh: flags.mesh as Mesh,
+        port,
+        host: flags.host,
+        certFile: flags.cert,
+        keyFile: flags.key,
+        logger,
+      });
+      // The tests and scripts read this line to learn the port when --port 0 picks one.
+      logger.info({ url: server.url }, 'metrics-server ready');
+      const stop = () => void server.close().then(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+};
