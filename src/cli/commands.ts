@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerMetricsServer } from './metrics-server.ts';
+import { registerValidate } from './validate.ts';
 
 /** A subcommand adds itself to the program; one file per command under src/cli/. */
 export type RegisterCommand = (program: Command) => void;
@@ -7,4 +8,5 @@ export type RegisterCommand = (program: Command) => void;
 // Each command file exports one RegisterCommand; list it here, one line each.
 export const commands: RegisterCommand[] = [
   registerMetricsServer,
+  registerValidate,
 ];
