@@ -1,0 +1,61 @@
+import type { CanaryAnalysis } from '../api/canary.ts';
+import type { Weights } from './observation.ts';
+
+/**
+ * How a run moves traffic, from the analysis spec alone: Flagger's rule is that `match` with
+ * `iterations` is A/B, `iterations` alone blue/green, anything else a weighted canary.
+ */
+
+export type StrategyKind = 'canary' | 'blue-green' | 'ab-testing';
+
+/** The strategy the analysis spec asks for. */
+export function strategyOf(analysis: CanaryAnalysis): StrategyKind {
+  if (analysis.iterations !== undefined && analysis.iterations > 0) {
+    return analysis.match !== undefined && analysis.match.length > 0 ? 'ab-testing' : 'blue-green';
+  }
+  return 'canary';
+}
+
+/** The canary weight at which analysis is complete: `maxWeight`, else the last `stepWeights` entry, else 100. */
+export function maxWeightOf(analysis: CanaryAnalysis): number {
+  const steps = analysis.stepWeights;
+  const lastStep = steps !== undefined && steps.length > 0 ? steps[steps.length - 1] : undefined;
+  if (analysis.maxWeight !== undefined) return lastStep !== undefined ? Math.min(analysis.maxWeight, lastStep) : analysis.maxWeight;
+  return lastStep ?? 100;
+}
+
+/** The weight after `current`: the next larger `stepWeights` entry or `current + stepWeight`, clamped to the max. */
+export function nextCanaryWeight(analysis: CanaryAnalysis, current: number): number {
+  const max = maxWeightOf(analysis);
+  if (current >= max) return max;
+  const steps = analysis.stepWeights;
+  if (steps !== undefined && steps.length > 0) {
+    const next = steps.find((step) => step > current);
+    return Math.min(next ?? max, max);
+  }
+  const step = analysis.stepWeight ?? max;
+  return Math.min(current + step, max);
+}
+
+/** Every weight a full canary run passes through, from 0 to the max, for status displays and tests. */
+export function weightSequence(analysis: CanaryAnalysis): number[] {
+  const weights = [0];
+  for (let w = 0; w < maxWeightOf(analysis); ) {
+    w = nextCanaryWeight(analysis, w);
+    weights.push(w);
+  }
+  return weights;
+}
+
+/** The weights after one promotion step: all to the primary at once, or primary += `stepWeightPromotion`. */
+export function nextPromotionWeights(analysis: CanaryAnalysis, canaryWeight: number): Weights {
+  const step = analysis.stepWeightPromotion;
+  if (step === undefined) return { canary: 0, primary: 100 };
+  const canary = Math.max(0, canaryWeight - step);
+  return { canary, primary: 100 - canary };
+}
+
+/** Weights that send `canary` percent to the canary and the rest to the primary. */
+export function weightsFor(canary: number): Weights {
+  return { canary, primary: 100 - canary };
+}
