@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerApiServer } from './apiserver.ts';
 import { registerMetricsServer } from './metrics-server.ts';
 import { registerValidate } from './validate.ts';
 
@@ -8,5 +9,6 @@ export type RegisterCommand = (program: Command) => void;
 // Each command file exports one RegisterCommand; list it here, one line each.
 export const commands: RegisterCommand[] = [
   registerMetricsServer,
+  registerApiServer,
   registerValidate,
 ];

@@ -1,0 +1,301 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { ApiError, badRequest, methodNotAllowed, pathNotFound, serverError, tooManyRequests, unauthorized } from './api-error.ts';
+import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, serverVersion } from './discovery.ts';
+import type { Faults } from './faults.ts';
+import { FieldSelector } from './field-selector.ts';
+import { isObject, type JsonObject } from './json.ts';
+import { LabelSelector } from './label-selector.ts';
+import { openApiV3GroupVersion, openApiV3Index } from './openapi-v3.ts';
+import type { RequestCounter } from './request-counter.ts';
+import type { DeleteOptions, ListOptions, RequestTarget, ResourceService, WriteOptions } from './resource-service.ts';
+import { toTable, type IncludeObject } from './table-printer.ts';
+import type { WatchHub } from './watch-hub.ts';
+
+/** A handler serving an aggregated API group/version; `path` is what follows /apis/{group}/{version}. */
+export type AggregatedHandler = (req: IncomingMessage, res: ServerResponse, path: string) => void;
+
+export interface HttpHandlerDeps {
+  service: ResourceService;
+  watches: WatchHub;
+  faults: Faults;
+  counter: RequestCounter;
+  token: string;
+  aggregatedHandlers: Map<string, AggregatedHandler>;
+  serverAddress: () => string;
+  now: () => Date;
+}
+
+const maxBodyBytes = 3 * 1024 * 1024;
+
+function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, err: ApiError): void {
+  if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+  send(res, err.code, err.toStatus());
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBodyBytes) throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseObject(text: string, contentType: string | undefined): JsonObject {
+  let value: unknown;
+  try {
+    value = contentType?.includes('yaml') ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`the object provided is unrecognized: ${(err as Error).message}`);
+  }
+  if (!isObject(value)) throw badRequest('the object provided is unrecognized');
+  return value;
+}
+
+/** The apidiscovery version asked for in Accept, if the client asks for aggregated discovery at all. */
+function aggregatedDiscoveryVersion(accept: string): string | undefined {
+  for (const part of accept.split(',')) {
+    if (!part.includes('as=APIGroupDiscoveryList') || !part.includes('g=apidiscovery.k8s.io')) continue;
+    const v = /v=(v2(?:beta1)?)\b/.exec(part)?.[1];
+    if (v) return v;
+  }
+  return undefined;
+}
+
+function wantsTable(accept: string): boolean {
+  return accept.split(',').some((p) => p.includes('as=Table') && p.includes('g=meta.k8s.io'));
+}
+
+/**
+ * Routes one HTTP request: authentication, injected faults, discovery, aggregated APIs and the
+ * resource endpoints (/api/v1/..., /apis/{g}/{v}/..., namespaced or not, with subresources).
+ */
+export function createHttpHandler(deps: HttpHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(deps, req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err instanceof ApiError) sendError(res, err);
+      else sendError(res, new ApiError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`));
+    });
+  };
+}
+
+async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://sandbox');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (req.headers.authorization !== `Bearer ${deps.token}`) throw unauthorized();
+  if (path === '/healthz' || path === '/livez' || path === '/readyz') {
+    res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+    return;
+  }
+  if (path === '/debug/requests') {
+    send(res, 200, deps.counter.snapshot());
+    return;
+  }
+  const failure = deps.faults.takeFailure();
+  if (failure) throw failure.code === 429 ? tooManyRequests(failure.retryAfterSeconds ?? 1) : serverError(failure.code, failure.retryAfterSeconds);
+  if (deps.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, deps.faults.latencyMs));
+
+  const registry = deps.service.registry;
+  const accept = req.headers.accept ?? '';
+  const segs = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const method = req.method ?? 'GET';
+
+  if (path === '/version') return discovery(deps, res, serverVersion);
+  if (path === '/api' || path === '/apis') {
+    const v = aggregatedDiscoveryVersion(accept);
+    if (v) {
+      deps.counter.count('get discovery');
+      send(res, 200, aggregatedDiscovery(registry, path === '/api', `apidiscovery.k8s.io/${v}`), `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`);
+      return;
+    }
+    return discovery(deps, res, path === '/api' ? apiVersions(deps.serverAddress()) : apiGroupList(registry));
+  }
+  if (segs[0] === 'openapi') {
+    deps.counter.count('get openapi');
+    if (segs[1] !== 'v3') throw pathNotFound();
+    if (segs.length === 2) return send(res, 200, openApiV3Index(registry));
+    const isCore = segs[2] === 'api';
+    const doc = openApiV3GroupVersion(registry, isCore ? '' : segs[3], isCore ? segs[3] : segs[4]);
+    if (!doc) throw pathNotFound();
+    return send(res, 200, doc);
+  }
+
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (segs[0] === 'api' && segs.length >= 2) {
+    group = '';
+    version = segs[1];
+    rest = segs.slice(2);
+  } else if (segs[0] === 'apis' && segs.length >= 2) {
+    group = segs[1];
+    if (segs.length === 2) {
+      const g = apiGroup(registry, group);
+      if (!g) throw pathNotFound();
+      return discovery(deps, res, g);
+    }
+    version = segs[2];
+    rest = segs.slice(3);
+  } else {
+    throw pathNotFound();
+  }
+  if (rest.length === 0) {
+    const list = apiResourceList(registry, group, version);
+    if (!list) throw pathNotFound();
+    return discovery(deps, res, list);
+  }
+  const aggregated = deps.aggregatedHandlers.get(`${group}/${version}`);
+  if (aggregated) {
+    deps.counter.count(`${method.toLowerCase()} ${rest[0] === 'namespaces' && rest.length > 2 ? rest[2] : rest[0]}`);
+    aggregated(req, res, '/' + rest.join('/'));
+    return;
+  }
+
+  // namespaces/{ns}/{plural}[/{name}[/{sub}]] or {plural}[/{name}[/{sub}]]; a namespace's own
+  // subresources (namespaces/x/status, /finalize) have the first shape but are cluster-scoped.
+  let namespace: string | undefined;
+  let plural: string;
+  let name: string | undefined;
+  let subresource: string | undefined;
+  const namespaceSub = rest[0] === 'namespaces' && rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize') && group === '';
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !namespaceSub) {
+    namespace = rest[1];
+    [plural, name, subresource] = rest.slice(2);
+    if (rest.length > 5) throw pathNotFound();
+  } else {
+    [plural, name, subresource] = rest;
+    if (rest.length > 3) throw pathNotFound();
+  }
+  const type = registry.lookup(group, version, plural);
+  if (!type) throw pathNotFound();
+  if (type.namespaced && namespace === undefined && name !== undefined) throw pathNotFound();
+  if (!type.namespaced && namespace !== undefined) throw pathNotFound();
+  if (subresource !== undefined && !((subresource === 'status' && type.hasStatus) || (subresource === 'scale' && type.scale) || (subresource === 'finalize' && type.kind === 'Namespace'))) {
+    throw pathNotFound();
+  }
+  if (subresource === 'finalize') subresource = 'status';
+  const target: RequestTarget = { type, namespace, name, subresource };
+  const q = url.searchParams;
+  const isWatch = q.get('watch') === 'true' || q.get('watch') === '1';
+  const resourceLabel = subresource ? `${plural}/${subresource}` : plural;
+  const writeOpts: WriteOptions = { dryRun: q.getAll('dryRun').includes('All'), fieldManager: q.get('fieldManager') ?? undefined, force: q.get('force') === 'true' };
+  const listOpts = (): ListOptions => {
+    const limit = q.get('limit');
+    return { labelSelector: q.get('labelSelector'), fieldSelector: q.get('fieldSelector'), limit: limit ? Number(limit) : undefined, continueToken: q.get('continue') };
+  };
+  const service = deps.service;
+
+  if (name === undefined) {
+    switch (method) {
+      case 'GET': {
+        if (isWatch) {
+          deps.counter.count(`watch ${resourceLabel}`);
+          const timeout = q.get('timeoutSeconds');
+          const table = wantsTable(accept);
+          const include = (q.get('includeObject') ?? 'Metadata') as IncludeObject;
+          const present = (obj: JsonObject): JsonObject => service.present(type, obj);
+          deps.watches.serve(req, res, {
+            type,
+            namespace,
+            labels: LabelSelector.parse(q.get('labelSelector')),
+            fields: FieldSelector.parse(q.get('fieldSelector'), type.kind),
+            resourceVersion: q.get('resourceVersion'),
+            allowBookmarks: q.get('allowWatchBookmarks') === 'true',
+            timeoutSeconds: timeout ? Number(timeout) : undefined,
+            present,
+            render: table ? (obj) => toTable(type, [present(obj)], include, { resourceVersion: String((obj.metadata as JsonObject).resourceVersion) }, deps.now()) : undefined,
+          });
+          return;
+        }
+        deps.counter.count(`list ${resourceLabel}`);
+        const list = service.list(target, listOpts());
+        if (wantsTable(accept)) {
+          const items = (list.items as JsonObject[]).map((i) => service.present(type, i));
+          send(res, 200, toTable(type, items, (q.get('includeObject') ?? 'Metadata') as IncludeObject, list.metadata as JsonObject, deps.now()));
+          return;
+        }
+        send(res, 200, list);
+        return;
+      }
+      case 'POST': {
+        deps.counter.count(`create ${resourceLabel}`);
+        const body = parseObject(await readBody(req), req.headers['content-type']);
+        const result = service.create(target, body, writeOpts);
+        send(res, result.code, result.body);
+        return;
+      }
+      case 'DELETE': {
+        deps.counter.count(`deletecollection ${resourceLabel}`);
+        const del = deleteOptions(await readBody(req), q);
+        send(res, 200, service.deleteCollection(target, listOpts(), del));
+        return;
+      }
+      default:
+        throw methodNotAllowed();
+    }
+  }
+
+  switch (method) {
+    case 'GET': {
+      deps.counter.count(`get ${resourceLabel}`);
+      const obj = service.get(target);
+      if (wantsTable(accept) && subresource === undefined) {
+        send(res, 200, toTable(type, [obj], (q.get('includeObject') ?? 'Metadata') as IncludeObject, { resourceVersion: String((obj.metadata as JsonObject).resourceVersion) }, deps.now()));
+        return;
+      }
+      send(res, 200, obj);
+      return;
+    }
+    case 'PUT': {
+      deps.counter.count(`update ${resourceLabel}`);
+      const body = parseObject(await readBody(req), req.headers['content-type']);
+      const result = service.update(target, body, writeOpts);
+      send(res, result.code, result.body);
+      return;
+    }
+    case 'PATCH': {
+      deps.counter.count(`patch ${resourceLabel}`);
+      const contentType = req.headers['content-type'] ?? '';
+      const result = service.patch(target, contentType, await readBody(req), writeOpts);
+      send(res, result.code, result.body);
+      return;
+    }
+    case 'DELETE': {
+      if (subresource !== undefined) throw methodNotAllowed();
+      deps.counter.count(`delete ${resourceLabel}`);
+      const result = service.delete(target, deleteOptions(await readBody(req), q));
+      send(res, result.code, result.body);
+      return;
+    }
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+function discovery(deps: HttpHandlerDeps, res: ServerResponse, body: unknown): void {
+  deps.counter.count('get discovery');
+  send(res, 200, body);
+}
+
+function deleteOptions(text: string, q: URLSearchParams): DeleteOptions {
+  const body = text.trim() === '' ? {} : parseObject(text, undefined);
+  const dryRun = Array.isArray(body.dryRun) ? (body.dryRun as string[]) : q.getAll('dryRun');
+  const pre = isObject(body.preconditions) ? (body.preconditions as { uid?: string; resourceVersion?: string }) : undefined;
+  const policy = typeof body.propagationPolicy === 'string' ? body.propagationPolicy : (q.get('propagationPolicy') ?? undefined);
+  let propagationPolicy = policy;
+  if (propagationPolicy === undefined && body.orphanDependents === true) propagationPolicy = 'Orphan';
+  return { dryRun: dryRun.includes('All'), propagationPolicy, preconditions: pre };
+}

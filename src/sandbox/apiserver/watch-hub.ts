@@ -1,0 +1,170 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FieldSelector } from './field-selector.ts';
+import { type JsonObject } from './json.ts';
+import type { LabelSelector } from './label-selector.ts';
+import type { ObjectStore, StoreEvent, WatchEventType } from './object-store.ts';
+import { apiVersionOf, groupResourceKey, type ResourceType } from './resource-type.ts';
+
+/** One watch request, parsed. */
+export interface WatchParams {
+  type: ResourceType;
+  namespace: string | undefined;
+  labels: LabelSelector;
+  fields: FieldSelector;
+  resourceVersion: string | null;
+  allowBookmarks: boolean;
+  timeoutSeconds: number | undefined;
+  /** Presents an object for this watch (apiVersion/kind, or a Table row); undefined uses the shared JSON. */
+  render: ((obj: JsonObject) => JsonObject) | undefined;
+  present: (obj: JsonObject) => JsonObject;
+}
+
+interface OpenWatch {
+  res: ServerResponse;
+  close(): void;
+}
+
+/**
+ * Streams watch events to every open watch: replay from a resourceVersion (or initial ADDED events),
+ * live changes filtered by namespace and selectors, bookmarks, 410 Gone for expired versions and
+ * timeoutSeconds. Each event is serialised once per apiVersion however many watchers receive it.
+ */
+export class WatchHub {
+  private readonly open = new Set<OpenWatch>();
+  private readonly store: ObjectStore;
+  private readonly bookmarkIntervalMs: number;
+
+  constructor(store: ObjectStore, bookmarkIntervalMs: number) {
+    this.store = store;
+    this.bookmarkIntervalMs = bookmarkIntervalMs;
+  }
+
+  /** How many watch streams are open. */
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** Serves one watch request until it times out, the client goes away or the server drops it. */
+  serve(req: IncomingMessage, res: ServerResponse, p: WatchParams): void {
+    const collection = groupResourceKey(p.type);
+    const apiVersion = apiVersionOf(p.type);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    const selective = !p.labels.empty || !p.fields.empty;
+    const matches = (obj: JsonObject | undefined): boolean => {
+      if (!obj) return false;
+      const md = obj.metadata as JsonObject;
+      if (p.namespace !== undefined && md.namespace !== p.namespace) return false;
+      return (p.labels.empty || p.labels.matches(md.labels as Record<string, string> | undefined)) && (p.fields.empty || p.fields.matches(obj));
+    };
+    const line = (type: string, obj: JsonObject): string => `${JSON.stringify({ type, object: p.render ? p.render(obj) : p.present(obj) })}\n`;
+    const encode = (event: StoreEvent, type: WatchEventType): string => {
+      if (p.render) return line(type, event.object);
+      const cacheKey = `${apiVersion}|${type}`;
+      event.encoded ??= new Map();
+      let text = event.encoded.get(cacheKey);
+      if (text === undefined) {
+        text = line(type, event.object);
+        event.encoded.set(cacheKey, text);
+      }
+      return text;
+    };
+    const deliver = (event: StoreEvent): void => {
+      let type: WatchEventType | undefined = event.type;
+      if (!selective && p.namespace === undefined) {
+        res.write(encode(event, type));
+        return;
+      }
+      const now = event.type !== 'DELETED' && matches(event.object);
+      const before = event.type !== 'ADDED' && matches(event.previous);
+      if (event.type === 'ADDED') type = now ? 'ADDED' : undefined;
+      else if (event.type === 'DELETED') type = before ? 'DELETED' : undefined;
+      else type = now && before ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
+      if (type) res.write(encode(event, type));
+    };
+
+    let unsubscribe = (): void => {};
+    let bookmarkTimer: NodeJS.Timeout | undefined;
+    let timeoutTimer: NodeJS.Timeout | undefined;
+    const watch: OpenWatch = {
+      res,
+      close: () => {
+        if (!this.open.delete(watch)) return;
+        unsubscribe();
+        clearInterval(bookmarkTimer);
+        clearTimeout(timeoutTimer);
+        if (!res.writableEnded) res.end();
+      },
+    };
+    this.open.add(watch);
+    req.on('close', watch.close);
+    res.on('close', watch.close);
+
+    const rv = p.resourceVersion;
+    if (rv === null || rv === '' || rv === '0') {
+      for (const obj of this.store.list(collection, p.namespace)) if (!selective || matches(obj)) res.write(line('ADDED', obj));
+    } else {
+      const from = Number(rv);
+      if (!Number.isInteger(from) || from < 0) {
+        res.write(`${JSON.stringify({ type: 'ERROR', object: statusObject(400, 'BadRequest', `invalid resource version: ${rv}`) })}\n`);
+        watch.close();
+        return;
+      }
+      if (from < this.store.oldestResumableVersion) {
+        this.sendGone(res, from);
+        watch.close();
+        return;
+      }
+      for (const event of this.store.eventsSince(collection, from)) deliver(event);
+    }
+    unsubscribe = this.store.subscribe(collection, deliver);
+    if (p.allowBookmarks) {
+      bookmarkTimer = setInterval(() => this.bookmark(res, p), this.bookmarkIntervalMs);
+      bookmarkTimer.unref();
+    }
+    if (p.timeoutSeconds !== undefined && p.timeoutSeconds > 0) {
+      timeoutTimer = setTimeout(() => {
+        if (p.allowBookmarks) this.bookmark(res, p);
+        watch.close();
+      }, p.timeoutSeconds * 1000);
+      timeoutTimer.unref();
+    }
+  }
+
+  /** Ends every open watch cleanly (clients see the stream close and re-watch); returns how many. */
+  dropAll(): number {
+    const n = this.open.size;
+    for (const w of [...this.open]) w.close();
+    return n;
+  }
+
+  /** Sends 410 Gone to every open watch and ends it, as after a compaction of the history they need. */
+  expireAll(): void {
+    for (const w of [...this.open]) {
+      this.sendGone(w.res, undefined);
+      w.close();
+    }
+  }
+
+  /** Cuts every watch connection without a clean end (the server going down). */
+  destroyAll(): void {
+    for (const w of [...this.open]) {
+      w.res.destroy();
+      w.close();
+    }
+  }
+
+  private bookmark(res: ServerResponse, p: WatchParams): void {
+    const object = { kind: p.type.kind, apiVersion: apiVersionOf(p.type), metadata: { resourceVersion: String(this.store.resourceVersion) } };
+    res.write(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`);
+  }
+
+  private sendGone(res: ServerResponse, requested: number | undefined): void {
+    const oldest = this.store.oldestResumableVersion;
+    const message = requested === undefined ? `too old resource version: ${oldest - 1} (${oldest})` : `too old resource version: ${requested} (${oldest})`;
+    res.write(`${JSON.stringify({ type: 'ERROR', object: statusObject(410, 'Expired', message) })}\n`);
+  }
+}
+
+function statusObject(code: number, reason: string, message: string): JsonObject {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+}
