@@ -11,7 +11,7 @@ import { redactSecrets } from '../log/redact.ts';
 /** How one POST is made. */
 export interface PostOptions {
   timeoutMs: number;
-  /** `http://[user:pass@]host:port` of a forward proxy; unset means the environment's proxy settings. */
+  /** `http://[user:pass@]host:port` of a forward proxy; unset means HTTP(S)_PROXY/NO_PROXY of the environment. */
   proxy?: string;
   /** Accept any certificate (the hook's `disableTLS`). */
   insecureTLS?: boolean;
@@ -41,6 +41,8 @@ export async function postJson(url: string, body: unknown, options: PostOptions)
       validateStatus: () => true,
       // A redirect would re-send the payload somewhere the Canary's author did not name.
       maxRedirects: 0,
+      // With a proxy, axios tunnels https targets through it with CONNECT; unset, it follows the
+      // environment's HTTP(S)_PROXY and NO_PROXY.
       proxy: options.proxy ? proxyConfig(options.proxy) : undefined,
       httpsAgent: options.insecureTLS ? new HttpsAgent({ rejectUnauthorized: false }) : undefined,
     });

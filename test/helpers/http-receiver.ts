@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** One request as the receiver saw it. */
 export interface RecordedRequest {
@@ -20,7 +21,8 @@ export interface RecordedRequest {
 /** How the receiver answers one request. */
 export interface Reply {
   status?: number;
-  body?: string;
+  /** The body, or a function of the request (e.g. to echo what a proxy was asked for). */
+  body?: string | ((request: RecordedRequest) => string);
   headers?: Record<string, string>;
   /** Wait this long before answering. */
   delayMs?: number;
@@ -59,12 +61,12 @@ export async function startHttpReceiver(...initial: Reply[]): Promise<HttpReceiv
   const timers = new Set<NodeJS.Timeout>();
   const waiters = new Set<() => void>();
 
-  const answer = (reply: Reply, res: ServerResponse): void => {
+  const answer = (reply: Reply, res: ServerResponse, request: RecordedRequest): void => {
     if (reply.neverAnswer) return;
     res.statusCode = reply.status ?? 200;
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
     if (reply.hugeBodyBytes === undefined) {
-      res.end(reply.body ?? '');
+      res.end(typeof reply.body === 'function' ? reply.body(request) : (reply.body ?? ''));
       return;
     }
     const chunk = Buffer.alloc(64 * 1024, 'x');
@@ -88,27 +90,35 @@ export async function startHttpReceiver(...initial: Reply[]): Promise<HttpReceiv
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({
+      const request: RecordedRequest = {
         method: req.method ?? '',
         target: req.url ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         receivedAt: performance.now(),
-      });
+      };
+      requests.push(request);
       for (const wake of [...waiters]) wake();
       const reply = replies[Math.min(served, replies.length - 1)];
       served += 1;
       if (reply.delayMs) {
         const timer = setTimeout(() => {
           timers.delete(timer);
-          answer(reply, res);
+          answer(reply, res, request);
         }, reply.delayMs);
         timers.add(timer);
       } else {
-        answer(reply, res);
+        answer(reply, res, request);
       }
     });
     res.on('error', () => undefined); // the client hanging up mid-body is expected in tests
+  });
+
+  // As a proxy, a CONNECT (an https target) is recorded and refused: tests see the tunnel was asked for.
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    requests.push({ method: 'CONNECT', target: req.url ?? '', headers: req.headers, body: '', receivedAt: performance.now() });
+    for (const wake of [...waiters]) wake();
+    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
