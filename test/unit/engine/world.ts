@@ -68,7 +68,8 @@ export class World {
   deletionRequested = false;
   validationErrors: string[] = [];
   manualRequests: ManualRequest[] = [];
-  gates: GateScript = () => true;
+  /** Every gate passes; a rollback hook "passing" would mean roll back, so it refuses by default. */
+  gates: GateScript = (type) => type !== 'rollback';
   metrics: MetricScript = (name) => ({ name, result: 'value', value: name === 'request-duration' ? 120 : 99.8 });
   weightHistory: number[] = [];
   actionLog: Action[] = [];
@@ -220,5 +221,6 @@ export function initializedWorld(canary: Canary): World {
   world.tick();
   world.tick();
   if (world.phase !== 'Initialized') throw new Error(`expected Initialized, got ${world.phase}`);
+  world.steps = [];
   return world;
 }
