@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerApiServer } from './apiserver.ts';
 import { registerMetricsServer } from './metrics-server.ts';
 import { registerValidate } from './validate.ts';
+import { registerConvert } from './convert.ts';
 
 /** A subcommand adds itself to the program; one file per command under src/cli/. */
 export type RegisterCommand = (program: Command) => void;
@@ -11,4 +12,5 @@ export const commands: RegisterCommand[] = [
   registerMetricsServer,
   registerApiServer,
   registerValidate,
+  registerConvert,
 ];

@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { stringify } from 'yaml';
+import type { Command } from 'commander';
+import type { RegisterCommand } from './commands.ts';
+import { convertFlaggerDocuments, formatConversionNote } from '../api/flagger-convert.ts';
+import { createValidator } from '../api/validation.ts';
+import { formatValidationError } from '../api/validation-error.ts';
+import { objectLabel, parseYamlDocuments } from '../api/yaml-documents.ts';
+
+/** `kanari convert [FILE|-]`: Flagger YAML in, Kanari YAML on stdout, what could not be carried over on stderr. */
+export const registerConvert: RegisterCommand = (program: Command) => {
+  program
+    .command('convert')
+    .description('convert Flagger Canary, MetricTemplate and AlertProvider YAML to Kanari YAML; notes on stderr')
+    .argument('[file]', 'a YAML file with one or more documents; - or nothing reads stdin', '-')
+    .action(async (file: string) => {
+      process.exitCode = await convertFile(file);
+    });
+};
+
+async function convertFile(file: string): Promise<number> {
+  const text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  const parsed = parseYamlDocuments(text);
+  for (const document of parsed) {
+    if (!document.ok) console.error(`document ${document.index + 1}: not valid YAML, skipped: ${document.error}`);
+  }
+  const values = parsed.flatMap((document) => (document.ok ? [document.value] : []));
+  const result = convertFlaggerDocuments(values);
+  for (const note of result.notes) console.error(formatConversionNote(note));
+  const output = result.documents.flatMap((document) => (document.converted ? [document.converted] : []));
+  // Say so when a converted object still needs a hand edit, rather than let `kubectl apply` find out.
+  const validator = createValidator();
+  for (const document of result.documents) {
+    if (document.source !== 'flagger' || !document.converted) continue;
+    for (const error of validator.validate(document.converted).errors) {
+      console.error(`${objectLabel(document.converted)}: converted, but needs an edit: ${formatValidationError(error)}`);
+    }
+  }
+  process.stdout.write(output.map((object) => stringify(object, { lineWidth: 0 })).join('---\n'));
+  if (result.convertedCount === 0) {
+    console.error('nothing converted: no Flagger Canary, MetricTemplate or AlertProvider could be carried over');
+    return 1;
+  }
+  return 0;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
