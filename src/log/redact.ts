@@ -10,7 +10,8 @@ import { Writable } from 'node:stream';
 /** What replaces a removed credential; the same marker the logger's own redaction uses. */
 export const REDACTED = '[redacted]';
 
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+// Brackets end a URL so an already redacted "[redacted]" is not read as part of one (redaction repeats safely).
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`[\]]+/gi;
 
 // Query parameters whose value authenticates the caller (Google Chat `key`/`token`, Power Automate `sig`).
 const SECRET_QUERY_NAME = /^(token|access_token|auth|authorization|key|api[-_]?key|apikey|sig|signature|secret|password|passwd|pass|pwd|code|client_secret)$/i;
@@ -69,7 +70,7 @@ function redactPath(hostname: string, pathname: string): string {
   const hook = HOOK_PATHS.find((h) => h.host.test(hostname));
   if (hook) {
     const prefix = hook.keep.exec(pathname)?.[0];
-    if (prefix) return `${prefix}${REDACTED}`;
+    if (prefix) return pathname.length > prefix.length ? `${prefix}${REDACTED}` : pathname;
   }
   return pathname
     .split('/')

@@ -139,7 +139,7 @@ export async function createAlertProvider(
   }
   // Whatever the Secret holds is redacted whole, address included: its owner chose to keep it secret. An
   // address written in the spec is redacted by URL rules only, so the host stays visible.
-  const knownSecrets = Object.values(secret).filter((value) => value.length >= 4);
+  const knownSecrets = Object.values(secret).flatMap(withUrlPath).filter((value) => value.length >= 4);
   const address = secret.address || spec.address;
   const proxy = secret.proxy || spec.proxy;
   if (!address || !isHttpUrl(address)) {
@@ -167,6 +167,16 @@ export async function createAlertProvider(
       return { ok: false, status: outcome.status, reason: `${type} ${id} answered ${outcome.status}${excerpt ? `: ${excerpt}` : ''}` };
     },
   };
+}
+
+/** A secret URL plus its path and query: receivers echo the path they were called on without the host. */
+function withUrlPath(value: string): string[] {
+  try {
+    const { pathname, search } = new URL(value);
+    return pathname.length > 1 ? [value, `${pathname}${search}`] : [value];
+  } catch {
+    return [value];
+  }
 }
 
 function isHttpUrl(url: string): boolean {

@@ -55,6 +55,12 @@ describe('redactSecrets', () => {
     expect(redactSecrets('token=abc123 password: "xyz"')).toBe('token=[redacted] password: "[redacted]"');
   });
 
+  test('redacting twice changes nothing more', () => {
+    const once = redactSecrets('GET https://hooks.slack.com/services/T/B/C and http://u:p@h.example/x?token=t failed');
+    expect(redactSecrets(redactSecrets(once))).toBe(once);
+    expect(once).toBe('GET https://hooks.slack.com/services/[redacted] and http://[redacted]@h.example/x?token=[redacted] failed');
+  });
+
   test('text without credentials is unchanged', () => {
     const text = 'Rolled back podinfo.test: request-success-rate 91.2% < 99 (see http://grafana.local/d/canary)';
     expect(redactSecrets(text)).toBe(text);
