@@ -144,7 +144,7 @@ function crdFor(definition: KindDefinition, requested: string[] | undefined): ob
           served: true,
           storage: version === storage,
           schema: {
-            openAPIV3Schema: obj({ apiVersion: str, kind: str, metadata: { type: 'object' }, ...definition.fields(version) }),
+            openAPIV3Schema: obj({ apiVersion: str, kind: str, ...definition.fields(version) }),
           },
           ...(columns.length > 0 ? { additionalPrinterColumns: columns } : {}),
         };
