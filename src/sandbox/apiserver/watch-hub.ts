@@ -49,6 +49,8 @@ export class WatchHub {
     const collection = groupResourceKey(p.type);
     const apiVersion = apiVersionOf(p.type);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    // Clients wait for the headers before they consider the watch open; send them now, not with the first event.
+    res.flushHeaders();
     const selective = !p.labels.empty || !p.fields.empty;
     const matches = (obj: JsonObject | undefined): boolean => {
       if (!obj) return false;

@@ -1,0 +1,138 @@
+import { CoreV1Api, makeInformer, PatchStrategy, setHeaderOptions, Watch, type V1ConfigMap } from '@kubernetes/client-node';
+import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
+
+// WATCH and informers through the real client-node: replay, bookmarks, selectors, 410 Gone, reconnects.
+
+interface Seen {
+  type: string;
+  name: string | undefined;
+  rv: string | undefined;
+}
+
+async function eventually<T>(fn: () => T | undefined, timeoutMs = 4000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('sandbox API server watch', () => {
+  let sandbox: Sandbox;
+  let core: CoreV1Api;
+  const aborts: AbortController[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ namespaces: ['w'], bookmarkIntervalMs: 100 });
+    core = sandbox.kubeConfig.makeApiClient(CoreV1Api);
+  });
+  afterEach(() => {
+    for (const a of aborts.splice(0)) a.abort();
+  });
+  afterAll(() => sandbox.stop());
+
+  /** Starts a watch and collects its events; `ended` resolves when the server closes the stream. */
+  async function watch(path: string, query: Record<string, unknown>): Promise<{ events: Seen[]; ended: Promise<unknown> }> {
+    const events: Seen[] = [];
+    let done: (err: unknown) => void = () => {};
+    const ended = new Promise((r) => (done = r));
+    const abort = await new Watch(sandbox.kubeConfig).watch(
+      path,
+      query,
+      (type, obj: { metadata?: { name?: string; resourceVersion?: string } }) => events.push({ type, name: obj.metadata?.name, rv: obj.metadata?.resourceVersion }),
+      (err) => done(err),
+    );
+    aborts.push(abort);
+    return { events, ended };
+  }
+
+  test('without a resourceVersion a watch starts with ADDED for what exists, then streams changes', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'w1' } } });
+    await core.createNamespacedConfigMap({ namespace: 'w1', body: { metadata: { name: 'before' } } });
+    const w = await watch('/api/v1/namespaces/w1/configmaps', {});
+    await eventually(() => (w.events.length === 1 ? true : undefined));
+    await core.patchNamespacedConfigMap({ namespace: 'w1', name: 'before', body: { data: { a: '1' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await core.deleteNamespacedConfigMap({ namespace: 'w1', name: 'before' });
+    await eventually(() => (w.events.length === 3 ? true : undefined));
+    expect(w.events.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+    const rvs = w.events.map((e) => Number(e.rv));
+    expect(rvs[1]).toBeGreaterThan(rvs[0]);
+    expect(rvs[2]).toBeGreaterThan(rvs[1]);
+  });
+
+  test('a watch from a resourceVersion replays exactly the changes after it', async () => {
+    const start = await core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'r1' } } });
+    await core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'r2' } } });
+    await core.deleteNamespacedConfigMap({ namespace: 'w', name: 'r1' });
+    const w = await watch('/api/v1/namespaces/w/configmaps', { resourceVersion: start.metadata?.resourceVersion });
+    await eventually(() => (w.events.length === 2 ? true : undefined));
+    expect(w.events.map((e) => `${e.type} ${e.name}`)).toEqual(['ADDED r2', 'DELETED r1']);
+  });
+
+  test('bookmarks arrive when asked for and timeoutSeconds ends the stream', async () => {
+    const list = await core.listNamespacedConfigMap({ namespace: 'w' });
+    const w = await watch('/api/v1/namespaces/w/configmaps', { resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 1 });
+    await w.ended;
+    const bookmarks = w.events.filter((e) => e.type === 'BOOKMARK');
+    expect(bookmarks.length).toBeGreaterThanOrEqual(2);
+    expect(Number(bookmarks[0].rv)).toBeGreaterThanOrEqual(Number(list.metadata?.resourceVersion));
+  });
+
+  test('an object leaving a label selector is seen as DELETED, entering it as ADDED', async () => {
+    await core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'sel', labels: { team: 'a' } } } });
+    const w = await watch('/api/v1/namespaces/w/configmaps', { labelSelector: 'team=a' });
+    await eventually(() => (w.events.length === 1 ? true : undefined));
+    const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+    await core.patchNamespacedConfigMap({ namespace: 'w', name: 'sel', body: { metadata: { labels: { team: 'b' } } } }, merge);
+    await core.patchNamespacedConfigMap({ namespace: 'w', name: 'sel', body: { metadata: { labels: { team: 'a' } } } }, merge);
+    await eventually(() => (w.events.length === 3 ? true : undefined));
+    expect(w.events.map((e) => e.type)).toEqual(['ADDED', 'DELETED', 'ADDED']);
+  });
+
+  test('a resourceVersion older than the history window gets 410 Gone as an ERROR event', async () => {
+    const old = await core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'gone' } } });
+    sandbox.server.faults.compact();
+    const errors: unknown[] = [];
+    const abort = await new Watch(sandbox.kubeConfig).watch(
+      '/api/v1/namespaces/w/configmaps',
+      { resourceVersion: old.metadata?.resourceVersion },
+      (type, obj) => errors.push({ type, obj }),
+      () => {},
+    );
+    aborts.push(abort);
+    await eventually(() => (errors.length === 1 ? true : undefined));
+    expect(errors[0]).toMatchObject({ type: 'ERROR', obj: { kind: 'Status', code: 410, reason: 'Expired' } });
+  });
+
+  test('makeInformer keeps its cache right across a dropped stream and a forced 410', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'inf' } } });
+    await core.createNamespacedConfigMap({ namespace: 'inf', body: { metadata: { name: 'one' } } });
+    const informer = makeInformer<V1ConfigMap>(sandbox.kubeConfig, '/api/v1/namespaces/inf/configmaps', () => core.listNamespacedConfigMap({ namespace: 'inf' }));
+    const errors: unknown[] = [];
+    informer.on('error', (err) => errors.push(err));
+    await informer.start();
+    const names = () => informer.list().map((c) => c.metadata?.name).sort().join(',');
+    expect(names()).toBe('one');
+
+    sandbox.server.faults.dropWatches();
+    await core.createNamespacedConfigMap({ namespace: 'inf', body: { metadata: { name: 'two' } } });
+    await eventually(() => (names() === 'one,two' ? true : undefined));
+
+    sandbox.server.faults.compact();
+    await core.createNamespacedConfigMap({ namespace: 'inf', body: { metadata: { name: 'three' } } });
+    await core.deleteNamespacedConfigMap({ namespace: 'inf', name: 'one' });
+    await eventually(() => (names() === 'three,two' ? true : undefined));
+    expect(errors).toEqual([]);
+    await informer.stop();
+  });
+
+  test('a hundred watchers all receive a change', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'fan' } } });
+    const watchers = await Promise.all(Array.from({ length: 100 }, () => watch('/api/v1/namespaces/fan/configmaps', {})));
+    await core.createNamespacedConfigMap({ namespace: 'fan', body: { metadata: { name: 'x' } } });
+    await eventually(() => (watchers.every((w) => w.events.length === 1) ? true : undefined));
+    expect(sandbox.server.requestCounts()['watch configmaps']).toBeGreaterThanOrEqual(100);
+  });
+});
