@@ -3,7 +3,7 @@ import { MINUTE, World, initializedWorld, makeCanary, unreadyWorkload } from './
 
 const successRate = { name: 'request-success-rate', thresholdRange: { min: 99 } };
 const duration = { name: 'request-duration', thresholdRange: { max: 500 } };
-const hook = (type: CanaryWebhook['type'], name = type ?? 'rollout'): CanaryWebhook => ({ name, type, url: `http://hooks/${name}` });
+const hook = (type: CanaryWebhook['type'], name: string = type ?? 'rollout'): CanaryWebhook => ({ name, type, url: `http://hooks/${name}` });
 
 function condition(world: World, type: string) {
   return world.status.conditions?.find((c) => c.type === type);
