@@ -40,9 +40,11 @@ export class PrometheusMeshMetrics implements BuiltinMetricsSource {
   ): Promise<{ kind: 'counts'; success: number; failure: number } | MetricResult & { kind: 'no-data' }> {
     const selector = { kind: workload.kind ?? 'Deployment', namespace: workload.namespace, name: workload.name } as const;
     const seconds = windowMilliseconds / 1000;
+    // One evaluation instant for both counts, so they cover exactly the same samples.
+    const pinned = { ...options, time: new Date() };
     const [success, failure] = await Promise.all([
-      this.prometheus.query(resourceQuery(this.mesh, 'success_count', selector, seconds), options),
-      this.prometheus.query(resourceQuery(this.mesh, 'failure_count', selector, seconds), options),
+      this.prometheus.query(resourceQuery(this.mesh, 'success_count', selector, seconds), pinned),
+      this.prometheus.query(resourceQuery(this.mesh, 'failure_count', selector, seconds), pinned),
     ]);
     // A workload that never failed has no failure series at all: that is zero failures, not no data.
     const successCount = success.kind === 'value' ? success.value : 0;

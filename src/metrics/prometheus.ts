@@ -16,6 +16,11 @@ export interface PrometheusOptions {
 
 const DEFAULT_TIMEOUT_MILLISECONDS = 5000;
 
+/** Query options; `time` pins the evaluation instant so several queries see the same samples. */
+export interface PrometheusQueryOptions extends QueryOptions {
+  time?: Date;
+}
+
 type Sample = [number, string];
 interface QueryData {
   resultType: 'vector' | 'scalar' | 'matrix' | 'string';
@@ -52,29 +57,30 @@ export class PrometheusProvider implements MetricsProvider {
     });
   }
 
-  /** Evaluates `query` at the current time; see MetricResult for how each answer shape is read. */
-  async query(query: string, options: QueryOptions = {}): Promise<MetricResult> {
+  /** Evaluates `query` now (or at `options.time`); see MetricResult for how each answer shape is read. */
+  async query(query: string, options: PrometheusQueryOptions = {}): Promise<MetricResult> {
     const body = await this.send(query, options);
     return this.reduce(query, body);
   }
 
   /** Evaluates `query` and returns every series of a vector answer with its labels (no reduction). */
-  async queryVector(query: string, options: QueryOptions = {}): Promise<Array<{ labels: Record<string, string>; value: number }>> {
+  async queryVector(query: string, options: PrometheusQueryOptions = {}): Promise<Array<{ labels: Record<string, string>; value: number }>> {
     const body = await this.send(query, options);
     const data = body.data as QueryData;
     if (data.resultType === 'matrix') throw this.rangeError(query);
-    if (data.resultType === 'scalar') return [{ labels: {}, value: Number((data.result as Sample)[1]) }];
+    if (data.resultType === 'scalar') return [{ labels: {}, value: sampleValue((data.result as Sample)[1]) }];
     if (data.resultType !== 'vector') throw new MetricsError('QueryFailed', `Prometheus ${this.address} returned a ${data.resultType}, not a vector, for ${query}`);
     return (data.result as Array<{ metric: Record<string, string>; value: Sample }>).map((series) => ({
       labels: series.metric,
-      value: Number(series.value[1]),
+      value: sampleValue(series.value[1]),
     }));
   }
 
-  private async send(query: string, options: QueryOptions): Promise<QueryBody> {
+  private async send(query: string, options: PrometheusQueryOptions): Promise<QueryBody> {
     let response;
+    const params = options.time ? { query, time: options.time.getTime() / 1000 } : { query };
     try {
-      response = await this.http.get<QueryBody>('/api/v1/query', { params: { query }, signal: options.signal });
+      response = await this.http.get<QueryBody>('/api/v1/query', { params, signal: options.signal });
     } catch (err) {
       throw this.transportError(err);
     }
@@ -125,8 +131,15 @@ export class PrometheusProvider implements MetricsProvider {
   }
 }
 
+/** Prometheus writes infinities as "+Inf"/"-Inf", which Number() would read as NaN. */
+function sampleValue(text: string): number {
+  if (text === '+Inf' || text === 'Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  return Number(text);
+}
+
 function sampleResult(text: string): MetricResult {
-  const value = Number(text);
+  const value = sampleValue(text);
   if (Number.isNaN(value)) return noData('the query returned NaN (no requests in the window?)');
   if (!Number.isFinite(value)) return noData(`the query returned ${text}`);
   return metricValue(value);

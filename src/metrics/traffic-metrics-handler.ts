@@ -71,7 +71,8 @@ export function createTrafficMetricsHandler(options: TrafficMetricsHandlerOption
       return send(response, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: TRAFFIC_METRICS_GROUP_VERSION, resources: TRAFFIC_METRICS_RESOURCES });
     }
     const windowMilliseconds = Duration.tryParse(url.searchParams.get('t') ?? '')?.milliseconds || DEFAULT_WINDOW_MILLISECONDS;
-    const context = { ...options, timestamp: rfc3339(now()), windowMilliseconds };
+    const at = now();
+    const context = { ...options, at, timestamp: rfc3339(at), windowMilliseconds };
     const subject: ObjectReference = withoutEmpty({ kind: route.kind, namespace: route.namespace, name: route.name });
     try {
       if (route.action === 'edges') return send(response, 200, list(`${selfLink(subject)}/edges`, subject, await edgeItems(context, subject)));
@@ -105,6 +106,8 @@ function routeOf(pathname: string): Route {
 }
 
 interface QueryContext extends TrafficMetricsHandlerOptions {
+  /** Every query of one request is evaluated at this instant, as smi-metrics did, so the values agree. */
+  at: Date;
   timestamp: string;
   windowMilliseconds: number;
 }
@@ -113,7 +116,7 @@ async function resourceItems(context: QueryContext, subject: ObjectReference): P
   const selector: ResourceSelector = { kind: subject.kind, namespace: subject.namespace, name: subject.name };
   const labels = resourceLabels(context.mesh, subject.kind);
   const answers = await Promise.all(
-    TRAFFIC_METRIC_NAMES.map((metric) => context.prometheus.queryVector(resourceQuery(context.mesh, metric, selector, context.windowMilliseconds / 1000))),
+    TRAFFIC_METRIC_NAMES.map((metric) => context.prometheus.queryVector(resourceQuery(context.mesh, metric, selector, context.windowMilliseconds / 1000), { time: context.at })),
   );
   const items = new Map<string, TrafficMetricsItem>();
   answers.forEach((series, index) => {
@@ -136,7 +139,7 @@ async function edgeItems(context: QueryContext, subject: ObjectReference): Promi
   for (const direction of ['from', 'to'] as const) {
     const peerLabels = direction === 'to' ? destination : source;
     const answers = await Promise.all(
-      TRAFFIC_METRIC_NAMES.map((metric) => context.prometheus.queryVector(edgeQuery(context.mesh, metric, selector, direction, context.windowMilliseconds / 1000))),
+      TRAFFIC_METRIC_NAMES.map((metric) => context.prometheus.queryVector(edgeQuery(context.mesh, metric, selector, direction, context.windowMilliseconds / 1000), { time: context.at })),
     );
     answers.forEach((series, index) => {
       for (const { labels, value } of series) {
