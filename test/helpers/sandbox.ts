@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ApiextensionsV1Api, CoreV1Api, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { ApiextensionsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { startApiServer, type ApiServerOptions, type SandboxApiServer } from '../../src/sandbox/apiserver/index.ts';
 
@@ -7,17 +9,22 @@ import { startApiServer, type ApiServerOptions, type SandboxApiServer } from '..
 export interface Sandbox {
   server: SandboxApiServer;
   kubeConfig: KubeConfig;
-  /** Creates CRDs from YAML files (paths) or objects and waits until each is Established. */
-  installCrds(...sources: (string | V1CustomResourceDefinition)[]): Promise<void>;
+  /** Creates CRDs from YAML files (paths) or plain objects and waits until each is Established. */
+  installCrds(...sources: (string | CrdDocument)[]): Promise<void>;
+  /** Sends one raw JSON request (no client-side model mapping) and returns status and parsed body. */
+  rawRequest(method: string, path: string, body?: unknown, contentType?: string): Promise<{ status: number; body: unknown }>;
   createNamespace(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-function crdsFrom(source: string | V1CustomResourceDefinition): V1CustomResourceDefinition[] {
+/** A CRD as plain JSON: YAML keys such as `x-kubernetes-preserve-unknown-fields`, `enum`, `default`. */
+export type CrdDocument = { metadata: { name: string } } & Record<string, unknown>;
+
+function crdsFrom(source: string | CrdDocument): CrdDocument[] {
   if (typeof source !== 'string') return [source];
   return parseAllDocuments(readFileSync(source, 'utf8'))
-    .map((d) => d.toJS() as V1CustomResourceDefinition | null)
-    .filter((d): d is V1CustomResourceDefinition => d?.kind === 'CustomResourceDefinition');
+    .map((d) => d.toJS() as CrdDocument | null)
+    .filter((d): d is CrdDocument => d?.kind === 'CustomResourceDefinition');
 }
 
 /** Starts a sandbox API server (HTTP unless asked otherwise: faster, and TLS has its own test). */
@@ -25,14 +32,36 @@ export async function startSandbox(opts: ApiServerOptions & { namespaces?: strin
   const server = await startApiServer({ https: false, ...opts });
   const kubeConfig = server.kubeConfig;
   const core = kubeConfig.makeApiClient(CoreV1Api);
+  const caData = kubeConfig.getCurrentCluster()?.caData;
+  // client-node's typed models rename schema keywords (enum -> _enum) and drop unknown ones, so CRDs go
+  // to the server as raw JSON, the way kubectl sends them.
+  const rawRequest: Sandbox['rawRequest'] = (method, path, body, contentType = 'application/json') =>
+    new Promise((resolve, reject) => {
+      const url = new URL(path, server.url);
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const req = send(url, {
+        method,
+        headers: { authorization: `Bearer ${server.token}`, 'content-type': contentType, accept: 'application/json' },
+        ca: caData ? Buffer.from(caData, 'base64') : undefined,
+      }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      req.end(body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
+    });
   const ext = kubeConfig.makeApiClient(ApiextensionsV1Api);
   const sandbox: Sandbox = {
     server,
     kubeConfig,
+    rawRequest,
     async installCrds(...sources) {
       for (const crd of sources.flatMap(crdsFrom)) {
-        await ext.createCustomResourceDefinition({ body: crd });
-        const name = crd.metadata?.name as string;
+        const created = await rawRequest('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+        if (created.status !== 201) throw new Error(`creating CRD ${crd.metadata.name}: ${JSON.stringify(created.body)}`);
+        const name = crd.metadata.name;
         for (let i = 0; i < 100; i++) {
           const got = await ext.readCustomResourceDefinition({ name });
           if (got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
