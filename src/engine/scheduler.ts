@@ -1,0 +1,87 @@
+import type { Canary } from '../api/canary.ts';
+import { Duration } from '../api/duration.ts';
+import type { Clock, TimerHandle } from './clock.ts';
+import { DueHeap } from './due-heap.ts';
+
+/**
+ * Per-canary due times on one timer. Due times come from the status (last analysis time + interval), so
+ * they survive restarts; a watch event (new revision, readiness change) asks for an immediate tick.
+ * Each change is O(log n); only the earliest due time holds a timer.
+ */
+
+/** When the Canary should next be decided: last analysis + interval, or now when it never ran. */
+export function nextDueTime(canary: Canary, now: number): number {
+  const last = canary.status?.lastAnalysisTime;
+  if (last === undefined) return now;
+  const interval = Duration.tryParse(canary.spec.analysis.interval ?? '1m')?.milliseconds ?? 60_000;
+  return Math.max(now, Date.parse(last) + interval);
+}
+
+export class Scheduler {
+  private readonly clock: Clock;
+  private readonly onDue: (key: string) => void;
+  private readonly heap = new DueHeap();
+  private timer: TimerHandle | undefined;
+  private timerAt: number | undefined;
+
+  /** `onDue(key)` is called once per due key; it is expected to decide and re-schedule the key. */
+  constructor(clock: Clock, onDue: (key: string) => void) {
+    this.clock = clock;
+    this.onDue = onDue;
+  }
+
+  get size(): number {
+    return this.heap.size;
+  }
+
+  /** Sets (or moves) the key's due time. */
+  schedule(key: string, at: number): void {
+    this.heap.set(key, at);
+    this.rearm();
+  }
+
+  /** Makes the key due now, e.g. on a watch event for a new revision. */
+  triggerNow(key: string): void {
+    this.schedule(key, this.clock.now());
+  }
+
+  /** The key's due time, if scheduled. */
+  dueTime(key: string): number | undefined {
+    return this.heap.dueOf(key);
+  }
+
+  /** Forgets the key (Canary deleted). */
+  remove(key: string): void {
+    this.heap.delete(key);
+    this.rearm();
+  }
+
+  /** Cancels the timer; nothing fires afterwards. */
+  stop(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.timerAt = undefined;
+  }
+
+  private rearm(): void {
+    const next = this.heap.peek();
+    if (next === undefined) return this.stop();
+    if (this.timerAt !== undefined && this.timerAt <= next.due) return;
+    this.timer?.cancel();
+    this.timerAt = next.due;
+    this.timer = this.clock.setTimer(next.due, () => this.fire());
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.timerAt = undefined;
+    const now = this.clock.now();
+    const due: string[] = [];
+    for (let next = this.heap.peek(); next !== undefined && next.due <= now; next = this.heap.peek()) {
+      this.heap.delete(next.key);
+      due.push(next.key);
+    }
+    for (const key of due) this.onDue(key);
+    this.rearm();
+  }
+}
