@@ -19,7 +19,9 @@ export type Action =
   | { type: 'scaleCanary'; to: 'up' | 'zero' }
   /** Write these weights to the TrafficSplit (integers summing to 100). */
   | { type: 'setWeights'; weights: Weights }
-  /** Write (A/B) or remove (`matches: []`) the HTTPRouteGroup header matches routing to the canary. */
+  /** Write (A/B) or remove (`matches: []`) the HTTPRouteGroup header matches. While matches are set the
+   * split applies to matched requests only (SMI v1alpha3+), so A/B then sets weights canary 100 / primary 0;
+   * the engine always orders matches-before-weights on the way in and weights-before-matches on the way out. */
   | { type: 'setRouteMatches'; matches: CanaryMatch[] }
   /** Copy the canary's pod spec, replicas (without HPA) and configs to the primary. */
   | { type: 'promotePrimary' }
