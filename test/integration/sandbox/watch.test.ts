@@ -34,7 +34,7 @@ describe('sandbox API server watch', () => {
   afterAll(() => sandbox.stop());
 
   /** Starts a watch and collects its events; `ended` resolves when the server closes the stream. */
-  async function watch(path: string, query: Record<string, unknown>): Promise<{ events: Seen[]; ended: Promise<unknown> }> {
+  async function watch(path: string, query: Record<string, string | number | boolean | undefined>): Promise<{ events: Seen[]; ended: Promise<unknown> }> {
     const events: Seen[] = [];
     let done: (err: unknown) => void = () => {};
     const ended = new Promise((r) => (done = r));
