@@ -1,0 +1,215 @@
+/**
+ * The playground's SMI data plane: one HTTP proxy per apex Service that routes by the TrafficSplit
+ * named after it, honours HTTPRouteGroup matches for A/B, enforces TrafficTargets when access control
+ * is on, and records what it served for TrafficMetrics and Prometheus.
+ */
+import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { createLogger, type Logger } from '../../log/logger.ts';
+import type { Endpoint } from '../kubelet/simulated-kubelet.ts';
+import { VERSION_HEADER } from '../sample-app/sample-app.ts';
+import { createSeededRandom } from '../sample-app/seeded-random.ts';
+import { decideAccess, parseSourceIdentity, type TrafficTargetObject } from './access-policy.ts';
+import { matchesAny, routeGroupMatches, type HttpMatch, type MatchableRequest } from './http-route-match.ts';
+import { renderPrometheusText } from './prometheus-exposition.ts';
+import { watchSmiResource, type SmiResourceWatch } from './smi-resource-watch.ts';
+import { createTrafficMetricsHandler } from './traffic-metrics-api.ts';
+import { readTrafficSplit } from './traffic-split-view.ts';
+import { TrafficStore, type VersionCounts } from './traffic-store.ts';
+import { chooseWeighted } from './weighted-choice.ts';
+
+/** The header that carries the caller's ServiceAccount as `namespace/name`. */
+export const SOURCE_HEADER = 'x-kanari-source-sa';
+/** The response header naming the backend Service a request was routed to. */
+export const BACKEND_HEADER = 'x-kanari-backend';
+
+/** Where the data plane finds ready pods of a Service (the simulated kubelet's lookup). */
+export type EndpointSource = (namespace: string, service: string) => Endpoint[];
+
+/** Options of the data plane. */
+export interface DataPlaneOptions {
+  kubeConfig: KubeConfig;
+  endpoints: EndpointSource;
+  /** Seed of the weighted backend choice. */
+  seed?: number | string;
+  /** Deny by default and admit only what TrafficTargets allow; default false. */
+  accessControl?: boolean;
+  logger?: Logger;
+  /** Epoch milliseconds, for the metrics windows. */
+  now?: () => number;
+}
+
+/** One apex proxy. */
+export interface ApexProxy {
+  namespace: string;
+  service: string;
+  url: string;
+  port: number;
+}
+
+/** A running data plane; always `stop()` it. */
+export interface SmiDataPlane {
+  /** Starts a proxy for an apex Service on its own loopback port. */
+  addApex(namespace: string, service: string): Promise<ApexProxy>;
+  /** The TrafficMetrics handler, mountable with the sandbox API server's `mountAggregatedApi`. */
+  trafficMetricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Base URL of the Prometheus `/metrics` endpoint. */
+  metricsUrl: string;
+  /** Everything served, per workload and window. */
+  store: TrafficStore;
+  /** Requests answered by each version, and how many of those failed. */
+  versionCounts(): Map<string, VersionCounts>;
+  /** Requests refused with 403 by access control. */
+  deniedCount(): number;
+  setAccessControl(enabled: boolean): void;
+  /** Resolves once TrafficSplit, HTTPRouteGroup and TrafficTarget are all served and listed (never while a CRD is missing). */
+  synced(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
+
+function forwardableHeaders(headers: IncomingMessage['headers']): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  return out;
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+function trackSockets(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}
+
+async function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const socket of sockets) socket.destroy();
+  await closed;
+}
+
+/** Starts the data plane: SMI watches, the Prometheus endpoint, and no apex proxies until `addApex`. */
+export async function startSmiDataPlane(options: DataPlaneOptions): Promise<SmiDataPlane> {
+  const logger = options.logger ?? createLogger({ level: 'silent' });
+  const now = options.now ?? Date.now;
+  const random = createSeededRandom(options.seed ?? 'kanari-dataplane');
+  const store = new TrafficStore();
+  let accessControl = options.accessControl ?? false;
+  let denied = 0;
+  const roundRobin = new Map<string, number>();
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const servers: Array<{ server: Server; sockets: Set<Socket> }> = [];
+
+  const splits: SmiResourceWatch<KubernetesObject & { spec?: unknown }> = watchSmiResource(options.kubeConfig, 'split.smi-spec.io', 'trafficsplits', { logger });
+  const routeGroups: SmiResourceWatch<KubernetesObject & { spec?: { matches?: unknown }; matches?: unknown }> = watchSmiResource(options.kubeConfig, 'specs.smi-spec.io', 'httproutegroups', { logger });
+  const targets: SmiResourceWatch<KubernetesObject & TrafficTargetObject> = watchSmiResource(options.kubeConfig, 'access.smi-spec.io', 'traffictargets', { logger });
+
+  const lookupRouteGroup = (namespace: string, name: string): HttpMatch[] | undefined => {
+    const group = routeGroups.get(namespace, name);
+    return group ? routeGroupMatches(group) : undefined;
+  };
+
+  const chooseBackend = (namespace: string, apex: string, request: MatchableRequest): { service: string } | { error: string } => {
+    const object = splits.get(namespace, apex);
+    const split = object && readTrafficSplit(object);
+    if (!split || split.backends.length === 0) return { service: apex };
+    if (split.routeGroups.length > 0) {
+      const matched = split.routeGroups.some((name) => matchesAny(lookupRouteGroup(namespace, name) ?? [], request));
+      // SMI: requests that match none of the split's routes go to the apex service itself.
+      if (!matched) return { service: apex };
+    }
+    const service = chooseWeighted(split.backends, random.next());
+    return service ? { service } : { error: `TrafficSplit ${namespace}/${apex} has no backend with a positive weight` };
+  };
+
+  const proxy = (namespace: string, apex: string) => (req: IncomingMessage, res: ServerResponse): void => {
+    const started = performance.now();
+    const request: MatchableRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers };
+    const fail = (status: number, message: string): void => {
+      req.resume();
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${message}\n`);
+    };
+    const choice = chooseBackend(namespace, apex, request);
+    if ('error' in choice) return fail(503, choice.error);
+    const endpoints = options.endpoints(namespace, choice.service);
+    if (endpoints.length === 0) return fail(503, `no ready endpoints for Service ${namespace}/${choice.service}`);
+    const turn = roundRobin.get(`${namespace}/${choice.service}`) ?? 0;
+    roundRobin.set(`${namespace}/${choice.service}`, turn + 1);
+    const endpoint = endpoints[turn % endpoints.length];
+    if (accessControl) {
+      const decision = decideAccess(targets.list(), parseSourceIdentity(req.headers[SOURCE_HEADER]), { namespace, name: endpoint.serviceAccount }, request, lookupRouteGroup);
+      if (!decision.allowed) {
+        denied++;
+        return fail(403, decision.reason);
+      }
+    }
+    const record = (success: boolean, version: string): void =>
+      store.record({ namespace, deployment: endpoint.deployment, pod: endpoint.pod, version, success, latencyMs: performance.now() - started, at: now() });
+    const upstream = httpRequest(
+      { host: '127.0.0.1', port: endpoint.port, method: req.method, path: req.url, headers: forwardableHeaders(req.headers), agent },
+      (answer) => {
+        const status = answer.statusCode ?? 502;
+        const version = String(answer.headers[VERSION_HEADER] ?? '');
+        res.writeHead(status, { ...forwardableHeaders(answer.headers), [BACKEND_HEADER]: choice.service });
+        answer.pipe(res);
+        answer.on('end', () => record(status < 500, version));
+        answer.on('error', () => record(false, version));
+      },
+    );
+    upstream.on('error', (error) => {
+      record(false, endpoint.version);
+      if (!res.headersSent) fail(502, `upstream ${endpoint.pod} failed: ${error.message}`);
+      else res.destroy();
+    });
+    req.pipe(upstream);
+  };
+
+  const metricsServer = createServer((req, res) => {
+    if (req.url === '/metrics' || req.url?.startsWith('/metrics?')) {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(renderPrometheusText(store));
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found; try /metrics\n');
+    }
+  });
+  const metricsSockets = trackSockets(metricsServer);
+  const metricsPort = await listen(metricsServer);
+  servers.push({ server: metricsServer, sockets: metricsSockets });
+
+  return {
+    addApex: async (namespace, service) => {
+      const server = createServer(proxy(namespace, service));
+      const sockets = trackSockets(server);
+      const port = await listen(server);
+      servers.push({ server, sockets });
+      logger.info({ namespace, service, port }, 'apex proxy listening');
+      return { namespace, service, url: `http://127.0.0.1:${port}`, port };
+    },
+    trafficMetricsHandler: createTrafficMetricsHandler({ store, now }),
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
+    store,
+    versionCounts: () => store.versions(),
+    deniedCount: () => denied,
+    setAccessControl: (enabled) => {
+      accessControl = enabled;
+    },
+    synced: async () => {
+      await Promise.all([splits.ready, routeGroups.ready, targets.ready]);
+    },
+    stop: async () => {
+      await Promise.all([splits.stop(), routeGroups.stop(), targets.stop()]);
+      await Promise.all(servers.map(({ server, sockets }) => closeServer(server, sockets)));
+      agent.destroy();
+    },
+  };
+}
