@@ -1,4 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { API_GROUP, CANARY_API_VERSION, CanarySchema, type Canary } from './canary.ts';
 import { MetricTemplateSchema, type MetricTemplate } from './metric-template.ts';
@@ -7,6 +7,7 @@ import { canaryRules } from './canary-rules.ts';
 import { metricTemplateRules } from './metric-template-rules.ts';
 import { alertProviderRules } from './alert-provider-rules.ts';
 import { messagesFromAjv } from './ajv-messages.ts';
+import { createKubernetesAjv } from './kubernetes-ajv.ts';
 import type { ValidationError } from './validation-error.ts';
 
 /**
@@ -38,16 +39,7 @@ export function isKanariDocument(object: unknown): boolean {
 
 /** Compiles the three schemas into one ajv instance that knows Kubernetes' schema extensions. */
 export function createValidator(): KanariValidator {
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictTypes: false });
-  ajv.addKeyword({
-    keyword: 'x-kubernetes-int-or-string',
-    schemaType: 'boolean',
-    validate: (enabled: boolean, data: unknown) => !enabled || typeof data === 'string' || Number.isInteger(data),
-    errors: false,
-  });
-  for (const keyword of ['x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource', 'x-kubernetes-list-type', 'x-kubernetes-map-type']) {
-    ajv.addKeyword({ keyword });
-  }
+  const ajv = createKubernetesAjv({ useDefaults: true });
   const canary = kindValidator<Canary>(ajv.compile(CanarySchema as TSchema), canaryRules);
   const metricTemplate = kindValidator<MetricTemplate>(ajv.compile(MetricTemplateSchema as TSchema), metricTemplateRules);
   const alertProvider = kindValidator<AlertProvider>(ajv.compile(AlertProviderSchema as TSchema), alertProviderRules);

@@ -1,5 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { crdFileName, customResourceDefinitions, renderCrdYaml } from '../../../src/api/crd.ts';
+import { createKubernetesAjv } from '../../../src/api/kubernetes-ajv.ts';
+import { messagesFromAjv } from '../../../src/api/ajv-messages.ts';
+import { formatValidationError } from '../../../src/api/validation-error.ts';
+import { isKanariDocument } from '../../../src/api/validation.ts';
+import { parseYamlDocuments } from '../../../src/api/yaml-documents.ts';
 
 type Node = Record<string, unknown>;
 const crdsDirectory = new URL('../../../crds/', import.meta.url);
@@ -96,5 +101,39 @@ describe('the CustomResourceDefinitions', () => {
     const service = ((((schemaOf(crds[0]).properties as Node).spec as Node).properties as Node).service as Node).properties as Node;
     expect(service.targetPort).toEqual({ 'x-kubernetes-int-or-string': true });
     expect(((service.apex as Node).properties as Node).labels).toEqual({ type: 'object', additionalProperties: { type: 'string' } });
+  });
+});
+
+describe('the CRD schemas agree with the validator', () => {
+  const crds = customResourceDefinitions();
+  const ajv = createKubernetesAjv({ strict: false });
+
+  test('every default is valid for the field it defaults, as the API server requires', () => {
+    const problems: string[] = [];
+    const visit = (node: Node, path: string): void => {
+      if ('default' in node) {
+        const { default: value, ...rest } = node;
+        if (!ajv.validate(rest, value)) problems.push(`${path}: default ${JSON.stringify(value)} is invalid`);
+      }
+      for (const [name, child] of Object.entries((node.properties ?? {}) as Node)) visit(child as Node, `${path}.${name}`);
+      if (node.items) visit(node.items as Node, `${path}[]`);
+      if (typeof node.additionalProperties === 'object') visit(node.additionalProperties as Node, `${path}{}`);
+    };
+    for (const crd of crds) visit(schemaOf(crd), (crd.metadata as { name: string }).name);
+    expect(problems).toEqual([]);
+  });
+
+  test('the API server would accept every example object and reject what the schema can say is wrong', () => {
+    const byKind = new Map(crds.map((crd) => [(crd.spec as { names: { kind: string } }).names.kind, ajv.compile(schemaOf(crd))]));
+    const documents = parseYamlDocuments(readFileSync(new URL('../../../examples/canary.yaml', import.meta.url), 'utf8'));
+    const kanari = documents.flatMap((d) => (d.ok && isKanariDocument(d.value) ? [d.value as Node] : []));
+    expect(kanari.length).toBe(3);
+    for (const object of kanari) expect([object.kind, byKind.get(object.kind as string)!(object)]).toEqual([object.kind, true]);
+
+    const canary = structuredClone(kanari.find((o) => o.kind === 'Canary')!) as { spec: { analysis: { stepWeight: number } } };
+    canary.spec.analysis.stepWeight = 200;
+    const check = byKind.get('Canary')!;
+    expect(check(canary)).toBe(false);
+    expect(messagesFromAjv(check.errors ?? []).map(formatValidationError)).toEqual(['spec.analysis.stepWeight: must be between 1 and 100']);
   });
 });
