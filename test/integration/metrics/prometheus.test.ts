@@ -4,7 +4,9 @@ import type { Mesh } from '../../../src/metrics/mesh-queries.ts';
 import { runMetricTemplate, type MetricTemplateLike } from '../../../src/metrics/metric-template.ts';
 import { MetricsError } from '../../../src/metrics/metrics-error.ts';
 import { PrometheusProvider } from '../../../src/metrics/prometheus.ts';
-import { staticSecretReader } from '../../../src/metrics/secret-reader.ts';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { kubeSecretReader, staticSecretReader } from '../../../src/metrics/secret-reader.ts';
+import { startApiServer } from '../../../src/sandbox/apiserver/index.ts';
 import { startMetricsExporter, type MetricsExporter } from '../../helpers/metrics-exporter.ts';
 import { startAuthProxy, startPrometheus, waitForQuery, type RunningPrometheus } from '../../helpers/prometheus.ts';
 import { COUNTERS, EXPECTED, HISTOGRAMS, NAMESPACE } from './mesh-fixture.ts';
@@ -131,13 +133,33 @@ test('a MetricTemplate query renders Flagger variables and returns the expected 
 });
 
 describe('credentials from the provider secret', () => {
-  // The sandbox API server was not available to this suite; Secrets come from a SecretReader over plain objects.
+  // One test reads its Secret from the sandbox API server; the rest use a SecretReader over plain objects.
   const secrets = staticSecretReader({
     'monitoring/prom-token': { token: 'kanari-test-token' },
     'monitoring/prom-basic': { username: 'kanari', password: 'p@ss word' },
     'monitoring/prom-wrong': { token: 'not-the-token' },
   });
   const query = 'vector(7)';
+
+  test('a token from a Secret in the sandbox API server, read through CoreV1Api', async () => {
+    const api = await startApiServer();
+    const proxy = await startAuthProxy(prometheus.url, 'Bearer from-the-cluster');
+    try {
+      const core = api.kubeConfig.makeApiClient(CoreV1Api);
+      await core.createNamespace({ body: { metadata: { name: 'monitoring' } } });
+      await core.createNamespacedSecret({ namespace: 'monitoring', body: { metadata: { name: 'prom' }, data: { token: Buffer.from('from-the-cluster').toString('base64') } } });
+      const provider = await createMetricsProvider(
+        { type: 'prometheus', address: proxy.url, secretRef: { name: 'prom' } },
+        { namespace: 'monitoring', secretReader: kubeSecretReader(api.kubeConfig) },
+      );
+      expect(await provider.query(query)).toEqual({ kind: 'value', value: 7 });
+      const absent = createMetricsProvider({ type: 'prometheus', address: proxy.url, secretRef: { name: 'nope' } }, { namespace: 'monitoring', secretReader: kubeSecretReader(api.kubeConfig) });
+      await expect(absent).rejects.toMatchObject({ reason: 'InvalidProvider', message: expect.stringContaining('monitoring/nope') });
+    } finally {
+      await proxy.close();
+      await api.stop();
+    }
+  });
 
   test('a bearer token from secret key `token` passes an authenticating proxy', async () => {
     const proxy = await startAuthProxy(prometheus.url, 'Bearer kanari-test-token');
