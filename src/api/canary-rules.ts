@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { BUILTIN_METRICS, type Canary, type CanaryAnalysis, type CanaryMatch } from './canary.ts';
+import { BUILTIN_METRICS, type Canary, type CanaryAnalysis, type CanaryMatch, type RolloutWindow } from './canary.ts';
 import { ABSOLUTE_HTTP_URL_RULE, isAbsoluteHttpUrl } from './http-url.ts';
 import { parseRouterProvider } from './router-provider.ts';
 import { childPath, type ValidationError } from './validation-error.ts';
@@ -10,6 +10,29 @@ import { duplicateNames, metadataNameRules, positiveDurationRule } from './commo
  * (cron, time zones, URLs). They run on a schema-valid Canary with defaults applied.
  */
 export function canaryRules(canary: Canary): ValidationError[] {
+  return createCanaryRules()(canary);
+}
+
+/** The Canary rules with a memory of checked rollout windows: parsing cron and time zones is the costly part, and windows rarely change. */
+export function createCanaryRules(): (canary: Canary) => ValidationError[] {
+  const windowErrors = new Map<string, ValidationError[]>();
+  const checkWindow = (window: RolloutWindow, path: string): ValidationError[] => {
+    const key = JSON.stringify([window.schedules, window.timezone, path]);
+    let errors = windowErrors.get(key);
+    if (!errors) {
+      errors = windowRules(window, path);
+      // Bounded so a stream of ever-new windows cannot grow it without limit.
+      if (windowErrors.size >= 1000) windowErrors.clear();
+      windowErrors.set(key, errors);
+    }
+    return errors;
+  };
+  return (canary) => rulesFor(canary, checkWindow);
+}
+
+type WindowCheck = (window: RolloutWindow, path: string) => ValidationError[];
+
+function rulesFor(canary: Canary, checkWindow: WindowCheck): ValidationError[] {
   const spec = canary.spec;
   const errors: ValidationError[] = [...metadataNameRules(canary.metadata)];
   const provider = parseRouterProvider(spec.provider);
@@ -25,11 +48,11 @@ export function canaryRules(canary: Canary): ValidationError[] {
   if (replicas?.minReplicas !== undefined && replicas.maxReplicas !== undefined && replicas.minReplicas > replicas.maxReplicas) {
     errors.push({ path: 'spec.autoscalerRef.primaryScalerReplicas.minReplicas', message: 'must not be greater than maxReplicas' });
   }
-  errors.push(...analysisRules(spec.analysis, 'spec.analysis'));
+  errors.push(...analysisRules(spec.analysis, 'spec.analysis', checkWindow));
   return errors;
 }
 
-function analysisRules(analysis: CanaryAnalysis, path: string): ValidationError[] {
+function analysisRules(analysis: CanaryAnalysis, path: string, checkWindow: WindowCheck): ValidationError[] {
   const errors: ValidationError[] = [];
   errors.push(...positiveDurationRule(analysis.interval, childPath(path, 'interval')));
   errors.push(...strategyRules(analysis, path));
@@ -66,7 +89,7 @@ function analysisRules(analysis: CanaryAnalysis, path: string): ValidationError[
   errors.push(...duplicateNames(analysis.metrics, childPath(path, 'metrics')));
   errors.push(...duplicateNames(analysis.webhooks, childPath(path, 'webhooks')));
   errors.push(...duplicateNames(analysis.alerts, childPath(path, 'alerts')));
-  if (analysis.window) errors.push(...windowRules(analysis.window, childPath(path, 'window')));
+  if (analysis.window) errors.push(...checkWindow(analysis.window, childPath(path, 'window')));
   return errors;
 }
 
@@ -120,7 +143,7 @@ function matchRules(match: CanaryMatch, path: string): ValidationError[] {
   return errors;
 }
 
-function windowRules(window: NonNullable<CanaryAnalysis['window']>, path: string): ValidationError[] {
+function windowRules(window: RolloutWindow, path: string): ValidationError[] {
   const errors: ValidationError[] = [];
   window.schedules.forEach((schedule, i) => {
     if (!cron.validate(schedule)) {

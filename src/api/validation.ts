@@ -3,7 +3,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { API_GROUP, CANARY_API_VERSION, CanarySchema, type Canary } from './canary.ts';
 import { MetricTemplateSchema, type MetricTemplate } from './metric-template.ts';
 import { AlertProviderSchema, type AlertProvider } from './alert-provider.ts';
-import { canaryRules } from './canary-rules.ts';
+import { createCanaryRules } from './canary-rules.ts';
 import { metricTemplateRules } from './metric-template-rules.ts';
 import { alertProviderRules } from './alert-provider-rules.ts';
 import { messagesFromAjv } from './ajv-messages.ts';
@@ -40,7 +40,7 @@ export function isKanariDocument(object: unknown): boolean {
 /** Compiles the three schemas into one ajv instance that knows Kubernetes' schema extensions. */
 export function createValidator(): KanariValidator {
   const ajv = createKubernetesAjv({ useDefaults: true });
-  const canary = kindValidator<Canary>(ajv.compile(CanarySchema as TSchema), canaryRules);
+  const canary = kindValidator<Canary>(ajv.compile(CanarySchema as TSchema), createCanaryRules());
   const metricTemplate = kindValidator<MetricTemplate>(ajv.compile(MetricTemplateSchema as TSchema), metricTemplateRules);
   const alertProvider = kindValidator<AlertProvider>(ajv.compile(AlertProviderSchema as TSchema), alertProviderRules);
   const byKind: Record<KanariKind, (object: unknown) => ValidationResult<KanariObject>> = {

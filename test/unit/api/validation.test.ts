@@ -239,6 +239,15 @@ describe('validating Kanari objects', () => {
     for (const object of [blueGreen, ab, steps, windowed]) expect(validator.validate(object).errors).toEqual([]);
   });
 
+  test('a rollout window is judged the same on every reconcile, though its checks are remembered', () => {
+    const bad = () => set(canary(), (c) => (c.spec.analysis.window = { schedules: ['* 9-16 * * 1-5'], timezone: 'Mars/Olympus' }));
+    const first = validator.validate(bad()).errors.map(formatValidationError);
+    expect(validator.validate(bad()).errors.map(formatValidationError)).toEqual(first);
+    expect(first).toEqual(['spec.analysis.window.timezone: is not a known IANA time zone, e.g. Europe/Berlin or UTC']);
+    const good = set(canary(), (c) => (c.spec.analysis.window = { schedules: ['* 9-16 * * 1-5'], timezone: 'UTC' }));
+    expect(validator.validate(good).errors).toEqual([]);
+  });
+
   test('Flagger SMI providers are accepted as aliases', () => {
     for (const provider of ['smi', 'smi:v1alpha4', 'linkerd', 'osm']) {
       expect(validator.validate(set(canary(), (c) => (c.spec.provider = provider))).errors).toEqual([]);
