@@ -32,3 +32,13 @@ export function compact<T extends Record<string, unknown>>(value: T): Partial<T>
   for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key as keyof T] = v as T[keyof T];
   return out;
 }
+
+/** A merge patch that turns `current` into exactly `desired` (keys only in `current` become null). */
+export function replacingPatch(current: unknown, desired: unknown): unknown {
+  if (desired === null || typeof desired !== 'object' || Array.isArray(desired)) return desired;
+  const patch: Record<string, unknown> = {};
+  const cur = current !== null && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : {};
+  for (const [key, value] of Object.entries(desired)) if (value !== undefined) patch[key] = replacingPatch(cur[key], value);
+  for (const key of Object.keys(cur)) if (!(key in desired) || (desired as Record<string, unknown>)[key] === undefined) patch[key] = null;
+  return patch;
+}

@@ -1,7 +1,7 @@
 import type { AppsV1Api, V1Deployment, V1PodTemplateSpec } from '@kubernetes/client-node';
 import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
 import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owner.ts';
-import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
+import { mergePatchOptions, replacingPatch, stringMapPatch } from '../kube/patch.ts';
 import { renameConfigRefs } from './config-refs.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, primarySelector } from './managed-labels.ts';
 import { primaryName } from './names.ts';
@@ -115,14 +115,4 @@ function projectOnto(actual: unknown, shape: unknown): unknown {
     if (value !== undefined) out[key] = projectOnto(value, (shape as Record<string, unknown>)[key]);
   }
   return out;
-}
-
-/** A merge patch that turns `current` into exactly `desired` (keys only in `current` become null). */
-export function replacingPatch(current: unknown, desired: unknown): unknown {
-  if (desired === null || typeof desired !== 'object' || Array.isArray(desired)) return desired;
-  const patch: Record<string, unknown> = {};
-  const cur = current !== null && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : {};
-  for (const [key, value] of Object.entries(desired)) if (value !== undefined) patch[key] = replacingPatch(cur[key], value);
-  for (const key of Object.keys(cur)) if (!(key in desired) || (desired as Record<string, unknown>)[key] === undefined) patch[key] = null;
-  return patch;
 }

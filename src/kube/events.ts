@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import type { CoreV1Api, CoreV1Event } from '@kubernetes/client-node';
+import type { Canary } from '../api/canary.ts';
+import type { EngineEvent } from '../engine/actions.ts';
+import type { EventRecorder } from '../engine/ports.ts';
+import type { Logger } from '../log/logger.ts';
+import { isNotFound } from './api-errors.ts';
+import { mergePatchOptions } from './patch.ts';
+
+/** The object an Event is about. */
+export interface InvolvedObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };
+}
+
+/**
+ * Records core/v1 Events the way `kubectl describe` shows them. The same reason and message on the same
+ * object is one Event whose `count` and `lastTimestamp` grow (a patch), not a new object per tick, so a
+ * Canary stuck retrying does not flood etcd. Best effort: failures are logged, never thrown.
+ */
+export class KubeEventRecorder implements EventRecorder {
+  readonly #core: CoreV1Api;
+  readonly #component: string;
+  readonly #instance: string;
+  readonly #now: () => Date;
+  readonly #log: Logger | undefined;
+
+  constructor(options: { core: CoreV1Api; component?: string; instance?: string; now?: () => Date; logger?: Logger }) {
+    this.#core = options.core;
+    this.#component = options.component ?? 'kanari';
+    this.#instance = options.instance ?? 'kanari';
+    this.#now = options.now ?? (() => new Date());
+    this.#log = options.logger;
+  }
+
+  /** Records one engine event on the Canary. */
+  async record(canary: Canary, event: EngineEvent): Promise<void> {
+    await this.recordFor(canary, event);
+  }
+
+  /** Records an event on any object; returns the Event as stored, or undefined when recording failed. */
+  async recordFor(object: InvolvedObject, event: EngineEvent): Promise<CoreV1Event | undefined> {
+    const namespace = object.metadata.namespace ?? 'default';
+    const name = eventName(object, event);
+    const now = this.#now();
+    try {
+      try {
+        const existing = await this.#core.readNamespacedEvent({ name, namespace });
+        const body = { count: (existing.count ?? 1) + 1, lastTimestamp: now, metadata: { resourceVersion: existing.metadata?.resourceVersion } };
+        return await this.#core.patchNamespacedEvent({ name, namespace, body }, mergePatchOptions());
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      return await this.#core.createNamespacedEvent({
+        namespace,
+        body: {
+          metadata: { name, namespace },
+          involvedObject: {
+            apiVersion: object.apiVersion,
+            kind: object.kind,
+            name: object.metadata.name,
+            namespace,
+            uid: object.metadata.uid,
+            resourceVersion: object.metadata.resourceVersion,
+          },
+          type: event.eventType,
+          reason: event.reason,
+          message: event.message,
+          count: 1,
+          firstTimestamp: now,
+          lastTimestamp: now,
+          source: { component: this.#component },
+          reportingComponent: this.#component,
+          reportingInstance: this.#instance,
+        },
+      });
+    } catch (err) {
+      // A lost count or a conflict between two replicas is not worth failing a reconcile for.
+      this.#log?.warn({ err: err instanceof Error ? err.message : String(err), reason: event.reason, object: object.metadata.name }, 'could not record event');
+      return undefined;
+    }
+  }
+}
+
+/** One name per (object, type, reason, message): what makes repeats aggregate into one Event. */
+function eventName(object: InvolvedObject, event: EngineEvent): string {
+  const digest = createHash('sha256')
+    .update([object.metadata.uid ?? object.metadata.name, event.eventType, event.reason, event.message].join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  return `${object.metadata.name}.${digest}`;
+}
