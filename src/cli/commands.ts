@@ -3,6 +3,7 @@ import { registerApiServer } from './apiserver.ts';
 import { registerMetricsServer } from './metrics-server.ts';
 import { registerValidate } from './validate.ts';
 import { registerConvert } from './convert.ts';
+import { registerManualControl } from './manual-control.ts';
 
 /** A subcommand adds itself to the program; one file per command under src/cli/. */
 export type RegisterCommand = (program: Command) => void;
@@ -13,4 +14,5 @@ export const commands: RegisterCommand[] = [
   registerApiServer,
   registerValidate,
   registerConvert,
+  registerManualControl,
 ];
