@@ -34,6 +34,11 @@ function send(res: ServerResponse, code: number, body: unknown, contentType = 'a
   res.end(text);
 }
 
+function sendText(res: ServerResponse, code: number, text: string): void {
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
+
 function sendError(res: ServerResponse, err: ApiError): void {
   if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.retryAfterSeconds));
   send(res, err.code, err.toStatus());
@@ -221,13 +226,13 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
           return;
         }
         deps.counter.count(`list ${resourceLabel}`);
-        const list = service.list(target, listOpts());
         if (wantsTable(accept)) {
+          const list = service.list(target, listOpts(), true);
           const items = (list.items as JsonObject[]).map((i) => service.present(type, i));
           send(res, 200, toTable(type, items, (q.get('includeObject') ?? 'Metadata') as IncludeObject, list.metadata as JsonObject, deps.now()));
           return;
         }
-        send(res, 200, list);
+        sendText(res, 200, service.listJson(target, listOpts()));
         return;
       }
       case 'POST': {
