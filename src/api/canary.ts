@@ -33,7 +33,7 @@ export type Mesh = (typeof MESHES)[number];
 
 const CrossNamespaceRef = Struct({
   name: Type.String({ minLength: 1 }),
-  namespace: Type.Optional(Type.String()),
+  namespace: Type.Optional(Type.String({ description: "Defaults to the Canary's namespace." })),
 });
 
 const ObjectMetaOverrides = Struct({
@@ -45,7 +45,7 @@ export const TargetRefSchema = Struct({
   apiVersion: Type.Optional(Type.String({ default: 'apps/v1' })),
   kind: StringEnum(['Deployment'], { default: 'Deployment' }),
   name: Type.String({ minLength: 1 }),
-});
+}, { description: 'The Deployment to release; Kanari creates <name>-primary from it and scales it to 0 between releases.' });
 
 export const AutoscalerRefSchema = Struct({
   apiVersion: Type.Optional(Type.String({ default: 'autoscaling/v2' })),
@@ -55,18 +55,18 @@ export const AutoscalerRefSchema = Struct({
     Struct({
       minReplicas: Type.Optional(Type.Integer({ minimum: 1 })),
       maxReplicas: Type.Optional(Type.Integer({ minimum: 1 })),
-    }),
+    }, { description: "Overrides the replica bounds of the primary's copy of the HPA." }),
   ),
-});
+}, { description: 'An HPA for the target; the primary gets its own copy.' });
 
 export const CanaryServiceSchema = Struct({
-  name: Type.Optional(Type.String()),
-  port: Type.Integer({ minimum: 1, maximum: 65535 }),
+  name: Type.Optional(Type.String({ description: 'Name of the apex Service (default: the target name); <name>-primary and <name>-canary are created beside it.' })),
+  port: Type.Integer({ minimum: 1, maximum: 65535, description: 'Port of the generated Services.' }),
   portName: Type.Optional(Type.String({ default: 'http' })),
-  targetPort: Type.Optional(IntOrString()),
+  targetPort: Type.Optional(IntOrString({ description: 'Container port number or name (default: port).' })),
   appProtocol: Type.Optional(Type.String()),
-  portDiscovery: Type.Optional(Type.Boolean()),
-  hosts: Type.Optional(Type.Array(Type.String())),
+  portDiscovery: Type.Optional(Type.Boolean({ description: "Adds every container port of the target to the generated Services." })),
+  hosts: Type.Optional(Type.Array(Type.String(), { description: "hosts[0], when set, is the TrafficSplit's root service." })),
   apex: Type.Optional(ObjectMetaOverrides),
   primary: Type.Optional(ObjectMetaOverrides),
   canary: Type.Optional(ObjectMetaOverrides),
@@ -82,21 +82,21 @@ export const CanaryMetricSchema = Struct({
   interval: Type.Optional(DurationString({ default: '1m' })),
   thresholdRange: Type.Optional(ThresholdRangeSchema),
   /** Flagger's deprecated single threshold; read as thresholdRange.min for success rate, max otherwise. */
-  threshold: Type.Optional(Type.Number()),
+  threshold: Type.Optional(Type.Number({ description: 'Deprecated: use thresholdRange.' })),
   templateRef: Type.Optional(CrossNamespaceRef),
-  templateVariables: Type.Optional(StringMap()),
-});
+  templateVariables: Type.Optional(StringMap({ description: 'Values for {{ variables.X }} in the MetricTemplate query.' })),
+}, { description: 'A check run every interval: a built-in metric (request-success-rate in percent, request-duration in ms) or a MetricTemplate.' });
 
 export const CanaryWebhookSchema = Struct({
   name: Type.String({ minLength: 1 }),
   type: Type.Optional(StringEnum(WEBHOOK_TYPES, { default: 'rollout' })),
   url: Type.String({ minLength: 1 }),
   timeout: Type.Optional(DurationString({ default: '10s' })),
-  retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+  retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'Retries on connection errors, 429 and 5xx, with exponential backoff.' })),
   metadata: Type.Optional(StringMap()),
-  muteAlert: Type.Optional(Type.Boolean()),
-  disableTLS: Type.Optional(Type.Boolean()),
-});
+  muteAlert: Type.Optional(Type.Boolean({ description: 'Do not alert when this webhook fails.' })),
+  disableTLS: Type.Optional(Type.Boolean({ description: 'Skip TLS certificate verification for this webhook.' })),
+}, { description: 'A call made at a point of the rollout; the type says when and what a failure means.' });
 
 export const CanaryAlertSchema = Struct({
   name: Type.String({ minLength: 1 }),
@@ -119,41 +119,41 @@ export const CanaryMatchSchema = Struct({
 
 /** Rollout windows: the analysis only advances while the current minute matches one of the cron schedules. */
 export const RolloutWindowSchema = Struct({
-  schedules: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
-  timezone: Type.Optional(Type.String()),
-});
+  schedules: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Cron expressions (minute hour day-of-month month day-of-week).' }),
+  timezone: Type.Optional(Type.String({ description: 'IANA time zone of the schedules (default UTC).' })),
+}, { description: 'The analysis only advances while the current minute matches one of the schedules.' });
 
 export const CanaryAnalysisSchema = Struct({
-  interval: Type.Optional(DurationString({ default: '1m' })),
-  threshold: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
-  maxWeight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-  stepWeight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-  stepWeights: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 100 }), { minItems: 1 })),
-  stepWeightPromotion: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-  iterations: Type.Optional(Type.Integer({ minimum: 1 })),
-  match: Type.Optional(Type.Array(CanaryMatchSchema)),
-  primaryReadyThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 100 })),
-  canaryReadyThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 100 })),
+  interval: Type.Optional(DurationString({ default: '1m', description: 'Time between checks.' })),
+  threshold: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'Failed checks before rollback.' })),
+  maxWeight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Canary weight at which to promote (default 100).' })),
+  stepWeight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Weight added per successful check (canary strategy).' })),
+  stepWeights: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 100 }), { minItems: 1, description: 'Strictly ascending weights, one per successful check (canary strategy).' })),
+  stepWeightPromotion: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Weight moved back to the primary per tick after promotion (default: all at once).' })),
+  iterations: Type.Optional(Type.Integer({ minimum: 1, description: 'Checks to pass before promotion: blue/green, or A/B testing with match.' })),
+  match: Type.Optional(Type.Array(CanaryMatchSchema, { description: 'A/B testing: requests matching any entry go to the canary.' })),
+  primaryReadyThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 100, description: 'Percent of primary replicas that must be available.' })),
+  canaryReadyThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 100, description: 'Percent of canary replicas that must be available.' })),
   metrics: Type.Optional(Type.Array(CanaryMetricSchema)),
   webhooks: Type.Optional(Type.Array(CanaryWebhookSchema)),
   alerts: Type.Optional(Type.Array(CanaryAlertSchema)),
   window: Type.Optional(RolloutWindowSchema),
-});
+}, { description: 'How a release is analysed: exactly one of stepWeight, stepWeights (canary) or iterations (blue/green, A/B).' });
 
 export const CanarySpecSchema = Struct({
   /** Router: `smi` (default), or `smi:v1alpha1`…`smi:v1alpha4` to pin the TrafficSplit version. */
-  provider: Type.Optional(Type.String({ default: 'smi' })),
+  provider: Type.Optional(Type.String({ default: 'smi', description: 'Router: smi, smi:v1alpha1…smi:v1alpha4, or Flagger\'s linkerd/osm (SMI TrafficSplit too).' })),
   /** Prometheus address for built-in metrics when the TrafficMetrics API is not served. */
-  metricsServer: Type.Optional(Type.String()),
+  metricsServer: Type.Optional(Type.String({ description: 'Prometheus URL for the built-in metrics when the TrafficMetrics API is not served.' })),
   /** Which mesh's metric names the Prometheus queries use. */
   mesh: Type.Optional(StringEnum(MESHES)),
   targetRef: TargetRefSchema,
   autoscalerRef: Type.Optional(AutoscalerRefSchema),
   service: CanaryServiceSchema,
-  progressDeadlineSeconds: Type.Optional(Type.Integer({ minimum: 1, default: 600 })),
-  skipAnalysis: Type.Optional(Type.Boolean()),
-  suspend: Type.Optional(Type.Boolean()),
-  revertOnDeletion: Type.Optional(Type.Boolean()),
+  progressDeadlineSeconds: Type.Optional(Type.Integer({ minimum: 1, default: 600, description: 'Seconds a rollout may take to become ready before it is rolled back.' })),
+  skipAnalysis: Type.Optional(Type.Boolean({ description: 'Promote new revisions without analysis.' })),
+  suspend: Type.Optional(Type.Boolean({ description: 'Pause: nothing moves until unset.' })),
+  revertOnDeletion: Type.Optional(Type.Boolean({ description: 'On deletion, route all traffic to the target and remove what Kanari created.' })),
   analysis: CanaryAnalysisSchema,
 });
 
