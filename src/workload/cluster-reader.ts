@@ -22,3 +22,23 @@ export function apiReader(clients: KubeClients): ClusterReader {
     autoscaler: (namespace, name) => readOptional(() => clients.autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace })),
   };
 }
+
+/** Anything with a cache lookup by namespace and name (a ResilientInformer). */
+export interface CacheLookup<T> {
+  get(namespace: string, name: string): T | undefined;
+}
+
+/** A ClusterReader over informer caches: no API request per tick. */
+export function cacheReader(caches: {
+  deployments: CacheLookup<V1Deployment>;
+  configMaps: CacheLookup<V1ConfigMap>;
+  secrets: CacheLookup<V1Secret>;
+  autoscalers?: CacheLookup<V2HorizontalPodAutoscaler>;
+}): ClusterReader {
+  return {
+    deployment: async (namespace, name) => caches.deployments.get(namespace, name),
+    configMap: async (namespace, name) => caches.configMaps.get(namespace, name),
+    secret: async (namespace, name) => caches.secrets.get(namespace, name),
+    autoscaler: async (namespace, name) => caches.autoscalers?.get(namespace, name),
+  };
+}

@@ -5,6 +5,9 @@ import { apiReader } from '../../../src/workload/cluster-reader.ts';
 import { KubeWorkloads } from '../../../src/workload/kube-workloads.ts';
 import { ORIGINAL_REPLICAS_ANNOTATION } from '../../../src/workload/managed-labels.ts';
 import type { Canary } from '../../../src/api/canary.ts';
+import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
+import { ApiDiscovery } from '../../../src/router/api-discovery.ts';
+import { SmiTrafficSplitRouter } from '../../../src/router/smi-trafficsplit.ts';
 import { appCanary, createApp, createCanary } from './fixtures.ts';
 
 describe('workloads against the sandbox API server', () => {
@@ -153,5 +156,28 @@ describe('workloads against the sandbox API server', () => {
     expect(seen.primary).toBeUndefined();
     expect(seen.target).toMatchObject({ exists: true, desiredReplicas: 3 });
     expect(seen.target?.revision).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('reverts on deletion: target back to its replicas, apex to the target, generated objects and split gone', async () => {
+    const { namespace, canary } = await setup();
+    await sandbox.installCrds(...(smiCrds({ split: ['v1alpha4'], specs: ['v1alpha4'], access: [] }) as never[]));
+    const router = new SmiTrafficSplitRouter({ custom: clients.custom, discovery: new ApiDiscovery(clients.apis) });
+    const withSplit = new KubeWorkloads({ clients, reader: apiReader(clients), split: router });
+    await withSplit.ensurePrimary(canary);
+    expect(await router.getWeights(canary)).toEqual({ canary: 0, primary: 100 });
+    await withSplit.scaleCanary(canary, 'zero');
+    await withSplit.ensureFinalizer(canary);
+    const withFinalizer = (await clients.custom.getNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', plural: 'canaries', namespace, name: 'app' })) as Canary;
+    expect(withFinalizer.metadata.finalizers).toEqual(['kanari.dev/finalizer']);
+
+    await withSplit.finalize(withFinalizer);
+    expect((await clients.apps.readNamespacedDeployment({ name: 'app', namespace })).spec?.replicas).toBe(3);
+    expect((await clients.core.readNamespacedService({ name: 'app', namespace })).spec?.selector).toEqual({ app: 'app' });
+    await expect(clients.apps.readNamespacedDeployment({ name: 'app-primary', namespace })).rejects.toMatchObject({ code: 404 });
+    await expect(clients.core.readNamespacedService({ name: 'app-canary', namespace })).rejects.toMatchObject({ code: 404 });
+    await expect(clients.core.readNamespacedConfigMap({ name: 'app-conf-primary', namespace })).rejects.toMatchObject({ code: 404 });
+    expect(await router.getWeights(canary)).toBeUndefined();
+    const released = (await clients.custom.getNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', plural: 'canaries', namespace, name: 'app' })) as Canary;
+    expect(released.metadata.finalizers ?? []).toEqual([]);
   });
 });
