@@ -4,6 +4,7 @@ import type { RegisterCommand } from './commands.ts';
 import { createValidator, isKanariDocument } from '../api/validation.ts';
 import { formatValidationError } from '../api/validation-error.ts';
 import { objectLabel, parseYamlDocuments } from '../api/yaml-documents.ts';
+import { FLAGGER_GROUP } from '../api/flagger-convert.ts';
 
 /** `kanari validate FILE…`: checks Kanari YAML offline with the same rules the controller applies. */
 export const registerValidate: RegisterCommand = (program: Command) => {
@@ -38,8 +39,9 @@ async function validateFiles(files: string[]): Promise<number> {
         continue;
       }
       if (!isKanariDocument(document.value)) {
-        const apiVersion = (document.value as { apiVersion?: unknown }).apiVersion;
-        console.error(`${shown}: ${objectLabel(document.value)}: skipped, not a Kanari object (apiVersion ${String(apiVersion ?? 'missing')})`);
+        const apiVersion = String((document.value as { apiVersion?: unknown }).apiVersion ?? 'missing');
+        const hint = apiVersion.startsWith(`${FLAGGER_GROUP}/`) ? ': `kanari convert` turns Flagger objects into Kanari ones' : '';
+        console.error(`${shown}: ${objectLabel(document.value)}: skipped, not a Kanari object (apiVersion ${apiVersion})${hint}`);
         continue;
       }
       checked += 1;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { createValidator, isKanariDocument } from '../../../src/api/validation.ts';
 import { formatValidationError } from '../../../src/api/validation-error.ts';
 
@@ -246,6 +248,12 @@ describe('validating Kanari objects', () => {
     expect(first).toEqual(['spec.analysis.window.timezone: is not a known IANA time zone, e.g. Europe/Berlin or UTC']);
     const good = set(canary(), (c) => (c.spec.analysis.window = { schedules: ['* 9-16 * * 1-5'], timezone: 'UTC' }));
     expect(validator.validate(good).errors).toEqual([]);
+  });
+
+  test("Flagger's documented podinfo Canary validates after changing only apiVersion", () => {
+    const text = readFileSync(new URL('../../fixtures/flagger/podinfo-canary.yaml', import.meta.url), 'utf8');
+    const flagger = parse(text.replace('apiVersion: flagger.app/v1beta1', 'apiVersion: kanari.dev/v1alpha1'));
+    expect(validator.validate(flagger).errors).toEqual([]);
   });
 
   test('Flagger SMI providers are accepted as aliases', () => {
