@@ -113,7 +113,8 @@ function convertCanarySpec(spec: Json, notes: Notes): Json | undefined {
     const path = childPath('spec', key);
     switch (key) {
       case 'provider':
-        Object.assign(result, convertProvider(String(value), notes));
+        // An empty provider means Flagger's -mesh-provider flag decides; Kanari's default is smi.
+        if (value !== '' && value !== undefined) Object.assign(result, convertProvider(String(value), notes));
         break;
       case 'metricsServer':
       case 'progressDeadlineSeconds':
