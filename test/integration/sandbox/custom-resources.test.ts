@@ -142,6 +142,45 @@ describe('sandbox API server custom resources', () => {
     expect(table.rows[0].cells).toEqual(['tbl', 42, null]);
   });
 
+  test('a schema that declares metadata as a bare object never prunes or wipes the object meta', async () => {
+    // Real CRDs (and generated ones) often say `metadata: {type: object}`; the real server ignores that
+    // beyond name checks, so labels, annotations, finalizers and ownerReferences must all survive.
+    const gadgetSchema = {
+      type: 'object',
+      properties: {
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: { type: 'object' },
+        spec: { type: 'object', properties: { size: { type: 'integer' } } },
+        status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+      },
+    };
+    await sandbox.installCrds({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.example.dev' },
+      spec: {
+        group: 'example.dev',
+        scope: 'Namespaced',
+        names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: gadgetSchema }, subresources: { status: {} } }],
+      },
+    });
+    const g = { group: 'example.dev', version: 'v1', namespace: ns, plural: 'gadgets' };
+    const meta = { name: 'g1', labels: { app: 'x' }, annotations: { note: 'kept' }, finalizers: ['example.dev/keep'] };
+    type Gadget = { metadata: { labels?: object; annotations?: object; finalizers?: string[]; uid?: string }; spec: object };
+    const created = (await custom.createNamespacedCustomObject({ ...g, body: { apiVersion: 'example.dev/v1', kind: 'Gadget', metadata: meta, spec: { size: 1 } } })) as Gadget;
+    expect(created.metadata).toMatchObject(meta);
+    expect(created.metadata.uid).toBeTruthy();
+    const merged = (await custom.patchNamespacedCustomObject({ ...g, name: 'g1', body: [{ op: 'add', path: '/metadata/labels/tier', value: 'web' }] })) as Gadget;
+    expect(merged.metadata.labels).toEqual({ app: 'x', tier: 'web' });
+    const status = (await custom.patchNamespacedCustomObjectStatus({ ...g, name: 'g1', body: [{ op: 'add', path: '/status', value: { ok: true } }] })) as Gadget;
+    expect(status.metadata).toMatchObject({ annotations: { note: 'kept' }, finalizers: ['example.dev/keep'] });
+    const got = (await custom.getNamespacedCustomObject({ ...g, name: 'g1' })) as Gadget;
+    expect(got.metadata).toMatchObject({ labels: { app: 'x', tier: 'web' }, annotations: { note: 'kept' }, finalizers: ['example.dev/keep'] });
+    await custom.patchNamespacedCustomObject({ ...g, name: 'g1', body: [{ op: 'remove', path: '/metadata/finalizers' }] });
+  });
+
   test('deleting the CRD stops serving it and removes its objects', async () => {
     const ext = sandbox.kubeConfig.makeApiClient(ApiextensionsV1Api);
     await ext.deleteCustomResourceDefinition({ name: 'widgets.example.dev' });
