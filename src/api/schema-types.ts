@@ -1,4 +1,5 @@
 import { Type, type TSchema, type TUnsafe, type ObjectOptions, type TProperties, type TObject } from '@sinclair/typebox';
+import type { V1ObjectMeta } from '@kubernetes/client-node';
 import { DURATION_PATTERN } from './duration.ts';
 
 /**
@@ -32,21 +33,7 @@ export function Struct<T extends TProperties>(properties: T, options: ObjectOpti
   return Type.Object(properties, { additionalProperties: false, ...options });
 }
 
-/** Kubernetes object metadata: kept open, the API server owns its schema. */
-export const ObjectMeta = Type.Unsafe<{
-  name?: string;
-  namespace?: string;
-  generateName?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
-  creationTimestamp?: string | Date;
-  deletionTimestamp?: string | Date;
-  [key: string]: unknown;
-}>({ type: 'object' });
+/** Kubernetes object metadata: kept open (the API server owns its schema), typed as client-node's. */
+export const ObjectMeta = Type.Unsafe<V1ObjectMeta>({ type: 'object' });
 
 export type { TSchema };

@@ -24,7 +24,8 @@ export function staticSecretReader(secrets: Record<string, Record<string, string
   };
 }
 
-function decodeSecretData(
+/** Decodes a Secret's base64 `data` (and plain `stringData`, which wins) into strings. */
+export function decodeSecretData(
   data: Record<string, string> | undefined,
   stringData: Record<string, string> | undefined,
 ): Record<string, string> {

@@ -1,0 +1,90 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Canary, CanaryMetric, Mesh } from '../api/canary.ts';
+import { Duration } from '../api/duration.ts';
+import type { MetricObservation } from '../engine/observation.ts';
+import type { MetricsSource } from '../engine/ports.ts';
+import { createBuiltinMetrics, isBuiltinMetric, measureBuiltinMetric } from '../metrics/builtin-metrics.ts';
+import { MetricsError } from '../metrics/metrics-error.ts';
+import { runMetricTemplate, type MetricTemplateLike } from '../metrics/metric-template.ts';
+import type { BuiltinMetricsSource, MetricResult } from '../metrics/provider.ts';
+import type { SecretReader } from '../metrics/secret-reader.ts';
+
+/** Finds a MetricTemplate (from the informer cache in the controller). */
+export type MetricTemplateLookup = (namespace: string, name: string) => MetricTemplateLike | undefined;
+
+export interface CanaryMetricsOptions {
+  kubeConfig: KubeConfig;
+  secretReader: SecretReader;
+  lookupTemplate: MetricTemplateLookup;
+  /** `--metrics-server`: Prometheus for built-ins when a Canary names none and TrafficMetrics is not wanted. */
+  defaultMetricsServer?: string;
+  /** `--mesh`: whose metric names the Prometheus queries use; Linkerd's (smi-metrics' own) by default. */
+  defaultMesh?: Mesh;
+}
+
+const DEFAULT_INTERVAL = '1m';
+
+/**
+ * The engine's MetricsSource: built-ins from the TrafficMetrics API, or from Prometheus with the mesh's
+ * queries when the Canary (or the controller) names a metrics server; templated metrics from their
+ * MetricTemplate's provider. Never throws: a provider failure is an `error` observation with its reason.
+ */
+export class CanaryMetrics implements MetricsSource {
+  private readonly options: CanaryMetricsOptions;
+  private readonly builtinSources = new Map<string, BuiltinMetricsSource>();
+
+  constructor(options: CanaryMetricsOptions) {
+    this.options = options;
+  }
+
+  async measure(canary: Canary, metric: CanaryMetric): Promise<MetricObservation> {
+    try {
+      return observation(metric.name, await this.query(canary, metric));
+    } catch (err) {
+      if (err instanceof MetricsError) return { name: metric.name, result: 'error', reason: err.message, errorReason: err.reason };
+      return { name: metric.name, result: 'error', reason: err instanceof Error ? err.message : String(err), errorReason: 'QueryFailed' };
+    }
+  }
+
+  private async query(canary: Canary, metric: CanaryMetric): Promise<MetricResult> {
+    const namespace = canary.metadata.namespace ?? 'default';
+    const interval = metric.interval ?? DEFAULT_INTERVAL;
+    if (metric.templateRef) {
+      const templateNamespace = metric.templateRef.namespace ?? namespace;
+      const template = this.options.lookupTemplate(templateNamespace, metric.templateRef.name);
+      if (!template) throw new MetricsError('InvalidProvider', `MetricTemplate ${templateNamespace}/${metric.templateRef.name} not found`);
+      const variables = {
+        name: canary.metadata.name ?? '',
+        namespace,
+        target: canary.spec.targetRef.name,
+        service: canary.spec.service.name ?? canary.spec.targetRef.name,
+        interval,
+        variables: metric.templateVariables,
+      };
+      return runMetricTemplate(template, variables, { secretReader: this.options.secretReader, kubeConfig: this.options.kubeConfig });
+    }
+    if (!isBuiltinMetric(metric.name)) {
+      throw new MetricsError('InvalidProvider', `metric "${metric.name}" is neither built in nor backed by a templateRef`);
+    }
+    const workload = { namespace, name: canary.spec.targetRef.name, kind: 'Deployment' as const };
+    return measureBuiltinMetric(this.builtinSource(canary), metric.name, workload, Duration.parse(interval).milliseconds);
+  }
+
+  private builtinSource(canary: Canary): BuiltinMetricsSource {
+    const address = canary.spec.metricsServer ?? this.options.defaultMetricsServer;
+    const mesh = canary.spec.mesh ?? this.options.defaultMesh ?? 'linkerd';
+    const key = address ? `${mesh} ${address}` : 'smi';
+    let source = this.builtinSources.get(key);
+    if (!source) {
+      source = address
+        ? createBuiltinMetrics({ source: 'prometheus', mesh, prometheus: { address } })
+        : createBuiltinMetrics({ source: 'smi', kubeConfig: this.options.kubeConfig });
+      this.builtinSources.set(key, source);
+    }
+    return source;
+  }
+}
+
+function observation(name: string, result: MetricResult): MetricObservation {
+  return result.kind === 'value' ? { name, result: 'value', value: result.value } : { name, result: 'no-data', reason: result.reason };
+}
