@@ -7,6 +7,7 @@ import { FieldSelector } from './field-selector.ts';
 import { isObject, type JsonObject } from './json.ts';
 import { LabelSelector } from './label-selector.ts';
 import { openApiV3GroupVersion, openApiV3Index } from './openapi-v3.ts';
+import { decodeProtobufObject, isProtobuf } from './protobuf-objects.ts';
 import type { RequestCounter } from './request-counter.ts';
 import type { DeleteOptions, ListOptions, RequestTarget, ResourceService, WriteOptions } from './resource-service.ts';
 import { toTable, type IncludeObject } from './table-printer.ts';
@@ -45,6 +46,10 @@ function sendError(res: ServerResponse, err: ApiError): void {
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString('utf8');
+}
+
+async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -52,10 +57,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > maxBodyBytes) throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-function parseObject(text: string, contentType: string | undefined): JsonObject {
+function parseObject(body: Buffer | string, contentType: string | undefined): JsonObject {
+  if (typeof body !== 'string' && isProtobuf(contentType)) return decodeProtobufObject(body);
+  const text = typeof body === 'string' ? body : body.toString('utf8');
   let value: unknown;
   try {
     value = contentType?.includes('yaml') ? parseYaml(text) : JSON.parse(text);
@@ -237,7 +244,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
       }
       case 'POST': {
         deps.counter.count(`create ${resourceLabel}`);
-        const body = parseObject(await readBody(req), req.headers['content-type']);
+        const body = parseObject(await readBodyBytes(req), req.headers['content-type']);
         const result = service.create(target, body, writeOpts);
         send(res, result.code, result.body);
         return;
@@ -266,7 +273,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     }
     case 'PUT': {
       deps.counter.count(`update ${resourceLabel}`);
-      const body = parseObject(await readBody(req), req.headers['content-type']);
+      const body = parseObject(await readBodyBytes(req), req.headers['content-type']);
       const result = service.update(target, body, writeOpts);
       send(res, result.code, result.body);
       return;

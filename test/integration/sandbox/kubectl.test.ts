@@ -22,9 +22,10 @@ const VERSIONED = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.32', '1.33']
   .filter((path) => existsSync(path));
 const REPO = new URL('../../../', import.meta.url).pathname;
 const NS = 'kubectl-test';
-// The sandbox serves neither /openapi/v2 nor /openapi/v3 yet, and kubectl's default client-side validation
-// fails on that ("failed to download openapi"); until it does, every apply turns validation off.
-const NO_OPENAPI = '--validate=false';
+// kubectl 1.29 and later learn from /openapi/v3 that the server validates (fieldValidation), so they
+// apply with the default --validate=strict. kubectl 1.27 and 1.28 still read /openapi/v2, which they only
+// accept as gnostic protobuf; the sandbox does not serve it, so those two apply with validation off.
+const legacyValidation = (binary: string | undefined): string[] => (binary && /kubectl\.1\.2[78]$/.test(binary) ? ['--validate=false'] : []);
 
 if (!KUBECTL) console.warn('kubectl suite skipped: no kubectl binary found in /usr/bin or /usr/local/bin');
 const describeWithKubectl = KUBECTL ? describe : describe.skip;
@@ -99,8 +100,8 @@ describeWithKubectl('real kubectl against the sandbox API server', () => {
     kubeconfig = join(dir, 'kubeconfig');
     await writeFile(kubeconfig, server.kubeconfigYaml());
     await writeFile(join(dir, 'smi-crds.yaml'), manifest(...smiCrds({})));
-    // `kubectl create namespace` would send protobuf, which the sandbox does not decode; apply sends JSON.
-    await kubectl(['apply', NO_OPENAPI, '-f', '-'], { input: manifest({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }) });
+    // kubectl 1.32 and later send this as protobuf.
+    await kubectl(['create', 'namespace', NS]);
   });
 
   afterAll(async () => {
@@ -108,8 +109,21 @@ describeWithKubectl('real kubectl against the sandbox API server', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it('creates namespaces, configmaps, secrets and service accounts, which kubectl sends as protobuf', async () => {
+    expect(await jsonpath('namespace', NS, '.status.phase')).toBe('Active');
+    expect(await kubectl(['create', 'configmap', 'literal', '-n', NS, '--from-literal=a=1', '--from-literal=b=two'])).toContain('configmap/literal created');
+    expect(await jsonpath('cm', 'literal', '.data')).toBe('{"a":"1","b":"two"}');
+    expect(await kubectl(['create', 'secret', 'generic', 'token', '-n', NS, '--from-literal=key=s3cret'])).toContain('secret/token created');
+    expect(await jsonpath('secret', 'token', '.data.key')).toBe(Buffer.from('s3cret').toString('base64'));
+    expect(await jsonpath('secret', 'token', '.type')).toBe('Opaque');
+    expect(await kubectl(['create', 'serviceaccount', 'robot', '-n', NS])).toContain('serviceaccount/robot created');
+    const yaml = await kubectl(['get', 'cm', 'literal', '-n', NS, '-o', 'yaml']);
+    expect(yaml).not.toContain('generateName');
+    await kubectl(['delete', 'cm', 'literal', '-n', NS]);
+  });
+
   it('installs the SMI CRDs with apply -f and lists ts among api-resources', async () => {
-    const applied = await kubectl(['apply', NO_OPENAPI, '-f', join(dir, 'smi-crds.yaml')]);
+    const applied = await kubectl(['apply', '-f', join(dir, 'smi-crds.yaml')]);
     expect(applied).toContain('customresourcedefinition.apiextensions.k8s.io/trafficsplits.split.smi-spec.io created');
     const resources = await kubectl(['api-resources']);
     expect(resources).toMatch(/^trafficsplits\s+ts\s+split\.smi-spec\.io\/v1alpha4\s+true\s+TrafficSplit$/m);
@@ -123,7 +137,7 @@ describeWithKubectl('real kubectl against the sandbox API server', () => {
       metadata: { name: 'podinfo', namespace: NS },
       spec: { service: 'podinfo', backends: [{ service: 'podinfo-primary', weight: 90 }, { service: 'podinfo-canary', weight: 10 }] },
     };
-    await kubectl(['apply', NO_OPENAPI, '-f', '-'], { input: manifest(split) });
+    await kubectl(['apply', '-f', '-'], { input: manifest(split) });
     const table = await kubectl(['get', 'ts', '-n', NS]);
     // The real server adds an AGE column after the CRD's own; the sandbox does not yet (see the report).
     expect(table).toMatch(/^NAME\s+SERVICE\b/m);
@@ -133,11 +147,11 @@ describeWithKubectl('real kubectl against the sandbox API server', () => {
   });
 
   it('applies client-side, then re-applies with a changed image and a removed env var', async () => {
-    const created = await kubectl(['apply', NO_OPENAPI, '-f', '-'], {
+    const created = await kubectl(['apply', '-f', '-'], {
       input: manifest(deployment('podinfo:6.0.0', [{ name: 'A', value: '1' }, { name: 'B', value: '2' }])),
     });
     expect(created).toContain('deployment.apps/podinfo created');
-    const configured = await kubectl(['apply', NO_OPENAPI, '-f', '-'], {
+    const configured = await kubectl(['apply', '-f', '-'], {
       input: manifest(deployment('podinfo:6.0.1', [{ name: 'A', value: '1' }])),
     });
     expect(configured).toContain('deployment.apps/podinfo configured');
@@ -150,17 +164,17 @@ describeWithKubectl('real kubectl against the sandbox API server', () => {
 
   it('applies server-side, recording kubectl as the Apply manager', async () => {
     const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa', namespace: NS }, data: { a: '1', b: '2' } };
-    expect(await kubectl(['apply', NO_OPENAPI, '--server-side', '-f', '-'], { input: manifest(configMap) })).toContain('configmap/ssa serverside-applied');
-    await kubectl(['apply', NO_OPENAPI, '--server-side', '-f', '-'], { input: manifest({ ...configMap, data: { a: '1' } }) });
+    expect(await kubectl(['apply', '--server-side', '-f', '-'], { input: manifest(configMap) })).toContain('configmap/ssa serverside-applied');
+    await kubectl(['apply', '--server-side', '-f', '-'], { input: manifest({ ...configMap, data: { a: '1' } }) });
     expect(await jsonpath('cm', 'ssa', '.data')).toBe('{"a":"1"}');
     const yaml = await kubectl(['get', 'cm', 'ssa', '-n', NS, '-o', 'yaml', '--show-managed-fields']);
     expect(yaml).toMatch(/manager: kubectl\n\s+operation: Apply/);
-    const conflict = await run(['apply', NO_OPENAPI, '--server-side', '--field-manager=other', '-f', '-'], {
+    const conflict = await run(['apply', '--server-side', '--field-manager=other', '-f', '-'], {
       input: manifest({ ...configMap, data: { a: 'changed' } }),
     });
     expect(conflict.code).not.toBe(0);
     expect(conflict.stderr).toContain('conflict with "kubectl"');
-    await kubectl(['apply', NO_OPENAPI, '--server-side', '--field-manager=other', '--force-conflicts', '-f', '-'], {
+    await kubectl(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', '-'], {
       input: manifest({ ...configMap, data: { a: 'changed' } }),
     });
     expect(await jsonpath('cm', 'ssa', '.data.a')).toBe('changed');
@@ -193,14 +207,14 @@ describeWithKubectl('real kubectl against the sandbox API server', () => {
   });
 
   it('deletes an owner and the API server cascades to what it owns', async () => {
-    await kubectl(['apply', NO_OPENAPI, '-f', '-'], { input: manifest(configMap('owner')) });
+    await kubectl(['apply', '-f', '-'], { input: manifest(configMap('owner')) });
     const uid = await jsonpath('cm', 'owner', '.metadata.uid');
     const owned = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'owned', namespace: NS, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid }] },
     };
-    await kubectl(['apply', NO_OPENAPI, '-f', '-'], { input: manifest(owned) });
+    await kubectl(['apply', '-f', '-'], { input: manifest(owned) });
     expect(await kubectl(['delete', 'cm', 'owner', '-n', NS, '--cascade=background'])).toContain('configmap "owner" deleted');
     const deadline = Date.now() + 5000;
     let remaining = 'configmap/owned\n';
@@ -226,7 +240,7 @@ describeWithKubectl('real kubectl against the sandbox API server', () => {
     };
     try {
       expect(await waitFor('configmap/ssa')).toContain('configmap/ssa');
-      await kubectl(['apply', NO_OPENAPI, '-f', '-'], { input: manifest(configMap('watched')) });
+      await kubectl(['apply', '-f', '-'], { input: manifest(configMap('watched')) });
       await kubectl(['delete', 'configmap', 'watched', '-n', NS]);
       expect(await waitFor('configmap/watched')).toContain('configmap/watched');
     } finally {
@@ -238,24 +252,26 @@ describeWithKubectl('real kubectl against the sandbox API server', () => {
   const crdsDir = join(REPO, 'crds');
   const examplesDir = join(REPO, 'examples');
   (existsSync(crdsDir) ? it : it.skip)('applies the Kanari CRDs from crds/ and the examples client-side and server-side', async () => {
-    await kubectl(['apply', NO_OPENAPI, '-f', crdsDir]);
+    await kubectl(['apply', '-f', crdsDir]);
     expect(await kubectl(['get', 'crd', '-o', 'name'])).toContain('canaries.');
     if (!existsSync(examplesDir)) return;
     // The examples live in namespace "test".
-    await kubectl(['apply', NO_OPENAPI, '-f', '-'], { input: manifest({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'test' } }) });
-    await kubectl(['apply', NO_OPENAPI, '-f', examplesDir]);
-    await kubectl(['apply', NO_OPENAPI, '--server-side', '--force-conflicts', '-f', examplesDir]);
+    await kubectl(['apply', '-f', '-'], { input: manifest({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'test' } }) });
+    await kubectl(['apply', '-f', examplesDir]);
+    await kubectl(['apply', '--server-side', '--force-conflicts', '-f', examplesDir]);
     expect(await kubectl(['get', 'canaries', '-A'])).toMatch(/^NAMESPACE\s+NAME\s/m);
   });
 
   describe.each(VERSIONED)('versioned binary %s', (binary) => {
     it('gets and applies', async () => {
       const name = `smoke-${binary.split('.').slice(-2).join('-')}`;
-      await kubectl(['apply', NO_OPENAPI, '-f', '-'], {
+      await kubectl(['apply', ...legacyValidation(binary), '-f', '-'], {
         binary,
         input: manifest({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS }, data: { v: '1' } }),
       });
       expect(await kubectl(['get', 'cm', name, '-n', NS, '-o', 'name'], { binary })).toBe(`configmap/${name}\n`);
+      // 1.32 and later send `create` bodies as protobuf, earlier ones as JSON.
+      expect(await kubectl(['create', 'configmap', `${name}-created`, '-n', NS, '--from-literal=k=v'], { binary })).toContain('created');
       expect(await kubectl(['get', 'ts', '-n', NS, '-o', 'name'], { binary })).toContain('trafficsplit.split.smi-spec.io/podinfo');
     });
   });
