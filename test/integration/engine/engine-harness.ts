@@ -8,7 +8,7 @@ import { CanaryController, type CanaryControllerOptions } from '../../../src/con
 import { ResilientInformer } from '../../../src/kube/informer.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
 import { createLogger } from '../../../src/log/logger.ts';
-import { formatQuantity } from '../../../src/metrics/quantity.ts';
+import { formatQuantity, tryParseQuantity } from '../../../src/metrics/quantity.ts';
 import { TRAFFIC_METRICS_RESOURCES } from '../../../src/metrics/traffic-metrics-handler.ts';
 import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
 import { createControllerMetrics } from '../../../src/server/controller-metrics.ts';
@@ -37,6 +37,10 @@ export class EngineHarness {
   readonly traffic = new Map<string, TrafficScript>();
   /** Every distinct canary weight the TrafficSplit took, in order. */
   readonly weightHistory: number[] = [];
+  /** The same, per TrafficSplit name, for tests that run several Canaries side by side. */
+  readonly weightHistories = new Map<string, number[]>();
+  /** The TrafficSplit version the history is recorded from: the newest one the cluster serves. */
+  splitVersion = 'v1alpha4';
   /** Every distinct Canary phase seen, in order. */
   readonly phaseHistory: string[] = [];
   readonly logLines: string[] = [];
@@ -55,6 +59,8 @@ export class EngineHarness {
   static async start(options: { split?: string[]; trafficMetrics?: boolean } = {}): Promise<EngineHarness> {
     const sandbox = await startSandbox({ namespaces: [NAMESPACE] });
     const harness = new EngineHarness(sandbox);
+    const served = options.split ?? ['v1alpha4'];
+    harness.splitVersion = ['v1alpha4', 'v1alpha3', 'v1alpha2', 'v1alpha1'].find((v) => served.includes(v)) ?? 'v1alpha4';
     const crdDir = new URL('../../../crds/', import.meta.url).pathname;
     await sandbox.installCrds(...readdirSync(crdDir).map((file) => `${crdDir}${file}`));
     await sandbox.installCrds(...(smiCrds({ split: options.split }) as never[]));
@@ -82,7 +88,7 @@ export class EngineHarness {
       logger,
       metrics: createControllerMetrics(),
       namespaces: [NAMESPACE],
-      webhookBackoff: { initialMs: 10, maxMs: 50 },
+      webhookBackoff: { baseMs: 10, maxMs: 50 },
       informer: { relistIntervalMs: 0, watchdogMs: 0 },
       ...options,
     });
@@ -169,20 +175,51 @@ export class EngineHarness {
     return list.items.filter((e) => e.involvedObject.name === name && e.involvedObject.kind === 'Canary').map((e) => `${e.reason}: ${e.message}`);
   }
 
+  /** Canary weights of one TrafficSplit (by name), distinct and in order. */
+  weightHistoryOf(split: string): number[] {
+    return this.weightHistories.get(split) ?? [];
+  }
+
+  /** The TrafficSplit `name` as stored, read through the version the history is recorded from. */
+  async readSplit(name: string): Promise<{ apiVersion?: string; spec: { service?: string; backends: { service: string; weight: number | string }[]; matches?: { kind: string; name: string }[] } }> {
+    return (await this.custom.getNamespacedCustomObject({ group: 'split.smi-spec.io', version: this.splitVersion, namespace: NAMESPACE, plural: 'trafficsplits', name })) as never;
+  }
+
+  /** Merge-patches the Canary's spec or metadata, as `kubectl patch --type merge` does. */
+  async patchCanary(name: string, body: object): Promise<void> {
+    await this.custom.patchNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name, body }, mergePatchOptions());
+  }
+
+  /** Polls until `check` resolves true, or fails naming `what`. */
+  async waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`timed out waiting for ${what}\nphases: ${this.phaseHistory.join(' → ')}\nweights: ${this.weightHistory.join(', ')}`);
+  }
+
   async #recordHistory(): Promise<void> {
     const kubeConfig = this.sandbox.kubeConfig;
+    const version = this.splitVersion;
     const splits = new ResilientInformer<never>({
       kubeConfig,
-      path: `/apis/split.smi-spec.io/v1alpha4/namespaces/${NAMESPACE}/trafficsplits`,
-      list: () => this.custom.listNamespacedCustomObject({ group: 'split.smi-spec.io', version: 'v1alpha4', namespace: NAMESPACE, plural: 'trafficsplits' }) as never,
+      path: `/apis/split.smi-spec.io/${version}/namespaces/${NAMESPACE}/trafficsplits`,
+      list: () => this.custom.listNamespacedCustomObject({ group: 'split.smi-spec.io', version, namespace: NAMESPACE, plural: 'trafficsplits' }) as never,
       watchdogMs: 0,
       relistIntervalMs: 0,
     });
-    splits.onEvent((type, split: { spec?: { backends?: { service: string; weight: number | string }[] } }) => {
+    splits.onEvent((type, split: { metadata?: { name?: string }; spec?: { backends?: { service: string; weight: number | string }[] } }) => {
       if (type === 'delete') return;
       const canary = split.spec?.backends?.find((b) => b.service.endsWith('-canary'));
-      const weight = Number(canary?.weight ?? 0);
+      // v1alpha1 weights are Quantities ("10", "500m"); a weight that does not parse shows up as NaN.
+      const weight = tryParseQuantity(canary?.weight ?? 0) ?? Number.NaN;
       if (this.weightHistory.at(-1) !== weight) this.weightHistory.push(weight);
+      const name = split.metadata?.name ?? '';
+      const own = this.weightHistories.get(name) ?? [];
+      if (own.at(-1) !== weight) own.push(weight);
+      this.weightHistories.set(name, own);
     });
     const canaries = new ResilientInformer<never>({
       kubeConfig,
@@ -203,7 +240,7 @@ export class EngineHarness {
   #serveTrafficMetrics(_req: IncomingMessage, res: ServerResponse, path: string): void {
     const match = /^\/namespaces\/([^/]+)\/deployments\/([^/?]+)/.exec(path);
     const script = match ? this.traffic.get(match[2]) : undefined;
-    const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const reply = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (!match || !script || script.kind === 'no-series') return reply(500, { error: 'unable to lookup metrics' });
     const [success, failure, p99] = script.kind === 'zero-requests' ? [0, 0, 0] : [script.success, script.failure, script.p99Ms];
     const metric = (name: string, value: number, unit?: string) => ({ name, ...(unit ? { unit } : {}), value: formatQuantity(value) });

@@ -1,0 +1,117 @@
+import { Option, type Command } from 'commander';
+import type { LevelWithSilent } from 'pino';
+import { MESHES, type Mesh } from '../api/canary.ts';
+import { Duration } from '../api/duration.ts';
+import { runController } from '../controller/run-controller.ts';
+import { loadKubeConfig } from '../kube/client.ts';
+import { createLogger } from '../log/logger.ts';
+import type { RegisterCommand } from './commands.ts';
+
+interface ControllerFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace: string[];
+  selector?: string;
+  metricsAddr: string;
+  logLevel: LevelWithSilent;
+  provider?: string;
+  trafficsplitVersion?: string;
+  metricsServer?: string;
+  mesh?: Mesh;
+  eventWebhook?: string;
+  clusterName?: string;
+  leaderElect?: boolean;
+  leaderElectNamespace: string;
+  leaderElectLeaseName: string;
+  leaderElectLeaseDuration: string;
+  leaderElectRenewDeadline: string;
+  leaderElectRetryPeriod: string;
+}
+
+/** `kanari controller`: watches Canaries and runs their rollouts, in a cluster or against a kubeconfig. */
+export const registerController: RegisterCommand = (program: Command) => {
+  const option = (flags: string, description: string, env: string) => new Option(flags, description).env(env);
+  program
+    .command('controller')
+    .description('Run the Kanari controller: watch Canaries and drive their rollouts')
+    .addOption(option('--kubeconfig <file>', 'kubeconfig to use (default: in-cluster config, else KUBECONFIG or ~/.kube/config)', 'KUBECONFIG'))
+    .addOption(option('--context <name>', 'kubeconfig context to use', 'KANARI_CONTEXT'))
+    .addOption(
+      option('--namespace <ns...>', 'watch only these namespaces (repeat or comma-separate; default: all)', 'KANARI_NAMESPACES')
+        .default([])
+        .argParser((value: string, previous: string[]) => [...previous, ...value.split(',').map((ns) => ns.trim()).filter(Boolean)]),
+    )
+    .addOption(option('--selector <labels>', 'only Canaries with these labels, to shard Canaries between installations', 'KANARI_SELECTOR'))
+    .addOption(option('--metrics-addr <host:port>', 'address of /metrics, /healthz and /readyz', 'KANARI_METRICS_ADDR').default(':8080'))
+    .addOption(option('--log-level <level>', 'log level', 'KANARI_LOG_LEVEL').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'))
+    .addOption(option('--provider <router>', 'router for Canaries that name only "smi", e.g. smi:v1alpha2', 'KANARI_PROVIDER'))
+    .addOption(option('--trafficsplit-version <version>', 'pin the TrafficSplit version instead of detecting it', 'KANARI_TRAFFICSPLIT_VERSION').choices(['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4']))
+    .addOption(option('--metrics-server <url>', 'Prometheus for built-in metrics when the TrafficMetrics API is not served', 'KANARI_METRICS_SERVER'))
+    .addOption(option('--mesh <mesh>', 'whose metric names the Prometheus queries use', 'KANARI_MESH').choices([...MESHES]))
+    .addOption(option('--event-webhook <url>', 'also post every Canary event to this webhook', 'KANARI_EVENT_WEBHOOK'))
+    .addOption(option('--cluster-name <name>', 'cluster name shown in notifications', 'KANARI_CLUSTER_NAME'))
+    .addOption(option('--leader-elect', 'run only while holding a Lease, so several replicas can stand by', 'KANARI_LEADER_ELECT'))
+    .addOption(option('--leader-elect-namespace <ns>', 'namespace of the Lease', 'POD_NAMESPACE').default('kanari-system'))
+    .addOption(option('--leader-elect-lease-name <name>', 'name of the Lease', 'KANARI_LEASE_NAME').default('kanari-leader'))
+    .addOption(option('--leader-elect-lease-duration <duration>', 'how long a lease lasts without renewal', 'KANARI_LEASE_DURATION').default('15s'))
+    .addOption(option('--leader-elect-renew-deadline <duration>', 'how long the leader may fail to renew before stopping', 'KANARI_RENEW_DEADLINE').default('10s'))
+    .addOption(option('--leader-elect-retry-period <duration>', 'how often to renew or try to acquire', 'KANARI_RETRY_PERIOD').default('2s'))
+    .action(async (flags: ControllerFlags) => {
+      const logger = createLogger({ level: flags.logLevel });
+      const kubeConfig = loadKubeConfig(
+        flags.kubeconfig
+          ? { kind: 'file', path: flags.kubeconfig, context: flags.context }
+          : process.env.KUBERNETES_SERVICE_HOST
+            ? { kind: 'in-cluster' }
+            : { kind: 'default' },
+      );
+      const running = await runController({
+        kubeConfig,
+        logger,
+        namespaces: flags.namespace,
+        canarySelector: flags.selector,
+        defaultProvider: flags.trafficsplitVersion ? `smi:${flags.trafficsplitVersion}` : flags.provider,
+        metricsServer: flags.metricsServer,
+        mesh: flags.mesh,
+        eventWebhook: flags.eventWebhook,
+        clusterName: flags.clusterName,
+        healthAddress: parseAddress(flags.metricsAddr),
+        leaderElection: flags.leaderElect
+          ? {
+              namespace: flags.leaderElectNamespace,
+              leaseName: flags.leaderElectLeaseName,
+              leaseDurationMs: durationFlag('--leader-elect-lease-duration', flags.leaderElectLeaseDuration),
+              renewDeadlineMs: durationFlag('--leader-elect-renew-deadline', flags.leaderElectRenewDeadline),
+              retryPeriodMs: durationFlag('--leader-elect-retry-period', flags.leaderElectRetryPeriod),
+            }
+          : undefined,
+      });
+      // SIGTERM (a rolling update, a drain): finish the current ticks and their status writes, release the lease.
+      const shutdown = (signal: string) => {
+        logger.info({ signal }, 'shutting down');
+        running.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err: String(err) }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+};
+
+/** `:8080` → all interfaces; `127.0.0.1:0` → loopback, any free port. */
+export function parseAddress(address: string): { host: string; port: number } {
+  const match = /^(.*):(\d+)$/.exec(address);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port > 65535) throw new Error(`--metrics-addr ${address}: expected host:port, e.g. :8080 or 127.0.0.1:8080`);
+  return { host: match[1] === '' ? '0.0.0.0' : match[1].replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+function durationFlag(flag: string, value: string): number {
+  const duration = Duration.tryParse(value);
+  if (!duration) throw new Error(`${flag} ${value}: expected a duration such as 15s`);
+  return duration.milliseconds;
+}

@@ -1,0 +1,106 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { LeaderElector } from '../kube/leader-election.ts';
+import type { Logger } from '../log/logger.ts';
+import { createControllerMetrics } from '../server/controller-metrics.ts';
+import { startHealthServer, type HealthServer, type ReadinessCheck } from '../server/health-server.ts';
+import { CanaryController, type CanaryControllerOptions } from './canary-controller.ts';
+
+export interface LeaderElectionSettings {
+  namespace: string;
+  leaseName: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  /** Unique per replica; the pod name plus a random suffix by default. */
+  identity?: string;
+}
+
+export interface RunControllerOptions extends Omit<CanaryControllerOptions, 'metrics'> {
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  /** host:port of /healthz, /readyz and /metrics; `undefined` serves none (tests). */
+  healthAddress?: { host: string; port: number };
+  /** Off by default; the chart turns it on with two replicas. */
+  leaderElection?: LeaderElectionSettings;
+}
+
+/** A running controller process: stop() finishes the current ticks, writes their status and releases the lease. */
+export interface RunningController {
+  health?: HealthServer;
+  isLeader(): boolean;
+  /** The controller while this replica works (always without leader election). */
+  current(): CanaryController | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the controller process from its parts: metrics, the health server, and the controller, started
+ * at once or only while this replica holds the Lease. On losing the lease all work stops before another
+ * replica can take over (the renew deadline is shorter than the lease), so no two replicas act on one
+ * Canary.
+ */
+export async function runController(options: RunControllerOptions): Promise<RunningController> {
+  const metrics = createControllerMetrics();
+  let controller: CanaryController | undefined;
+  let starting: Promise<void> | undefined;
+  const readiness: ReadinessCheck[] = [
+    { name: 'controller', healthy: () => controller !== undefined || elector !== undefined },
+    { name: 'informers', healthy: () => (controller ? controller.readiness().every((check) => check.healthy()) : true) },
+  ];
+  const health = options.healthAddress
+    ? await startHealthServer({ registry: metrics.registry, readiness, host: options.healthAddress.host, port: options.healthAddress.port })
+    : undefined;
+  if (health) options.logger.info({ url: health.url }, 'serving /healthz, /readyz and /metrics');
+
+  const startWork = async (): Promise<void> => {
+    controller = new CanaryController({ ...options, metrics });
+    starting = controller.start();
+    await starting;
+  };
+  const stopWork = async (): Promise<void> => {
+    const stopping = controller;
+    controller = undefined;
+    await starting?.catch(() => undefined);
+    await stopping?.stop();
+  };
+
+  let elector: LeaderElector | undefined;
+  if (options.leaderElection) {
+    const settings = options.leaderElection;
+    elector = new LeaderElector({
+      kubeConfig: options.kubeConfig,
+      namespace: settings.namespace,
+      name: settings.leaseName,
+      identity: settings.identity ?? `${process.env.POD_NAME ?? hostname()}_${randomBytes(4).toString('hex')}`,
+      leaseDurationMs: settings.leaseDurationMs,
+      renewDeadlineMs: settings.renewDeadlineMs,
+      retryPeriodMs: settings.retryPeriodMs,
+      logger: options.logger,
+    });
+    void elector.run({
+      onStartedLeading: async () => {
+        options.logger.info({ lease: `${settings.namespace}/${settings.leaseName}` }, 'became leader; starting work');
+        await startWork();
+      },
+      onStoppedLeading: async () => {
+        options.logger.warn({ lease: `${settings.namespace}/${settings.leaseName}` }, 'leadership lost; stopping all work');
+        await stopWork();
+      },
+    });
+  } else {
+    await startWork();
+  }
+
+  return {
+    health,
+    isLeader: () => (elector ? elector.isLeader() : true),
+    current: () => controller,
+    async stop() {
+      if (elector) await elector.stop();
+      await stopWork();
+      await health?.close();
+    },
+  };
+}
