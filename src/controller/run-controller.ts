@@ -32,7 +32,8 @@ export interface RunningController {
   isLeader(): boolean;
   /** The controller while this replica works (always without leader election). */
   current(): CanaryController | undefined;
-  stop(): Promise<void>;
+  /** `releaseLease: false` leaves the Lease to expire, as a crashed replica would. */
+  stop(options?: { releaseLease?: boolean }): Promise<void>;
 }
 
 /**
@@ -97,8 +98,8 @@ export async function runController(options: RunControllerOptions): Promise<Runn
     health,
     isLeader: () => (elector ? elector.isLeader() : true),
     current: () => controller,
-    async stop() {
-      if (elector) await elector.stop();
+    async stop(stopOptions = {}) {
+      if (elector) await elector.stop({ release: stopOptions.releaseLease ?? true });
       await stopWork();
       await health?.close();
     },
