@@ -11,7 +11,7 @@ import { createLogger } from '../../../src/log/logger.ts';
 import { formatQuantity, tryParseQuantity } from '../../../src/metrics/quantity.ts';
 import { TRAFFIC_METRICS_RESOURCES } from '../../../src/metrics/traffic-metrics-handler.ts';
 import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
-import { createControllerMetrics } from '../../../src/server/controller-metrics.ts';
+import { createControllerMetrics, type ControllerMetrics } from '../../../src/server/controller-metrics.ts';
 import { DeploymentControllerSim } from '../../helpers/deployment-controller.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
 
@@ -45,6 +45,8 @@ export class EngineHarness {
   readonly phaseHistory: string[] = [];
   readonly logLines: string[] = [];
   controller?: CanaryController;
+  /** The running controller's Prometheus metrics (its reconcile count tells that ticks happen). */
+  controllerMetrics?: ControllerMetrics;
   #watchers: ResilientInformer<never>[] = [];
 
   private constructor(sandbox: Sandbox) {
@@ -83,10 +85,11 @@ export class EngineHarness {
         },
       }),
     });
+    this.controllerMetrics = options.metrics ?? createControllerMetrics();
     this.controller = new CanaryController({
       kubeConfig: this.sandbox.kubeConfig,
       logger,
-      metrics: createControllerMetrics(),
+      metrics: this.controllerMetrics,
       namespaces: [NAMESPACE],
       webhookBackoff: { baseMs: 10, maxMs: 50 },
       informer: { relistIntervalMs: 0, watchdogMs: 0 },
@@ -188,6 +191,19 @@ export class EngineHarness {
   /** Merge-patches the Canary's spec or metadata, as `kubectl patch --type merge` does. */
   async patchCanary(name: string, body: object): Promise<void> {
     await this.custom.patchNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name, body }, mergePatchOptions());
+  }
+
+  /** How many reconcile ticks the running controller has finished for Canary `name`. */
+  async ticks(name: string): Promise<number> {
+    const histogram = await this.controllerMetrics?.duration.get();
+    const count = histogram?.values.find((v) => v.metricName === 'kanari_canary_duration_seconds_count' && v.labels.name === name);
+    return count?.value ?? 0;
+  }
+
+  /** Waits until the controller has reconciled Canary `name` `n` more times: the way to show that nothing moves. */
+  async waitForTicks(name: string, n: number, timeoutMs = 20_000): Promise<void> {
+    const target = (await this.ticks(name)) + n;
+    await this.waitFor(async () => (await this.ticks(name)) >= target, `${n} more ticks of ${name}`, timeoutMs);
   }
 
   /** Polls until `check` resolves true, or fails naming `what`. */
