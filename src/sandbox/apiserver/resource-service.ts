@@ -248,6 +248,7 @@ export class ResourceService {
       });
     } catch (err) {
       if (err instanceof PatchError) {
+        if (err.generic) throw new ApiError(err.code, err.reason, err.message, { causes: err.causes });
         if (err.reason === 'Conflict' || err.reason === 'Invalid') {
           const d = { name: t.name, group: t.type.group || undefined, kind: t.type.kind, causes: err.causes };
           throw new ApiError(err.code, err.reason, err.message, d);

@@ -32,6 +32,7 @@ const col = (name: string, type: string, description: string, cell: Column['cell
 
 const nameColumn = col('Name', 'string', 'Name must be unique within a namespace.', (o) => readPath(o, '.metadata.name'), 0, 'name');
 const ageColumn = col('Age', 'string', 'CreationTimestamp is a timestamp representing the server time when this object was created.', (o, now) => humanAge(readPath(o, '.metadata.creationTimestamp'), now));
+const customAgeColumn: Column = { ...ageColumn, definition: { ...ageColumn.definition, type: 'date' } };
 const num = (o: JsonObject, path: string): number => Number(readPath(o, path) ?? 0);
 
 function servicePorts(o: JsonObject): string {
@@ -108,9 +109,13 @@ function builtinColumns(kind: string): Column[] {
   }
 }
 
-/** A CRD's additionalPrinterColumns, with dates shown as ages as the apiextensions server does. */
+/**
+ * A CRD's additionalPrinterColumns after NAME, with dates shown as ages as the apiextensions server does.
+ * Like the real server, AGE is added only when the CRD declares no columns (serveDefaultColumnsIfEmpty):
+ * CRDs that want AGE next to their own columns declare it.
+ */
 function customColumns(columns: PrinterColumn[] | undefined): Column[] {
-  if (!columns || columns.length === 0) return [nameColumn, ageColumn];
+  if (!columns || columns.length === 0) return [nameColumn, customAgeColumn];
   return [
     nameColumn,
     ...columns.map((c) =>

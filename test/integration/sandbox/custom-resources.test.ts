@@ -178,6 +178,14 @@ describe('sandbox API server custom resources', () => {
     expect(status.metadata).toMatchObject({ annotations: { note: 'kept' }, finalizers: ['example.dev/keep'] });
     const got = (await custom.getNamespacedCustomObject({ ...g, name: 'g1' })) as Gadget;
     expect(got.metadata).toMatchObject({ labels: { app: 'x', tier: 'web' }, annotations: { note: 'kept' }, finalizers: ['example.dev/keep'] });
+    // With no printer columns the Table is NAME and AGE, the AGE a date column as the real server declares it.
+    const res = await fetch(`${sandbox.server.url}/apis/example.dev/v1/namespaces/${ns}/gadgets`, {
+      headers: { authorization: `Bearer ${sandbox.server.token}`, accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+    });
+    const table = (await res.json()) as { columnDefinitions: { name: string; type: string }[]; rows: { cells: unknown[] }[] };
+    expect(table.columnDefinitions.map((c) => `${c.name}:${c.type}`)).toEqual(['Name:string', 'Age:date']);
+    expect(table.rows[0].cells[0]).toBe('g1');
+    expect(table.rows[0].cells[1]).toMatch(/^\d+s$/);
     await custom.patchNamespacedCustomObject({ ...g, name: 'g1', body: [{ op: 'remove', path: '/metadata/finalizers' }] });
   });
 

@@ -20,7 +20,7 @@ const codeByReason: Record<PatchErrorReason, number> = {
 export interface PatchErrorCause {
   reason: string;
   message: string;
-  field: string;
+  field?: string;
 }
 
 /** A PATCH the server must refuse; `code`, `reason`, `message` and `causes` go straight into the metav1.Status it answers. */
@@ -28,12 +28,15 @@ export class PatchError extends Error {
   code: number;
   reason: PatchErrorReason;
   causes: PatchErrorCause[];
+  /** A generic server response (NewGenericServerResponse): details carry the causes but no name or kind. */
+  generic: boolean;
 
-  constructor(reason: PatchErrorReason, message: string, options?: { cause?: unknown; causes?: PatchErrorCause[] }) {
+  constructor(reason: PatchErrorReason, message: string, options?: { cause?: unknown; causes?: PatchErrorCause[]; generic?: boolean }) {
     super(message, options);
     this.name = 'PatchError';
     this.reason = reason;
     this.code = codeByReason[reason];
     this.causes = options?.causes ?? [];
+    this.generic = options?.generic ?? false;
   }
 }

@@ -42,6 +42,8 @@ describe('JSON patch (RFC 6902)', () => {
         code: 422,
         reason: 'Invalid',
         message: 'the server rejected our request due to an error in our request',
+        causes: [{ reason: 'UnexpectedServerResponse', message: 'testing value /spec/replicas failed: test failed' }],
+        generic: true,
       }),
     );
   });
