@@ -48,6 +48,8 @@ export interface SandboxApiServer {
   faults: Faults;
   requestCounts(): Record<string, number>;
   resetRequestCounts(): void;
+  /** How many watch streams are open now (tests check that clients that went away released theirs). */
+  openWatches(): number;
   /** Serves handler under /apis/{group}/{version}/…, lists it in discovery, creates its Available APIService; returns the unmount function. */
   mountAggregatedApi(group: string, version: string, resources: AggregatedResource[], handler: AggregatedHandler): () => void;
   stop(): Promise<void>;
@@ -142,6 +144,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<Sandb
     faults,
     requestCounts: () => counter.snapshot(),
     resetRequestCounts: () => counter.reset(),
+    openWatches: () => watches.size,
     mountAggregatedApi(group, version, resources, h) {
       const key = `${group}/${version}`;
       registry.aggregated.set(key, { group, version, resources });

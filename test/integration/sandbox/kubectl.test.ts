@@ -10,6 +10,7 @@ import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
 
 interface RunningApiServer {
   url: string;
+  openWatches(): number;
   kubeconfigYaml(): string;
   stop(): Promise<void>;
 }
@@ -249,6 +250,19 @@ describeWithKubectl('real kubectl against the sandbox API server', () => {
       child.kill();
       await exited;
     }
+  });
+
+  it('ends get --watch by itself when --request-timeout passes, and the server lets the watch go', async () => {
+    const started = Date.now();
+    const result = await run(['get', 'configmaps', '-n', NS, '--watch', '-o', 'name', '--request-timeout=2s']);
+    const elapsed = Date.now() - started;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('configmap/ssa');
+    expect(elapsed).toBeGreaterThanOrEqual(1900);
+    expect(elapsed).toBeLessThan(8000);
+    const deadline = Date.now() + 2000;
+    while (server.openWatches() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(server.openWatches()).toBe(0);
   });
 
   const crdsDir = join(REPO, 'crds');
