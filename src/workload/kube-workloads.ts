@@ -110,6 +110,9 @@ export class KubeWorkloads implements Workloads {
       const apex = canaryService(canary, 'apex', targetSelector(target));
       apex.spec!.selector = { ...targetSelector(target) };
       await applyService(this.#clients.core, apex, canaryOwner(canary)).catch((err) => this.#log?.warn({ err }, 'could not point the apex service at the target'));
+      // The apex Service must outlive the Canary: with our ownerReference left on it, the garbage
+      // collector would delete it right after the finalizer is released and the app would lose its name.
+      await this.#disownService(canary, serviceNameOf(canary)).catch((err) => this.#log?.warn({ err }, 'could not release the apex service'));
     }
     await this.#split?.finalize(canary);
     const core = this.#clients.core;
@@ -126,6 +129,17 @@ export class KubeWorkloads implements Workloads {
       await deleteIgnoringMissing(() => this.#clients.apps.deleteNamespacedDeployment({ name: primary.metadata!.name!, namespace }));
     }
     await this.releaseFinalizer(canary);
+  }
+
+  /** Removes the Canary's ownerReference from Service `name`, keeping any other owners. */
+  async #disownService(canary: Canary, name: string): Promise<void> {
+    const namespace = canary.metadata.namespace!;
+    const service = await this.#clients.core.readNamespacedService({ name, namespace });
+    const refs = service.metadata?.ownerReferences ?? [];
+    const others = refs.filter((ref) => ref.uid !== canary.metadata.uid);
+    if (others.length === refs.length) return;
+    const body = { metadata: { ownerReferences: others.length > 0 ? others : null } };
+    await this.#clients.core.patchNamespacedService({ name, namespace, body }, mergePatchOptions());
   }
 
   /** Adds the Kanari finalizer if missing. */
