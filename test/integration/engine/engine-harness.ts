@@ -216,6 +216,12 @@ export class EngineHarness {
     throw new Error(`timed out waiting for ${what}\nphases: ${this.phaseHistory.join(' → ')}\nweights: ${this.weightHistory.join(', ')}`);
   }
 
+  /** How many times Events with `reason` were recorded on the Canary (the recorder aggregates repeats into a count). */
+  async eventCount(name: string, reason: string): Promise<number> {
+    const list = await this.core.listNamespacedEvent({ namespace: NAMESPACE });
+    return list.items.filter((e) => e.involvedObject.name === name && e.involvedObject.kind === 'Canary' && e.reason === reason).reduce((sum, e) => sum + (e.count ?? 1), 0);
+  }
+
   async #recordHistory(): Promise<void> {
     const kubeConfig = this.sandbox.kubeConfig;
     const version = this.splitVersion;
