@@ -82,6 +82,8 @@ export class CanaryController {
   /** What last triggered work per Canary: generation + annotations + deletion, not status, so our own status writes do not loop. */
   readonly #seenSpec = new Map<string, string>();
   #running = false;
+  /** Set once every cache holds a full list: a tick before that would see a half-listed cluster. */
+  #synced = false;
 
   constructor(options: CanaryControllerOptions) {
     this.#options = options;
@@ -161,6 +163,7 @@ export class CanaryController {
     this.#running = true;
     this.#watchForWork();
     await this.#cache.start();
+    this.#synced = true;
     for (const canary of this.#cache.canaries.list()) this.#scheduler.triggerNow(keyOf(canary));
     this.#log.info({ canaries: this.#cache.canaries.list().length }, 'controller started');
   }
@@ -220,7 +223,9 @@ export class CanaryController {
   }
 
   #trigger(key: string): void {
-    if (this.#running) this.#scheduler.triggerNow(key);
+    // Before the caches are synced, the Canaries informer (often first to list) would start ticks that
+    // find their target Deployment missing and report TargetNotFound; start() triggers every Canary then.
+    if (this.#running && this.#synced) this.#scheduler.triggerNow(key);
   }
 
   /** Canaries whose target or primary is this Deployment. */
