@@ -1,22 +1,32 @@
 import type { Command } from 'commander';
-import { registerApiServer } from './apiserver.ts';
-import { registerMetricsServer } from './metrics-server.ts';
-import { registerValidate } from './validate.ts';
-import { registerConvert } from './convert.ts';
-import { registerManualControl } from './manual-control.ts';
-import { registerStatus } from './status.ts';
-import { registerController } from './controller.ts';
 
 /** A subcommand adds itself to the program; one file per command under src/cli/. */
 export type RegisterCommand = (program: Command) => void;
 
-// Each command file exports one RegisterCommand; list it here, one line each.
-export const commands: RegisterCommand[] = [
-  registerController,
-  registerMetricsServer,
-  registerApiServer,
-  registerValidate,
-  registerConvert,
-  registerManualControl,
-  registerStatus,
-];
+/**
+ * Subcommand name → its file, loaded only when that command runs: importing every command pulls in
+ * client-node, the sandbox server and more, which made every CLI start cost over a second of CPU.
+ * `kanari --help` (no known subcommand) loads them all.
+ */
+export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
+  controller: async () => (await import('./controller.ts')).registerController,
+  'metrics-server': async () => (await import('./metrics-server.ts')).registerMetricsServer,
+  apiserver: async () => (await import('./apiserver.ts')).registerApiServer,
+  validate: async () => (await import('./validate.ts')).registerValidate,
+  convert: async () => (await import('./convert.ts')).registerConvert,
+  promote: async () => (await import('./manual-control.ts')).registerManualControl,
+  abort: async () => (await import('./manual-control.ts')).registerManualControl,
+  pause: async () => (await import('./manual-control.ts')).registerManualControl,
+  resume: async () => (await import('./manual-control.ts')).registerManualControl,
+  retry: async () => (await import('./manual-control.ts')).registerManualControl,
+  status: async () => (await import('./status.ts')).registerStatus,
+  list: async () => (await import('./status.ts')).registerStatus,
+  playground: async () => (await import('./playground.ts')).registerPlayground,
+};
+
+/** The registrations needed for `argv`: the named subcommand's, or every one for help and unknown names. */
+export async function commandsFor(argv: readonly string[]): Promise<RegisterCommand[]> {
+  const name = argv.find((arg) => !arg.startsWith('-'));
+  const loaders = name && commandLoaders[name] ? [commandLoaders[name]] : Object.values(commandLoaders);
+  return [...new Set(await Promise.all(loaders.map((load) => load())))];
+}

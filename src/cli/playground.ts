@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { startLoad } from '../sandbox/loadgen/load-generator.ts';
+import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE } from '../sandbox/playground/playground-world.ts';
+import { DEFAULT_SEED, runPlayground, scenarioNames } from '../sandbox/playground/run-playground.ts';
+import type { RegisterCommand } from './commands.ts';
+
+/** Users per second that keep calling podinfo under `--keep`, so a release a person ships has traffic to judge. */
+const KEEP_RPS = 20;
+
+/** `kanari playground`: the whole system on one machine, replaying the SMI demo; `npm start` runs it. */
+export const registerPlayground: RegisterCommand = (program: Command) => {
+  program
+    .command('playground')
+    .description('Run Kanari with a sandbox API server, simulated kubelet, SMI data plane, load and a Slack stand-in, and replay the canary demo')
+    .option('--scenario <name...>', `scenarios to run, in order: ${scenarioNames().join(', ')} (default: all)`)
+    .option('--seed <n>', 'seed of the load, the faults and the weighted routing', String(DEFAULT_SEED))
+    .option('--keep', 'leave everything running afterwards and print how to drive it with kubectl, until Ctrl-C')
+    .action(async (flags: { scenario?: string[]; seed: string; keep?: boolean }) => {
+      const seed = Number(flags.seed);
+      if (!Number.isInteger(seed)) throw new Error(`--seed ${flags.seed} is not an integer`);
+      const run = await runPlayground({ scenarios: flags.scenario, seed, keep: flags.keep, output: process.stdout });
+      process.exitCode = run.ok ? 0 : 1;
+      if (!run.world) return;
+      const world = run.world;
+      const apex = await world.apex('podinfo');
+      const load = startLoad({ url: apex.url, rps: KEEP_RPS, sourceServiceAccount: `${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}`, seed });
+      const kc = world.kubeconfigPath;
+      console.log(
+        [
+          '',
+          'Everything keeps running (Ctrl-C stops it). Drive it like a cluster:',
+          `  export KUBECONFIG=${kc}`,
+          `  kubectl --kubeconfig ${kc} get canaries -w`,
+          `  kubectl --kubeconfig ${kc} set image deploy/podinfo app=ghcr.io/stefanprodan/podinfo:6.0.3`,
+          `  kubectl --kubeconfig ${kc} set env deploy/podinfo VERSION=v4 ERROR_RATE=0.3     # a bad release`,
+          `  kanari status podinfo --watch --kubeconfig ${kc}`,
+          `  kubectl --kubeconfig ${kc} get trafficsplits,traffictargets,httproutegroups`,
+          `  kubectl --kubeconfig ${kc} get --raw /apis/metrics.smi-spec.io/v1alpha1/namespaces/${PLAYGROUND_NAMESPACE}/deployments/podinfo`,
+          `  curl -H 'x-kanari-source-sa: ${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}' ${apex.url}/     # podinfo through the mesh`,
+          `Users call podinfo at ${KEEP_RPS}/s; Slack messages and nothing else print here.`,
+        ].join('\n'),
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      console.log('\nstopping…');
+      await load.stop();
+      await world.stop();
+    });
+};
