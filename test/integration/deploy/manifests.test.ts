@@ -204,7 +204,7 @@ describe('manifests applied to the sandbox API server', () => {
       try {
         await objects.create(doc);
       } catch (err) {
-        throw new Error(`${kindKey(doc)} ${doc.metadata?.name}: ${err instanceof Error ? err.message : String(err)}`);
+        throw new Error(`${kindKey(doc)} ${doc.metadata?.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
     }
     return skipped;
