@@ -1,12 +1,12 @@
 import { Command } from 'commander';
-import { commands } from './commands.ts';
+import { commandsFor } from './commands.ts';
 
 /** Entry point of the `kanari` binary: every subcommand registers itself from its own file. */
 async function main(): Promise<void> {
   const program = new Command('kanari')
     .description('Progressive delivery for Kubernetes on SMI: canaries, blue/green and A/B releases')
     .showHelpAfterError();
-  for (const register of commands) register(program);
+  for (const register of await commandsFor(process.argv.slice(2))) register(program);
   await program.parseAsync(process.argv);
 }
 
