@@ -71,6 +71,8 @@ async function runAccess(context: ScenarioContext): Promise<ScenarioResult> {
   const startedAt = Date.now();
   const problems: string[] = [];
   const notes: string[] = [];
+  const stages: NonNullable<ScenarioResult['probes']> = [];
+  const stage = (name: 'before' | 'allowed' | 'after', answers: ProbeAnswer[]) => stages.push({ stage: name, statuses: answers.map((a) => a.status) });
   const expectAll = (answers: ProbeAnswer[], status: number, when: string) => {
     if (answers.some((a) => a.status !== status)) problems.push(`${when}: expected ${status} for every request, got ${statuses(answers)}`);
   };
@@ -78,6 +80,7 @@ async function runAccess(context: ScenarioContext): Promise<ScenarioResult> {
     out.line(`  GET / as ServiceAccount ${PLAYGROUND_NAMESPACE}/${CURL_SERVICE_ACCOUNT} (no TrafficTarget names it)`);
     const before = await probes(apex.url, PROBES);
     out.line(`    → ${statuses(before)}  "${before[0]?.body ?? ''}"`);
+    stage('before', before);
     expectAll(before, 403, 'before the TrafficTarget');
 
     out.line(`  kubectl apply TrafficTarget ${TARGET}: ${CURL_SERVICE_ACCOUNT} → podinfo (HTTPRouteGroup podinfo-api, GET /.*)`);
@@ -85,6 +88,7 @@ async function runAccess(context: ScenarioContext): Promise<ScenarioResult> {
     const allowedAfterMs = await untilStatus(apex.url, 200);
     const allowed = await probes(apex.url, PROBES);
     out.line(`    → ${statuses(allowed)}  (allowed ${allowedAfterMs} ms after the TrafficTarget was created; answered by ${[...new Set(allowed.map((a) => a.version))].join(', ')})`);
+    stage('allowed', allowed);
     expectAll(allowed, 200, 'with the TrafficTarget');
 
     out.line(`  kubectl delete TrafficTarget ${TARGET}`);
@@ -92,6 +96,7 @@ async function runAccess(context: ScenarioContext): Promise<ScenarioResult> {
     await untilStatus(apex.url, 403);
     const after = await probes(apex.url, PROBES);
     out.line(`    → ${statuses(after)}  (denied again)`);
+    stage('after', after);
     expectAll(after, 403, 'after deleting the TrafficTarget');
     notes.push(`${CURL_SERVICE_ACCOUNT}: ${statuses(before)} → TrafficTarget → ${statuses(allowed)} → deleted → ${statuses(after)}`);
   } catch (error) {
@@ -112,6 +117,7 @@ async function runAccess(context: ScenarioContext): Promise<ScenarioResult> {
     byVersion: {},
     userErrors: 0,
     slack: [],
+    probes: stages,
     notes,
   };
 }

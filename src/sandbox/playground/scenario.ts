@@ -39,6 +39,8 @@ export interface ScenarioResult {
   /** Requests that failed as users saw them (5xx or no answer). */
   userErrors: number;
   slack: SlackDelivery[];
+  /** Traffic Access probes: the statuses an unlisted caller got at each stage. */
+  probes?: { stage: 'before' | 'allowed' | 'after'; statuses: number[] }[];
   /** Further lines for the summary (e.g. the bound the bad version's share stayed within). */
   notes: string[];
 }

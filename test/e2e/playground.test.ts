@@ -1,0 +1,162 @@
+import { parseQuantity } from '../../src/metrics/quantity.ts';
+import { weightSequence } from '../../src/engine/strategy.ts';
+import type { PlaygroundWorld } from '../../src/sandbox/playground/playground-world.ts';
+import { badVersionBound, FRONTEND_ANALYSIS, PODINFO_ANALYSIS, PODINFO_RPS } from '../../src/sandbox/playground/releases.ts';
+import { runPlayground, type PlaygroundRun } from '../../src/sandbox/playground/run-playground.ts';
+import type { ScenarioResult } from '../../src/sandbox/playground/scenario.ts';
+import { slackFields, slackHeadline } from '../../src/sandbox/playground/slack-text.ts';
+import { rawJsonRequest } from '../../src/sandbox/playground/raw-crd-install.ts';
+
+// One default run (every scenario, in order, on one world) feeds every test below: the scenarios build
+// on each other as they do for a person, and starting the world once keeps the suite short.
+describe('kanari playground, end to end through the library entry point', () => {
+  let run: PlaygroundRun;
+  let world: PlaygroundWorld;
+  let printed = '';
+  const scenario = (name: string): ScenarioResult => {
+    const found = run.results.find((r) => r.name === name);
+    if (!found) throw new Error(`scenario ${name} did not run`);
+    return found;
+  };
+
+  beforeAll(async () => {
+    run = await runPlayground({ keep: true, seed: 7, output: { write: (text: string) => (printed += text) } });
+    world = run.world as PlaygroundWorld;
+  }, 120_000);
+
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  test('every scenario ends as expected, in the default order, well under 90 s', () => {
+    expect(run.results.map((r) => [r.name, r.ok, r.problems])).toEqual([
+      ['good-release', true, []],
+      ['bad-release', true, []],
+      ['ab-test', true, []],
+      ['traffic-access', true, []],
+    ]);
+    expect(run.ok).toBe(true);
+    expect(run.durationMs).toBeLessThan(90_000);
+    expect(printed).toMatch(/Summary \([\d.]+s in all, seed 7\):/);
+    expect(printed).toContain('All scenarios ended as expected.');
+  });
+
+  test('good release: promoted, the TrafficSplit stepped 20 at a time without skipping, no user request failed', () => {
+    const good = scenario('good-release');
+    expect(good.finalPhase).toBe('Succeeded');
+    expect(good.phases).toEqual(expect.arrayContaining(['Progressing', 'Promoting', 'Finalising', 'Succeeded']));
+    expect(good.weights).toEqual([20, 40, 60, 80, 100, 0]);
+    expect(good.weights).toEqual([...weightSequence(PODINFO_ANALYSIS).slice(1), 0]);
+    const rising = good.weights.slice(0, -1);
+    rising.forEach((w, i) => expect(w - (i === 0 ? 0 : rising[i - 1])).toBe(PODINFO_ANALYSIS.stepWeight));
+
+    const answers = good.users.flatMap((u) => u.results);
+    expect(answers.length).toBeGreaterThan(200);
+    expect(answers.filter((r) => r.status !== 200)).toEqual([]);
+    expect(good.userErrors).toBe(0);
+    expect(good.byVersion.v2.requests).toBeGreaterThan(50);
+    expect(good.byVersion.v1.requests).toBeGreaterThan(50);
+  });
+
+  test('good release: Slack received Block Kit messages with the header and the identity fields', () => {
+    const good = scenario('good-release');
+    expect(good.slack.map((d) => slackHeadline(d.body))).toEqual(['New revision: podinfo.default', 'Promotion finished: podinfo.default']);
+    const finished = good.slack[1].body;
+    const attachment = finished.attachments?.[0];
+    expect(attachment?.color).toBe('#2EB67D');
+    expect(attachment?.blocks?.[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Promotion finished: podinfo.default', emoji: true } });
+    expect(finished.text).toMatch(/^Promotion finished for podinfo\.default/);
+    expect(finished.channel).toBe('#releases');
+    expect(slackFields(finished)).toMatchObject({ Canary: 'podinfo', Namespace: 'default', Cluster: 'playground' });
+  });
+
+  test('bad release: rolled back at the first step; the bad version got no more than the analysis allows', () => {
+    const bad = scenario('bad-release');
+    expect(bad.finalPhase).toBe('Failed');
+    // Checks never pass, so the weight never goes beyond the first step, and goes back to 0.
+    expect(bad.weights).toEqual([PODINFO_ANALYSIS.stepWeight, 0]);
+
+    // The bound: the bad version holds stepWeight (20%) from the tick that opens it until the
+    // threshold-th (2nd) failed check, threshold intervals later, plus one interval for tick lag and
+    // the weight reaching the data plane: (2 + 1) × 1 s at 50 requests/s × 20% = 30 requests on
+    // average, plus three standard deviations of binomial noise = 47.
+    const bound = badVersionBound(PODINFO_ANALYSIS, PODINFO_RPS);
+    expect(bound).toEqual({ share: 0.2, requests: 47, exposureMs: 3000 });
+    const answers = bad.users.flatMap((u) => u.results);
+    const onBad = answers.filter((r) => r.version === 'v3');
+    expect(onBad.length).toBeGreaterThan(0);
+    expect(onBad.length).toBeLessThanOrEqual(bound.requests);
+    // While the split was open, the bad version's share stays near its weight (20%), never beyond
+    // what the binomial noise of these few requests explains.
+    const opened = bad.weightSamples[0].at;
+    const closed = bad.weightSamples[1].at;
+    const whileOpen = answers.filter((r) => r.sentAt >= opened && r.sentAt <= closed);
+    expect(onBad.length / whileOpen.length).toBeLessThan(bound.share + 3 * Math.sqrt((bound.share * (1 - bound.share)) / whileOpen.length));
+    // Every request the bad version answered was sent while the split gave it weight (100 ms for the
+    // change to reach the data plane).
+    for (const r of onBad) {
+      expect(r.sentAt).toBeGreaterThanOrEqual(opened - 100);
+      expect(r.sentAt).toBeLessThanOrEqual(closed + 100);
+    }
+    expect(bad.userErrors).toBe(bad.byVersion.v3.errors);
+    expect(bad.userErrors).toBeGreaterThan(0);
+  });
+
+  test('bad release: Slack received the rollback with the failing metric against its threshold', () => {
+    const rolledBack = scenario('bad-release').slack.find((d) => slackHeadline(d.body) === 'Rolled back: podinfo.default');
+    expect(rolledBack).toBeDefined();
+    const body = rolledBack!.body;
+    expect(body.attachments?.[0].color).toBe('#E01E5A');
+    expect(body.text).toMatch(/^Rolled back podinfo\.default: request-success-rate [\d.]+% < 99$/);
+    expect(slackFields(body)).toMatchObject({ Canary: 'podinfo', Metric: 'request-success-rate', Minimum: '99%', Weight: '20%' });
+  });
+
+  test('A/B: insiders reach the new version while the route is up, everyone else stays on the old one until promotion', () => {
+    const ab = scenario('ab-test');
+    expect(ab.finalPhase).toBe('Succeeded');
+    expect(ab.weights).toEqual([100, 0]);
+    const routedAt = ab.weightSamples[0].at;
+    const promotedAt = ab.phaseTimes.Promoting;
+    expect(promotedAt).toBeGreaterThan(routedAt);
+    const insiders = ab.users.find((u) => u.label === 'insiders')!.results.filter((r) => r.sentAt > routedAt + 200 && r.sentAt < promotedAt - 50);
+    const others = ab.users.find((u) => u.label === 'everyone else')!.results.filter((r) => r.sentAt < promotedAt - 50);
+    expect(insiders.length).toBeGreaterThan(20);
+    expect(new Set(insiders.map((r) => r.version))).toEqual(new Set(['v2']));
+    expect(others.length).toBeGreaterThan(30);
+    expect(new Set(others.map((r) => r.version))).toEqual(new Set(['v1']));
+    expect(ab.slack.map((d) => slackHeadline(d.body))).toEqual(['New revision: frontend.default', 'Promotion finished: frontend.default']);
+    expect(FRONTEND_ANALYSIS.iterations).toBe(4);
+  });
+
+  test('Traffic Access: an unlisted ServiceAccount is denied 403, allowed by a TrafficTarget, denied again without it', () => {
+    expect(scenario('traffic-access').probes).toEqual([
+      { stage: 'before', statuses: [403, 403, 403, 403, 403] },
+      { stage: 'allowed', statuses: [200, 200, 200, 200, 200] },
+      { stage: 'after', statuses: [403, 403, 403, 403, 403] },
+    ]);
+  });
+
+  test("TrafficMetrics read through the API server's aggregated path match the data plane's own counts", async () => {
+    const target = { url: world.server.url, token: world.server.token, caData: world.kubeConfig.getCurrentCluster()?.caData };
+    for (const deployment of ['podinfo', 'podinfo-primary', 'frontend', 'frontend-primary']) {
+      const answer = await rawJsonRequest(target, 'GET', `/apis/metrics.smi-spec.io/v1alpha1/namespaces/default/deployments/${deployment}?t=15m`);
+      expect(answer.status).toBe(200);
+      const object = answer.body as { kind: string; window: string; resource: unknown; metrics: { name: string; value: string }[] };
+      expect(object.kind).toBe('TrafficMetrics');
+      expect(object.window).toBe('15m0s');
+      expect(object.resource).toEqual({ kind: 'Deployment', namespace: 'default', name: deployment });
+      expect(object.metrics.map((m) => m.name)).toEqual(['p99_response_latency', 'p90_response_latency', 'p50_response_latency', 'success_count', 'failure_count']);
+      const value = (name: string) => parseQuantity(object.metrics.find((m) => m.name === name)!.value);
+      const own = world.dataPlane.store.totals({ kind: 'Deployment', namespace: 'default', name: deployment });
+      expect(own).toBeDefined();
+      expect(own!.success + own!.failure).toBeGreaterThan(0);
+      expect([value('success_count'), value('failure_count')]).toEqual([own!.success, own!.failure]);
+    }
+    // The bad version's failures are where the data plane saw them: on the canary Deployment.
+    const failures = world.dataPlane.store.totals({ kind: 'Deployment', namespace: 'default', name: 'podinfo' })!.failure;
+    expect(failures).toBe(scenario('bad-release').byVersion.v3.errors);
+    const list = await rawJsonRequest(target, 'GET', '/apis/metrics.smi-spec.io/v1alpha1/namespaces/default/deployments?t=15m');
+    const names = (list.body as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name);
+    expect(names).toEqual(['frontend', 'frontend-primary', 'podinfo', 'podinfo-primary']);
+  });
+});
