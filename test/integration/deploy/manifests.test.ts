@@ -94,6 +94,12 @@ describe('YAML shipped in crds/, charts/, deploy/ and examples/', () => {
     expect([...metricsListed].sort()).toEqual(DEPLOY_FILES.map((f) => relative(join(DEPLOY_DIR, 'metrics-server'), f)).filter((f) => !f.startsWith('..') && !isKustomization(f)).sort());
   });
 
+  test('examples/flagger/podinfo-kanari.yaml is what kanari convert makes of podinfo-flagger.yaml', async () => {
+    const converted = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [join(REPO, 'bin/kanari.js'), 'convert', join(REPO, 'examples/flagger/podinfo-flagger.yaml')], (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    expect(documentsOf(converted, 'kanari convert')).toEqual(manifestsIn(join(REPO, 'examples/flagger/podinfo-kanari.yaml')));
+  });
+
   test('every value in values.yaml has a comment saying what it does', () => {
     const lines = readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8').split('\n');
     const undocumented = lines.flatMap((line, i) => {
