@@ -170,7 +170,7 @@ describe('canary engine: controller crashes and API server faults', () => {
     await world.createDeployment('podinfo', 'podinfo:6.0.0');
     // Held unready, the primary keeps the canary in Initializing long enough to restart there.
     world.deployments.keepUnready(NAMESPACE, 'podinfo-primary');
-    await world.createCanary('podinfo', { analysis: quickAnalysis({ interval: '1s' }) });
+    await world.createCanary('podinfo', { analysis: quickAnalysis({ interval: '500ms' }) });
     const restart = async () => {
       await world.stopController();
       await world.startController();
@@ -261,4 +261,74 @@ describe('canary engine: controller crashes and API server faults', () => {
     expect(primary.spec?.template.spec?.containers[0].image).toBe('podinfo:6.0.0');
     expect((await world.apps.readNamespacedDeployment({ name: 'podinfo', namespace: NAMESPACE })).spec?.replicas).toBe(0);
   }, 50_000);
+
+  /** Like world.waitForStatus, but a request the injected faults fail is a reason to look again, not to fail. */
+  async function waitThroughFaults(predicate: (s: Awaited<ReturnType<EngineHarness['status']>>) => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    while (Date.now() < deadline) {
+      last = await world.status('podinfo').catch((err: unknown) => `read failed: ${String(err)}`);
+      if (typeof last === 'object' && last !== null && predicate(last)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+  }
+
+  async function waitUntil(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  test('5xx and 429 bursts, forced status conflicts, dropped watches and compaction mid-run: the promotion completes exactly', async () => {
+    await world.createDeployment('podinfo', 'podinfo:6.0.0');
+    await world.createCanary('podinfo', { analysis: quickAnalysis({ interval: '500ms' }) });
+    await world.startController();
+    await world.waitForPhase('podinfo', 'Initialized');
+
+    world.traffic.set('podinfo', { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 });
+    await world.setImage('podinfo', 'podinfo:6.0.1');
+    const faults = world.sandbox.server.faults;
+    await waitThroughFaults((s) => s.phase === 'Progressing' && s.canaryWeight === 20, 'weight 20');
+    // No polling while faults are pending, so the controller is the one that meets them.
+    const logged = (pattern: RegExp) => () => world.logLines.some((line) => pattern.test(line));
+    faults.failNext(6, 503);
+    await waitUntil(logged(/reconcile failed; retrying/), 'the controller met a 503');
+    // Conflicts land on whichever write comes next (the controller's status or Event patch, or the
+    // deployment stand-in's): every writer must take a 409 in its stride.
+    faults.conflictNext(2);
+    await waitThroughFaults((s) => s.canaryWeight === 40, 'weight 40 after 503s and conflicts');
+    faults.failNext(4, 429, 0);
+    faults.dropWatches();
+    await waitThroughFaults((s) => s.canaryWeight === 60, 'weight 60 after 429s and dropped watches');
+    faults.compact();
+    faults.dropWatches();
+    await waitThroughFaults((s) => s.phase === 'Succeeded', 'Succeeded after compaction');
+    await world.controller?.idle();
+
+    expect(world.phaseHistory).toEqual(['Initializing', 'Initialized', 'Progressing', 'Promoting', 'Finalising', 'Succeeded']);
+    await expectPromoted();
+  }, 50_000);
+
+  test('/readyz reports unhealthy while the informers cannot reach the API server, and healthy again after', async () => {
+    await world.createDeployment('podinfo', 'podinfo:6.0.0');
+    await world.createCanary('podinfo', { analysis: quickAnalysis() });
+    const controller = await world.startController({ informer: { relistIntervalMs: 0, watchdogMs: 0 } });
+    await world.waitForPhase('podinfo', 'Initialized');
+    const unhealthy = () => controller.readiness().filter((check) => !check.healthy()).map((check) => check.name);
+    expect(unhealthy()).toEqual([]);
+
+    await world.sandbox.server.faults.down();
+    await waitUntil(() => unhealthy().length > 0, 'an informer reports unhealthy');
+    expect(unhealthy().some((name) => name.startsWith('informer '))).toBe(true);
+    await world.sandbox.server.faults.up();
+    await waitUntil(() => unhealthy().length === 0, 'every informer is healthy again', 40_000);
+
+    // Back up, the controller still works: a new revision is analysed and promoted.
+    world.traffic.set('podinfo', { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 });
+    await world.setImage('podinfo', 'podinfo:6.0.1');
+    await world.waitForPhase('podinfo', 'Succeeded', 30_000);
+  }, 55_000);
 });
