@@ -4,6 +4,9 @@ import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
 
 const HEALTHY = { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 } as const;
 
+/** quickAnalysis with 200 ms ticks: these scenarios run several analyses each, and the file must stay quick on a busy box. */
+const analysis = (overrides: Parameters<typeof quickAnalysis>[0] = {}) => quickAnalysis({ interval: '200ms', ...overrides });
+
 /** True when every rise in `history` is one step of `step` and every fall goes to 0 (a rollback or a restart). */
 function stepsNeverSkipped(history: number[], step: number): boolean {
   return history.every((w, i) => i === 0 || w === 0 || w - history[i - 1] === step);
@@ -19,7 +22,7 @@ describe('canary engine edges through the real controller', () => {
 
   async function initialized(spec: Partial<Parameters<EngineHarness['createCanary']>[1]> = {}): Promise<void> {
     await world.createDeployment('podinfo', 'podinfo:6.0.0');
-    await world.createCanary('podinfo', { analysis: quickAnalysis(), ...spec });
+    await world.createCanary('podinfo', { analysis: analysis(), ...spec });
     await world.startController();
     await world.waitForPhase('podinfo', 'Initialized');
     world.traffic.set('podinfo', { ...HEALTHY });
@@ -43,7 +46,7 @@ describe('canary engine edges through the real controller', () => {
   }
 
   test('a canary that never becomes ready is rolled back at the progress deadline', async () => {
-    await initialized({ progressDeadlineSeconds: 2 });
+    await initialized({ progressDeadlineSeconds: 1 });
     world.deployments.keepUnready(NAMESPACE, 'podinfo');
     await world.setImage('podinfo', 'podinfo:6.0.1');
 
@@ -52,13 +55,14 @@ describe('canary engine edges through the real controller', () => {
     expect(world.weightHistory).toEqual([0]);
     expect(await primaryImage()).toBe('podinfo:6.0.0');
     expect((await deployment('podinfo')).spec?.replicas).toBe(0);
-    await waitForEvent('podinfo', (e) => /^ProgressDeadlineExceeded: .*not ready after 2s/.test(e), 'a ProgressDeadlineExceeded Event');
+    await waitForEvent('podinfo', (e) => /^ProgressDeadlineExceeded: .*not ready after 1s/.test(e), 'a ProgressDeadlineExceeded Event');
   });
 
   test('a new revision mid-analysis sends the weight back to 0 and restarts the run on the newest image', async () => {
-    await initialized();
+    // Small steps leave time to ship the second image while the first run is still stepping.
+    await initialized({ analysis: analysis({ stepWeight: 10 }) });
     await world.setImage('podinfo', 'podinfo:6.0.1');
-    await world.waitForStatus('podinfo', (s) => s.phase === 'Progressing' && (s.canaryWeight ?? 0) >= 20, 'weight 20');
+    await world.waitForStatus('podinfo', (s) => s.phase === 'Progressing' && (s.canaryWeight ?? 0) >= 10, 'weight 10');
     await world.setImage('podinfo', 'podinfo:6.0.2');
     await world.waitForPhase('podinfo', 'Succeeded');
 
@@ -66,8 +70,8 @@ describe('canary engine edges through the real controller', () => {
     const restart = history.indexOf(0, 1);
     // Weight climbed, dropped to 0 for the new revision, climbed again in whole steps, then went to the primary.
     expect(restart).toBeGreaterThan(1);
-    expect(history.slice(restart)).toEqual([0, 20, 40, 60, 0]);
-    expect(stepsNeverSkipped(history, 20)).toBe(true);
+    expect(history.slice(restart)).toEqual([0, 10, 20, 30, 40, 50, 60, 0]);
+    expect(stepsNeverSkipped(history, 10)).toBe(true);
     expect(await primaryImage()).toBe('podinfo:6.0.2');
     const synced = (await world.events('podinfo')).filter((e) => e.startsWith('Synced: New revision detected'));
     expect(synced.length).toBeGreaterThanOrEqual(1);
@@ -90,7 +94,7 @@ describe('canary engine edges through the real controller', () => {
     await world.waitFor(async () => (await world.canary('podinfo')).spec.suspend === true, 'suspend to be stored');
     await world.setImage('podinfo', 'podinfo:6.0.1');
 
-    await world.waitForTicks('podinfo', 3);
+    await world.waitForTicks('podinfo', 2);
     expect((await world.status('podinfo')).phase).toBe('Initialized');
     expect(world.weightHistory).toEqual([0]);
     expect(await primaryImage()).toBe('podinfo:6.0.0');
@@ -136,7 +140,7 @@ describe('canary engine edges through the real controller', () => {
         },
       },
     });
-    await world.createCanary('podinfo', { analysis: quickAnalysis() });
+    await world.createCanary('podinfo', { analysis: analysis() });
     await world.startController();
     await world.waitForPhase('podinfo', 'Initialized');
     world.traffic.set('podinfo', { ...HEALTHY });
@@ -147,7 +151,7 @@ describe('canary engine edges through the real controller', () => {
     const setColor = (name: string, color: string) =>
       world.core.patchNamespacedConfigMap({ name, namespace: NAMESPACE, body: { data: { color } } }, mergePatchOptions());
     await setColor('unrelated', 'red');
-    await world.waitForTicks('podinfo', 3);
+    await world.waitForTicks('podinfo', 2);
     expect((await world.status('podinfo')).phase).toBe('Initialized');
     expect(world.weightHistory).toEqual([0]);
 
@@ -159,15 +163,15 @@ describe('canary engine edges through the real controller', () => {
   });
 
   test('reverting the target to the promoted spec mid-run cancels the run instead of starting one', async () => {
-    await initialized();
+    await initialized({ analysis: analysis({ stepWeight: 10 }) });
     const runsStarted = () => world.eventCount('podinfo', 'Synced');
 
     // Reverted to the spec promoted at initialization.
     await world.setImage('podinfo', 'podinfo:6.0.1');
-    await world.waitForStatus('podinfo', (s) => s.phase === 'Progressing' && (s.canaryWeight ?? 0) >= 20, 'weight 20');
+    await world.waitForStatus('podinfo', (s) => s.phase === 'Progressing' && (s.canaryWeight ?? 0) >= 10, 'weight 10');
     await world.setImage('podinfo', 'podinfo:6.0.0');
     await world.waitForPhase('podinfo', 'Initialized');
-    await world.waitForTicks('podinfo', 3);
+    await world.waitForTicks('podinfo', 2);
     expect((await world.status('podinfo')).phase).toBe('Initialized');
     expect(world.weightHistory.at(-1)).toBe(0);
     expect(await primaryImage()).toBe('podinfo:6.0.0');
@@ -179,15 +183,15 @@ describe('canary engine edges through the real controller', () => {
     await world.setImage('podinfo', 'podinfo:6.0.1');
     await world.waitForPhase('podinfo', 'Succeeded');
     await world.setImage('podinfo', 'podinfo:6.0.2');
-    await world.waitForStatus('podinfo', (s) => s.phase === 'Progressing' && (s.canaryWeight ?? 0) >= 20, 'weight 20 for 6.0.2');
+    await world.waitForStatus('podinfo', (s) => s.phase === 'Progressing' && (s.canaryWeight ?? 0) >= 10, 'weight 10 for 6.0.2');
     await world.setImage('podinfo', 'podinfo:6.0.1');
     await world.waitForPhase('podinfo', 'Initialized');
-    await world.waitForTicks('podinfo', 3);
+    await world.waitForTicks('podinfo', 2);
     expect((await world.status('podinfo')).phase).toBe('Initialized');
     expect(await primaryImage()).toBe('podinfo:6.0.1');
     expect(await runsStarted()).toBe(3);
     expect(world.weightHistory.at(-1)).toBe(0);
-    expect(stepsNeverSkipped(world.weightHistory, 20)).toBe(true);
+    expect(stepsNeverSkipped(world.weightHistory, 10)).toBe(true);
   });
 
   test('a Failed canary is retried by the kanari.dev/retry annotation without a pod-template change', async () => {
@@ -210,16 +214,16 @@ describe('canary engine edges through the real controller', () => {
 
   test('invalid Canaries are refused or reported while another Canary in the namespace keeps progressing', async () => {
     await world.createDeployment('podinfo', 'podinfo:6.0.0');
-    await world.createCanary('podinfo', { analysis: quickAnalysis() });
+    await world.createCanary('podinfo', { analysis: analysis() });
 
     // The CRD's schema refuses what it can say is wrong, naming the field.
     let refused: unknown;
-    await world.createCanary('zero-step', { analysis: quickAnalysis({ stepWeight: 0 }) }).catch((err: unknown) => (refused = err));
+    await world.createCanary('zero-step', { analysis: analysis({ stepWeight: 0 }) }).catch((err: unknown) => (refused = err));
     expect((refused as { code?: number }).code).toBe(422);
     expect(String((refused as { body?: unknown }).body)).toMatch(/stepWeight/);
 
     // A Canary whose target is missing is accepted by the API and reported on.
-    await world.createCanary('ghost', { analysis: quickAnalysis() });
+    await world.createCanary('ghost', { analysis: analysis() });
     await world.startController();
 
     const ghost = await world.waitForStatus('ghost', (s) => s.conditions?.some((c) => c.type === 'Ready' && c.status === 'False') ?? false, 'ghost Ready=False');
