@@ -162,7 +162,7 @@ describe('the chart', () => {
     expect([...grants('Role')].sort()).toEqual(['coordination.k8s.io/leases:create', 'coordination.k8s.io/leases:get', 'coordination.k8s.io/leases:update']);
     const role = docs.find((d) => d.kind === 'Role')!;
     expect(role.metadata?.namespace).toBe(release.namespace);
-    for (const binding of docs.filter((d) => d.kind.endsWith('Binding'))) {
+    for (const binding of docs.filter((d) => String(d.kind).endsWith('Binding'))) {
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'kanari', namespace: release.namespace }]);
     }
   });
