@@ -3,19 +3,8 @@
  * runs at each point of a rollout.
  */
 
-/** Every webhook type Flagger knows; an absent type means `rollout`. */
-export const WEBHOOK_TYPES = [
-  'confirm-rollout',
-  'pre-rollout',
-  'rollout',
-  'confirm-traffic-increase',
-  'confirm-promotion',
-  'post-rollout',
-  'rollback',
-  'event',
-] as const;
-
-export type WebhookType = (typeof WEBHOOK_TYPES)[number];
+// The webhook types are the API's: one list for the schema, the engine and the caller.
+import type { WebhookType } from '../api/canary.ts';
 
 /** One webhook of a Canary (Flagger's `CanaryWebhook`). */
 export interface WebhookSpec {
