@@ -517,6 +517,13 @@ class Tick {
       }
       return;
     }
+    if (this.strategy === 'blue-green') {
+      // Flagger's blue/green switch on a mesh: users move to the tested canary at once, so none of
+      // them sees a mix of old and new primary pods while the primary rolls out the new spec.
+      this.actions.push({ type: 'setWeights', weights: weightsFor(100) });
+      this.status.canaryWeight = 100;
+      this.event('Normal', 'Promoting', `Routing all traffic to ${this.label} canary`);
+    }
     this.startPromotion(`Copying ${this.label} template spec to the primary${evidence}`);
   }
 

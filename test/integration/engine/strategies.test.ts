@@ -72,8 +72,10 @@ describe('canary engine strategies through the real controller', () => {
     const events = await w.events('podinfo');
     for (const n of [1, 2, 3]) expect(events.some((e) => e.startsWith('Advance: ') && e.includes(`iteration ${n}/3`))).toBe(true);
     expect(events.some((e) => e.includes('iteration 4/3'))).toBe(false);
-    // Blue/green analyses the canary through its own service: the split never sends it weighted traffic.
-    expect(w.weightHistory).toEqual([0]);
+    // Blue/green analyses the canary through its own service, then switches everyone to it at once while
+    // the primary rolls out the new spec, and back to the primary when that is ready: never a partial weight.
+    expect(w.weightHistory).toEqual([0, 100, 0]);
+    expect(events.some((e) => /^Promoting: Routing all traffic to .*canary/.test(e))).toBe(true);
     expect(await primaryImage(w)).toBe('podinfo:6.0.1');
   });
 

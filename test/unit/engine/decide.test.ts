@@ -269,12 +269,12 @@ describe('gates', () => {
 });
 
 describe('blue/green and A/B', () => {
-  test('blue/green counts iterations without moving weights, then promotes', () => {
+  test('blue/green counts iterations without moving weights, then switches all traffic to the canary while the primary is promoted', () => {
     const world = initializedWorld(makeCanary({ stepWeight: undefined, maxWeight: undefined, iterations: 3, metrics: [successRate] }));
     world.newRevision('rev-2');
     world.runUntil(['Succeeded']);
     expect(world.steps.map((s) => s.decision.status.iterations)).toEqual([0, 0, 1, 2, 3, 3, 3]);
-    expect(world.weightHistory).toEqual([0]);
+    expect(world.weightHistory).toEqual([0, 100, 0]);
   });
 
   test('A/B writes the header matches, routes matched traffic to the canary, removes them at promotion', () => {

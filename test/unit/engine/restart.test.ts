@@ -30,7 +30,7 @@ test.each([
   ['stepWeight', makeCanary({ metrics: [successRate] }), [0, 10, 20, 30, 0]],
   ['stepWeights', makeCanary({ stepWeight: undefined, maxWeight: undefined, stepWeights: [5, 50, 80] }), [0, 5, 50, 80, 0]],
   ['stepWeightPromotion', makeCanary({ stepWeight: 40, maxWeight: 80, stepWeightPromotion: 30 }), [0, 40, 80, 50, 20, 0]],
-  ['blue/green', makeCanary({ stepWeight: undefined, maxWeight: undefined, iterations: 3, metrics: [successRate] }), [0]],
+  ['blue/green', makeCanary({ stepWeight: undefined, maxWeight: undefined, iterations: 3, metrics: [successRate] }), [0, 100, 0]],
 ])('%s: a crash before every status write repeats the same decision and the run ends the same', (_name, canary, history) => {
   const world = runWithCrashes(canary);
   expect(world.phase).toBe('Succeeded');
