@@ -123,12 +123,21 @@ async function runRollout(context: ScenarioContext, plan: RolloutPlan): Promise<
     slack: world.slack.received().filter((d) => d.at >= startedAt),
     notes: [],
   };
-  if (result.finalPhase !== plan.expectPhase) problems.push(`the Canary ended ${result.finalPhase ?? 'nowhere'}, expected ${plan.expectPhase}`);
+  if (result.finalPhase !== plan.expectPhase) problems.push(`the Canary ended ${result.finalPhase ?? 'nowhere'}, expected ${plan.expectPhase}${whyText(world.recorder.latest(plan.app))}`);
   const checked = plan.check(result);
   result.problems.push(...checked.problems);
   result.notes.push(...checked.notes);
   result.ok = result.problems.length === 0;
   return result;
+}
+
+// Why a run ended where it did: the failure reason and the checks that did not pass.
+function whyText(canary: Canary | undefined): string {
+  const status = canary?.status;
+  if (!status) return '';
+  const failing = (status.lastAnalysis ?? []).filter((a) => a.result !== 'pass').map((a) => `${a.metric} ${a.result}${a.value === undefined ? '' : ` ${a.value}`}${a.reason ? ` (${a.reason})` : ''}`);
+  const parts = [status.failureReason, ...failing].filter(Boolean);
+  return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }
 
 function describeEnv(env: Record<string, string>): string {
