@@ -446,7 +446,9 @@ class Tick {
 
   recordVerdicts(verdicts: MetricVerdict[]): void {
     const errors = verdicts.filter((v) => v.verdict === 'error' && v.errorReason !== undefined);
-    this.metricsProblem = errors.length > 0 ? { reason: `Metrics${errors[0].errorReason}`, message: errors[0].explanation } : null;
+    // Reasons already named for metrics (MetricsApiNotServed) keep their name instead of becoming MetricsMetrics….
+    const reason = (r: string) => (r.startsWith('Metrics') ? r : `Metrics${r}`);
+    this.metricsProblem = errors.length > 0 ? { reason: reason(errors[0].errorReason ?? ''), message: errors[0].explanation } : null;
     this.status.lastAnalysis = verdicts.map((v) => ({
       metric: v.name,
       value: v.value,

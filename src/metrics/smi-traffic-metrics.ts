@@ -19,7 +19,8 @@ const BASE_PATH = `/apis/${TRAFFIC_METRICS_GROUP_VERSION}`;
 const DEFAULT_TIMEOUT_MILLISECONDS = 5000;
 
 /** The message the engine shows when no cluster component serves TrafficMetrics. */
-export const API_NOT_SERVED_MESSAGE = 'TrafficMetrics API not served: install an SMI metrics server or use the prometheus provider';
+export const API_NOT_SERVED_MESSAGE =
+  'TrafficMetrics API not served: set spec.metricsServer to your Prometheus, install an SMI metrics server (kanari metrics-server), or use the prometheus provider';
 
 /** The API resource (plural) for each kind as smi-metrics spelled it. */
 export const RESOURCE_FOR_KIND: Record<WorkloadKind, string> = {

@@ -161,7 +161,7 @@ describe('failed checks', () => {
     world.metrics = (name) => (served ? { name, result: 'value', value: 99.9 } : { name, result: 'error', reason: 'TrafficMetrics API not served', errorReason: 'MetricsApiNotServed' });
     world.newRevision('rev-2');
     world.run(3);
-    expect(condition(world, 'Ready')).toMatchObject({ status: 'False', reason: 'MetricsMetricsApiNotServed' });
+    expect(condition(world, 'Ready')).toMatchObject({ status: 'False', reason: 'MetricsApiNotServed' });
     world.tick(); // not due: no measurement, the condition is kept
     expect(condition(world, 'Ready')?.status).toBe('False');
     served = true;

@@ -1,0 +1,121 @@
+import type { CounterSeries, HistogramSeries } from '../../helpers/metrics-exporter.ts';
+import { startMetricsExporter, type MetricsExporter } from '../../helpers/metrics-exporter.ts';
+import { startPrometheus, waitForQuery, type RunningPrometheus } from '../../helpers/prometheus.ts';
+import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
+
+/**
+ * A cluster without the TrafficMetrics API, where Prometheus is the only metric source: a real
+ * Prometheus scrapes Linkerd-style series for two Deployments, `good` (99% success, p99 ≈ 95 ms) and
+ * `bad` (80% success), and the engine decides from them alone.
+ */
+const inbound = (deployment: string) => ({ direction: 'inbound', namespace: NAMESPACE, deployment, pod: `${deployment}-5d8f7` });
+const responses = (deployment: string, success: number, failure: number): CounterSeries[] => [
+  { name: 'response_total', labels: { ...inbound(deployment), classification: 'success', status_code: '200' }, perSecond: success },
+  { name: 'response_total', labels: { ...inbound(deployment), classification: 'failure', status_code: '500' }, perSecond: failure },
+];
+const latency = (deployment: string): HistogramSeries => ({
+  name: 'response_latency_ms_bucket',
+  labels: inbound(deployment),
+  buckets: [
+    [10, 50],
+    [50, 90],
+    [100, 100],
+    [500, 100],
+  ],
+});
+
+let exporter: MetricsExporter;
+let prometheus: RunningPrometheus;
+
+beforeAll(async () => {
+  exporter = await startMetricsExporter([...responses('good', 99, 1), ...responses('bad', 80, 20)], [latency('good'), latency('bad')]);
+  prometheus = await startPrometheus([exporter.target]);
+  // irate and increase need two samples of every series.
+  await waitForQuery(prometheus.url, 'count(count_over_time(response_latency_ms_bucket[10s]) >= 3)', (v) => v[0] > 0);
+}, 40_000);
+
+afterAll(async () => {
+  await prometheus?.close();
+  await exporter?.close();
+});
+
+// Prometheus windows must cover a few 1 s scrapes.
+const builtins = [
+  { name: 'request-success-rate', interval: '10s', thresholdRange: { min: 99 } },
+  { name: 'request-duration', interval: '10s', thresholdRange: { max: 500 } },
+];
+
+describe('canary engine with Prometheus as the only metric source (no TrafficMetrics API)', () => {
+  let world: EngineHarness;
+
+  beforeEach(async () => {
+    world = await EngineHarness.start({ trafficMetrics: false });
+  });
+  afterEach(() => world.stop());
+
+  async function ship(name: string, spec: Parameters<EngineHarness['createCanary']>[1]): Promise<void> {
+    await world.createDeployment(name, `${name}:1`);
+    await world.createCanary(name, spec);
+    if (!world.controller) await world.startController();
+    await world.waitForPhase(name, 'Initialized');
+    await world.setImage(name, `${name}:2`);
+  }
+
+  test('spec.metricsServer: promotes on good values, recording what it measured', async () => {
+    await ship('good', { metricsServer: prometheus.url, mesh: 'linkerd', analysis: quickAnalysis({ metrics: builtins }) });
+    const status = await world.waitForPhase('good', 'Succeeded', 30_000);
+    expect(world.weightHistory).toEqual([0, 20, 40, 60, 0]);
+    const measured = Object.fromEntries((status.lastAnalysis ?? []).map((a) => [a.metric, a]));
+    expect(measured['request-success-rate']).toMatchObject({ result: 'pass' });
+    expect(Number(measured['request-success-rate'].value)).toBeCloseTo(99, 0);
+    expect(Number(measured['request-duration'].value)).toBeGreaterThan(50);
+    expect(Number(measured['request-duration'].value)).toBeLessThanOrEqual(100);
+  }, 45_000);
+
+  test('spec.metricsServer: rolls back on bad values, naming the value against its threshold', async () => {
+    await ship('bad', { metricsServer: prometheus.url, mesh: 'linkerd', analysis: quickAnalysis({ metrics: builtins }) });
+    const status = await world.waitForPhase('bad', 'Failed', 30_000);
+    expect(status.canaryWeight).toBe(0);
+    expect(Math.max(...world.weightHistory)).toBeLessThanOrEqual(20);
+    const rate = status.lastAnalysis?.find((a) => a.metric === 'request-success-rate');
+    expect(rate?.result).toBe('fail');
+    expect(Number(rate?.value)).toBeCloseTo(80, 0);
+    expect((await world.events('bad')).some((e) => /request-success-rate 80(\.0+)?%? .*99/.test(e))).toBe(true);
+  }, 45_000);
+
+  test('without metricsServer, the Canary says the TrafficMetrics API is not served and what to do', async () => {
+    await ship('good', { analysis: quickAnalysis({ metrics: builtins }) });
+    const status = await world.waitForStatus('good', (s) => s.conditions?.some((c) => c.type === 'Ready' && c.reason === 'MetricsApiNotServed') ?? false, 'Ready=False MetricsApiNotServed', 20_000);
+    const ready = status.conditions?.find((c) => c.type === 'Ready');
+    expect(ready?.status).toBe('False');
+    expect(ready?.message).toMatch(/TrafficMetrics API not served: set spec.metricsServer/);
+    expect(status.phase).not.toBe('Succeeded');
+  }, 30_000);
+
+  test('a MetricTemplate with the prometheus provider gates the rollout', async () => {
+    await world.custom.createNamespacedCustomObject({
+      group: 'kanari.dev',
+      version: 'v1alpha1',
+      namespace: NAMESPACE,
+      plural: 'metrictemplates',
+      body: {
+        apiVersion: 'kanari.dev/v1alpha1',
+        kind: 'MetricTemplate',
+        metadata: { name: 'error-percent', namespace: NAMESPACE },
+        spec: {
+          provider: { type: 'prometheus', address: prometheus.url },
+          query:
+            'sum(rate(response_total{namespace="{{ namespace }}", deployment="{{ target }}", classification="failure", direction="inbound"}[{{ interval }}])) / ' +
+            'sum(rate(response_total{namespace="{{ namespace }}", deployment="{{ target }}", direction="inbound"}[{{ interval }}])) * 100',
+        },
+      },
+    });
+    const metrics = [{ name: 'error-percent', interval: '10s', templateRef: { name: 'error-percent' }, thresholdRange: { max: 5 } }];
+    await ship('good', { analysis: quickAnalysis({ metrics }) });
+    await ship('bad', { analysis: quickAnalysis({ metrics }) });
+    const good = await world.waitForPhase('good', 'Succeeded', 30_000);
+    const bad = await world.waitForPhase('bad', 'Failed', 30_000);
+    expect(Number(good.lastAnalysis?.[0].value)).toBeCloseTo(1, 0);
+    expect(Number(bad.lastAnalysis?.[0].value)).toBeCloseTo(20, 0);
+  }, 45_000);
+});
