@@ -56,7 +56,8 @@ export const registerController: RegisterCommand = (program: Command) => {
     .addOption(option('--leader-elect-lease-duration <duration>', 'how long a lease lasts without renewal', 'KANARI_LEASE_DURATION').default('15s'))
     .addOption(option('--leader-elect-renew-deadline <duration>', 'how long the leader may fail to renew before stopping', 'KANARI_RENEW_DEADLINE').default('10s'))
     .addOption(option('--leader-elect-retry-period <duration>', 'how often to renew or try to acquire', 'KANARI_RETRY_PERIOD').default('2s'))
-    .action(async (flags: ControllerFlags) => {
+    .action(async (given: ControllerFlags) => {
+      const flags = withoutEmptyValues(given);
       const logger = createLogger({ level: flags.logLevel });
       const kubeConfig = loadKubeConfig(
         flags.kubeconfig
@@ -101,6 +102,11 @@ export const registerController: RegisterCommand = (program: Command) => {
       process.once('SIGINT', () => shutdown('SIGINT'));
     });
 };
+
+/** The chart passes every flag, some as `--flag=`; an empty value means the flag was not set. */
+function withoutEmptyValues(flags: ControllerFlags): ControllerFlags {
+  return Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== '')) as unknown as ControllerFlags;
+}
 
 /** `:8080` → all interfaces; `127.0.0.1:0` → loopback, any free port. */
 export function parseAddress(address: string): { host: string; port: number } {
