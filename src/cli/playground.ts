@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { startLoad } from '../sandbox/loadgen/load-generator.ts';
 import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE } from '../sandbox/playground/playground-world.ts';
+import { ProgressOutput } from '../sandbox/playground/progress-output.ts';
+import { progressKey, progressLine } from '../sandbox/playground/progress-view.ts';
 import { DEFAULT_SEED, runPlayground, scenarioNames } from '../sandbox/playground/run-playground.ts';
 import type { RegisterCommand } from './commands.ts';
 
@@ -37,9 +39,15 @@ export const registerPlayground: RegisterCommand = (program: Command) => {
           `  kubectl --kubeconfig ${kc} get trafficsplits,traffictargets,httproutegroups`,
           `  kubectl --kubeconfig ${kc} get --raw /apis/metrics.smi-spec.io/v1alpha1/namespaces/${PLAYGROUND_NAMESPACE}/deployments/podinfo`,
           `  curl -H 'x-kanari-source-sa: ${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}' ${apex.url}/     # podinfo through the mesh`,
-          `Users call podinfo at ${KEEP_RPS}/s; Slack messages and nothing else print here.`,
+          `Users call podinfo at ${KEEP_RPS}/s; rollouts you start and what Slack receives show below.`,
         ].join('\n'),
       );
+      // Releases a person starts with kubectl show the same live line as the scenarios' ones.
+      const out = new ProgressOutput(process.stdout);
+      world.recorder.onCanary((canary) => {
+        const weight = world.recorder.weightHistory(canary.metadata.name ?? '').at(-1);
+        out.status(progressLine(canary, weight), progressKey(canary, weight));
+      });
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
