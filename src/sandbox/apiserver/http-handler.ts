@@ -30,14 +30,13 @@ export interface HttpHandlerDeps {
 const maxBodyBytes = 3 * 1024 * 1024;
 
 function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
-  res.end(text);
+  sendBytes(res, code, Buffer.from(JSON.stringify(body)), contentType);
 }
 
-function sendText(res: ServerResponse, code: number, text: string): void {
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
-  res.end(text);
+// One UTF-8 encode per response: the length header and the body come from the same bytes.
+function sendBytes(res: ServerResponse, code: number, bytes: Buffer, contentType = 'application/json'): void {
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': bytes.length, 'Cache-Control': 'no-cache, private' });
+  res.end(bytes);
 }
 
 function sendError(res: ServerResponse, err: ApiError): void {
@@ -228,6 +227,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
             allowBookmarks: q.get('allowWatchBookmarks') === 'true',
             timeoutSeconds: timeout ? Number(timeout) : undefined,
             present,
+            encode: (obj) => service.encodedFull(type, obj),
             render: table ? (obj) => toTable(type, [present(obj)], include, { resourceVersion: String((obj.metadata as JsonObject).resourceVersion) }, deps.now()) : undefined,
           });
           return;
@@ -239,7 +239,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
           send(res, 200, toTable(type, items, (q.get('includeObject') ?? 'Metadata') as IncludeObject, list.metadata as JsonObject, deps.now()));
           return;
         }
-        sendText(res, 200, service.listJson(target, listOpts()));
+        sendBytes(res, 200, service.listJson(target, listOpts()));
         return;
       }
       case 'POST': {
@@ -263,12 +263,12 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
   switch (method) {
     case 'GET': {
       deps.counter.count(`get ${resourceLabel}`);
-      const obj = service.get(target);
       if (wantsTable(accept) && subresource === undefined) {
+        const obj = service.get(target);
         send(res, 200, toTable(type, [obj], (q.get('includeObject') ?? 'Metadata') as IncludeObject, { resourceVersion: String((obj.metadata as JsonObject).resourceVersion) }, deps.now()));
         return;
       }
-      send(res, 200, obj);
+      sendBytes(res, 200, service.getJson(target));
       return;
     }
     case 'PUT': {

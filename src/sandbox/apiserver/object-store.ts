@@ -11,7 +11,7 @@ export interface StoreEvent {
   /** The object before the change, so a watch can tell when it left or entered a selector. */
   previous: JsonObject | undefined;
   /** Serialised forms per apiVersion, built once and shared by every watcher. */
-  encoded?: Map<string, string>;
+  encoded?: Map<string, Buffer>;
 }
 
 export type StoreListener = (event: StoreEvent) => void;

@@ -11,6 +11,7 @@ import {
 } from './api-error.ts';
 import { validateBuiltin } from './builtin-validation.ts';
 import { crdServedStatus } from './crd-defaults.ts';
+import { EncodedObjects } from './encoded-objects.ts';
 import { typesServedByCrd, validateCrd } from './crd-serving.ts';
 import type { Faults } from './faults.ts';
 import { FieldSelector } from './field-selector.ts';
@@ -70,7 +71,8 @@ export class ResourceService {
   private readonly now: () => Date;
   private nextClusterIp = 10;
   private readonly defaulting: DefaultingContext;
-  private readonly encoded = new WeakMap<JsonObject, Map<string, string>>();
+  /** JSON encodings of stored objects, shared by GET, LIST and WATCH. */
+  readonly encoded = new EncodedObjects();
 
   constructor(store: ObjectStore, registry: ResourceRegistry, faults: Faults, now: () => Date = () => new Date()) {
     this.store = store;
@@ -148,27 +150,33 @@ export class ResourceService {
     return { kind: t.type.listKind, apiVersion: apiVersionOf(t.type), metadata, items };
   }
 
+  /** GET of one object as JSON bytes, reusing the stored object's encoding (scale is built each time). */
+  getJson(t: RequestTarget): Buffer {
+    const obj = this.mustGet(t);
+    if (t.subresource === 'scale') return Buffer.from(JSON.stringify(this.scaleOf(t.type, obj)));
+    return this.encodedFull(t.type, obj);
+  }
+
+  /** An object with apiVersion and kind of the type's version, as JSON bytes shared by GET and WATCH. */
+  encodedFull(type: ResourceType, obj: JsonObject): Buffer {
+    return this.encoded.bytes(obj, apiVersionOf(type), () => this.present(type, obj));
+  }
+
   /**
    * LIST serialised to JSON, reusing each stored object's encoding across lists: stored objects never
-   * change in place, so a list of 1,000 unchanged objects costs string joins rather than 1,000 stringifies.
+   * change in place, so a list of 1,000 unchanged objects costs one copy rather than 1,000 stringifies.
    */
-  listJson(t: RequestTarget, opts: ListOptions): string {
+  listJson(t: RequestTarget, opts: ListOptions): Buffer {
     const list = this.list(t, opts, true);
-    const variant = t.type.builtin ? '' : apiVersionOf(t.type);
-    const items = (list.items as JsonObject[]).map((obj) => {
-      let byVariant = this.encoded.get(obj);
-      if (!byVariant) {
-        byVariant = new Map();
-        this.encoded.set(obj, byVariant);
-      }
-      let text = byVariant.get(variant);
-      if (text === undefined) {
-        text = JSON.stringify(t.type.builtin ? withoutTypeMeta(obj) : this.present(t.type, obj));
-        byVariant.set(variant, text);
-      }
-      return text;
-    });
-    return `{"kind":${JSON.stringify(list.kind)},"apiVersion":${JSON.stringify(list.apiVersion)},"metadata":${JSON.stringify(list.metadata)},"items":[${items.join(',')}]}`;
+    const items = list.items as JsonObject[];
+    const parts: Buffer[] = [Buffer.from(`{"kind":${JSON.stringify(list.kind)},"apiVersion":${JSON.stringify(list.apiVersion)},"metadata":${JSON.stringify(list.metadata)},"items":[`)];
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) parts.push(comma);
+      // Built-in lists carry items without type meta, as the real server encodes them.
+      parts.push(t.type.builtin ? this.encoded.bytes(items[i], '', () => withoutTypeMeta(items[i])) : this.encodedFull(t.type, items[i]));
+    }
+    parts.push(listEnd);
+    return Buffer.concat(parts);
   }
 
   /** POST: a new object, named (or generated), defaulted, validated, stored. */
@@ -576,6 +584,9 @@ export class ResourceService {
     return `10.96.${Math.floor(n / 256) % 256}.${n % 256}`;
   }
 }
+
+const comma = Buffer.from(',');
+const listEnd = Buffer.from(']}');
 
 function withoutTypeMeta(obj: JsonObject): JsonObject {
   const { apiVersion: _a, kind: _k, ...rest } = obj;

@@ -17,7 +17,24 @@ export interface WatchParams {
   /** Presents an object for this watch (apiVersion/kind, or a Table row); undefined uses the shared JSON. */
   render: ((obj: JsonObject) => JsonObject) | undefined;
   present: (obj: JsonObject) => JsonObject;
+  /** The object's JSON bytes as `present` shows it, cached per stored object and shared with GET and LIST. */
+  encode: (obj: JsonObject) => Buffer;
 }
+
+type Deliver = (event: StoreEvent) => void;
+
+/** The watchers of one collection, by namespace (or allNamespaces), fed by one store subscription. */
+interface CollectionRoute {
+  byNamespace: Map<string, Set<Deliver>>;
+  unsubscribe: () => void;
+}
+
+const eventPrefixes: Record<string, Buffer> = Object.fromEntries(
+  ['ADDED', 'MODIFIED', 'DELETED'].map((t) => [t, Buffer.from(`{"type":"${t}","object":`)]),
+);
+const eventSuffix = Buffer.from('}\n');
+// Not a valid namespace name, so it cannot collide with one (cluster-scoped objects have namespace '').
+const allNamespaces = '*';
 
 interface OpenWatch {
   res: ServerResponse;
@@ -31,6 +48,7 @@ interface OpenWatch {
  */
 export class WatchHub {
   private readonly open = new Set<OpenWatch>();
+  private readonly routes = new Map<string, CollectionRoute>();
   private readonly store: ObjectStore;
   private readonly bookmarkIntervalMs: number;
 
@@ -58,22 +76,26 @@ export class WatchHub {
       if (p.namespace !== undefined && md.namespace !== p.namespace) return false;
       return (p.labels.empty || p.labels.matches(md.labels as Record<string, string> | undefined)) && (p.fields.empty || p.fields.matches(obj));
     };
-    const line = (type: string, obj: JsonObject): string => `${JSON.stringify({ type, object: p.render ? p.render(obj) : p.present(obj) })}\n`;
-    const encode = (event: StoreEvent, type: WatchEventType): string => {
+    const line = (type: WatchEventType, obj: JsonObject): Buffer =>
+      p.render ? Buffer.from(`${JSON.stringify({ type, object: p.render(obj) })}\n`) : Buffer.concat([eventPrefixes[type], p.encode(obj), eventSuffix]);
+    const encode = (event: StoreEvent, type: WatchEventType): Buffer => {
       if (p.render) return line(type, event.object);
       const cacheKey = `${apiVersion}|${type}`;
       event.encoded ??= new Map();
-      let text = event.encoded.get(cacheKey);
-      if (text === undefined) {
-        text = line(type, event.object);
-        event.encoded.set(cacheKey, text);
+      let bytes = event.encoded.get(cacheKey);
+      if (bytes === undefined) {
+        bytes = line(type, event.object);
+        event.encoded.set(cacheKey, bytes);
       }
-      return text;
+      return bytes;
+    };
+    const write = (bytes: Buffer): void => {
+      res.write(bytes);
     };
     const deliver = (event: StoreEvent): void => {
       let type: WatchEventType | undefined = event.type;
-      if (!selective && p.namespace === undefined) {
-        res.write(encode(event, type));
+      if (!selective) {
+        write(encode(event, type));
         return;
       }
       const now = event.type !== 'DELETED' && matches(event.object);
@@ -81,7 +103,7 @@ export class WatchHub {
       if (event.type === 'ADDED') type = now ? 'ADDED' : undefined;
       else if (event.type === 'DELETED') type = before ? 'DELETED' : undefined;
       else type = now && before ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
-      if (type) res.write(encode(event, type));
+      if (type) write(encode(event, type));
     };
 
     let unsubscribe = (): void => {};
@@ -103,7 +125,10 @@ export class WatchHub {
 
     const rv = p.resourceVersion;
     if (rv === null || rv === '' || rv === '0') {
-      for (const obj of this.store.list(collection, p.namespace)) if (!selective || matches(obj)) res.write(line('ADDED', obj));
+      // The initial events (and a replay, below) leave in as few writes as the socket allows.
+      res.cork();
+      for (const obj of this.store.list(collection, p.namespace)) if (!selective || matches(obj)) write(line('ADDED', obj));
+      res.uncork();
     } else {
       const from = Number(rv);
       if (!Number.isInteger(from) || from < 0) {
@@ -116,9 +141,11 @@ export class WatchHub {
         watch.close();
         return;
       }
-      for (const event of this.store.eventsSince(collection, from)) deliver(event);
+      res.cork();
+      for (const event of this.store.eventsSince(collection, from)) if (p.namespace === undefined || namespaceOf(event) === p.namespace) deliver(event);
+      res.uncork();
     }
-    unsubscribe = this.store.subscribe(collection, deliver);
+    unsubscribe = this.route(collection, p.namespace ?? allNamespaces, deliver);
     if (p.allowBookmarks) {
       bookmarkTimer = setInterval(() => this.bookmark(res, p), this.bookmarkIntervalMs);
       bookmarkTimer.unref();
@@ -155,6 +182,41 @@ export class WatchHub {
     }
   }
 
+  /**
+   * Adds a watcher to its collection's route; a change then reaches only the watchers of its namespace
+   * and the all-namespace ones, instead of every watcher of the kind checking it.
+   */
+  private route(collection: string, namespace: string, deliver: Deliver): () => void {
+    let route = this.routes.get(collection);
+    if (!route) {
+      const byNamespace = new Map<string, Set<Deliver>>();
+      const unsubscribe = this.store.subscribe(collection, (event) => {
+        const scoped = byNamespace.get(namespaceOf(event));
+        if (scoped) for (const d of [...scoped]) d(event);
+        const all = byNamespace.get(allNamespaces);
+        if (all) for (const d of [...all]) d(event);
+      });
+      route = { byNamespace, unsubscribe };
+      this.routes.set(collection, route);
+    }
+    let set = route.byNamespace.get(namespace);
+    if (!set) {
+      set = new Set();
+      route.byNamespace.set(namespace, set);
+    }
+    set.add(deliver);
+    const owner = route;
+    return () => {
+      set.delete(deliver);
+      if (set.size > 0) return;
+      owner.byNamespace.delete(namespace);
+      if (owner.byNamespace.size === 0) {
+        owner.unsubscribe();
+        this.routes.delete(collection);
+      }
+    };
+  }
+
   private bookmark(res: ServerResponse, p: WatchParams): void {
     const object = { kind: p.type.kind, apiVersion: apiVersionOf(p.type), metadata: { resourceVersion: String(this.store.resourceVersion) } };
     res.write(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`);
@@ -165,6 +227,11 @@ export class WatchHub {
     const message = requested === undefined ? `too old resource version: ${oldest - 1} (${oldest})` : `too old resource version: ${requested} (${oldest})`;
     res.write(`${JSON.stringify({ type: 'ERROR', object: statusObject(410, 'Expired', message) })}\n`);
   }
+}
+
+/** The namespace of an event's object ('' for cluster-scoped objects). */
+function namespaceOf(event: StoreEvent): string {
+  return String((event.object.metadata as JsonObject).namespace ?? '');
 }
 
 function statusObject(code: number, reason: string, message: string): JsonObject {
