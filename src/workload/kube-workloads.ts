@@ -73,7 +73,8 @@ export class KubeWorkloads implements Workloads {
     const selector = targetSelector(target);
     const owner = canaryOwner(canary);
     for (const role of ['primary', 'canary', 'apex'] as const) {
-      await applyService(this.#clients.core, canaryService(canary, role, selector), owner);
+      // The apex Service is the one people route through and may have made themselves: never own it by adoption.
+      await applyService(this.#clients.core, canaryService(canary, role, selector), owner, role === 'apex' ? 'manage' : 'own');
     }
     await this.#syncAutoscaler(canary);
     await this.#split?.ensure(canary);

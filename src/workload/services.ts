@@ -54,8 +54,10 @@ export function canaryOwner(canary: Canary): OwnerIdentity {
 /**
  * Creates or adopts a Service. Kanari owns its selector and ports; labels and annotations are merged,
  * so what a mesh or a person added stays. An adopted apex Service keeps its type and cluster IP.
+ * With `adopt: 'manage'` an existing Service that Kanari did not create gets no owner reference:
+ * otherwise deleting the Canary would garbage-collect a Service the person made and routes through.
  */
-export async function applyService(core: CoreV1Api, desired: V1Service, owner: OwnerIdentity): Promise<ApplyOutcome> {
+export async function applyService(core: CoreV1Api, desired: V1Service, owner: OwnerIdentity, adopt: 'own' | 'manage' = 'own'): Promise<ApplyOutcome> {
   const name = desired.metadata!.name!;
   const namespace = desired.metadata!.namespace!;
   const { outcome } = await createOrPatch<V1Service>(
@@ -68,7 +70,7 @@ export async function applyService(core: CoreV1Api, desired: V1Service, owner: O
     (current) => {
       const labels = stringMapPatch(current.metadata?.labels, desired.metadata!.labels!);
       const annotations = stringMapPatch(current.metadata?.annotations, desired.metadata!.annotations!);
-      const ownerReferences = withOwner(current.metadata, owner);
+      const ownerReferences = adopt === 'own' ? withOwner(current.metadata, owner) : undefined;
       const desiredSelector = desired.spec!.selector!;
       const selectorDiffers = stableJson(current.spec?.selector ?? {}) !== stableJson(desiredSelector);
       const portsDiffer = !samePorts(current.spec?.ports, desired.spec!.ports!);
