@@ -1,7 +1,7 @@
 import { parseQuantity } from '../../src/metrics/quantity.ts';
 import { weightSequence } from '../../src/engine/strategy.ts';
 import type { PlaygroundWorld } from '../../src/sandbox/playground/playground-world.ts';
-import { badVersionBound, FRONTEND_ANALYSIS, PODINFO_ANALYSIS, PODINFO_RPS } from '../../src/sandbox/playground/releases.ts';
+import { badVersionBound, FRONTEND_ANALYSIS, PODINFO_ANALYSIS } from '../../src/sandbox/playground/releases.ts';
 import { runPlayground, type PlaygroundRun } from '../../src/sandbox/playground/run-playground.ts';
 import type { ScenarioResult } from '../../src/sandbox/playground/scenario.ts';
 import { slackFields, slackHeadline } from '../../src/sandbox/playground/slack-text.ts';
@@ -76,28 +76,26 @@ describe('kanari playground, end to end through the library entry point', () => 
     // Checks never pass, so the weight never goes beyond the first step, and goes back to 0.
     expect(bad.weights).toEqual([PODINFO_ANALYSIS.stepWeight, 0]);
 
-    // The bound: the bad version holds stepWeight (20%) from the tick that opens it until the
-    // threshold-th (2nd) failed check, threshold intervals later, plus one interval for tick lag and
-    // the weight reaching the data plane: (2 + 1) × 1 s at 50 requests/s × 20% = 30 requests on
-    // average, plus three standard deviations of binomial noise = 47.
-    const bound = badVersionBound(PODINFO_ANALYSIS, PODINFO_RPS);
-    expect(bound).toEqual({ share: 0.2, requests: 47, exposureMs: 3000 });
-    const answers = bad.users.flatMap((u) => u.results);
-    const onBad = answers.filter((r) => r.version === 'v3');
-    expect(onBad.length).toBeGreaterThan(0);
-    expect(onBad.length).toBeLessThanOrEqual(bound.requests);
-    // While the split was open, the bad version's share stays near its weight (20%), never beyond
-    // what the binomial noise of these few requests explains.
+    // The bound. Checks never pass, so the bad version never gets more than stepWeight (20%), and it
+    // is rolled back at the threshold-th (2nd) failed check: open for the opening tick plus two
+    // checks, (2 + 1) × 1 s on a quiet machine (longer when ticks run late on a busy one). Of the
+    // requests sent while it is open it gets 20%: at most 20% of them plus three standard deviations.
+    // At 50 requests/s for 3 s that is 30 on average and at most 45.
+    expect(badVersionBound(PODINFO_ANALYSIS, 150)).toEqual({ share: 0.2, requests: 45, expectedOpenMs: 3000 });
     const opened = bad.weightSamples[0].at;
     const closed = bad.weightSamples[1].at;
-    const whileOpen = answers.filter((r) => r.sentAt >= opened && r.sentAt <= closed);
-    expect(onBad.length / whileOpen.length).toBeLessThan(bound.share + 3 * Math.sqrt((bound.share * (1 - bound.share)) / whileOpen.length));
+    const answers = bad.users.flatMap((u) => u.results);
+    const whileOpen = answers.filter((r) => r.sentAt >= opened - 100 && r.sentAt <= closed + 100);
+    const onBad = answers.filter((r) => r.version === 'v3');
+    expect(onBad.length).toBeGreaterThan(0);
+    expect(onBad.length).toBeLessThanOrEqual(badVersionBound(PODINFO_ANALYSIS, whileOpen.length).requests);
     // Every request the bad version answered was sent while the split gave it weight (100 ms for the
-    // change to reach the data plane).
+    // change to reach the data plane), and the rollback came at the second failed check.
     for (const r of onBad) {
       expect(r.sentAt).toBeGreaterThanOrEqual(opened - 100);
       expect(r.sentAt).toBeLessThanOrEqual(closed + 100);
     }
+    expect(world.recorder.latest('podinfo')?.status).toMatchObject({ phase: 'Failed', failedChecks: PODINFO_ANALYSIS.threshold, failureReason: 'FailedChecks' });
     expect(bad.userErrors).toBe(bad.byVersion.v3.errors);
     expect(bad.userErrors).toBeGreaterThan(0);
   });

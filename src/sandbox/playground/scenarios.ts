@@ -47,16 +47,24 @@ const badRelease = (): Scenario => rolloutScenario({
   users: [{ label: 'users', rps: PODINFO_RPS }],
   check: (result) => {
     const problems: string[] = [];
-    const bound = badVersionBound(PODINFO_ANALYSIS, PODINFO_RPS);
     const step = PODINFO_ANALYSIS.stepWeight ?? 0;
     if (Math.max(0, ...result.weights) > step) problems.push(`the bad version got weight ${Math.max(...result.weights)}, more than one step (${step})`);
     if (result.weights.at(-1) !== 0) problems.push(`traffic was not routed back to the primary (last weight ${result.weights.at(-1)})`);
-    const bad = result.byVersion.v3?.requests ?? 0;
-    if (bad > bound.requests) problems.push(`${bad} requests reached the bad version, more than the ${bound.requests} the analysis allows`);
+    const open = openWindow(result);
+    const answers = result.users.flatMap((u) => u.results);
+    const sentWhileOpen = answers.filter((r) => r.sentAt >= open.from && r.sentAt <= open.to).length;
+    const bound = badVersionBound(PODINFO_ANALYSIS, sentWhileOpen);
+    const onBad = answers.filter((r) => r.version === 'v3');
+    if (onBad.length > bound.requests) problems.push(`${onBad.length} requests reached the bad version, more than the ${bound.requests} the analysis allows`);
+    const outside = onBad.filter((r) => r.sentAt < open.from || r.sentAt > open.to).length;
+    if (outside > 0) problems.push(`${outside} requests reached the bad version while the TrafficSplit gave it no weight`);
     problems.push(...expectSlack(result, 'Rolled back'));
     return {
       problems,
-      notes: [`bad version reached by ${bad} requests (bound ${bound.requests}: ${step}% for at most (threshold+1) × interval = ${bound.exposureMs / 1000}s at ${PODINFO_RPS}/s)`],
+      notes: [
+        `bad version reached by ${onBad.length} of the ${sentWhileOpen} requests sent in the ${((open.to - open.from) / 1000).toFixed(1)}s it was open ` +
+          `(bound ${bound.requests}: ${step}% + 3σ; open ≈ (threshold + 1) × interval = ${bound.expectedOpenMs / 1000}s on a quiet machine)`,
+      ],
     };
   },
 });
@@ -84,6 +92,13 @@ const abTest = (): Scenario => rolloutScenario({
     return { problems, notes: [`before promotion: insiders ${insiders.onNew}/${insiders.total} on v2, everyone else ${others.onNew}/${others.total} on v2`] };
   },
 });
+
+/** When the bad version had weight: from the split's first non-zero weight to its return to 0, with 100 ms for the data plane to see each change. */
+export function openWindow(result: ScenarioResult): { from: number; to: number } {
+  const opened = result.weightSamples.find((w) => w.canary > 0)?.at ?? Number.POSITIVE_INFINITY;
+  const closed = result.weightSamples.find((w) => w.at >= opened && w.canary === 0)?.at ?? Number.POSITIVE_INFINITY;
+  return { from: opened - 100, to: closed + 100 };
+}
 
 // A/B exposure: while the route is up (from the split's weight 100 until promotion starts), with 200 ms
 // for the route to reach the data plane, insiders should all land on v2 and nobody else should.
