@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createLogger } from '../log/logger.ts';
-import { MESHES, type Mesh } from '../metrics/mesh-queries.ts';
+import { MESHES, type Mesh } from '../api/canary.ts';
 import { PrometheusProvider } from '../metrics/prometheus.ts';
 import { startTrafficMetricsServer } from '../metrics/traffic-metrics-server.ts';
 import type { RegisterCommand } from './commands.ts';

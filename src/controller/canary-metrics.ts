@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Canary, CanaryMetric, Mesh } from '../api/canary.ts';
 import { Duration } from '../api/duration.ts';
+import { parseRouterProvider } from '../api/router-provider.ts';
 import type { MetricObservation } from '../engine/observation.ts';
 import type { MetricsSource } from '../engine/ports.ts';
 import { createBuiltinMetrics, isBuiltinMetric, measureBuiltinMetric } from '../metrics/builtin-metrics.ts';
@@ -72,7 +73,9 @@ export class CanaryMetrics implements MetricsSource {
 
   private builtinSource(canary: Canary): BuiltinMetricsSource {
     const address = canary.spec.metricsServer ?? this.options.defaultMetricsServer;
-    const mesh = canary.spec.mesh ?? this.options.defaultMesh ?? 'linkerd';
+    // Flagger's `provider: linkerd`/`osm` also says whose metric names apply.
+    const provider = parseRouterProvider(canary.spec.provider);
+    const mesh = canary.spec.mesh ?? (provider.kind === 'smi' ? provider.mesh : undefined) ?? this.options.defaultMesh ?? 'linkerd';
     const key = address ? `${mesh} ${address}` : 'smi';
     let source = this.builtinSources.get(key);
     if (!source) {

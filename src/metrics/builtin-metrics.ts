@@ -1,13 +1,12 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { MetricsError } from './metrics-error.ts';
-import { MESHES, type Mesh } from './mesh-queries.ts';
+import { BUILTIN_METRICS, MESHES, type Mesh } from '../api/canary.ts';
 import { PrometheusMeshMetrics } from './mesh-metrics.ts';
 import { PrometheusProvider, type PrometheusOptions } from './prometheus.ts';
 import type { BuiltinMetricsSource, MetricResult, QueryOptions, Workload } from './provider.ts';
 import { SmiTrafficMetricsReader } from './smi-traffic-metrics.ts';
 
 /** Flagger's built-in metric names: success rate in percent, and p99 request duration in milliseconds. */
-export const BUILTIN_METRICS = ['request-success-rate', 'request-duration'] as const;
 export type BuiltinMetricName = (typeof BUILTIN_METRICS)[number];
 
 /** True when `name` is a built-in metric rather than one backed by a MetricTemplate. */

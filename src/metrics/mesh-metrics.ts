@@ -1,4 +1,5 @@
-import { resourceQuery, type Mesh } from './mesh-queries.ts';
+import type { Mesh } from '../api/canary.ts';
+import { resourceQuery } from './mesh-queries.ts';
 import type { PrometheusProvider } from './prometheus.ts';
 import { metricValue, noData, type BuiltinMetricsSource, type MetricResult, type QueryOptions, type Workload } from './provider.ts';
 

@@ -1,3 +1,4 @@
+import type { Mesh } from '../api/canary.ts';
 import type { WorkloadKind } from './provider.ts';
 
 /**
@@ -5,9 +6,6 @@ import type { WorkloadKind } from './provider.ts';
  * smi-metrics ran; Istio's and OSM's use each mesh's standard request counter and latency histogram
  * with the labels those meshes emit.
  */
-export type Mesh = 'linkerd' | 'istio' | 'osm';
-
-export const MESHES: readonly Mesh[] = ['linkerd', 'istio', 'osm'];
 
 /** The five TrafficMetrics values, in the order smi-metrics emitted them. */
 export const TRAFFIC_METRIC_NAMES = ['p99_response_latency', 'p90_response_latency', 'p50_response_latency', 'success_count', 'failure_count'] as const;

@@ -1,6 +1,7 @@
+import type { Mesh } from '../api/canary.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Duration } from '../api/duration.ts';
-import { edgeLabels, edgeQuery, resourceLabels, resourceQuery, TRAFFIC_METRIC_NAMES, type EdgeDirection, type Mesh, type ResourceSelector, type TrafficMetricName } from './mesh-queries.ts';
+import { edgeLabels, edgeQuery, resourceLabels, resourceQuery, TRAFFIC_METRIC_NAMES, type EdgeDirection, type ResourceSelector, type TrafficMetricName } from './mesh-queries.ts';
 import type { PrometheusProvider } from './prometheus.ts';
 import type { WorkloadKind } from './provider.ts';
 import { formatMilliQuantity } from './quantity.ts';

@@ -1,15 +1,16 @@
+import { parseRouterProvider } from '../api/router-provider.ts';
 import { UnknownProvider } from './router-errors.ts';
-import { isSplitVersion, type SplitVersion } from './smi-versions.ts';
+import type { SplitVersion } from './smi-versions.ts';
 
 /** A parsed `spec.provider`: which router, and for SMI an optional pinned TrafficSplit version. */
 export type ProviderSpec = { kind: 'smi'; pinnedVersion?: SplitVersion };
 
-/** Parses `spec.provider` (`smi` by default, `smi:v1alpha2` pins); throws UnknownProvider otherwise. */
+/**
+ * The router's reading of `spec.provider`, through the same parser validation uses (so a provider the
+ * API accepts, such as Flagger's `linkerd`, is one the router can serve); throws UnknownProvider otherwise.
+ */
 export function parseProvider(provider: string | undefined): ProviderSpec {
-  const text = (provider ?? 'smi').trim() || 'smi';
-  const [kind, version, ...rest] = text.split(':');
-  if (kind !== 'smi' || rest.length > 0) throw new UnknownProvider(text);
-  if (version === undefined) return { kind: 'smi' };
-  if (!isSplitVersion(version)) throw new UnknownProvider(text);
-  return { kind: 'smi', pinnedVersion: version };
+  const parsed = parseRouterProvider(provider?.trim());
+  if (parsed.kind === 'unsupported') throw new UnknownProvider(provider ?? '');
+  return parsed.version ? { kind: 'smi', pinnedVersion: parsed.version } : { kind: 'smi' };
 }

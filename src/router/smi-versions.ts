@@ -1,8 +1,9 @@
+import { SMI_VERSIONS, type SmiVersion } from '../api/router-provider.ts';
 import { ABTestingNotSupported, TrafficSplitNotServed, TrafficSplitVersionNotServed } from './router-errors.ts';
 
-/** The TrafficSplit versions Kanari knows, oldest first. */
-export const SPLIT_VERSIONS = ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'] as const;
-export type SplitVersion = (typeof SPLIT_VERSIONS)[number];
+/** The TrafficSplit versions Kanari knows, oldest first: the API's list, which `spec.provider` pins from. */
+export const SPLIT_VERSIONS = SMI_VERSIONS;
+export type SplitVersion = SmiVersion;
 
 /** The HTTPRouteGroup versions that can carry header matches, oldest first (v1alpha1 has no headers). */
 export const ROUTE_GROUP_VERSIONS = ['v1alpha2', 'v1alpha3', 'v1alpha4'] as const;

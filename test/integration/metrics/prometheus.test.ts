@@ -1,6 +1,6 @@
 import { createBuiltinMetrics, measureBuiltinMetric } from '../../../src/metrics/builtin-metrics.ts';
 import { createMetricsProvider } from '../../../src/metrics/factory.ts';
-import type { Mesh } from '../../../src/metrics/mesh-queries.ts';
+import type { Mesh } from '../../../src/api/canary.ts';
 import { runMetricTemplate, type MetricTemplateLike } from '../../../src/metrics/metric-template.ts';
 import { MetricsError } from '../../../src/metrics/metrics-error.ts';
 import { PrometheusProvider } from '../../../src/metrics/prometheus.ts';

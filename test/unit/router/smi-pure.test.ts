@@ -84,6 +84,10 @@ describe('provider', () => {
   it('parses smi and pinned versions, refuses the rest', () => {
     expect(parseProvider(undefined)).toEqual({ kind: 'smi' });
     expect(parseProvider('smi:v1alpha2')).toEqual({ kind: 'smi', pinnedVersion: 'v1alpha2' });
+    // Flagger's SMI mesh providers validate as Kanari Canaries, so the router must serve them too.
+    expect(parseProvider('linkerd')).toEqual({ kind: 'smi' });
+    expect(parseProvider('osm')).toEqual({ kind: 'smi' });
+    expect(() => parseProvider('gatewayapi')).toThrow(UnknownProvider);
     expect(() => parseProvider('istio')).toThrow(UnknownProvider);
     expect(() => parseProvider('smi:v9')).toThrow(UnknownProvider);
   });
