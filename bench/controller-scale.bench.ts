@@ -12,7 +12,7 @@
 // timer, queue and observe delays. API requests come from the server's requestCounts().
 //
 // Run: node_modules/.bin/node bench/controller-scale.bench.ts [--canaries 1000] [--window-s 60]
-//      [--init-window-s 30] [--concurrency 8] [--max-run-s 600]
+//      [--init-window-s 30] [--concurrency 8] [--max-run-s 900]
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,8 +29,12 @@ const INTERVAL_MS = 10_000;
 
 /** What the controller child reports when asked. */
 interface ChildStats {
+  /** RSS once the modules were loaded, before the controller started: the floor that no Canary costs. */
+  baselineRss: number;
   rss: number;
   heapUsed: number;
+  /** Heap still used after a forced full GC: the live set, where heapUsed may hold garbage not yet collected. */
+  liveHeap: number;
   /** process.cpuUsage(), microseconds. */
   cpuUser: number;
   cpuSystem: number;
@@ -45,7 +49,7 @@ const { values: args } = parseArgs({
     'window-s': { type: 'string', default: '60' },
     'init-window-s': { type: 'string', default: '30' },
     concurrency: { type: 'string', default: '8' },
-    'max-run-s': { type: 'string', default: '600' },
+    'max-run-s': { type: 'string', default: '900' },
   },
 });
 
@@ -54,6 +58,9 @@ else await runBench();
 
 /** The child: a controller as `kanari controller` would build it, answering stats requests over IPC. */
 async function runControllerChild(kubeconfigPath: string, concurrency: number): Promise<void> {
+  const baselineRss = process.memoryUsage().rss;
+  // The bench died: a controller left behind would retry against a dead server forever.
+  process.on('disconnect', () => process.exit(1));
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfigPath);
   const metrics = createControllerMetrics();
@@ -71,7 +78,9 @@ async function runControllerChild(kubeconfigPath: string, concurrency: number): 
         const reconciles = histogram.values.filter((v) => v.metricName === 'kanari_canary_duration_seconds_count').reduce((sum, v) => sum + v.value, 0);
         const memory = process.memoryUsage();
         const cpu = process.cpuUsage();
-        process.send!({ rss: memory.rss, heapUsed: memory.heapUsed, cpuUser: cpu.user, cpuSystem: cpu.system, reconciles } satisfies ChildStats);
+        (globalThis as { gc?: () => void }).gc?.();
+        const liveHeap = process.memoryUsage().heapUsed;
+        process.send!({ baselineRss, rss: memory.rss, heapUsed: memory.heapUsed, liveHeap, cpuUser: cpu.user, cpuSystem: cpu.system, reconciles } satisfies ChildStats);
       } else if (message === 'stop') {
         await controller.stop();
         process.exit(0);
@@ -94,6 +103,7 @@ async function runBench(): Promise<void> {
     processes.child?.kill('SIGKILL');
     process.exit(2);
   }, Number(args['max-run-s']) * 1000);
+  process.on('exit', () => processes.child?.kill('SIGKILL'));
 
   const world = await BenchWorld.start({ podDelayMs: 20 });
   const names = appNames('app', n);
@@ -126,7 +136,7 @@ async function runBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kanari-bench-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
   writeFileSync(kubeconfigPath, world.sandbox.server.kubeconfigYaml());
-  const child = fork(new URL(import.meta.url).pathname, ['--controller-child', kubeconfigPath, '--concurrency', String(args.concurrency)], { execPath: process.execPath });
+  const child = fork(new URL(import.meta.url).pathname, ['--controller-child', kubeconfigPath, '--concurrency', String(args.concurrency)], { execPath: process.execPath, execArgv: ['--expose-gc'] });
   processes.child = child;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const nextMessage = () => new Promise<unknown>((resolve) => child.once('message', resolve));
@@ -137,18 +147,24 @@ async function runBench(): Promise<void> {
   };
   await nextMessage();
   const controllerStarted = Date.now();
-  await waitUntil(all((c) => c?.status?.phase === 'Initialized'), `${n} Canaries Initialized`, 30_000 + n * 100);
-  console.log(`controller initialized ${n} Canaries in ${((Date.now() - controllerStarted) / 1000).toFixed(1)} s`);
+  const initialized = () => names.filter((name) => canaries.get(NAMESPACE, name)?.status?.phase === 'Initialized').length;
+  const progress = setInterval(() => console.log(`  ${initialized()} Initialized after ${((Date.now() - controllerStarted) / 1000).toFixed(0)} s`), 15_000);
+  await waitUntil(() => initialized() === n, `${n} Canaries Initialized`, Number(args['max-run-s']) * 1000);
+  clearInterval(progress);
+  const initSeconds = (Date.now() - controllerStarted) / 1000;
+  console.log(`controller initialized ${n} Canaries in ${initSeconds.toFixed(1)} s (${(n / initSeconds).toFixed(1)} per second)`);
 
   const server = world.sandbox.server;
   const measure = async (label: string, ms: number): Promise<void> => {
     const before = await stats();
+    const parentCpu = process.cpuUsage();
     server.resetRequestCounts();
     const metricsBefore = world.metricsRequests;
     lateness.length = 0;
     measuring = true;
     await new Promise((resolve) => setTimeout(resolve, ms));
     measuring = false;
+    const parentCpuMs = Object.values(process.cpuUsage(parentCpu)).reduce((a, b) => a + b, 0) / 1000;
     const after = await stats();
     const counts = server.requestCounts();
     const metricsRequests = world.metricsRequests - metricsBefore;
@@ -160,8 +176,9 @@ async function runBench(): Promise<void> {
     if (lateness.length > 0) {
       console.log(`  tick lateness      p50 ${percentile(lateness, 50)} ms  p99 ${percentile(lateness, 99)} ms  max ${Math.max(...lateness)} ms  (${lateness.length} analysis ticks)`);
     }
-    console.log(`  controller RSS     ${mb(after.rss)} (heap used ${mb(after.heapUsed)})`);
+    console.log(`  controller RSS     ${mb(after.rss)} (heap used ${mb(after.heapUsed)}, ${mb(after.liveHeap)} live after a full GC; RSS ${mb(after.baselineRss)} with modules loaded, before start)`);
     console.log(`  controller CPU     ${(cpuMs / ticks).toFixed(2)} ms per tick, ${((cpuMs / ms) * 100).toFixed(1)}% of one core`);
+    console.log(`  bench process CPU  ${((parentCpuMs / ms) * 100).toFixed(1)}% of one core (API server, deployment stand-in, TrafficMetrics, watch)`);
     console.log(`  API requests       ${(total / ticks).toFixed(2)} per Canary per tick (${((total - metricsRequests) / ticks).toFixed(2)} without TrafficMetrics queries)`);
     for (const [key, count] of Object.entries(counts)) {
       const shown = key === 'get deployments' ? `${key} (TrafficMetrics ${metricsRequests})` : key;
@@ -178,15 +195,15 @@ async function runBench(): Promise<void> {
   await Promise.all(Array.from({ length: 16 }, async () => {
     while (next < names.length) await world.setImage(names[next++], 'podinfo:6.0.1');
   }));
-  await waitUntil(all((c) => c?.status?.phase === 'Progressing' && (c.status.canaryWeight ?? 0) > 0), `${n} Canaries Progressing`, 30_000 + n * 100);
+  await waitUntil(all((c) => c?.status?.phase === 'Progressing' && (c.status.canaryWeight ?? 0) > 0), `${n} Canaries Progressing`, Number(args['max-run-s']) * 1000);
   console.log(`\nall ${n} Canaries Progressing with weight > 0 ${((Date.now() - rolloutStarted) / 1000).toFixed(1)} s after the first image change`);
   // Let the first analysis tick of every run pass, so the window holds analysis ticks only.
   await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS + 1000));
   await measure('Progressing (steady, metrics answering)', windowMs);
 
-  child.send('stop');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
+  // The figures are out: a graceful stop would first work off the late backlog, so end it at once.
+  child.kill('SIGKILL');
+  await exited;
   await world.stop();
   rmSync(dir, { recursive: true, force: true });
   clearTimeout(guard);
