@@ -15,7 +15,7 @@ import { CanaryStatusWriter } from '../kube/status-writer.ts';
 import { KeyedWorkQueue } from '../kube/work-queue.ts';
 import { canaryLogger, type Logger } from '../log/logger.ts';
 import { redactSecrets } from '../log/redact.ts';
-import { decodeSecretData } from '../metrics/secret-reader.ts';
+import { decodeSecretData } from '../kube/secret-reader.ts';
 import { createNotifier, type Notifier } from '../notify/notifier.ts';
 import type { BackoffPolicy } from '../notify/retry-policy.ts';
 import { webhookType } from '../notify/webhook-spec.ts';

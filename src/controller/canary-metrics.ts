@@ -8,7 +8,7 @@ import { createBuiltinMetrics, isBuiltinMetric, measureBuiltinMetric } from '../
 import { MetricsError } from '../metrics/metrics-error.ts';
 import { runMetricTemplate, type MetricTemplateLike } from '../metrics/metric-template.ts';
 import type { BuiltinMetricsSource, MetricResult } from '../metrics/provider.ts';
-import type { SecretReader } from '../metrics/secret-reader.ts';
+import type { SecretReader } from '../kube/secret-reader.ts';
 
 /** Finds a MetricTemplate (from the informer cache in the controller). */
 export type MetricTemplateLookup = (namespace: string, name: string) => MetricTemplateLike | undefined;

@@ -3,7 +3,7 @@ import { Duration } from '../api/duration.ts';
 import { MetricsError, safeAddress } from './metrics-error.ts';
 import { PrometheusProvider, type PrometheusOptions } from './prometheus.ts';
 import type { MetricsProvider } from './provider.ts';
-import type { SecretReader } from './secret-reader.ts';
+import type { SecretReader } from '../kube/secret-reader.ts';
 import { SmiTrafficMetricsReader } from './smi-traffic-metrics.ts';
 
 /** A MetricTemplate's `spec.provider`, the part of it this factory reads. */

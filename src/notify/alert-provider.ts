@@ -1,3 +1,4 @@
+import type { SecretReader } from '../kube/secret-reader.ts';
 /**
  * The extension point for alert destinations: an AlertProvider object (type, address or Secret, proxy,
  * template) becomes a sender of Notifications. One file per platform formats the body; this file reads
@@ -43,9 +44,6 @@ export interface AlertProviderObject {
   metadata: { name: string; namespace: string };
   spec: AlertProviderSpec;
 }
-
-/** Reads a Secret's data, already base64-decoded; the controller backs it with its informer cache. */
-export type SecretReader = (namespace: string, name: string) => Promise<Record<string, string>>;
 
 /** What a formatter needs besides the message itself. */
 export interface MessageContext {

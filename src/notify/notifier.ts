@@ -6,7 +6,8 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '../log/logger.ts';
 import { redactSecrets } from '../log/redact.ts';
-import { alertProviderType, createAlertProvider, type AlertProviderObject, type SecretReader, type SendResult } from './alert-provider.ts';
+import { alertProviderType, createAlertProvider, type AlertProviderObject, type SendResult } from './alert-provider.ts';
+import type { SecretReader } from '../kube/secret-reader.ts';
 import type { Notification } from './message.ts';
 import { passesSeverityFilter, type Severity } from './severity.ts';
 import type { BackoffPolicy } from './retry-policy.ts';

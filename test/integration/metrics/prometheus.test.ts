@@ -5,7 +5,7 @@ import { runMetricTemplate, type MetricTemplateLike } from '../../../src/metrics
 import { MetricsError } from '../../../src/metrics/metrics-error.ts';
 import { PrometheusProvider } from '../../../src/metrics/prometheus.ts';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { kubeSecretReader, staticSecretReader } from '../../../src/metrics/secret-reader.ts';
+import { kubeSecretReader, staticSecretReader } from '../../../src/kube/secret-reader.ts';
 import { startApiServer } from '../../../src/sandbox/apiserver/index.ts';
 import { startMetricsExporter, type MetricsExporter } from '../../helpers/metrics-exporter.ts';
 import { startAuthProxy, startPrometheus, waitForQuery, type RunningPrometheus } from '../../helpers/prometheus.ts';

@@ -4,8 +4,8 @@ import {
   validateAlertProviderSpec,
   type AlertProviderObject,
   type AlertProviderSpec,
-  type SecretReader,
 } from '../../../src/notify/alert-provider.ts';
+import type { SecretReader } from '../../../src/kube/secret-reader.ts';
 import { createNotification } from '../../../src/notify/message.ts';
 import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.ts';
 

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../../src/log/logger.ts';
-import type { AlertProviderObject, SecretReader } from '../../../src/notify/alert-provider.ts';
+import type { AlertProviderObject } from '../../../src/notify/alert-provider.ts';
+import type { SecretReader } from '../../../src/kube/secret-reader.ts';
 import { createNotification, type NotificationInput } from '../../../src/notify/message.ts';
 import { createNotifier, type AlertSpec, type NotifierOptions } from '../../../src/notify/notifier.ts';
 import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.ts';

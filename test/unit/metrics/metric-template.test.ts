@@ -1,6 +1,6 @@
 import { MetricsError } from '../../../src/metrics/metrics-error.ts';
 import { MetricTemplateError, renderMetricQuery, runMetricTemplate, type MetricTemplateLike } from '../../../src/metrics/metric-template.ts';
-import { staticSecretReader } from '../../../src/metrics/secret-reader.ts';
+import { staticSecretReader } from '../../../src/kube/secret-reader.ts';
 
 const template = (query: string, provider: MetricTemplateLike['spec']['provider'] = { type: 'prometheus', address: 'http://127.0.0.1:1' }): MetricTemplateLike => ({
   metadata: { name: 'not-found-percentage', namespace: 'monitoring' },
