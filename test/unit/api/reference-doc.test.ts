@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { CanarySchema } from '../../../src/api/canary.ts';
+import { MetricTemplateSchema } from '../../../src/api/metric-template.ts';
+import { AlertProviderSchema } from '../../../src/api/alert-provider.ts';
+import { EXTRA_DESCRIPTIONS, documentedRules, fieldRows, renderReference } from '../../../src/api/reference-doc.ts';
+import { createValidator } from '../../../src/api/validation.ts';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const page = new URL('../../../docs/canary-reference.md', import.meta.url);
+const schemas: Record<string, unknown> = { Canary: CanarySchema, MetricTemplate: MetricTemplateSchema, AlertProvider: AlertProviderSchema };
+
+describe('docs/canary-reference.md', () => {
+  test('holds exactly what `npm run generate:reference` writes from the schemas', () => {
+    // On a difference: run `npm run generate:reference` and commit docs/canary-reference.md.
+    expect(readFileSync(page, 'utf8')).toBe(renderReference());
+  });
+
+  test('every spec field of every kind has a row', () => {
+    const text = renderReference();
+    for (const [kind, schema] of Object.entries(schemas)) {
+      for (const row of fieldRows(schema, kind)) expect([kind, text.includes(`| \`${row.path}\` |`)]).toEqual([kind, true]);
+    }
+  });
+
+  test('every extra description names a field that exists and has no description of its own', () => {
+    const stale = Object.keys(EXTRA_DESCRIPTIONS).filter((key) => {
+      const [kind, path] = key.split(':');
+      const row = fieldRows(schemas[kind], kind).find((r) => r.path === path);
+      return row === undefined || row.description !== EXTRA_DESCRIPTIONS[key];
+    });
+    expect(stale).toEqual([]);
+  });
+
+  test('rows carry type, default and allowed values from the schema', () => {
+    const rows = fieldRows(CanarySchema, 'Canary');
+    const find = (path: string) => rows.find((r) => r.path === path);
+    expect(find('spec.analysis.interval')).toMatchObject({ type: 'duration', default: '`"1m"`', required: false });
+    expect(find('spec.analysis.stepWeight')).toMatchObject({ type: 'integer', allowed: '1–100' });
+    expect(find('spec.service.port')).toMatchObject({ required: true, allowed: '1–65535' });
+    expect(find('spec.service.targetPort')).toMatchObject({ type: 'int-or-string' });
+    expect(find('spec.analysis.webhooks[].type')?.allowed).toContain('`confirm-promotion`');
+    expect(find('spec.analysis.match[].headers.<key>.exact')).toMatchObject({ type: 'string' });
+    expect(find('status.trackedConfigs')).toMatchObject({ type: 'map[string]string' });
+  });
+});
+
+/** A validator error path in the documented form: list indices `[]`, map keys `<key>`, uri/method like headers. */
+function documentedForm(path: string): string {
+  return path
+    .replace(/\[\d+\]/g, '[]')
+    .replace(/\.headers\.[\w-]+/g, '.headers.<key>')
+    .replace(/\.match\[\]\.(uri|method)/g, '.match[].headers.<key>');
+}
+
+function canary(): Json {
+  return {
+    apiVersion: 'kanari.dev/v1alpha1',
+    kind: 'Canary',
+    metadata: { name: 'podinfo', namespace: 'test' },
+    spec: {
+      targetRef: { name: 'podinfo' },
+      service: { port: 9898 },
+      analysis: { interval: '30s', threshold: 2, stepWeight: 10, maxWeight: 50, metrics: [{ name: 'request-success-rate', thresholdRange: { min: 99 } }] },
+    },
+  };
+}
+
+// One object per rule the validator checks beyond the schema; a new rule belongs here and on the page.
+const brokenCanaries: Array<(c: Json) => void> = [
+  (c) => delete c.metadata.name,
+  (c) => (c.spec.provider = 'gatewayapi'),
+  (c) => (c.spec.metricsServer = 'prometheus:9090'),
+  (c) => (c.spec.service.targetPort = ''),
+  (c) => (c.spec.autoscalerRef = { name: 'hpa', primaryScalerReplicas: { minReplicas: 3, maxReplicas: 2 } }),
+  (c) => (c.spec.analysis.interval = '0s'),
+  (c) => (c.spec.analysis.iterations = 3),
+  (c) => delete c.spec.analysis.stepWeight,
+  (c) => (delete c.spec.analysis.stepWeight, (c.spec.analysis.stepWeights = [10, 5])),
+  (c) => (c.spec.analysis.maxWeight = 5),
+  (c) => (c.spec.analysis.match = [{ headers: { x: { exact: 'a' } } }]),
+  (c) => (delete c.spec.analysis.stepWeight, delete c.spec.analysis.maxWeight, (c.spec.analysis.iterations = 2), (c.spec.analysis.match = [{}])),
+  (c) => (delete c.spec.analysis.stepWeight, delete c.spec.analysis.maxWeight, (c.spec.analysis.iterations = 2), (c.spec.analysis.match = [{ headers: { x: { exact: 'a', prefix: 'b' } }, uri: { regex: '(' } }])),
+  (c) => c.spec.analysis.metrics.push({ name: 'errors', thresholdRange: { max: 1 } }),
+  (c) => c.spec.analysis.metrics.push({ name: 'request-success-rate', thresholdRange: { min: 1 } }),
+  (c) => (c.spec.analysis.metrics[0].interval = '0s'),
+  (c) => delete c.spec.analysis.metrics[0].thresholdRange,
+  (c) => (c.spec.analysis.metrics[0].thresholdRange = {}),
+  (c) => (c.spec.analysis.metrics[0].thresholdRange = { min: 2, max: 1 }),
+  (c) => (c.spec.analysis.metrics[0].threshold = 99),
+  (c) => (c.spec.analysis.webhooks = [{ name: 'a', url: 'loadtester/', timeout: '0s' }, { name: 'a', url: 'http://x/' }]),
+  (c) => (c.spec.analysis.alerts = [{ name: 'a', providerRef: { name: 'p' } }, { name: 'a', providerRef: { name: 'p' } }]),
+  (c) => (c.spec.analysis.window = { schedules: ['not cron'], timezone: 'Mars/Olympus' }),
+];
+
+describe('the documented rules', () => {
+  const validator = createValidator();
+  const rules = documentedRules();
+
+  test('cover every rule the validator reports beyond the schema', () => {
+    expect(validator.validateCanary(canary()).valid).toBe(true);
+    const undocumented: string[] = [];
+    const reported = new Set<string>();
+    for (const breakIt of brokenCanaries) {
+      const object = canary();
+      breakIt(object);
+      const result = validator.validateCanary(object);
+      expect(result.valid).toBe(false);
+      for (const error of result.errors) {
+        const path = documentedForm(error.path);
+        reported.add(path);
+        if (!rules.Canary.some((rule) => rule.path === path)) undocumented.push(`${error.path}: ${error.message}`);
+      }
+    }
+    expect(undocumented).toEqual([]);
+    // And the page documents no rule the validator never reports.
+    expect(rules.Canary.map((rule) => rule.path).filter((path) => !reported.has(path))).toEqual([]);
+  });
+
+  test('cover the MetricTemplate and AlertProvider rules', () => {
+    const template = { apiVersion: 'kanari.dev/v1alpha1', kind: 'MetricTemplate', metadata: {}, spec: { provider: { type: 'prometheus' }, query: 'up{job="{{ job }}"}' } };
+    const provider = { apiVersion: 'kanari.dev/v1alpha1', kind: 'AlertProvider', metadata: {}, spec: { type: 'slack', address: 'hooks', proxy: 'proxy' } };
+    const noAddress = { ...provider, metadata: { name: 'a' }, spec: { type: 'slack' } };
+    const badUrl = { ...template, metadata: { name: 'a' }, spec: { ...template.spec, provider: { type: 'prometheus', address: 'prom' } } };
+    const paths = (kind: string, object: unknown) => createValidator().validate(object).errors.map((e) => [kind, e.path]);
+    const reported = [...paths('MetricTemplate', template), ...paths('MetricTemplate', badUrl), ...paths('AlertProvider', provider), ...paths('AlertProvider', noAddress)];
+    const undocumented = reported.filter(([kind, path]) => !rules[kind].some((rule) => rule.path === path));
+    expect(undocumented).toEqual([]);
+    for (const kind of ['MetricTemplate', 'AlertProvider']) {
+      expect(rules[kind].filter((rule) => !reported.some(([k, p]) => k === kind && p === rule.path))).toEqual([]);
+    }
+  });
+});
