@@ -9,6 +9,7 @@ import { LabelSelector } from './label-selector.ts';
 import { openApiV3GroupVersion, openApiV3Index } from './openapi-v3.ts';
 import { decodeProtobufObject, isProtobuf } from './protobuf-objects.ts';
 import type { RequestCounter } from './request-counter.ts';
+import type { AccessLog } from './access-log.ts';
 import type { DeleteOptions, ListOptions, RequestTarget, ResourceService, WriteOptions } from './resource-service.ts';
 import { toTable, type IncludeObject } from './table-printer.ts';
 import type { WatchHub } from './watch-hub.ts';
@@ -21,7 +22,9 @@ export interface HttpHandlerDeps {
   watches: WatchHub;
   faults: Faults;
   counter: RequestCounter;
-  token: string;
+  /** Bearer token → user name; the server's own token is the user `admin`. */
+  users: Map<string, string>;
+  access: AccessLog;
   aggregatedHandlers: Map<string, AggregatedHandler>;
   serverAddress: () => string;
   now: () => Date;
@@ -106,7 +109,8 @@ export function createHttpHandler(deps: HttpHandlerDeps): (req: IncomingMessage,
 async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox');
   const path = url.pathname.replace(/\/+$/, '') || '/';
-  if (req.headers.authorization !== `Bearer ${deps.token}`) throw unauthorized();
+  const user = deps.users.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+  if (user === undefined) throw unauthorized();
   if (path === '/healthz' || path === '/livez' || path === '/readyz') {
     res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
     return;
@@ -170,7 +174,9 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
   }
   const aggregated = deps.aggregatedHandlers.get(`${group}/${version}`);
   if (aggregated) {
-    deps.counter.count(`${method.toLowerCase()} ${rest[0] === 'namespaces' && rest.length > 2 ? rest[2] : rest[0]}`);
+    const resource = rest[0] === 'namespaces' && rest.length > 2 ? rest[2] : rest[0];
+    deps.counter.count(`${method.toLowerCase()} ${resource}`);
+    deps.access.record({ user, group, resource, verb: method === 'GET' ? 'get' : method.toLowerCase() });
     aggregated(req, res, '/' + rest.join('/'));
     return;
   }
@@ -202,6 +208,11 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
   const q = url.searchParams;
   const isWatch = q.get('watch') === 'true' || q.get('watch') === '1';
   const resourceLabel = subresource ? `${plural}/${subresource}` : plural;
+  /** Counts the request and logs the access in RBAC's terms. */
+  const account = (verb: string): void => {
+    deps.counter.count(`${verb} ${resourceLabel}`);
+    deps.access.record({ user, group, resource: resourceLabel, verb });
+  };
   const writeOpts: WriteOptions = { dryRun: q.getAll('dryRun').includes('All'), fieldManager: q.get('fieldManager') ?? undefined, force: q.get('force') === 'true' };
   const listOpts = (): ListOptions => {
     const limit = q.get('limit');
@@ -213,7 +224,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     switch (method) {
       case 'GET': {
         if (isWatch) {
-          deps.counter.count(`watch ${resourceLabel}`);
+          account('watch');
           const timeout = q.get('timeoutSeconds');
           const table = wantsTable(accept);
           const include = (q.get('includeObject') ?? 'Metadata') as IncludeObject;
@@ -232,7 +243,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
           });
           return;
         }
-        deps.counter.count(`list ${resourceLabel}`);
+        account('list');
         if (wantsTable(accept)) {
           const list = service.list(target, listOpts(), true);
           const items = (list.items as JsonObject[]).map((i) => service.present(type, i));
@@ -243,14 +254,14 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
         return;
       }
       case 'POST': {
-        deps.counter.count(`create ${resourceLabel}`);
+        account('create');
         const body = parseObject(await readBodyBytes(req), req.headers['content-type']);
         const result = service.create(target, body, writeOpts);
         send(res, result.code, result.body);
         return;
       }
       case 'DELETE': {
-        deps.counter.count(`deletecollection ${resourceLabel}`);
+        account('deletecollection');
         const del = deleteOptions(await readBody(req), q);
         send(res, 200, service.deleteCollection(target, listOpts(), del));
         return;
@@ -262,7 +273,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
 
   switch (method) {
     case 'GET': {
-      deps.counter.count(`get ${resourceLabel}`);
+      account('get');
       if (wantsTable(accept) && subresource === undefined) {
         const obj = service.get(target);
         send(res, 200, toTable(type, [obj], (q.get('includeObject') ?? 'Metadata') as IncludeObject, { resourceVersion: String((obj.metadata as JsonObject).resourceVersion) }, deps.now()));
@@ -272,14 +283,14 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
       return;
     }
     case 'PUT': {
-      deps.counter.count(`update ${resourceLabel}`);
+      account('update');
       const body = parseObject(await readBodyBytes(req), req.headers['content-type']);
       const result = service.update(target, body, writeOpts);
       send(res, result.code, result.body);
       return;
     }
     case 'PATCH': {
-      deps.counter.count(`patch ${resourceLabel}`);
+      account('patch');
       const contentType = req.headers['content-type'] ?? '';
       const result = service.patch(target, contentType, await readBody(req), writeOpts);
       send(res, result.code, result.body);
@@ -287,7 +298,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     }
     case 'DELETE': {
       if (subresource !== undefined) throw methodNotAllowed();
-      deps.counter.count(`delete ${resourceLabel}`);
+      account('delete');
       const result = service.delete(target, deleteOptions(await readBody(req), q));
       send(res, result.code, result.body);
       return;

@@ -11,6 +11,7 @@ import { kubeConfigFor, kubeconfigYaml } from './kubeconfig.ts';
 import { rfc3339 } from './object-metadata.ts';
 import { ObjectStore } from './object-store.ts';
 import { RequestCounter } from './request-counter.ts';
+import { AccessLog, type AccessRecord } from './access-log.ts';
 import { ResourceRegistry, type AggregatedResource } from './resource-registry.ts';
 import { ResourceService } from './resource-service.ts';
 import { SnapshotFile } from './snapshot-file.ts';
@@ -18,6 +19,7 @@ import { generateServingCertificate } from './tls-certificate.ts';
 import { WatchHub } from './watch-hub.ts';
 
 export type { AggregatedResource } from './resource-registry.ts';
+export type { AccessRecord } from './access-log.ts';
 export { Faults } from './faults.ts';
 
 export interface ApiServerOptions {
@@ -48,6 +50,10 @@ export interface SandboxApiServer {
   faults: Faults;
   requestCounts(): Record<string, number>;
   resetRequestCounts(): void;
+  /** Adds a user with its own token, e.g. to tell a controller's requests from a test's own. */
+  addUser(name: string): { token: string; kubeConfig: KubeConfig };
+  /** The distinct (user, group, resource, verb) accesses so far, of one user or all. */
+  accessLog(user?: string): AccessRecord[];
   /** How many watch streams are open now (tests check that clients that went away released theirs). */
   openWatches(): number;
   /** Serves handler under /apis/{group}/{version}/…, lists it in discovery, creates its Available APIService; returns the unmount function. */
@@ -64,6 +70,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<Sandb
   const registry = new ResourceRegistry(builtinResources());
   const watches = new WatchHub(store, opts.bookmarkIntervalMs ?? 1000);
   const counter = new RequestCounter();
+  const access = new AccessLog();
+  const users = new Map<string, string>([[token, 'admin']]);
   const aggregatedHandlers = new Map<string, AggregatedHandler>();
   const sockets = new Set<Socket>();
   let port = opts.port ?? 0;
@@ -104,7 +112,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<Sandb
     watches,
     faults,
     counter,
-    token,
+    users,
+    access,
     aggregatedHandlers,
     serverAddress: () => `${host}:${port}`,
     now: () => new Date(),
@@ -143,6 +152,12 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<Sandb
     kubeconfigYaml: () => kubeconfigYaml(kubeParams),
     faults,
     requestCounts: () => counter.snapshot(),
+    addUser(name) {
+      const userToken = randomBytes(24).toString('hex');
+      users.set(userToken, name);
+      return { token: userToken, kubeConfig: kubeConfigFor({ ...kubeParams, token: userToken, name }) };
+    },
+    accessLog: (user) => access.records(user),
     resetRequestCounts: () => counter.reset(),
     openWatches: () => watches.size,
     mountAggregatedApi(group, version, resources, h) {
