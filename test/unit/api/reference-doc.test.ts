@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { parseYamlDocuments } from '../../../src/api/yaml-documents.ts';
+import { resourceQuery } from '../../../src/metrics/mesh-queries.ts';
+import { MESHES } from '../../../src/api/canary.ts';
 import { CanarySchema } from '../../../src/api/canary.ts';
 import { MetricTemplateSchema } from '../../../src/api/metric-template.ts';
 import { AlertProviderSchema } from '../../../src/api/alert-provider.ts';
@@ -129,5 +132,78 @@ describe('the documented rules', () => {
     for (const kind of ['MetricTemplate', 'AlertProvider']) {
       expect(rules[kind].filter((rule) => !reported.some(([k, p]) => k === kind && p === rule.path))).toEqual([]);
     }
+  });
+});
+
+const root = new URL('../../../', import.meta.url);
+const readDoc = (name: string) => readFileSync(new URL(`docs/${name}`, root), 'utf8');
+
+/** Every reason string the controller puts into a condition or an Event, found in its sources. */
+function reasonsInSources(): Set<string> {
+  const reasons = new Set<string>();
+  const patterns = [
+    /event\('(?:Normal|Warning)', '(\w+)'/g,
+    /(?:blocked|rollback)\('(\w+)'/g,
+    /'(FailedCheck|NoTraffic)'/g,
+    /super\('(\w+)'/g,
+    /readonly reason = '(\w+)'/g,
+    /\? reason : '(\w+)'/g,
+  ];
+  for (const directory of ['src/engine', 'src/controller', 'src/router', 'src/workload', 'src/metrics']) {
+    for (const file of readdirSync(new URL(directory, root)).filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(new URL(`${directory}/${file}`, root), 'utf8');
+      for (const pattern of patterns) for (const match of text.matchAll(pattern)) reasons.add(match[1]);
+      // Condition reasons: literals, and the fallbacks of reasons taken from status (`failureReason ?? 'Failed'`).
+      if (file === 'conditions.ts') for (const match of text.matchAll(/(?:reason: |\?\? |\|\| )'([A-Z]\w+)'/g)) reasons.add(match[1]);
+      // Metric error reasons reach the Ready condition prefixed with "Metrics".
+      if (file === 'metrics-error.ts') for (const match of text.matchAll(/\| '(\w+)'/g)) reasons.add(match[1].startsWith('Metrics') ? match[1] : `Metrics${match[1]}`);
+    }
+  }
+  // Metric error reasons reach conditions and Events only with the "Metrics" prefix.
+  const metricReasons = [...readFileSync(new URL('src/metrics/metrics-error.ts', root), 'utf8').matchAll(/\| '(\w+)'/g)].map((m) => m[1]);
+  return new Set([...reasons].map((reason) => (metricReasons.includes(reason) && !reason.startsWith('Metrics') ? `Metrics${reason}` : reason)));
+}
+
+describe('docs/troubleshooting.md', () => {
+  test('lists every condition and Event reason the controller sets', () => {
+    const reasons = reasonsInSources();
+    // Guards the grep itself: these must be found, or the patterns stopped matching the sources.
+    for (const known of ['InvalidSpec', 'NoTraffic', 'FailedChecks', 'TrafficSplitNotServed', 'MetricsUnauthorized', 'ReconcileError', 'Advance']) expect(reasons).toContain(known);
+    const page = readDoc('troubleshooting.md');
+    expect([...reasons].filter((reason) => !page.includes(`\`${reason}\``)).sort()).toEqual([]);
+  });
+});
+
+describe('docs/metrics.md', () => {
+  test('shows the exact PromQL Kanari runs for each mesh', () => {
+    const page = readDoc('metrics.md');
+    for (const mesh of MESHES) {
+      for (const metric of ['success_count', 'failure_count', 'p99_response_latency'] as const) {
+        expect(page).toContain(resourceQuery(mesh, metric, { kind: 'Deployment', namespace: 'test', name: 'podinfo' }, 60));
+      }
+    }
+  });
+});
+
+describe('YAML in the docs', () => {
+  const pages = readdirSync(new URL('docs/', root)).filter((f) => f.endsWith('.md'));
+  const validator = createValidator();
+  const blocks = pages.flatMap((page) => [...readDoc(page).matchAll(/```yaml\n([\s\S]*?)```/g)].map((m, i) => [`${page} #${i + 1}`, m[1]] as const));
+
+  test('every complete Kanari object validates', () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const [where, text] of blocks) {
+      for (const document of parseYamlDocuments(text)) {
+        if (!document.ok) continue;
+        const object = document.value as Json | null;
+        if (!object || typeof object.apiVersion !== 'string' || !object.apiVersion.startsWith('kanari.dev/')) continue;
+        checked += 1;
+        const result = validator.validate(object);
+        if (!result.valid) problems.push(`${where} ${String(object.kind)}: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThanOrEqual(5);
   });
 });
