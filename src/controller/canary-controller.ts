@@ -79,6 +79,9 @@ export class CanaryController {
   readonly #routers: RouterFactory;
   readonly #log: Logger;
   readonly #failures = new Map<string, number>();
+  readonly #workloads: KubeWorkloads;
+  /** Canaries whose target's HPA changed: the primary's copy is synced at their next tick. */
+  readonly #autoscalerChanged = new Set<string>();
   /** What last triggered work per Canary: generation + annotations + deletion, not status, so our own status writes do not loop. */
   readonly #seenSpec = new Map<string, string>();
   #running = false;
@@ -118,7 +121,7 @@ export class CanaryController {
     const kubeEvents = new KubeEventRecorder({ core: this.#clients.core, now: () => new Date(this.#clock.now()), logger: options.logger });
     this.#deps = {
       decide: ((machine) => (canary: Canary, observation: Parameters<ReconcileDeps['decide']>[1]) => decide(canary, observation, machine))(createPhaseMachine()),
-      workloads: new KubeWorkloads({
+      workloads: (this.#workloads = new KubeWorkloads({
         clients: this.#clients,
         reader: this.#cache.reader(),
         logger: options.logger,
@@ -126,7 +129,7 @@ export class CanaryController {
           ensure: (canary) => this.#routers.forCanary(canary).ensure(canary),
           finalize: (canary) => this.#routers.forCanary(canary).finalize(canary),
         },
-      }),
+      })),
       metrics: new CanaryMetrics({
         kubeConfig: options.kubeConfig,
         secretReader: readSecret,
@@ -218,6 +221,14 @@ export class CanaryController {
         if (referencedConfigs(target?.spec?.template?.spec)[kind].includes(config.metadata?.name ?? '')) this.#trigger(keyOf(canary));
       }
     };
+    this.#cache.autoscalers.onEvent((_type, hpa) => {
+      const namespace = hpa.metadata?.namespace ?? '';
+      for (const canary of this.#cache.canaries.list(namespace)) {
+        if (canary.spec.autoscalerRef?.name !== hpa.metadata?.name) continue;
+        this.#autoscalerChanged.add(keyOf(canary));
+        this.#trigger(keyOf(canary));
+      }
+    });
     this.#cache.configMaps.onEvent(onConfig('configMaps'));
     this.#cache.secrets.onEvent(onConfig('secrets'));
   }
@@ -241,6 +252,10 @@ export class CanaryController {
     let canary = this.#cache.canaries.get(namespace, name);
     const started = this.#clock.now();
     try {
+      // Only once the primary exists: before that, initialization creates the HPA copy itself.
+      if (canary && this.#autoscalerChanged.delete(key) && this.#cache.deployments.get(namespace, `${canary.spec.targetRef.name}-primary`)) {
+        await this.#workloads.syncAutoscaler(canary);
+      }
       for (let attempt = 0; canary && attempt <= MAX_CONFLICT_RETRIES; attempt++) {
         const outcome = await this.#tick(canary);
         if (outcome.result === 'written') {

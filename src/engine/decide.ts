@@ -428,6 +428,8 @@ class Tick {
       if (this.strategy !== 'canary') return;
       return this.advance([]);
     }
+    // A person may edit analysis.match mid-run; the route follows at the next tick (the router writes only a difference).
+    if (this.strategy === 'ab-testing') this.actions.push({ type: 'setRouteMatches', matches: this.analysis.match ?? [] });
     const rollout = this.gateOpen('rollout');
     if (!rollout.open) return this.failedCheck(`rollout hook failed: ${rollout.reasons.join('; ')}`);
     let verdicts: MetricVerdict[] = [];

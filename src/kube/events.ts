@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { CoreV1Api, CoreV1Event } from '@kubernetes/client-node';
 import type { Canary } from '../api/canary.ts';
 import type { EngineEvent } from '../engine/actions.ts';
@@ -14,10 +14,15 @@ export interface InvolvedObject {
   metadata: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };
 }
 
+/** How many aggregated Events the recorder remembers; the oldest is forgotten first. */
+const MAX_REMEMBERED_EVENTS = 10_000;
+
 /**
  * Records core/v1 Events the way `kubectl describe` shows them. The same reason and message on the same
  * object is one Event whose `count` and `lastTimestamp` grow (a patch), not a new object per tick, so a
- * Canary stuck retrying does not flood etcd. Best effort: failures are logged, never thrown.
+ * Canary stuck retrying does not flood etcd. As in client-go, counts live in this process's memory, so a
+ * repeat costs one patch and no read; names include a per-process nonce, so after a restart repeats start
+ * a new Event instead of colliding with the old one. Best effort: failures are logged, never thrown.
  */
 export class KubeEventRecorder implements EventRecorder {
   readonly #core: CoreV1Api;
@@ -25,6 +30,9 @@ export class KubeEventRecorder implements EventRecorder {
   readonly #instance: string;
   readonly #now: () => Date;
   readonly #log: Logger | undefined;
+  readonly #nonce = randomBytes(4).toString('hex');
+  /** Event name → how many times it was recorded by this process. */
+  readonly #counts = new Map<string, number>();
 
   constructor(options: { core: CoreV1Api; component?: string; instance?: string; now?: () => Date; logger?: Logger }) {
     this.#core = options.core;
@@ -42,17 +50,21 @@ export class KubeEventRecorder implements EventRecorder {
   /** Records an event on any object; returns the Event as stored, or undefined when recording failed. */
   async recordFor(object: InvolvedObject, event: EngineEvent): Promise<CoreV1Event | undefined> {
     const namespace = object.metadata.namespace ?? 'default';
-    const name = eventName(object, event);
+    const name = eventName(object, event, this.#nonce);
     const now = this.#now();
     try {
-      try {
-        const existing = await this.#core.readNamespacedEvent({ name, namespace });
-        const body = { count: (existing.count ?? 1) + 1, lastTimestamp: now, metadata: { resourceVersion: existing.metadata?.resourceVersion } };
-        return await this.#core.patchNamespacedEvent({ name, namespace, body }, mergePatchOptions());
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
+      const seen = this.#counts.get(name);
+      if (seen !== undefined) {
+        try {
+          const patched = await this.#core.patchNamespacedEvent({ name, namespace, body: { count: seen + 1, lastTimestamp: now } }, mergePatchOptions());
+          this.#remember(name, seen + 1);
+          return patched;
+        } catch (err) {
+          // Expired (Events have a TTL) or deleted: start it again below.
+          if (!isNotFound(err)) throw err;
+        }
       }
-      return await this.#core.createNamespacedEvent({
+      const created = await this.#core.createNamespacedEvent({
         namespace,
         body: {
           metadata: { name, namespace },
@@ -75,18 +87,26 @@ export class KubeEventRecorder implements EventRecorder {
           reportingInstance: this.#instance,
         },
       });
+      this.#remember(name, 1);
+      return created;
     } catch (err) {
       // A lost count or a conflict between two replicas is not worth failing a reconcile for.
       this.#log?.warn({ err: err instanceof Error ? err.message : String(err), reason: event.reason, object: object.metadata.name }, 'could not record event');
       return undefined;
     }
   }
+
+  #remember(name: string, count: number): void {
+    this.#counts.delete(name);
+    this.#counts.set(name, count);
+    if (this.#counts.size > MAX_REMEMBERED_EVENTS) this.#counts.delete(this.#counts.keys().next().value!);
+  }
 }
 
-/** One name per (object, type, reason, message): what makes repeats aggregate into one Event. */
-function eventName(object: InvolvedObject, event: EngineEvent): string {
+/** One name per (process, object, type, reason, message): what makes repeats aggregate into one Event. */
+function eventName(object: InvolvedObject, event: EngineEvent, nonce: string): string {
   const digest = createHash('sha256')
-    .update([object.metadata.uid ?? object.metadata.name, event.eventType, event.reason, event.message].join('\n'))
+    .update([nonce, object.metadata.uid ?? object.metadata.name, event.eventType, event.reason, event.message].join('\n'))
     .digest('hex')
     .slice(0, 16);
   return `${object.metadata.name}.${digest}`;

@@ -200,6 +200,11 @@ export class KubeWorkloads implements Workloads {
     });
   }
 
+  /** Brings the primary's HPA in line with the target's (after the target's HPA changed); idempotent. */
+  syncAutoscaler(canary: Canary): Promise<void> {
+    return this.#syncAutoscaler(canary);
+  }
+
   async #syncAutoscaler(canary: Canary): Promise<void> {
     const ref = canary.spec.autoscalerRef;
     if (!ref) return;
