@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ApisApi,
   AppsV1Api,
@@ -24,9 +25,9 @@ export interface KubeClients {
   apis: ApisApi;
 }
 
-/** Loads a KubeConfig from the given source. */
+/** Loads a KubeConfig from the given source, with connections reused across requests. */
 export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
-  if (source.kind === 'given') return source.kubeConfig;
+  if (source.kind === 'given') return reuseConnections(source.kubeConfig);
   const kubeConfig = new KubeConfig();
   if (source.kind === 'file') {
     kubeConfig.loadFromFile(source.path);
@@ -36,6 +37,30 @@ export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
   } else {
     kubeConfig.loadFromDefault();
   }
+  return reuseConnections(kubeConfig);
+}
+
+type DispatcherFactory = (cluster: unknown, agentOptions: unknown) => unknown;
+const REUSING = Symbol('kanari.reusesConnections');
+
+/**
+ * client-node 2.0.1 builds a new undici Agent, a whole connection pool, for every request
+ * (`createDispatcher` has no cache, unlike its older `createAgent`): a controller with 1,000 Canaries held
+ * some 17,000 open connections and ran out of sockets. This keeps one dispatcher per distinct set of
+ * TLS and proxy options on the KubeConfig, so requests share keep-alive connections as client-go's do.
+ */
+export function reuseConnections(kubeConfig: KubeConfig): KubeConfig {
+  const target = kubeConfig as unknown as { createDispatcher: DispatcherFactory; [REUSING]?: true };
+  if (target[REUSING]) return kubeConfig;
+  const create = target.createDispatcher.bind(kubeConfig);
+  const dispatchers = new Map<string, unknown>();
+  target.createDispatcher = (cluster, agentOptions) => {
+    const { server, proxyUrl } = (cluster ?? {}) as { server?: string; proxyUrl?: string };
+    const key = createHash('sha256').update(JSON.stringify([server, proxyUrl, agentOptions])).digest('hex');
+    if (!dispatchers.has(key)) dispatchers.set(key, create(cluster, agentOptions));
+    return dispatchers.get(key);
+  };
+  target[REUSING] = true;
   return kubeConfig;
 }
 

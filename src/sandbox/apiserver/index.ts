@@ -56,6 +56,8 @@ export interface SandboxApiServer {
   accessLog(user?: string): AccessRecord[];
   /** How many watch streams are open now (tests check that clients that went away released theirs). */
   openWatches(): number;
+  /** How many client connections are open now (tests check that clients reuse them). */
+  openConnections(): number;
   /** Serves handler under /apis/{group}/{version}/…, lists it in discovery, creates its Available APIService; returns the unmount function. */
   mountAggregatedApi(group: string, version: string, resources: AggregatedResource[], handler: AggregatedHandler): () => void;
   stop(): Promise<void>;
@@ -120,11 +122,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<Sandb
   });
   const server: Server = cert ? createHttpsServer({ key: cert.key, cert: cert.cert }, handler) : createHttpServer(handler);
   server.keepAliveTimeout = 65_000;
+  // The raw TCP sockets only: a TLS connection rides on one, and destroying it ends both.
   server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.on('secureConnection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -160,6 +159,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<Sandb
     accessLog: (user) => access.records(user),
     resetRequestCounts: () => counter.reset(),
     openWatches: () => watches.size,
+    openConnections: () => sockets.size,
     mountAggregatedApi(group, version, resources, h) {
       const key = `${group}/${version}`;
       registry.aggregated.set(key, { group, version, resources });
