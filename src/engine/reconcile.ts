@@ -1,5 +1,6 @@
 import type { Canary, CanaryWebhook, WebhookType } from '../api/canary.ts';
 import type { CanaryPhase } from '../api/canary-status.ts';
+import { stableJson } from '../text/stable-json.ts';
 import type { ActDecision, Action, Decision, GatherRequest } from './actions.ts';
 import type { GateAnswer, MetricObservation, Observation } from './observation.ts';
 import type { EventRecorder, Gates, ManualRequests, MetricsSource, Notifier, Router, StatusWriter, Workloads } from './ports.ts';
@@ -42,8 +43,10 @@ export async function reconcileCanary(canary: Canary, deps: ReconcileDeps): Prom
 
   for (const action of decision.actions) await perform(canary, action, deps);
 
+  // A tick that changed nothing writes nothing: idle Canaries then cost no API request at all.
+  const unchanged = decision.actions.length === 0 && stableJson(canary.status ?? {}) === stableJson(decision.status);
   const resourceVersion = canary.metadata.resourceVersion ?? '';
-  if ((await deps.statusWriter.write(canary, decision.status, resourceVersion)) === 'conflict') return { result: 'conflict' };
+  if (!unchanged && (await deps.statusWriter.write(canary, decision.status, resourceVersion)) === 'conflict') return { result: 'conflict' };
 
   // After the status write, so a conflict retry does not repeat them; both are best effort.
   await Promise.all([
@@ -125,3 +128,4 @@ async function perform(canary: Canary, action: Action, deps: ReconcileDeps): Pro
     }
   }
 }
+

@@ -6,7 +6,7 @@ import { deleteIgnoringMissing, readOptional } from '../kube/create-or-patch.ts'
 import { controllerReference, withOwner } from '../kube/owner.ts';
 import { mergePatchOptions } from '../kube/patch.ts';
 import { canaryServiceName, primaryServiceName, serviceNameOf } from '../workload/names.ts';
-import { stableJson } from '../workload/stable-hash.ts';
+import { stableJson } from '../text/stable-json.ts';
 import type { ApiDiscovery } from './api-discovery.ts';
 import { httpRouteGroup, ROUTE_GROUP_PLURAL, routeMatches, SPECS_GROUP } from './http-route-group.ts';
 import { parseProvider } from './provider.ts';

@@ -5,7 +5,7 @@ import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owne
 import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './managed-labels.ts';
 import { primaryName } from './names.ts';
-import { stableJson } from './stable-hash.ts';
+import { stableJson } from '../text/stable-json.ts';
 
 /**
  * The primary's HPA `<hpa>-primary`: the target HPA's spec pointed at the primary Deployment, with

@@ -5,7 +5,7 @@ import { mergePatchOptions, replacingPatch, stringMapPatch } from '../kube/patch
 import { renameConfigRefs } from './config-refs.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, primarySelector } from './managed-labels.ts';
 import { primaryName } from './names.ts';
-import { stableJson } from './stable-hash.ts';
+import { stableJson } from '../text/stable-json.ts';
 
 /** How the primary is derived from the target. */
 export interface PrimaryOptions {

@@ -1,7 +1,7 @@
 import type { V1ConfigMap, V1PodTemplateSpec, V1Secret } from '@kubernetes/client-node';
 import { referencedConfigs } from './config-refs.ts';
 import { normalizePodTemplate } from './pod-template-defaults.ts';
-import { stableHash } from './stable-hash.ts';
+import { stableHash } from '../text/stable-json.ts';
 
 /** What identifies a release of a target: its pod template and the configuration it reads. */
 export interface Revision {

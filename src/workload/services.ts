@@ -5,7 +5,7 @@ import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owne
 import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, primarySelector } from './managed-labels.ts';
 import { canaryServiceName, primaryServiceName, serviceNameOf } from './names.ts';
-import { stableJson } from './stable-hash.ts';
+import { stableJson } from '../text/stable-json.ts';
 
 /** The three Services of a Canary: apex and primary select the primary pods, canary the target's. */
 export type ServiceRole = 'apex' | 'primary' | 'canary';
