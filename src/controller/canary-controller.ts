@@ -101,7 +101,7 @@ export class CanaryController {
       ...options.informer,
     });
     this.#validator = createValidator();
-    this.#routers = new RouterFactory({ clients: this.#clients });
+    this.#routers = new RouterFactory({ clients: this.#clients, splits: { get: (version, namespace, name) => this.#cache.trafficSplit(version, namespace, name) } });
     const readSecret = async (namespace: string, name: string) => {
       const secret = this.#cache.secrets.get(namespace, name);
       if (!secret) throw new Error(`Secret ${namespace}/${name} not found`);

@@ -13,6 +13,7 @@ import type { KubeClients } from '../kube/client.ts';
 import { ResilientInformer, type InformerEventType } from '../kube/informer.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ClusterReader } from '../workload/cluster-reader.ts';
+import type { TrafficSplit } from '../router/traffic-split.ts';
 
 /** One kind's cache across the watched namespaces: one informer for all namespaces, or one per namespace. */
 export class ScopedCache<T extends KubernetesObject> {
@@ -79,8 +80,19 @@ export class ClusterCache {
   readonly metricTemplates: ScopedCache<MetricTemplate>;
   readonly alertProviders: ScopedCache<AlertProvider>;
 
+  readonly #clients: KubeClients;
+  readonly #make: <T extends KubernetesObject>(
+    kind: string,
+    pathOf: (namespace: string) => string,
+    listOf: (namespace: string) => () => Promise<KubernetesListObject<T>>,
+  ) => ScopedCache<T>;
+  /** TrafficSplit caches per served version, made when the router first asks for one. */
+  readonly #splits = new Map<string, ScopedCache<KubernetesObject>>();
+  #running = false;
+
   constructor(options: ClusterCacheOptions) {
     const { clients, namespaces } = options;
+    this.#clients = clients;
     const scopes = namespaces.length === 0 ? [''] : namespaces;
     const make = <T extends KubernetesObject>(
       kind: string,
@@ -120,6 +132,7 @@ export class ClusterCache {
         labelSelector,
       );
 
+    this.#make = make;
     this.canaries = kanari<Canary>('canaries', options.canarySelector);
     this.metricTemplates = kanari<MetricTemplate>('metrictemplates');
     this.alertProviders = kanari<AlertProvider>('alertproviders');
@@ -140,16 +153,40 @@ export class ClusterCache {
   }
 
   all(): ScopedCache<KubernetesObject>[] {
-    return [this.canaries, this.deployments, this.configMaps, this.secrets, this.autoscalers, this.metricTemplates, this.alertProviders] as ScopedCache<KubernetesObject>[];
+    return [this.canaries, this.deployments, this.configMaps, this.secrets, this.autoscalers, this.metricTemplates, this.alertProviders, ...this.#splits.values()] as ScopedCache<KubernetesObject>[];
   }
 
   /** Starts every informer and resolves when all caches hold a full list. */
   async start(): Promise<void> {
+    this.#running = true;
     await Promise.all(this.all().map((cache) => cache.start()));
   }
 
   async stop(): Promise<void> {
+    this.#running = false;
     await Promise.all(this.all().map((cache) => cache.stop()));
+  }
+
+  /**
+   * A TrafficSplit from the cache of its version, or undefined until that cache has one. The first ask
+   * for a version starts its informer: which versions a cluster serves is known only through discovery.
+   */
+  trafficSplit(version: string, namespace: string, name: string): TrafficSplit | undefined {
+    let cache = this.#splits.get(version);
+    if (!cache && this.#running) {
+      const groupVersion = `split.smi-spec.io/${version}`;
+      cache = this.#make<KubernetesObject>(
+        `trafficsplits.${version}`,
+        (ns) => (ns ? `/apis/${groupVersion}/namespaces/${ns}/trafficsplits` : `/apis/${groupVersion}/trafficsplits`),
+        (ns) => async () =>
+          (ns
+            ? await this.#clients.custom.listNamespacedCustomObject({ group: 'split.smi-spec.io', version, namespace: ns, plural: 'trafficsplits' })
+            : await this.#clients.custom.listClusterCustomObject({ group: 'split.smi-spec.io', version, plural: 'trafficsplits' })) as KubernetesListObject<KubernetesObject>,
+      );
+      this.#splits.set(version, cache);
+      void cache.start();
+    }
+    return cache?.get(namespace, name) as TrafficSplit | undefined;
   }
 
   /** The workload shell's reads, answered from the caches. */

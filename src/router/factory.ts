@@ -3,7 +3,7 @@ import type { KubeClients } from '../kube/client.ts';
 import { ApiDiscovery } from './api-discovery.ts';
 import { parseProvider } from './provider.ts';
 import type { TrafficRouter } from './router.ts';
-import { SmiTrafficSplitRouter } from './smi-trafficsplit.ts';
+import { SmiTrafficSplitRouter, type TrafficSplitCache } from './smi-trafficsplit.ts';
 
 /**
  * Hands each Canary the router its `spec.provider` names. One router per kind is shared by all
@@ -13,9 +13,9 @@ import { SmiTrafficSplitRouter } from './smi-trafficsplit.ts';
 export class RouterFactory {
   readonly #smi: SmiTrafficSplitRouter;
 
-  constructor(options: { clients: KubeClients; discovery?: ApiDiscovery }) {
+  constructor(options: { clients: KubeClients; discovery?: ApiDiscovery; splits?: TrafficSplitCache }) {
     const discovery = options.discovery ?? new ApiDiscovery(options.clients.apis);
-    this.#smi = new SmiTrafficSplitRouter({ custom: options.clients.custom, discovery });
+    this.#smi = new SmiTrafficSplitRouter({ custom: options.clients.custom, discovery, splits: options.splits });
   }
 
   /** The router for a Canary; throws UnknownProvider for a provider Kanari does not have. */

@@ -20,13 +20,20 @@ import { readWeights, SPLIT_GROUP, SPLIT_PLURAL, splitBackends, trafficSplit, ty
  * the newest version that can express it (or the one `spec.provider` pins), so the same Canary works
  * on Linkerd (v1alpha1/2), OSM (v1alpha2), Traefik Mesh (v1alpha3) and the SDK's CRD (v1alpha4).
  */
+/** Where the router may read TrafficSplits without a request (the controller's informer cache). */
+export interface TrafficSplitCache {
+  get(version: string, namespace: string, name: string): TrafficSplit | undefined;
+}
+
 export class SmiTrafficSplitRouter implements TrafficRouter {
   readonly #custom: CustomObjectsApi;
   readonly #discovery: ApiDiscovery;
+  readonly #splits: TrafficSplitCache | undefined;
 
-  constructor(options: { custom: CustomObjectsApi; discovery: ApiDiscovery }) {
+  constructor(options: { custom: CustomObjectsApi; discovery: ApiDiscovery; splits?: TrafficSplitCache }) {
     this.#custom = options.custom;
     this.#discovery = options.discovery;
+    this.#splits = options.splits;
   }
 
   /** Re-detects the served SMI versions. */
@@ -152,6 +159,9 @@ export class SmiTrafficSplitRouter implements TrafficRouter {
   async #readSplit(canary: Canary, choice: SmiChoice): Promise<TrafficSplit | undefined> {
     const namespace = canary.metadata.namespace!;
     const name = this.#splitName(canary);
+    // The cache answers steady-state ticks; a miss (not created yet, cache still syncing) asks the API.
+    const cached = this.#splits?.get(choice.split, namespace, name);
+    if (cached) return cached;
     return (await readOptional(() => this.#custom.getNamespacedCustomObject({ group: SPLIT_GROUP, version: choice.split, namespace, plural: SPLIT_PLURAL, name }))) as TrafficSplit | undefined;
   }
 
