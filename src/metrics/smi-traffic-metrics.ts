@@ -74,6 +74,8 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
   readonly address: string;
   private readonly kubeConfig: KubeConfig;
   private readonly timeoutMilliseconds: number;
+  /** Reads in flight by path: a tick measures success rate and duration at once from the same object. */
+  private readonly inFlight = new Map<string, Promise<TrafficMetricsRead>>();
 
   constructor(options: { kubeConfig: KubeConfig; timeoutMilliseconds?: number }) {
     this.kubeConfig = options.kubeConfig;
@@ -119,13 +121,27 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
     return metricValue(value);
   }
 
-  /** GETs the workload's TrafficMetrics for the window and reads its five values. */
-  async read(workload: Workload, windowMilliseconds: number, options: QueryOptions = {}): Promise<TrafficMetricsRead> {
+  /**
+   * GETs the workload's TrafficMetrics for the window and reads its five values. Concurrent reads of the
+   * same object share one request: both built-in checks of a tick then cost one GET, not two.
+   */
+  read(workload: Workload, windowMilliseconds: number, options: QueryOptions = {}): Promise<TrafficMetricsRead> {
     const kind = workload.kind ?? 'Deployment';
     const path = kind === 'Namespace'
       ? `${BASE_PATH}/namespaces/${encodeURIComponent(workload.name)}`
       : `${BASE_PATH}/namespaces/${encodeURIComponent(workload.namespace)}/${RESOURCE_FOR_KIND[kind]}/${encodeURIComponent(workload.name)}`;
-    const response = await this.get(`${path}?t=${windowText(windowMilliseconds)}`, options);
+    const url = `${path}?t=${windowText(windowMilliseconds)}`;
+    const shared = this.inFlight.get(url);
+    if (shared && !options.signal) return shared;
+    const reading = this.fetchValues(url, workload, windowMilliseconds, options).finally(() => {
+      if (this.inFlight.get(url) === reading) this.inFlight.delete(url);
+    });
+    if (!options.signal) this.inFlight.set(url, reading);
+    return reading;
+  }
+
+  private async fetchValues(url: string, workload: Workload, windowMilliseconds: number, options: QueryOptions): Promise<TrafficMetricsRead> {
+    const response = await this.get(url, options);
     const body = parseJson(response.body);
     if (response.status === 404) {
       if (await this.groupServed(options)) return noData(`no TrafficMetrics for ${describe(workload)} (HTTP 404${body?.error ? `: ${body.error}` : ''})`);

@@ -74,6 +74,16 @@ test('reads Quantity strings: success rate and p99 of the smi.md example', async
   expect(seen).toContain('/apis/metrics.smi-spec.io/v1alpha1/namespaces/app/deployments/flaky?t=1m0s');
 });
 
+test('a tick\'s two built-in checks of one workload cost one request, and later ticks read afresh', async () => {
+  const path = '/apis/metrics.smi-spec.io/v1alpha1/namespaces/app/deployments/flaky?t=2m0s';
+  const requests = () => seen.filter((url) => url === path).length;
+  const [rate, duration] = await Promise.all([reader.requestSuccessRate(workload('flaky'), 120_000), reader.requestDuration(workload('flaky'), 120_000)]);
+  expect([rate, duration]).toEqual([{ kind: 'value', value: 90 }, { kind: 'value', value: 120 }]);
+  expect(requests()).toBe(1);
+  await reader.requestSuccessRate(workload('flaky'), 120_000);
+  expect(requests()).toBe(2);
+});
+
 test('honours unit: seconds are converted to milliseconds', async () => {
   expect(await reader.requestDuration(workload('seconds'), 30_000)).toEqual({ kind: 'value', value: 1500 });
 });
