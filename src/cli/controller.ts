@@ -20,6 +20,7 @@ interface ControllerFlags {
   mesh?: Mesh;
   eventWebhook?: string;
   clusterName?: string;
+  concurrency: string;
   leaderElect?: boolean;
   leaderElectNamespace: string;
   leaderElectLeaseName: string;
@@ -50,6 +51,7 @@ export const registerController: RegisterCommand = (program: Command) => {
     .addOption(option('--mesh <mesh>', 'whose metric names the Prometheus queries use', 'KANARI_MESH').choices([...MESHES]))
     .addOption(option('--event-webhook <url>', 'also post every Canary event to this webhook', 'KANARI_EVENT_WEBHOOK'))
     .addOption(option('--cluster-name <name>', 'cluster name shown in notifications', 'KANARI_CLUSTER_NAME'))
+    .addOption(option('--concurrency <n>', 'how many Canaries reconcile at once', 'KANARI_CONCURRENCY').default('32'))
     .addOption(option('--leader-elect', 'run only while holding a Lease, so several replicas can stand by', 'KANARI_LEADER_ELECT'))
     .addOption(option('--leader-elect-namespace <ns>', 'namespace of the Lease', 'POD_NAMESPACE').default('kanari-system'))
     .addOption(option('--leader-elect-lease-name <name>', 'name of the Lease', 'KANARI_LEASE_NAME').default('kanari-leader'))
@@ -76,6 +78,7 @@ export const registerController: RegisterCommand = (program: Command) => {
         mesh: flags.mesh,
         eventWebhook: flags.eventWebhook,
         clusterName: flags.clusterName,
+        concurrency: positiveInteger('--concurrency', flags.concurrency),
         healthAddress: parseAddress(flags.metricsAddr),
         leaderElection: flags.leaderElect
           ? {
@@ -114,6 +117,12 @@ export function parseAddress(address: string): { host: string; port: number } {
   const port = match ? Number(match[2]) : NaN;
   if (!match || port > 65535) throw new Error(`--metrics-addr ${address}: expected host:port, e.g. :8080 or 127.0.0.1:8080`);
   return { host: match[1] === '' ? '0.0.0.0' : match[1].replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+function positiveInteger(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} ${value}: expected a whole number of at least 1`);
+  return n;
 }
 
 function durationFlag(flag: string, value: string): number {

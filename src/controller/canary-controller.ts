@@ -156,7 +156,8 @@ export class CanaryController {
     this.#scheduler = new Scheduler(this.#clock, (key) => this.#queue.add(key));
     this.#queue = new KeyedWorkQueue({
       handler: (key) => this.#reconcile(key),
-      concurrency: options.concurrency ?? 8,
+      // Ticks wait on the API server and webhooks, not the CPU: many can be in flight per core.
+      concurrency: options.concurrency ?? 32,
       onError: (key, err) => this.#log.error({ key, err: redactSecrets(String(err)) }, 'reconcile crashed'),
     });
   }
