@@ -1,5 +1,5 @@
-import type { CoreV1Api, V1ConfigMap, V1Secret } from '@kubernetes/client-node';
-import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
+import type { CoreV1Api, V1ConfigMap, V1ObjectMeta, V1Secret } from '@kubernetes/client-node';
+import { createOrPatch, type ApplyOutcome, type ObjectOps } from '../kube/create-or-patch.ts';
 import { withOwner, controllerReference, type OwnerIdentity } from '../kube/owner.ts';
 import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './managed-labels.ts';
@@ -47,23 +47,16 @@ export async function applyPrimaryConfigMap(core: CoreV1Api, source: V1ConfigMap
   const desired = primaryConfigMap(source, owner);
   const name = desired.metadata!.name!;
   const namespace = desired.metadata!.namespace!;
-  const { outcome } = await createOrPatch<V1ConfigMap>(
+  return applyCopy(
     {
       read: () => core.readNamespacedConfigMap({ name, namespace }),
       create: (body) => core.createNamespacedConfigMap({ namespace, body }),
       patch: (body) => core.patchNamespacedConfigMap({ name, namespace, body }, mergePatchOptions()),
     },
     desired,
-    (current) => {
-      const data = contentPatch(current.data, desired.data ?? {});
-      const binaryData = contentPatch(current.binaryData, desired.binaryData ?? {});
-      const ownerReferences = withOwner(current.metadata, owner);
-      const labels = stringMapPatch(current.metadata?.labels, desired.metadata!.labels!);
-      if (!data && !binaryData && !ownerReferences && !labels) return undefined;
-      return { metadata: { labels, ownerReferences }, data, binaryData };
-    },
+    owner,
+    ['data', 'binaryData'],
   );
-  return outcome;
 }
 
 /** Creates or updates the primary copy of a Secret. */
@@ -71,20 +64,29 @@ export async function applyPrimarySecret(core: CoreV1Api, source: V1Secret, owne
   const desired = primarySecret(source, owner);
   const name = desired.metadata!.name!;
   const namespace = desired.metadata!.namespace!;
-  const { outcome } = await createOrPatch<V1Secret>(
+  return applyCopy(
     {
       read: () => core.readNamespacedSecret({ name, namespace }),
       create: (body) => core.createNamespacedSecret({ namespace, body }),
       patch: (body) => core.patchNamespacedSecret({ name, namespace, body }, mergePatchOptions()),
     },
     desired,
-    (current) => {
-      const data = contentPatch(current.data, desired.data ?? {});
-      const ownerReferences = withOwner(current.metadata, owner);
-      const labels = stringMapPatch(current.metadata?.labels, desired.metadata!.labels!);
-      if (!data && !ownerReferences && !labels) return undefined;
-      return { metadata: { labels, ownerReferences }, data };
-    },
+    owner,
+    ['data'],
   );
+}
+
+type ContentField = 'data' | 'binaryData';
+type ConfigCopy = { metadata?: V1ObjectMeta } & Partial<Record<ContentField, Record<string, string>>>;
+
+/** Creates the copy, or patches the content keys, labels and owner that differ from it. */
+async function applyCopy<T extends ConfigCopy>(ops: ObjectOps<T>, desired: T, owner: OwnerIdentity, fields: ContentField[]): Promise<ApplyOutcome> {
+  const { outcome } = await createOrPatch<T>(ops, desired, (current) => {
+    const content = Object.fromEntries(fields.map((field) => [field, contentPatch(current[field], desired[field] ?? {})]));
+    const ownerReferences = withOwner(current.metadata, owner);
+    const labels = stringMapPatch(current.metadata?.labels, desired.metadata!.labels!);
+    if (Object.values(content).every((patch) => !patch) && !ownerReferences && !labels) return undefined;
+    return { metadata: { labels, ownerReferences }, ...content };
+  });
   return outcome;
 }

@@ -1,24 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
 import type { CanaryStatus } from '../../../src/api/canary-status.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
+import { REPO_ROOT, runKanari, type CliRun } from '../../helpers/kanari-cli.ts';
 
 // The real `kanari` binary on the pinned Node, against the sandbox API server, as a user runs it.
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const node = join(root, 'node_modules/.bin/node');
 const canaries = { group: 'kanari.dev', version: 'v1alpha1', plural: 'canaries' };
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('kanari promote|abort|pause|resume|retry', () => {
   let sandbox: Sandbox;
@@ -26,13 +18,8 @@ describe('kanari promote|abort|pause|resume|retry', () => {
   let workDir: string;
   let kubeconfig: string;
 
-  function kanari(...args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-      const env = { ...process.env, KUBECONFIG: kubeconfig, NODE_OPTIONS: '' };
-      execFile(node, [join(root, 'bin/kanari.js'), ...args], { cwd: root, env, timeout: 20_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      });
-    });
+  function kanari(...args: string[]): Promise<CliRun> {
+    return runKanari(args, { KUBECONFIG: kubeconfig });
   }
 
   async function createCanary(name: string, namespace: string, status?: CanaryStatus, annotations?: Record<string, string>): Promise<void> {
@@ -60,7 +47,7 @@ describe('kanari promote|abort|pause|resume|retry', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ namespaces: ['test', 'prod'] });
-    await sandbox.installCrds(join(root, 'crds/kanari.dev_canaries.yaml'));
+    await sandbox.installCrds(join(REPO_ROOT, 'crds/kanari.dev_canaries.yaml'));
     custom = sandbox.kubeConfig.makeApiClient(CustomObjectsApi);
     workDir = mkdtempSync(join(tmpdir(), 'kanari-manual-'));
     // The caller's identity is the kubeconfig's user name; name it alice, in context namespace "test".

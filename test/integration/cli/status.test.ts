@@ -1,24 +1,17 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
 import type { CanaryStatus } from '../../../src/api/canary-status.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
+import { KANARI_BIN, NODE, REPO_ROOT, runKanari, type CliRun } from '../../helpers/kanari-cli.ts';
 
 // The real `kanari` binary on the pinned Node, against the sandbox API server, as a user runs it.
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const node = join(root, 'node_modules/.bin/node');
 const canaries = { group: 'kanari.dev', version: 'v1alpha1', plural: 'canaries' };
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 const progressing: CanaryStatus = {
   phase: 'Progressing',
@@ -47,17 +40,13 @@ describe('kanari status and kanari list', () => {
     return { ...process.env, KUBECONFIG: kubeconfig, NODE_OPTIONS: '' };
   }
 
-  function kanari(...args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-      execFile(node, [join(root, 'bin/kanari.js'), ...args], { cwd: root, env: env(), timeout: 20_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      });
-    });
+  function kanari(...args: string[]): Promise<CliRun> {
+    return runKanari(args, { KUBECONFIG: kubeconfig });
   }
 
   /** Starts `kanari status --watch` with stdout on a pipe (not a TTY), collecting what it prints. */
   function watchStatus(name: string) {
-    const child = spawn(node, [join(root, 'bin/kanari.js'), 'status', name, '--watch'], { cwd: root, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NODE, [KANARI_BIN, 'status', name, '--watch'], { cwd: REPO_ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     let stdout = '';
     let stderr = '';
@@ -97,7 +86,7 @@ describe('kanari status and kanari list', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ namespaces: ['test', 'prod', 'staging'] });
-    await sandbox.installCrds(join(root, 'crds/kanari.dev_canaries.yaml'));
+    await sandbox.installCrds(join(REPO_ROOT, 'crds/kanari.dev_canaries.yaml'));
     custom = sandbox.kubeConfig.makeApiClient(CustomObjectsApi);
     workDir = mkdtempSync(join(tmpdir(), 'kanari-status-'));
     const config = parse(sandbox.server.kubeconfigYaml()) as { contexts: { context: { namespace: string } }[] };
