@@ -73,6 +73,8 @@ export const CanaryStatusSchema = Type.Object({
   handledRequests: Type.Optional(StringMap()),
   /** Why the canary failed (`FailedChecks`, `ProgressDeadlineExceeded`, `ManualAbort`, `RollbackHook`). */
   failureReason: Type.Optional(Type.String()),
+  /** Analysis steps (weight steps or iterations) the run took before promotion; for the promotion alert. */
+  stepsTaken: Type.Optional(Type.Integer()),
 });
 
 export type CanaryStatus = Static<typeof CanaryStatusSchema>;

@@ -52,6 +52,7 @@ export function toMessage(canary: Canary, notification: EngineNotification, clus
     metric: failingMetric(fields),
     reason: fields.reason ?? notification.message,
     durationMs: duration?.milliseconds,
+    steps: fields.steps === undefined ? undefined : Number(fields.steps),
     actor: fields.requestedBy,
     action: fields.action,
   });

@@ -9,7 +9,7 @@ import type { GateAnswer, ManualRequest, Observation, TargetObservation } from '
 import { isWorkloadReady } from './readiness.ts';
 import { classifyRevision } from './revision.ts';
 import { isInRolloutWindow, validateRolloutWindow } from './rollout-window.ts';
-import { maxWeightOf, nextCanaryWeight, nextPromotionWeights, strategyOf, weightsFor, type StrategyKind } from './strategy.ts';
+import { maxWeightOf, nextCanaryWeight, nextPromotionWeights, strategyOf, weightSequence, weightsFor, type StrategyKind } from './strategy.ts';
 
 /**
  * Every rule of a rollout, as one pure function: (Canary, Observation) → next status + actions + events.
@@ -167,10 +167,12 @@ class Tick {
   }
 
   /** The gate's verdict: open when no webhook of that type is configured or all answered ok. */
-  gateOpen(type: WebhookType): { open: boolean; reasons: string[] } {
+  gateOpen(type: WebhookType): { open: boolean; reasons: string[]; muted: boolean } {
     const answers = this.answers([type])[type] ?? [];
     const failed = answers.filter((answer) => !answer.ok);
-    return { open: failed.length === 0, reasons: failed.map((a) => `${a.name}: ${a.reason ?? 'refused'}`) };
+    // Flagger's muteAlert: a closed gate whose refusing hooks all ask for silence sends no alert (the Event stays).
+    const muted = failed.length > 0 && failed.every((answer) => this.hooksOf(type).some((hook) => hook.name === answer.name && hook.muteAlert));
+    return { open: failed.length === 0, reasons: failed.map((a) => `${a.name}: ${a.reason ?? 'refused'}`), muted };
   }
 
   /** Answers of the given gate types, asking for any that were not gathered yet (all in one round). */
@@ -283,7 +285,7 @@ class Tick {
         this.move('AWAIT_CONFIRMATION');
         this.status.canaryWeight = 0;
         this.event('Warning', 'WaitingApproval', `Halt ${this.label} rollout of revision ${target.revision}: waiting for approval (${confirmation.reasons.join('; ')})`);
-        this.notify('waiting-approval', 'warn', `New revision of ${this.label} is waiting for approval`, { revision: target.revision });
+        if (!confirmation.muted) this.notify('waiting-approval', 'warn', `New revision of ${this.label} is waiting for approval`, { revision: target.revision });
       }
       this.status.lastAnalysisTime = this.now;
       return;
@@ -311,6 +313,7 @@ class Tick {
     this.status.iterations = 0;
     this.status.preRolloutPassed = false;
     this.status.failureReason = undefined;
+    this.status.stepsTaken = undefined;
     this.status.lastAnalysisTime = undefined;
     this.status.lastAnalysis = undefined;
     this.status.waitingSince = undefined;
@@ -517,7 +520,7 @@ class Tick {
       if (this.phase !== 'WaitingPromotion') {
         this.move('AWAIT_PROMOTION');
         this.event('Normal', 'WaitingPromotion', `Halt ${this.label} promotion: waiting for approval (${gate.reasons.join('; ')})`);
-        this.notify('waiting-approval', 'warn', `${this.label} is waiting for promotion approval`);
+        if (!gate.muted) this.notify('waiting-approval', 'warn', `${this.label} is waiting for promotion approval`);
       }
       return;
     }
@@ -538,6 +541,7 @@ class Tick {
     this.move('PROMOTE');
     this.status.lastPromotedSpec = this.status.lastAppliedSpec;
     this.status.waitingSince = this.now;
+    this.status.stepsTaken = this.strategy === 'canary' ? weightSequence(this.analysis).filter((w) => w > 0 && w <= (this.status.canaryWeight ?? 0)).length : (this.status.iterations ?? 0);
     this.event('Normal', 'Promoting', message);
   }
 
@@ -579,6 +583,7 @@ class Tick {
     this.event('Normal', 'Succeeded', `Promotion completed! ${this.label} revision ${this.status.lastAppliedSpec ?? ''}`);
     this.notify('promotion-finished', 'info', `Canary analysis completed successfully, promotion finished for ${this.label}`, {
       revision: this.status.lastAppliedSpec ?? '',
+      steps: String(this.status.stepsTaken ?? 0),
       ...(duration === undefined ? {} : { duration }),
     });
   }

@@ -57,6 +57,7 @@ describe('canary strategy', () => {
     expect(world.eventMessages()).toContain('Advance podinfo.test canary weight 20 → 30: request-success-rate 99.8% ≥ 99, request-duration 120ms ≤ 500ms');
     expect(world.notifications.map((n) => n.kind)).toEqual(['new-revision', 'promotion-finished']);
     expect(world.notifications[1].fields.duration).toBeDefined();
+    expect(world.notifications[1].fields.steps).toBe('3');
     expect(condition(world, 'Promoted')?.status).toBe('True');
   });
 
@@ -242,6 +243,20 @@ describe('gates', () => {
     open = true;
     world.runUntil(['Succeeded']);
     expect(world.weightHistory).toEqual([0, 10, 20, 30, 0]);
+  });
+
+  test('a closed approval gate alerts that it waits, unless its hook asks for muteAlert (the Event stays)', () => {
+    for (const muteAlert of [false, true]) {
+      const world = initializedWorld(makeCanary({ threshold: 9, metrics: [successRate], webhooks: [{ ...hook('confirm-promotion'), muteAlert }] }));
+      world.gates = () => false;
+      world.metrics = (name) => ({ name, result: 'value', value: 99.9 });
+      world.newRevision('rev-2');
+      world.run(6);
+      expect(world.phase).toBe('WaitingPromotion');
+      const waiting = world.notifications.filter((n) => n.kind === 'waiting-approval');
+      expect(waiting).toHaveLength(muteAlert ? 0 : 1);
+      expect(world.eventMessages().some((m) => m.includes('waiting for approval'))).toBe(true);
+    }
   });
 
   test('a rollback hook answering 2xx rolls back at once', () => {
