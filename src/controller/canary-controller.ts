@@ -230,6 +230,13 @@ export class CanaryController {
         this.#trigger(keyOf(canary));
       }
     });
+    // A mesh installed or upgraded after Kanari: re-detect the served SMI versions and let every Canary try again.
+    this.#cache.customResourceDefinitions.onEvent((_type, crd) => {
+      if (!/\.(split|specs)\.smi-spec\.io$/.test(crd.metadata?.name ?? '')) return;
+      void Promise.all(this.#routers.all().map((router) => router.refresh())).then(() => {
+        for (const canary of this.#cache.canaries.list()) this.#trigger(keyOf(canary));
+      });
+    });
     this.#cache.configMaps.onEvent(onConfig('configMaps'));
     this.#cache.secrets.onEvent(onConfig('secrets'));
   }

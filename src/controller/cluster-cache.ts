@@ -1,3 +1,7 @@
+import {
+  ApiextensionsV1Api,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
 import type {
   KubernetesListObject,
   KubernetesObject,
@@ -79,6 +83,8 @@ export class ClusterCache {
   readonly autoscalers: ScopedCache<V2HorizontalPodAutoscaler>;
   readonly metricTemplates: ScopedCache<MetricTemplate>;
   readonly alertProviders: ScopedCache<AlertProvider>;
+  /** Cluster-scoped: the served versions of the SMI APIs change when their CRDs do. */
+  readonly customResourceDefinitions: ScopedCache<V1CustomResourceDefinition>;
 
   readonly #clients: KubeClients;
   readonly #make: <T extends KubernetesObject>(
@@ -145,6 +151,16 @@ export class ClusterCache {
     this.secrets = make<V1Secret>('secrets', core('secrets'), (ns) => () =>
       ns ? clients.core.listNamespacedSecret({ namespace: ns }) : clients.core.listSecretForAllNamespaces(),
     );
+    const crds = new ResilientInformer<V1CustomResourceDefinition>({
+      kubeConfig: clients.kubeConfig,
+      path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      list: () => clients.kubeConfig.makeApiClient(ApiextensionsV1Api).listCustomResourceDefinition(),
+      name: 'customresourcedefinitions',
+      logger: options.logger,
+      relistIntervalMs: options.relistIntervalMs,
+      watchdogMs: options.watchdogMs,
+    });
+    this.customResourceDefinitions = new ScopedCache('customresourcedefinitions', new Map([['', crds]]));
     this.autoscalers = make<V2HorizontalPodAutoscaler>('horizontalpodautoscalers', grouped('autoscaling/v2', 'horizontalpodautoscalers'), (ns) => () =>
       ns
         ? clients.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: ns })
@@ -153,7 +169,17 @@ export class ClusterCache {
   }
 
   all(): ScopedCache<KubernetesObject>[] {
-    return [this.canaries, this.deployments, this.configMaps, this.secrets, this.autoscalers, this.metricTemplates, this.alertProviders, ...this.#splits.values()] as ScopedCache<KubernetesObject>[];
+    return [
+      this.canaries,
+      this.deployments,
+      this.configMaps,
+      this.secrets,
+      this.autoscalers,
+      this.metricTemplates,
+      this.alertProviders,
+      this.customResourceDefinitions,
+      ...this.#splits.values(),
+    ] as ScopedCache<KubernetesObject>[];
   }
 
   /** Starts every informer and resolves when all caches hold a full list. */
