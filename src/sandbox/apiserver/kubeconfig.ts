@@ -1,5 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { reuseConnections } from '../../kube/client.ts';
 
 export interface KubeconfigParams {
   url: string;
@@ -34,5 +35,6 @@ export function kubeconfigYaml(p: KubeconfigParams): string {
 export function kubeConfigFor(p: KubeconfigParams): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfigYaml(p));
-  return kc;
+  // Tests, benchmarks and the playground make thousands of requests: share connections as the controller does.
+  return reuseConnections(kc);
 }
