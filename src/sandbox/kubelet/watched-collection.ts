@@ -1,8 +1,8 @@
 /**
- * A cache of one resource kept current by a client-node informer (list, then watch), restarted with
- * backoff when the informer gives up: client-node 2.x stops on any error other than 410 Gone.
+ * A cache of one resource kept current by an informer, for the sandbox's kubelet and data plane.
  */
-import { makeInformer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import { ResilientInformer } from '../../kube/informer.ts';
 import type { Logger } from '../../log/logger.ts';
 
 /** A live, read-only view of every object of one resource. */
@@ -29,46 +29,21 @@ export interface WatchedCollectionOptions<T extends KubernetesObject> {
 
 /** Starts watching; `stop()` it to close the watch connection. */
 export function watchCollection<T extends KubernetesObject>(options: WatchedCollectionOptions<T>): WatchedCollection<T> {
-  const informer = makeInformer<T>(options.kubeConfig, options.path, options.list);
-  let stopped = false;
-  let backoffMs = 100;
-  let restartTimer: NodeJS.Timeout | undefined;
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
+  // The controller's informer (restart with backoff, relist) under the small interface the sandbox needs.
+  const informer = new ResilientInformer<T>({
+    kubeConfig: options.kubeConfig,
+    path: options.path,
+    list: options.list,
+    name: options.path,
+    logger: options.logger,
+    backoff: { initialMs: 100, maxMs: options.maxBackoffMs ?? 5000 },
   });
-
-  const notify = (deleted: boolean) => (object: T) => options.onChange?.(object, deleted);
-  informer.on('add', notify(false));
-  informer.on('update', notify(false));
-  informer.on('delete', notify(true));
-  informer.on('connect', () => {
-    backoffMs = 100;
-    markReady();
-  });
-  const restartLater = (error: unknown): void => {
-    if (stopped) return;
-    options.logger?.warn({ path: options.path, err: String(error) }, 'watch failed; restarting');
-    clearTimeout(restartTimer);
-    restartTimer = setTimeout(() => {
-      if (!stopped) start();
-    }, backoffMs);
-    backoffMs = Math.min(backoffMs * 2, options.maxBackoffMs ?? 5000);
-  };
-  informer.on('error', restartLater);
-  const start = (): void => {
-    informer.start().then(markReady, restartLater);
-  };
-  start();
-
+  if (options.onChange) informer.onEvent((type, object) => options.onChange!(object, type === 'delete'));
+  const ready = informer.start();
   return {
     ready,
-    get: (namespace, name) => informer.get(name, namespace),
+    get: (namespace, name) => informer.get(namespace as string, name),
     list: (namespace) => informer.list(namespace),
-    stop: async () => {
-      stopped = true;
-      clearTimeout(restartTimer);
-      await informer.stop();
-    },
+    stop: () => informer.stop(),
   };
 }
