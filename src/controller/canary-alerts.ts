@@ -1,13 +1,12 @@
 import type { Canary } from '../api/canary.ts';
-import { Duration } from '../api/duration.ts';
-import type { Notification as EngineNotification } from '../engine/actions.ts';
+import type { Notification as EngineNotification, NotificationFacts } from '../engine/actions.ts';
 import type { Notifier as NotifierPort } from '../engine/ports.ts';
-import { createNotification, type FailingMetric, type Notification, type NotificationKind } from '../notify/message.ts';
+import { createNotification, type FailingMetric, type Notification } from '../notify/message.ts';
 import type { Notifier } from '../notify/notifier.ts';
 
 /**
- * The engine's Notifier port over notify/'s Notifier: turns the engine's plain-string facts into the
- * typed message providers render, and sends it to the Canary's alerts without waiting.
+ * The engine's Notifier port over notify/'s Notifier: adds to the engine's facts what only the shell
+ * knows (cluster, time, current weight) and sends the message to the Canary's alerts without waiting.
  */
 export class CanaryAlerts implements NotifierPort {
   private readonly notifier: Notifier;
@@ -27,42 +26,32 @@ export class CanaryAlerts implements NotifierPort {
   }
 }
 
-const KIND: Record<EngineNotification['kind'], NotificationKind> = {
-  'new-revision': 'new-revision',
-  'waiting-approval': 'waiting-approval',
-  'promotion-finished': 'promotion-finished',
-  rollback: 'rollback',
-  'progress-deadline': 'progress-deadline',
-  'manual-action': 'manual-action',
-  'no-traffic': 'rollback',
-};
-
-/** The typed message for one engine notification. */
+/** The typed message for one engine notification: the engine's facts plus what only the shell knows. */
 export function toMessage(canary: Canary, notification: EngineNotification, cluster: string | undefined, time: Date): Notification {
-  const { fields } = notification;
-  const duration = fields.duration ? Duration.tryParse(fields.duration) : undefined;
+  const { facts } = notification;
   return createNotification({
-    kind: KIND[notification.kind],
+    kind: notification.kind,
     severity: notification.severity,
     canary: { name: canary.metadata.name ?? '', namespace: canary.metadata.namespace ?? 'default' },
     time,
     cluster,
-    revision: fields.revision ? fields.revision.slice(0, 12) : undefined,
+    revision: facts.revision?.slice(0, 12),
     weight: canary.status?.canaryWeight,
-    metric: failingMetric(fields),
-    reason: fields.reason ?? notification.message,
-    durationMs: duration?.milliseconds,
-    steps: fields.steps === undefined ? undefined : Number(fields.steps),
-    actor: fields.requestedBy,
-    action: fields.action,
+    metric: failingMetric(facts.metric),
+    reason: facts.reason ?? notification.message,
+    durationMs: facts.durationMs,
+    steps: facts.steps,
+    actor: facts.requestedBy,
+    action: facts.action,
   });
 }
 
-/** The engine writes the threshold as "min 99" or "max 500"; the message wants the crossed bound. */
-function failingMetric(fields: Record<string, string>): FailingMetric | undefined {
-  const value = Number(fields.value);
-  const bound = /^(min|max) (-?[\d.]+)/.exec(fields.threshold ?? '');
-  if (!fields.metric || !Number.isFinite(value) || !bound) return undefined;
-  const unit = fields.metric === 'request-success-rate' ? '%' : fields.metric === 'request-duration' ? 'ms' : undefined;
-  return { name: fields.metric, value, threshold: Number(bound[2]), bound: bound[1] as 'min' | 'max', unit };
+/** The bound the value crossed: below `min`, else above `max`; no message field when there is no value. */
+function failingMetric(metric: NotificationFacts['metric']): FailingMetric | undefined {
+  if (!metric || metric.value === undefined) return undefined;
+  const bound = metric.min !== undefined && metric.value < metric.min ? 'min' : 'max';
+  const threshold = bound === 'min' ? metric.min : metric.max;
+  if (threshold === undefined) return undefined;
+  const unit = metric.name === 'request-success-rate' ? '%' : metric.name === 'request-duration' ? 'ms' : undefined;
+  return { name: metric.name, value: metric.value, threshold, bound, unit };
 }

@@ -46,16 +46,31 @@ export type NotificationKind =
   | 'promotion-finished'
   | 'rollback'
   | 'progress-deadline'
-  | 'manual-action'
-  | 'no-traffic';
+  | 'manual-action';
+
+/** The facts an alert shows beside its message; each kind fills the ones that apply. */
+export interface NotificationFacts {
+  /** The revision (pod template + configs hash) the run is about. */
+  revision?: string;
+  /** On a rollback for failed checks: the first failing metric against its range. */
+  metric?: { name: string; value?: number; min?: number; max?: number };
+  /** Why it happened, in a sentence. */
+  reason?: string;
+  /** How long the run took, from the new revision to Succeeded. */
+  durationMs?: number;
+  /** Weight steps or iterations the run took before promotion. */
+  steps?: number;
+  /** For manual actions: who asked, and what. */
+  requestedBy?: string;
+  action?: string;
+}
 
 /** An alert for the Canary's alert providers (filtered there by severity). */
 export interface Notification {
   kind: NotificationKind;
   severity: AlertSeverity;
   message: string;
-  /** Structured facts providers show as fields (failing metric, value, threshold, weight, duration…). */
-  fields: Record<string, string>;
+  facts: NotificationFacts;
 }
 
 /** The shell must gather these before the core can decide this tick; it then calls `decide` again with them. */

@@ -1,7 +1,7 @@
 import type { Canary, CanaryAnalysis, WebhookType } from '../api/canary.ts';
 import type { CanaryPhase, CanaryStatus } from '../api/canary-status.ts';
 import { Duration } from '../api/duration.ts';
-import type { Action, Decision, EngineEvent, Notification, NotificationKind } from './actions.ts';
+import type { Action, Decision, EngineEvent, Notification, NotificationFacts, NotificationKind } from './actions.ts';
 import { withConditions, type ReadinessProblem } from './conditions.ts';
 import { judgeMetrics, type MetricVerdict } from './judge.ts';
 import { nextPhase, type PhaseEventType, type PhaseMachine } from './machine.ts';
@@ -129,13 +129,8 @@ class Tick {
     this.events.push({ eventType, reason, message });
   }
 
-  notify(kind: NotificationKind, severity: Notification['severity'], message: string, fields: Record<string, string> = {}): void {
-    this.notifications.push({
-      kind,
-      severity,
-      message,
-      fields: { canary: this.canary.metadata.name ?? '', namespace: this.canary.metadata.namespace ?? 'default', ...fields },
-    });
+  notify(kind: NotificationKind, severity: Notification['severity'], message: string, facts: NotificationFacts = {}): void {
+    this.notifications.push({ kind, severity, message, facts });
   }
 
   blocked(reason: string, message: string): void {
@@ -470,19 +465,17 @@ class Tick {
     const message = noData.length === bad.length ? `no traffic (${explanation})` : explanation;
     const first = bad[0];
     this.failedCheck(message, noData.length > 0 ? 'NoTraffic' : 'FailedCheck', {
-      metric: first.name,
-      value: first.value === undefined ? first.verdict : String(first.value),
-      threshold: [first.min === undefined ? '' : `min ${first.min}`, first.max === undefined ? '' : `max ${first.max}`].filter(Boolean).join(' '),
+      metric: { name: first.name, value: first.value, min: first.min, max: first.max },
     });
   }
 
-  failedCheck(message: string, reason = 'FailedCheck', fields: Record<string, string> = {}): void {
+  failedCheck(message: string, reason = 'FailedCheck', facts: NotificationFacts = {}): void {
     const failed = (this.status.failedChecks ?? 0) + 1;
     const threshold = Math.max(1, this.analysis.threshold ?? 1);
     this.status.failedChecks = failed;
     this.event('Warning', reason, `Halt advancement of ${this.label}: ${message} (failed checks ${failed}/${threshold})`);
     if (failed >= threshold) {
-      this.rollback('FailedChecks', `failed checks threshold reached ${failed}`, 'rollback', { ...fields, reason: message });
+      this.rollback('FailedChecks', `failed checks threshold reached ${failed}`, 'rollback', { ...facts, reason: message });
     }
   }
 
@@ -579,16 +572,15 @@ class Tick {
     this.status.waitingSince = undefined;
     this.actions.push({ type: 'runHooks', hookType: 'post-rollout', phase: 'Succeeded' });
     const started = this.status.runStartTime === undefined ? undefined : Date.parse(this.status.runStartTime);
-    const duration = started === undefined ? undefined : Duration.fromMilliseconds(this.observation.now - started).text;
     this.event('Normal', 'Succeeded', `Promotion completed! ${this.label} revision ${this.status.lastAppliedSpec ?? ''}`);
     this.notify('promotion-finished', 'info', `Canary analysis completed successfully, promotion finished for ${this.label}`, {
-      revision: this.status.lastAppliedSpec ?? '',
-      steps: String(this.status.stepsTaken ?? 0),
-      ...(duration === undefined ? {} : { duration }),
+      revision: this.status.lastAppliedSpec,
+      steps: this.status.stepsTaken ?? 0,
+      durationMs: started === undefined ? undefined : this.observation.now - started,
     });
   }
 
-  rollback(reason: string, message: string, kind: NotificationKind, fields: Record<string, string> = {}): void {
+  rollback(reason: string, message: string, kind: NotificationKind, facts: NotificationFacts = {}): void {
     this.routeToPrimary();
     this.actions.push({ type: 'scaleCanary', to: 'zero' }, { type: 'runHooks', hookType: 'post-rollout', phase: 'Failed' });
     this.move('ROLLBACK');
@@ -597,6 +589,6 @@ class Tick {
     this.status.waitingSince = undefined;
     this.status.manualPromotion = undefined;
     this.event('Warning', reason, `Rolling back ${this.label}: ${message}`);
-    this.notify(kind, 'error', `Rolling back ${this.label}: ${message}`, { ...fields, revision: this.status.lastAppliedSpec ?? '' });
+    this.notify(kind, 'error', `Rolling back ${this.label}: ${message}`, { reason: message, ...facts, revision: this.status.lastAppliedSpec });
   }
 }

@@ -56,8 +56,8 @@ describe('canary strategy', () => {
     expect(world.hooksRun).toEqual([{ hookType: 'post-rollout', phase: 'Succeeded' }]);
     expect(world.eventMessages()).toContain('Advance podinfo.test canary weight 20 → 30: request-success-rate 99.8% ≥ 99, request-duration 120ms ≤ 500ms');
     expect(world.notifications.map((n) => n.kind)).toEqual(['new-revision', 'promotion-finished']);
-    expect(world.notifications[1].fields.duration).toBeDefined();
-    expect(world.notifications[1].fields.steps).toBe('3');
+    expect(world.notifications[1].facts.durationMs).toBeGreaterThan(0);
+    expect(world.notifications[1].facts.steps).toBe(3);
     expect(condition(world, 'Promoted')?.status).toBe('True');
   });
 
@@ -118,7 +118,7 @@ describe('failed checks', () => {
     expect(world.status).toMatchObject({ failureReason: 'FailedChecks', canaryWeight: 0, lastPromotedSpec: 'rev-1' });
     expect(world.eventMessages()).toContain('Rolling back podinfo.test: failed checks threshold reached 3');
     const alert = world.notifications.find((n) => n.kind === 'rollback');
-    expect(alert).toMatchObject({ severity: 'error', fields: { metric: 'request-success-rate', value: '90', threshold: 'min 99' } });
+    expect(alert).toMatchObject({ severity: 'error', facts: { metric: { name: 'request-success-rate', value: 90, min: 99 } } });
     expect(world.hooksRun).toEqual([{ hookType: 'post-rollout', phase: 'Failed' }]);
     expect(condition(world, 'Stalled')).toMatchObject({ status: 'True', reason: 'FailedChecks' });
     expect(condition(world, 'Promoted')?.status).toBe('False');
@@ -451,7 +451,7 @@ describe('manual control', () => {
     expect(world.phase).toBe('Failed');
     expect(world.status.failureReason).toBe('ManualAbort');
     expect(world.events.some((e) => e.reason === 'ManualAction' && e.message.includes('alice'))).toBe(true);
-    expect(world.notifications.some((n) => n.kind === 'manual-action' && n.fields.requestedBy === 'alice')).toBe(true);
+    expect(world.notifications.some((n) => n.kind === 'manual-action' && n.facts.requestedBy === 'alice')).toBe(true);
   });
 
   test('a request is acted on once even though the annotation stays', () => {
