@@ -12,7 +12,7 @@
 // timer, queue and observe delays. API requests come from the server's requestCounts().
 //
 // Run: node_modules/.bin/node bench/controller-scale.bench.ts [--canaries 1000] [--window-s 60]
-//      [--init-window-s 30] [--concurrency 8] [--max-run-s 900]
+//      [--init-window-s 30] [--concurrency 32] [--max-run-s 900] [--heap-mb N]
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,8 +48,10 @@ const { values: args } = parseArgs({
     canaries: { type: 'string', default: '1000' },
     'window-s': { type: 'string', default: '60' },
     'init-window-s': { type: 'string', default: '30' },
-    concurrency: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: '32' },
     'max-run-s': { type: 'string', default: '900' },
+    // Caps the controller's V8 old space (--max-old-space-size), as a deployment would to bound RSS.
+    'heap-mb': { type: 'string' },
   },
 });
 
@@ -136,7 +138,10 @@ async function runBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kanari-bench-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
   writeFileSync(kubeconfigPath, world.sandbox.server.kubeconfigYaml());
-  const child = fork(new URL(import.meta.url).pathname, ['--controller-child', kubeconfigPath, '--concurrency', String(args.concurrency)], { execPath: process.execPath, execArgv: ['--expose-gc'] });
+  const child = fork(new URL(import.meta.url).pathname, ['--controller-child', kubeconfigPath, '--concurrency', String(args.concurrency)], {
+    execPath: process.execPath,
+    execArgv: ['--expose-gc', ...(args['heap-mb'] ? [`--max-old-space-size=${Number(args['heap-mb'])}`] : [])],
+  });
   processes.child = child;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const nextMessage = () => new Promise<unknown>((resolve) => child.once('message', resolve));
