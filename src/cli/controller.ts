@@ -14,6 +14,7 @@ interface ControllerFlags {
   selector?: string;
   metricsAddr: string;
   logLevel: LevelWithSilent;
+  logFormat: 'json' | 'text';
   provider?: string;
   trafficsplitVersion?: string;
   metricsServer?: string;
@@ -45,6 +46,7 @@ export const registerController: RegisterCommand = (program: Command) => {
     .addOption(option('--selector <labels>', 'only Canaries with these labels, to shard Canaries between installations', 'KANARI_SELECTOR'))
     .addOption(option('--metrics-addr <host:port>', 'address of /metrics, /healthz and /readyz', 'KANARI_METRICS_ADDR').default(':8080'))
     .addOption(option('--log-level <level>', 'log level', 'KANARI_LOG_LEVEL').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'))
+    .addOption(option('--log-format <format>', 'json for log pipelines, text for a terminal', 'KANARI_LOG_FORMAT').choices(['json', 'text']).default('json'))
     .addOption(option('--provider <router>', 'router for Canaries that name only "smi", e.g. smi:v1alpha2', 'KANARI_PROVIDER'))
     .addOption(option('--trafficsplit-version <version>', 'pin the TrafficSplit version instead of detecting it', 'KANARI_TRAFFICSPLIT_VERSION').choices(['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4']))
     .addOption(option('--metrics-server <url>', 'Prometheus for built-in metrics when the TrafficMetrics API is not served', 'KANARI_METRICS_SERVER'))
@@ -60,7 +62,7 @@ export const registerController: RegisterCommand = (program: Command) => {
     .addOption(option('--leader-elect-retry-period <duration>', 'how often to renew or try to acquire', 'KANARI_RETRY_PERIOD').default('2s'))
     .action(async (given: ControllerFlags) => {
       const flags = withoutEmptyValues(given);
-      const logger = createLogger({ level: flags.logLevel });
+      const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
       const kubeConfig = loadKubeConfig(
         flags.kubeconfig
           ? { kind: 'file', path: flags.kubeconfig, context: flags.context }

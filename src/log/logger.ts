@@ -1,4 +1,5 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { textLines } from './text-lines.ts';
 
 export type { Logger } from 'pino';
 
@@ -7,6 +8,8 @@ export interface LoggerOptions {
   level?: LevelWithSilent;
   /** Where lines go; defaults to stdout. Tests pass a stream to read what was logged. */
   destination?: NodeJS.WritableStream;
+  /** `json` (the default, for log pipelines) or `text` (for a person at a terminal). */
+  format?: 'json' | 'text';
 }
 
 /** Creates the JSON logger every component receives; there is no global logger. */
@@ -20,7 +23,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       // Secrets can only reach a log line by mistake; these paths are the mistakes worth guarding.
       redact: { paths: ['*.token', '*.password', '*.address', '*.url', 'headers.authorization'], censor: '[redacted]' },
     },
-    options.destination ?? process.stdout,
+    options.format === 'text' ? textLines(options.destination ?? process.stdout) : (options.destination ?? process.stdout),
   );
 }
 
