@@ -75,6 +75,8 @@ export const CanaryStatusSchema = Type.Object({
   failureReason: Type.Optional(Type.String()),
   /** Analysis steps (weight steps or iterations) the run took before promotion; for the promotion alert. */
   stepsTaken: Type.Optional(Type.Integer()),
+  /** Since when a closed confirm-traffic-increase gate holds the next weight step (the phase stays Progressing). */
+  trafficIncreaseWaitingSince: Type.Optional(Type.String()),
 });
 
 export type CanaryStatus = Static<typeof CanaryStatusSchema>;

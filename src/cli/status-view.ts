@@ -119,7 +119,7 @@ function stepText(canary: Canary): string {
 }
 
 // Which gate holds the run: the phase says it for confirm-rollout and confirm-promotion; a closed
-// confirm-traffic-increase gate leaves no trace in status, only an Event.
+// confirm-traffic-increase gate is recorded in status while the phase stays Progressing.
 function gatesWaiting(canary: Canary): string[] {
   const name = canary.metadata.name ?? '';
   const namespace = canary.metadata.namespace ?? 'default';
@@ -133,6 +133,10 @@ function gatesWaiting(canary: Canary): string[] {
       return [`new revision waits for approval (${described('confirm-rollout')}); kanari promote ${name} -n ${namespace} starts it`];
     case 'WaitingPromotion':
       return [`promotion waits for approval (${described('confirm-promotion')}); kanari promote ${name} -n ${namespace} promotes`];
+    case 'Progressing': {
+      const since = canary.status.trafficIncreaseWaitingSince;
+      return since ? [`traffic increase waits for approval since ${since} (${described('confirm-traffic-increase')}); kanari promote ${name} -n ${namespace} takes the next step`] : [];
+    }
     default:
       return [];
   }

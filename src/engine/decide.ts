@@ -309,6 +309,7 @@ class Tick {
     this.status.preRolloutPassed = false;
     this.status.failureReason = undefined;
     this.status.stepsTaken = undefined;
+    this.status.trafficIncreaseWaitingSince = undefined;
     this.status.lastAnalysisTime = undefined;
     this.status.lastAnalysis = undefined;
     this.status.waitingSince = undefined;
@@ -491,8 +492,10 @@ class Tick {
       const gate = this.gateOpen('confirm-traffic-increase');
       if (!gate.open && !this.consumeManualPromotion()) {
         this.event('Normal', 'WaitingApproval', `Halt advancement of ${this.label} at weight ${current}: waiting for traffic increase approval (${gate.reasons.join('; ')})`);
+        this.status.trafficIncreaseWaitingSince ??= this.now;
         return;
       }
+      this.status.trafficIncreaseWaitingSince = undefined;
       const next = nextCanaryWeight(this.analysis, current);
       this.actions.push({ type: 'setWeights', weights: weightsFor(next) });
       this.status.canaryWeight = next;

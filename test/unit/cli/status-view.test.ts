@@ -92,6 +92,14 @@ describe('kanari status rendering', () => {
     expect(lines).toContain('Waiting:       new revision waits for approval (confirm-rollout webhook); kanari promote podinfo -n test starts it');
   });
 
+  test('a step held by a closed confirm-traffic-increase gate says so while the phase stays Progressing', () => {
+    const lines = renderCanaryStatus(canaryWith({ phase: 'Progressing', canaryWeight: 20, trafficIncreaseWaitingSince: '2026-11-24T07:02:00Z' }), now);
+    expect(lines).toContain(
+      'Waiting:       traffic increase waits for approval since 2026-11-24T07:02:00Z (confirm-traffic-increase webhook); kanari promote podinfo -n test takes the next step',
+    );
+    expect(renderCanaryStatus(canaryWith({ phase: 'Progressing', canaryWeight: 20 }), now).some((line) => line.startsWith('Waiting:'))).toBe(false);
+  });
+
   test('a failed canary shows why; requests not yet acted on are listed, handled ones are not', () => {
     const lines = renderCanaryStatus(
       canaryWith(

@@ -220,9 +220,15 @@ describe('gates', () => {
     world.run(4);
     expect(world.weightHistory).toEqual([0, 10]);
     expect(world.status.failedChecks).toBe(0);
+    // Recorded once, with the time the gate first held the step, so kanari status can say so.
+    const since = world.status.trafficIncreaseWaitingSince;
+    expect(since).toBeDefined();
+    world.run(2);
+    expect(world.status.trafficIncreaseWaitingSince).toBe(since);
     open = true;
     world.runUntil(['Succeeded']);
     expect(world.weightHistory).toEqual([0, 10, 20, 30, 0]);
+    expect(world.status.trafficIncreaseWaitingSince).toBeUndefined();
   });
 
   test('confirm-promotion closed: WaitingPromotion, checks keep running, promotes when opened', () => {
