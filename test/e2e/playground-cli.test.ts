@@ -14,7 +14,8 @@ describe('npm start (the playground)', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
 
     // npm itself may warn about this machine's npmrc on stderr; only the exit status and stdout are the playground's.
-    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    // On failure, show the end of what the playground printed: it says which scenario went wrong and why.
+    expect({ code, output: code === 0 ? '' : `${stdout.slice(-3000)}\n${stderr}` }).toEqual({ code: 0, output: '' });
     // Not a TTY: no cursor movement, one line per change.
     expect(stdout).not.toContain('\x1b[');
     expect(stdout).toMatch(/^ {2}podinfo +Progressing +\[█{4}░{16}\] +20% +step 1\/5/m);
