@@ -142,37 +142,45 @@ export async function startSmiDataPlane(options: DataPlaneOptions): Promise<SmiD
     };
     const choice = chooseBackend(namespace, apex, request);
     if ('error' in choice) return fail(503, choice.error);
-    const endpoints = options.endpoints(namespace, choice.service);
-    if (endpoints.length === 0) return fail(503, `no ready endpoints for Service ${namespace}/${choice.service}`);
-    const turn = roundRobin.get(`${namespace}/${choice.service}`) ?? 0;
-    roundRobin.set(`${namespace}/${choice.service}`, turn + 1);
-    const endpoint = endpoints[turn % endpoints.length];
-    if (accessControl) {
-      const decision = decideAccess(targets.list(), parseSourceIdentity(req.headers[SOURCE_HEADER]), { namespace, name: endpoint.serviceAccount }, request, lookupRouteGroup);
-      if (!decision.allowed) {
-        denied++;
-        return fail(403, decision.reason);
+    // A GET or HEAD whose upstream fails before answering (a replica stopping under it, a pooled
+    // connection it closed) is sent once more to another endpoint, as a mesh's connection-level retry does.
+    const retriable = request.method === 'GET' || request.method === 'HEAD';
+    const forward = (attempt: number): void => {
+      const endpoints = options.endpoints(namespace, choice.service);
+      if (endpoints.length === 0) return fail(503, `no ready endpoints for Service ${namespace}/${choice.service}`);
+      const turn = roundRobin.get(`${namespace}/${choice.service}`) ?? 0;
+      roundRobin.set(`${namespace}/${choice.service}`, turn + 1);
+      const endpoint = endpoints[turn % endpoints.length];
+      if (accessControl && attempt === 0) {
+        const decision = decideAccess(targets.list(), parseSourceIdentity(req.headers[SOURCE_HEADER]), { namespace, name: endpoint.serviceAccount }, request, lookupRouteGroup);
+        if (!decision.allowed) {
+          denied++;
+          return fail(403, decision.reason);
+        }
       }
-    }
-    const record = (success: boolean, version: string): void =>
-      store.record({ namespace, deployment: endpoint.deployment, pod: endpoint.pod, version, success, latencyMs: performance.now() - started, at: now() });
-    const upstream = httpRequest(
-      { host: '127.0.0.1', port: endpoint.port, method: req.method, path: req.url, headers: forwardableHeaders(req.headers), agent },
-      (answer) => {
-        const status = answer.statusCode ?? 502;
-        const version = String(answer.headers[VERSION_HEADER] ?? '');
-        res.writeHead(status, { ...forwardableHeaders(answer.headers), [BACKEND_HEADER]: choice.service });
-        answer.pipe(res);
-        answer.on('end', () => record(status < 500, version));
-        answer.on('error', () => record(false, version));
-      },
-    );
-    upstream.on('error', (error) => {
-      record(false, endpoint.version);
-      if (!res.headersSent) fail(502, `upstream ${endpoint.pod} failed: ${error.message}`);
-      else res.destroy();
-    });
-    req.pipe(upstream);
+      const record = (success: boolean, version: string): void =>
+        store.record({ namespace, deployment: endpoint.deployment, pod: endpoint.pod, version, success, latencyMs: performance.now() - started, at: now() });
+      const upstream = httpRequest(
+        { host: '127.0.0.1', port: endpoint.port, method: req.method, path: req.url, headers: forwardableHeaders(req.headers), agent },
+        (answer) => {
+          const status = answer.statusCode ?? 502;
+          const version = String(answer.headers[VERSION_HEADER] ?? '');
+          res.writeHead(status, { ...forwardableHeaders(answer.headers), [BACKEND_HEADER]: choice.service });
+          answer.pipe(res);
+          answer.on('end', () => record(status < 500, version));
+          answer.on('error', () => record(false, version));
+        },
+      );
+      upstream.on('error', (error) => {
+        if (retriable && attempt === 0 && !res.headersSent) return forward(1);
+        record(false, endpoint.version);
+        if (!res.headersSent) fail(502, `upstream ${endpoint.pod} failed: ${error.message}`);
+        else res.destroy();
+      });
+      if (attempt === 0) req.pipe(upstream);
+      else upstream.end();
+    };
+    forward(0);
   };
 
   const metricsServer = createServer((req, res) => {

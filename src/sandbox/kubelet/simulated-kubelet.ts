@@ -13,6 +13,9 @@ import { deploymentStatus, maxUnavailableOf, type DeploymentCondition } from './
 import { podTemplateHash } from './pod-template-hash.ts';
 import { watchCollection, type WatchedCollection } from './watched-collection.ts';
 
+
+/** How long a replica being replaced may finish the requests it already has, like a pod's terminationGracePeriod. */
+const TERMINATION_GRACE_MS = 2000;
 /** The Pod annotation that carries the loopback port of a replica's server. */
 export const PORT_ANNOTATION = 'sandbox.kanari.dev/port';
 
@@ -167,8 +170,9 @@ export async function startSimulatedKubelet(options: KubeletOptions): Promise<Si
 
   const stopReplica = async (state: DeploymentState, rs: ReplicaSetState, replica: Replica): Promise<void> => {
     clearTimeout(replica.timer);
+    // Out of the endpoints first, then a graceful stop: requests already routed to it are still answered.
     rs.replicas = rs.replicas.filter((r) => r !== replica);
-    await replica.app?.stop();
+    await replica.app?.stop(TERMINATION_GRACE_MS);
     await core.deleteNamespacedPod({ namespace: state.namespace, name: replica.pod, gracePeriodSeconds: 0 }).catch((e: unknown) => {
       if (!isNotFound(e)) throw e;
     });

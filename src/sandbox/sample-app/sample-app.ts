@@ -31,7 +31,12 @@ export interface SampleApp {
   setReady(ready: boolean): void;
   /** Requests answered so far, by outcome (health checks excluded). */
   served(): { ok: number; failed: number };
-  stop(): Promise<void>;
+  /**
+   * Stops the replica. With a grace period it terminates as a pod does: no new connections, requests
+   * in flight are answered (on connections then closed), and what is left after the grace is cut.
+   * Without one it dies at once, as a killed container would.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Starts a replica on 127.0.0.1. */
@@ -43,6 +48,8 @@ export async function startSampleApp(options: SampleAppOptions): Promise<SampleA
   let failed = 0;
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
+  let terminating = false;
+  let lastReplySent: () => void = () => undefined;
 
   const answer = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.url === '/healthz' || req.url?.startsWith('/healthz?')) {
@@ -58,8 +65,10 @@ export async function startSampleApp(options: SampleAppOptions): Promise<SampleA
       const body = plan.fail
         ? { version: behaviour.version, pod: options.podName, error: 'injected failure (ERROR_RATE)' }
         : { version: behaviour.version, pod: options.podName, message: `hello from ${behaviour.version}` };
-      res.writeHead(plan.fail ? 500 : 200, { 'content-type': 'application/json', [VERSION_HEADER]: behaviour.version });
+      // A terminating replica tells the client not to reuse the connection.
+      res.writeHead(plan.fail ? 500 : 200, { 'content-type': 'application/json', [VERSION_HEADER]: behaviour.version, ...(terminating ? { connection: 'close' } : {}) });
       res.end(`${JSON.stringify(body)}\n`);
+      if (terminating && timers.size === 0) lastReplySent();
     };
     const timer = setTimeout(reply, plan.delayMs);
     timers.add(timer);
@@ -84,11 +93,19 @@ export async function startSampleApp(options: SampleAppOptions): Promise<SampleA
       ready = value;
     },
     served: () => ({ ok, failed }),
-    stop: async () => {
+    stop: async (graceMs = 0) => {
+      terminating = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (graceMs > 0 && timers.size > 0) {
+        await new Promise<void>((resolve) => {
+          lastReplySent = resolve;
+          setTimeout(resolve, graceMs).unref();
+        });
+      }
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // A stopped pod drops its connections, as a killed container would.
+      // What is still open after the grace is dropped, as a killed container's connections are.
       for (const socket of sockets) socket.destroy();
       await closed;
     },

@@ -46,6 +46,21 @@ describe('sample app driven by the load generator', () => {
     }
   });
 
+  it('a replica stopping with a grace period answers the request it already has; without one it cuts it', async () => {
+    const slow = () => startSampleApp({ behaviour: behaviourFromEnv([{ name: 'LATENCY_MS', value: '150' }]), seed: 1 });
+    const graceful = await slow();
+    const answered = fetch(graceful.url).then((r) => r.status, () => 'cut');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await graceful.stop(2000);
+    expect(await answered).toBe(200);
+
+    const killed = await slow();
+    const cut = fetch(killed.url).then((r) => r.status, () => 'cut');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await killed.stop();
+    expect(await cut).toBe('cut');
+  });
+
   it('records a refused connection as an error the user saw', async () => {
     const app = await startSampleApp({ behaviour: behaviourFromEnv([]), seed: 1 });
     await app.stop();
