@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ApiextensionsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { ApiException, ApiextensionsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { startApiServer, type ApiServerOptions, type SandboxApiServer } from '../../src/sandbox/apiserver/index.ts';
 
@@ -76,4 +76,23 @@ export async function startSandbox(opts: ApiServerOptions & { namespaces?: strin
   };
   for (const ns of opts.namespaces ?? []) await sandbox.createNamespace(ns);
   return sandbox;
+}
+
+/** The metav1.Status body an API server answered for a call that must fail. */
+export interface FailureStatus {
+  code: number;
+  reason: string;
+  message: string;
+  details?: { causes?: { reason: string; field: string; message: string }[] };
+}
+
+/** Awaits a client-node call that must fail and returns the Status body the server sent. */
+export async function apiFailure(call: Promise<unknown>): Promise<FailureStatus> {
+  try {
+    await call;
+  } catch (err) {
+    if (err instanceof ApiException) return JSON.parse(err.body as string) as FailureStatus;
+    throw err;
+  }
+  throw new Error('expected the call to fail');
 }

@@ -1,5 +1,5 @@
-import { ApiException, ApiextensionsV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { startSandbox, type CrdDocument, type Sandbox } from '../../helpers/sandbox.ts';
+import { ApiextensionsV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { apiFailure, startSandbox, type CrdDocument, type Sandbox } from '../../helpers/sandbox.ts';
 
 // CRDs through client-node: served versions, schema validation as 422 with causes, defaults, pruning,
 // the status subresource and printer columns in Table responses.
@@ -55,16 +55,6 @@ interface Widget {
   status?: Record<string, unknown>;
 }
 
-async function failure(p: Promise<unknown>): Promise<{ code: number; reason: string; message: string; details?: { causes?: { reason: string; field: string; message: string }[] } }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiException) return JSON.parse(err.body as string);
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
-
 describe('sandbox API server custom resources', () => {
   let sandbox: Sandbox;
   let custom: CustomObjectsApi;
@@ -98,7 +88,7 @@ describe('sandbox API server custom resources', () => {
   });
 
   test('invalid objects are refused with 422 and one cause per field, in the real server\'s words', async () => {
-    const err = await failure(custom.createNamespacedCustomObject({ ...at(), body: { apiVersion: 'example.dev/v1', kind: 'Widget', metadata: { name: 'bad' }, spec: { size: 120, color: 'green' } } }));
+    const err = await apiFailure(custom.createNamespacedCustomObject({ ...at(), body: { apiVersion: 'example.dev/v1', kind: 'Widget', metadata: { name: 'bad' }, spec: { size: 120, color: 'green' } } }));
     expect(err.code).toBe(422);
     expect(err.reason).toBe('Invalid');
     expect(err.details?.causes).toEqual([
@@ -106,7 +96,7 @@ describe('sandbox API server custom resources', () => {
       { reason: 'FieldValueNotSupported', field: 'spec.color', message: 'Unsupported value: "green": supported values: "red", "blue"' },
     ]);
     expect(err.message).toBe('Widget.example.dev "bad" is invalid: [spec.size: Invalid value: 120: spec.size in body should be less than or equal to 100, spec.color: Unsupported value: "green": supported values: "red", "blue"]');
-    const missing = await failure(custom.createNamespacedCustomObject({ ...at(), body: { apiVersion: 'example.dev/v1', kind: 'Widget', metadata: { name: 'bad2' }, spec: {} } }));
+    const missing = await apiFailure(custom.createNamespacedCustomObject({ ...at(), body: { apiVersion: 'example.dev/v1', kind: 'Widget', metadata: { name: 'bad2' }, spec: {} } }));
     expect(missing.details?.causes).toEqual([{ reason: 'FieldValueRequired', field: 'spec.size', message: 'Required value' }]);
   });
 
@@ -128,7 +118,7 @@ describe('sandbox API server custom resources', () => {
     const beta = (await custom.getNamespacedCustomObject({ ...at('v1beta1'), name: 'multi' })) as Widget;
     expect(beta.apiVersion).toBe('example.dev/v1beta1');
     expect(beta.spec).toEqual({ size: 5, color: 'red' });
-    expect((await failure(custom.getNamespacedCustomObject({ ...at('v1alpha1'), name: 'multi' }))).code).toBe(404);
+    expect((await apiFailure(custom.getNamespacedCustomObject({ ...at('v1alpha1'), name: 'multi' }))).code).toBe(404);
   });
 
   test('Table responses carry the printer columns kubectl shows', async () => {
@@ -195,7 +185,7 @@ describe('sandbox API server custom resources', () => {
     const until = Date.now() + 3000;
     let code = 0;
     while (Date.now() < until) {
-      code = (await failure(custom.listNamespacedCustomObject(at()))).code;
+      code = (await apiFailure(custom.listNamespacedCustomObject(at()))).code;
       if (code === 404) break;
     }
     expect(code).toBe(404);

@@ -1,5 +1,5 @@
-import { ApiException, AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
-import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
+import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, type ApiException, type V1Deployment } from '@kubernetes/client-node';
+import { apiFailure, startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
 
 // Object semantics through the real client-node: what a controller relies on in a real cluster.
 
@@ -11,17 +11,6 @@ function deployment(name: string, labels: Record<string, string> = { app: name }
       template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'podinfo:6.0.0' }] } },
     },
   };
-}
-
-/** The metav1.Status body of a failed call. */
-async function failure(p: Promise<unknown>): Promise<{ code: number; reason: string; message: string; details?: { causes?: { field: string; message: string }[] } }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiException) return JSON.parse(err.body as string);
-    throw err;
-  }
-  throw new Error('expected the call to fail');
 }
 
 async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 3000): Promise<T> {
@@ -58,7 +47,7 @@ describe('sandbox API server objects', () => {
     expect(got.metadata?.resourceVersion).toBe(created.metadata?.resourceVersion);
     const deleted = await apps.deleteNamespacedDeployment({ namespace: ns, name: 'crud' });
     expect(deleted.status).toBe('Success');
-    const gone = await failure(apps.readNamespacedDeployment({ namespace: ns, name: 'crud' }));
+    const gone = await apiFailure(apps.readNamespacedDeployment({ namespace: ns, name: 'crud' }));
     expect(gone).toMatchObject({ code: 404, reason: 'NotFound', message: 'deployments.apps "crud" not found' });
   });
 
@@ -112,7 +101,7 @@ describe('sandbox API server objects', () => {
   test('a merge patch carrying a stale resourceVersion is refused with 409', async () => {
     const base = await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'stale' }, data: { a: '1' } } });
     await core.patchNamespacedConfigMap({ namespace: ns, name: 'stale', body: { data: { a: '2' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
-    const err = await failure(
+    const err = await apiFailure(
       core.patchNamespacedConfigMap({ namespace: ns, name: 'stale', body: { metadata: { resourceVersion: base.metadata?.resourceVersion }, data: { a: '3' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
     );
     expect(err.code).toBe(409);
@@ -124,7 +113,7 @@ describe('sandbox API server objects', () => {
     const still = await core.readNamespacedConfigMap({ namespace: ns, name: 'held' });
     expect(still.metadata?.deletionTimestamp).toBeInstanceOf(Date);
     await core.patchNamespacedConfigMap({ namespace: ns, name: 'held', body: { metadata: { finalizers: null } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
-    expect((await failure(core.readNamespacedConfigMap({ namespace: ns, name: 'held' }))).code).toBe(404);
+    expect((await apiFailure(core.readNamespacedConfigMap({ namespace: ns, name: 'held' }))).code).toBe(404);
   });
 
   test('deleting an owner garbage-collects its dependents in the background', async () => {
@@ -146,9 +135,9 @@ describe('sandbox API server objects', () => {
 
   test('duplicate names, missing namespaces and invalid objects fail as the real server reports them', async () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'dup' } } });
-    expect(await failure(core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'dup' } } }))).toMatchObject({ code: 409, reason: 'AlreadyExists', message: 'configmaps "dup" already exists' });
-    expect(await failure(core.createNamespacedConfigMap({ namespace: 'nowhere', body: { metadata: { name: 'x' } } }))).toMatchObject({ code: 404, message: 'namespaces "nowhere" not found' });
-    const bad = await failure(apps.createNamespacedDeployment({ namespace: ns, body: { metadata: { name: 'Bad_Name' }, spec: { ...deployment('x').spec!, selector: { matchLabels: { app: 'y' } } } } }));
+    expect(await apiFailure(core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'dup' } } }))).toMatchObject({ code: 409, reason: 'AlreadyExists', message: 'configmaps "dup" already exists' });
+    expect(await apiFailure(core.createNamespacedConfigMap({ namespace: 'nowhere', body: { metadata: { name: 'x' } } }))).toMatchObject({ code: 404, message: 'namespaces "nowhere" not found' });
+    const bad = await apiFailure(apps.createNamespacedDeployment({ namespace: ns, body: { metadata: { name: 'Bad_Name' }, spec: { ...deployment('x').spec!, selector: { matchLabels: { app: 'y' } } } } }));
     expect(bad).toMatchObject({ code: 422, reason: 'Invalid' });
     expect(bad.details?.causes?.map((c) => c.field)).toEqual(['metadata.name', 'spec.template.metadata.labels']);
   });
