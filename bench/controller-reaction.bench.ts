@@ -15,7 +15,7 @@
 import { parseArgs } from 'node:util';
 import { Writable } from 'node:stream';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { CanaryController } from '../src/controller/canary-controller.ts';
+import { assembleController } from '../src/controller/assemble.ts';
 import { ResilientInformer } from '../src/kube/informer.ts';
 import { createLogger } from '../src/log/logger.ts';
 import { createControllerMetrics } from '../src/server/controller-metrics.ts';
@@ -51,13 +51,13 @@ ResilientInformer.prototype.onEvent = function (this: ResilientInformer<never>, 
     listener(type, obj);
   });
 };
-const controller = new CanaryController({
+const controller = assembleController({
   kubeConfig: world.sandbox.kubeConfig,
   logger: createLogger({ level: 'warn', destination: new Writable({ write: (_chunk, _enc, done) => done() }) }),
   metrics: createControllerMetrics(),
   namespaces: [NAMESPACE],
   informer: { relistIntervalMs: 0, watchdogMs: 0 },
-});
+}).controller;
 await controller.start();
 ResilientInformer.prototype.onEvent = originalOnEvent;
 const setupStarted = performance.now();

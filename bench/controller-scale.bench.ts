@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Canary } from '../src/api/canary.ts';
-import { CanaryController } from '../src/controller/canary-controller.ts';
+import { assembleController } from '../src/controller/assemble.ts';
 import { createLogger } from '../src/log/logger.ts';
 import { createControllerMetrics } from '../src/server/controller-metrics.ts';
 import { appNames, BenchWorld, NAMESPACE, percentile, waitUntil } from './bench-world.ts';
@@ -66,13 +66,13 @@ async function runControllerChild(kubeconfigPath: string, concurrency: number): 
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfigPath);
   const metrics = createControllerMetrics();
-  const controller = new CanaryController({
+  const controller = assembleController({
     kubeConfig,
     logger: createLogger({ level: 'warn', destination: process.stderr }),
     metrics,
     namespaces: [NAMESPACE],
     concurrency,
-  });
+  }).controller;
   process.on('message', (message: string) => {
     void (async () => {
       if (message === 'stats') {

@@ -1,4 +1,3 @@
-import { MANUAL_REQUEST_KINDS, type ManualRequest, type ManualRequestKind } from '../engine/observation.ts';
 
 /**
  * Manual control as annotations on the Canary, so GitOps and kubectl users can do everything the CLI
@@ -7,6 +6,19 @@ import { MANUAL_REQUEST_KINDS, type ManualRequest, type ManualRequestKind } from
  * annotations stay in place (removing them would fight GitOps) and a request is asked again by changing
  * its value.
  */
+
+export const MANUAL_REQUEST_KINDS = ['promote', 'promote-full', 'abort', 'pause', 'resume', 'retry'] as const;
+export type ManualRequestKind = (typeof MANUAL_REQUEST_KINDS)[number];
+
+/** A person's request from an annotation (`kanari.dev/promote: alice`) or the CLI. */
+export interface ManualRequest {
+  kind: ManualRequestKind;
+  /** Who asked: the annotation's value or the CLI's user. */
+  requestedBy: string;
+  /** Unique per request (e.g. annotation value + resourceVersion at which it appeared, or a CLI nonce).
+   * The engine records handled ids in status, so a request survives a crash and is acted on once. */
+  id: string;
+}
 
 export const ANNOTATION_PREFIX = 'kanari.dev/';
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Canary } from '../api/canary.ts';
 import type { CanaryPhase } from '../api/canary-status.ts';
 import { manualRequestsFromAnnotations, requestAnnotation } from '../api/annotations.ts';
-import type { ManualRequestKind } from '../engine/observation.ts';
+import type { ManualRequestKind } from '../api/annotations.ts';
 import { mergePatchOptions } from '../kube/patch.ts';
 import type { RegisterCommand } from './commands.ts';
 import { CANARY_RESOURCE, CliError, apiErrorMessage, loadCliKubeContext, readCanary, type KubeOptions } from './kube-context.ts';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { startLoad } from '../sandbox/loadgen/load-generator.ts';
-import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE } from '../sandbox/playground/playground-world.ts';
-import { ProgressOutput } from '../sandbox/playground/progress-output.ts';
-import { progressKey, progressLine } from '../sandbox/playground/progress-view.ts';
-import { DEFAULT_SEED, runPlayground, scenarioNames } from '../sandbox/playground/run-playground.ts';
+import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE } from '../playground/playground-world.ts';
+import { ProgressOutput } from '../playground/progress-output.ts';
+import { progressKey, progressLine } from '../playground/progress-view.ts';
+import { DEFAULT_SEED, runPlayground, scenarioNames } from '../playground/run-playground.ts';
 import type { RegisterCommand } from './commands.ts';
 
 /** Users per second that keep calling podinfo under `--keep`, so a release a person ships has traffic to judge. */

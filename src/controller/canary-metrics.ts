@@ -9,6 +9,7 @@ import { MetricsError } from '../metrics/metrics-error.ts';
 import { runMetricTemplate, type MetricTemplateLike } from '../metrics/metric-template.ts';
 import type { BuiltinMetricsSource, MetricResult } from '../metrics/provider.ts';
 import type { SecretReader } from '../kube/secret-reader.ts';
+import type { MetricTemplate } from '../api/metric-template.ts';
 
 /** Finds a MetricTemplate (from the informer cache in the controller). */
 export type MetricTemplateLookup = (namespace: string, name: string) => MetricTemplateLike | undefined;
@@ -90,4 +91,11 @@ export class CanaryMetrics implements MetricsSource {
 
 function observation(name: string, result: MetricResult): MetricObservation {
   return result.kind === 'value' ? { name, result: 'value', value: result.value } : { name, result: 'no-data', reason: result.reason };
+}
+
+/** The metrics package's view of a MetricTemplate: Flagger's `headers` is an http.Header (lists of values). */
+export function metricTemplateLike(template: MetricTemplate, name: string): MetricTemplateLike {
+  const { headers, ...provider } = template.spec.provider;
+  const joined = headers && Object.fromEntries(Object.entries(headers).map(([key, values]) => [key, values.join(', ')]));
+  return { metadata: { name, namespace: template.metadata.namespace }, spec: { query: template.spec.query, provider: { ...provider, headers: joined } } };
 }

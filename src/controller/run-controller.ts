@@ -5,7 +5,8 @@ import { LeaderElector } from '../kube/leader-election.ts';
 import type { Logger } from '../log/logger.ts';
 import { createControllerMetrics } from '../server/controller-metrics.ts';
 import { startHealthServer, type HealthServer, type ReadinessCheck } from '../server/health-server.ts';
-import { CanaryController, type CanaryControllerOptions } from './canary-controller.ts';
+import { assembleController, type ControllerOptions } from './assemble.ts';
+import type { CanaryController } from './canary-controller.ts';
 
 export interface LeaderElectionSettings {
   namespace: string;
@@ -17,7 +18,7 @@ export interface LeaderElectionSettings {
   identity?: string;
 }
 
-export interface RunControllerOptions extends Omit<CanaryControllerOptions, 'metrics'> {
+export interface RunControllerOptions extends Omit<ControllerOptions, 'metrics'> {
   kubeConfig: KubeConfig;
   logger: Logger;
   /** host:port of /healthz, /readyz and /metrics; `undefined` serves none (tests). */
@@ -56,7 +57,7 @@ export async function runController(options: RunControllerOptions): Promise<Runn
   if (health) options.logger.info({ url: health.url }, 'serving /healthz, /readyz and /metrics');
 
   const startWork = async (): Promise<void> => {
-    controller = new CanaryController({ ...options, metrics });
+    controller = assembleController({ ...options, metrics }).controller;
     starting = controller.start();
     await starting;
   };

@@ -11,13 +11,18 @@ import type { Weights } from './observation.ts';
 
 export type Action =
   /** Create or adopt the primary Deployment (target's pod spec, configs copied `-primary`), the apex,
-   * `-primary` and `-canary` Services, the primary HPA and the TrafficSplit at canary 0 / primary 100. */
+   * `-primary` and `-canary` Services and the primary HPA. */
   | { type: 'ensurePrimary' }
+  /** Create the route (TrafficSplit, HTTPRoute) at canary 0 / primary 100 when missing; an existing one
+   * keeps its weights, so a restart never resets a run. */
+  | { type: 'ensureRoute' }
+  /** Delete what the router created for the Canary (route, route groups). */
+  | { type: 'removeRoute' }
   /** Make sure the Canary carries the finalizer, so deletion can be reverted (revertOnDeletion). */
   | { type: 'ensureFinalizer' }
   /** Scale the target (canary) Deployment: `up` to its desired replicas (or the HPA's minimum), `zero` to 0. */
   | { type: 'scaleCanary'; to: 'up' | 'zero' }
-  /** Write these weights to the TrafficSplit (integers summing to 100). */
+  /** Write these weights to the route (integers summing to 100). */
   | { type: 'setWeights'; weights: Weights }
   /** Write (A/B) or remove (`matches: []`) the HTTPRouteGroup header matches. While matches are set the
    * split applies to matched requests only (SMI v1alpha3+), so A/B then sets weights canary 100 / primary 0;
@@ -27,7 +32,8 @@ export type Action =
   | { type: 'promotePrimary' }
   /** Fire-and-forget webhooks (`post-rollout`); failures are logged only. */
   | { type: 'runHooks'; hookType: WebhookType; phase: string }
-  /** Deletion with revertOnDeletion: restore the target, remove primary/services/split, drop the finalizer. */
+  /** Deletion with revertOnDeletion, after `removeRoute`: restore the target, remove the primary and the
+   * generated Services, drop the finalizer. */
   | { type: 'finalize' }
   /** Deletion without revertOnDeletion: only drop the finalizer if present. */
   | { type: 'releaseFinalizer' };

@@ -5,7 +5,8 @@ import type { Action, Decision, EngineEvent, Notification, NotificationFacts, No
 import { withConditions, type ReadinessProblem } from './conditions.ts';
 import { judgeMetrics, type MetricVerdict } from './judge.ts';
 import { nextPhase, type PhaseEventType, type PhaseMachine } from './machine.ts';
-import type { GateAnswer, ManualRequest, Observation, TargetObservation } from './observation.ts';
+import type { ManualRequest } from '../api/annotations.ts';
+import type { GateAnswer, Observation, TargetObservation } from './observation.ts';
 import { isWorkloadReady } from './readiness.ts';
 import { classifyRevision } from './revision.ts';
 import { isInRolloutWindow, validateRolloutWindow } from './rollout-window.ts';
@@ -195,7 +196,7 @@ class Tick {
       this.move('TERMINATE');
       this.event('Normal', 'Terminating', `Reverting ${this.label}: restoring the target and removing the primary, services and split`);
     }
-    this.actions.push({ type: 'finalize' });
+    this.actions.push({ type: 'removeRoute' }, { type: 'finalize' });
   }
 
   initialize(): void {
@@ -210,7 +211,7 @@ class Tick {
 
   initActions(): void {
     if (this.canary.spec.revertOnDeletion) this.actions.push({ type: 'ensureFinalizer' });
-    this.actions.push({ type: 'ensurePrimary' });
+    this.actions.push({ type: 'ensurePrimary' }, { type: 'ensureRoute' });
   }
 
   awaitPrimary(target: TargetObservation): void {

@@ -1,4 +1,5 @@
 import type { WebhookType } from '../api/canary.ts';
+import type { ManualRequest } from '../api/annotations.ts';
 
 /**
  * Everything the decision core may know about the world at one tick, gathered by the shell before it
@@ -64,19 +65,6 @@ export interface GateAnswer {
   type: WebhookType;
   ok: boolean;
   reason?: string;
-}
-
-export const MANUAL_REQUEST_KINDS = ['promote', 'promote-full', 'abort', 'pause', 'resume', 'retry'] as const;
-export type ManualRequestKind = (typeof MANUAL_REQUEST_KINDS)[number];
-
-/** A person's request from an annotation (`kanari.dev/promote: alice`) or the CLI. */
-export interface ManualRequest {
-  kind: ManualRequestKind;
-  /** Who asked: the annotation's value or the CLI's user. */
-  requestedBy: string;
-  /** Unique per request (e.g. annotation value + resourceVersion at which it appeared, or a CLI nonce).
-   * The engine records handled ids in status, so a request survives a crash and is acted on once. */
-  id: string;
 }
 
 /** The world at one tick. `metrics` and `gates` are gathered only when `decide` asked for them. */

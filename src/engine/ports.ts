@@ -1,9 +1,9 @@
 import type { Canary, CanaryMatch, CanaryMetric, CanaryWebhook } from '../api/canary.ts';
 import type { CanaryStatus } from '../api/canary-status.ts';
+import type { ManualRequest } from '../api/annotations.ts';
 import type { EngineEvent, Notification } from './actions.ts';
 import type {
   GateAnswer,
-  ManualRequest,
   MetricObservation,
   RouterObservation,
   TargetObservation,
@@ -39,10 +39,12 @@ import type {
 export interface Workloads {
   /** Reads the target (with revision hash and config checksums) and the primary from caches. */
   observe(canary: Canary): Promise<{ target?: TargetObservation; primary?: WorkloadObservation }>;
-  /** Creates or adopts primary Deployment, configs, Services, HPA and the split at 0/100. */
+  /** Creates or adopts the primary Deployment, its configs, the Services and the primary HPA. */
   ensurePrimary(canary: Canary): Promise<void>;
   /** Scales the target (the canary) up to its desired replicas, or to zero. */
   scaleCanary(canary: Canary, to: 'up' | 'zero'): Promise<void>;
+  /** Brings the primary's HPA in line with the target's after the target's HPA changed; idempotent. */
+  syncAutoscaler(canary: Canary): Promise<void>;
   /** Copies the canary's pod spec and configs to the primary. */
   promotePrimary(canary: Canary): Promise<void>;
   /** Reverts on deletion: restores the target, removes generated objects and the finalizer. */
@@ -53,10 +55,14 @@ export interface Workloads {
   releaseFinalizer(canary: Canary): Promise<void>;
 }
 
-/** The traffic router (SMI TrafficSplit today, Gateway API later). */
+/** The traffic router (SMI TrafficSplit, Gateway API HTTPRoute): the only part that knows route objects. */
 export interface Router {
-  /** What the split looks like and what the served API versions can express. */
+  /** What the route looks like and what the served API versions can express. */
   observe(canary: Canary): Promise<RouterObservation>;
+  /** Creates the route at canary 0 / primary 100 when missing; an existing route keeps its weights. */
+  ensureRoute(canary: Canary): Promise<void>;
+  /** Deletes what the router created for the Canary; missing objects are fine. */
+  removeRoute(canary: Canary): Promise<void>;
   /** Writes the weights; idempotent. */
   setWeights(canary: Canary, weights: Weights): Promise<void>;
   /** Writes header matches for A/B (`[]` removes them); idempotent. */

@@ -110,6 +110,10 @@ async function perform(canary: Canary, action: Action, deps: ReconcileDeps): Pro
       return deps.workloads.releaseFinalizer(canary);
     case 'scaleCanary':
       return deps.workloads.scaleCanary(canary, action.to);
+    case 'ensureRoute':
+      return deps.router.ensureRoute(canary);
+    case 'removeRoute':
+      return deps.router.removeRoute(canary);
     case 'setWeights':
       return deps.router.setWeights(canary, action.weights);
     case 'setRouteMatches':

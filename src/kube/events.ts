@@ -1,8 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { CoreV1Api, CoreV1Event } from '@kubernetes/client-node';
-import type { Canary } from '../api/canary.ts';
-import type { EngineEvent } from '../engine/actions.ts';
-import type { EventRecorder } from '../engine/ports.ts';
 import type { Logger } from '../log/logger.ts';
 import { isNotFound } from './api-errors.ts';
 import { mergePatchOptions } from './patch.ts';
@@ -12,6 +9,13 @@ export interface InvolvedObject {
   apiVersion?: string;
   kind?: string;
   metadata: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };
+}
+
+/** What an Event says: Normal or Warning, a CamelCase reason and a sentence for a person. */
+export interface EventContent {
+  eventType: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
 }
 
 /** How many aggregated Events the recorder remembers; the oldest is forgotten first. */
@@ -24,7 +28,7 @@ const MAX_REMEMBERED_EVENTS = 10_000;
  * repeat costs one patch and no read; names include a per-process nonce, so after a restart repeats start
  * a new Event instead of colliding with the old one. Best effort: failures are logged, never thrown.
  */
-export class KubeEventRecorder implements EventRecorder {
+export class KubeEventRecorder {
   readonly #core: CoreV1Api;
   readonly #component: string;
   readonly #instance: string;
@@ -42,13 +46,8 @@ export class KubeEventRecorder implements EventRecorder {
     this.#log = options.logger;
   }
 
-  /** Records one engine event on the Canary. */
-  async record(canary: Canary, event: EngineEvent): Promise<void> {
-    await this.recordFor(canary, event);
-  }
-
-  /** Records an event on any object; returns the Event as stored, or undefined when recording failed. */
-  async recordFor(object: InvolvedObject, event: EngineEvent): Promise<CoreV1Event | undefined> {
+  /** Records an event on the object; returns the Event as stored, or undefined when recording failed. */
+  async record(object: InvolvedObject, event: EventContent): Promise<CoreV1Event | undefined> {
     const namespace = object.metadata.namespace ?? 'default';
     const name = eventName(object, event, this.#nonce);
     const now = this.#now();
@@ -104,7 +103,7 @@ export class KubeEventRecorder implements EventRecorder {
 }
 
 /** One name per (process, object, type, reason, message): what makes repeats aggregate into one Event. */
-function eventName(object: InvolvedObject, event: EngineEvent, nonce: string): string {
+function eventName(object: InvolvedObject, event: EventContent, nonce: string): string {
   const digest = createHash('sha256')
     .update([nonce, object.metadata.uid ?? object.metadata.name, event.eventType, event.reason, event.message].join('\n'))
     .digest('hex')

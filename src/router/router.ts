@@ -16,18 +16,14 @@ export interface RouterCapabilities {
 }
 
 /**
- * A traffic router: the engine's Router port plus the lifecycle the workload shell and the controller
- * need. One implementation per traffic API (SMI TrafficSplit today, Gateway API HTTPRoute later).
+ * A traffic router: the engine's Router port plus what the controller needs around it. One
+ * implementation per traffic API (SMI TrafficSplit, Gateway API HTTPRoute).
  */
 export interface TrafficRouter extends Router {
-  /** Creates the split at canary 0 / primary 100 if it does not exist; leaves an existing one's weights alone. */
-  ensure(canary: Canary): Promise<void>;
   /** The current weights, or undefined when there is no split. */
   getWeights(canary: Canary): Promise<Weights | undefined>;
   /** What can be expressed for this Canary (versions served, A/B). */
   capabilities(canary: Canary): Promise<RouterCapabilities>;
-  /** Removes what the router created for the Canary (split, route group). */
-  finalize(canary: Canary): Promise<void>;
   /** Re-detects the served API versions (call when CRDs change). */
   refresh(): Promise<void>;
 }

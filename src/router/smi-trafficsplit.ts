@@ -5,7 +5,7 @@ import { isNotFound } from '../kube/api-errors.ts';
 import { deleteIgnoringMissing, readOptional } from '../kube/create-or-patch.ts';
 import { controllerReference, withOwner } from '../kube/owner.ts';
 import { mergePatchOptions } from '../kube/patch.ts';
-import { canaryServiceName, primaryServiceName, serviceNameOf } from '../workload/names.ts';
+import { canaryServiceName, primaryServiceName, serviceNameOf } from '../api/names.ts';
 import { stableJson } from '../text/stable-json.ts';
 import type { ApiDiscovery } from './api-discovery.ts';
 import { httpRouteGroup, ROUTE_GROUP_PLURAL, routeMatches, SPECS_GROUP } from './http-route-group.ts';
@@ -72,7 +72,7 @@ export class SmiTrafficSplitRouter implements TrafficRouter {
   }
 
   /** Creates the split at 0/100 when missing; an existing split keeps its weights (a restart must not reset a run). */
-  async ensure(canary: Canary): Promise<void> {
+  async ensureRoute(canary: Canary): Promise<void> {
     const choice = await this.#choose(canary, false);
     const existing = await this.#readSplit(canary, choice);
     if (existing) return this.#syncSplit(canary, choice, existing, readWeights(existing, this.#services(canary)) ?? { canary: 0, primary: 100 });
@@ -124,7 +124,7 @@ export class SmiTrafficSplitRouter implements TrafficRouter {
   }
 
   /** Deletes the split and the route group. */
-  async finalize(canary: Canary): Promise<void> {
+  async removeRoute(canary: Canary): Promise<void> {
     const namespace = canary.metadata.namespace!;
     const name = this.#splitName(canary);
     const split = await this.#discovery.servedVersions(SPLIT_GROUP);

@@ -4,7 +4,7 @@ import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
 import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owner.ts';
 import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './managed-labels.ts';
-import { primaryName } from './names.ts';
+import { primaryName } from '../api/names.ts';
 import { stableJson } from '../text/stable-json.ts';
 
 /**

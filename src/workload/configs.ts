@@ -3,7 +3,7 @@ import { createOrPatch, type ApplyOutcome, type ObjectOps } from '../kube/create
 import { withOwner, controllerReference, type OwnerIdentity } from '../kube/owner.ts';
 import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './managed-labels.ts';
-import { primaryName } from './names.ts';
+import { primaryName } from '../api/names.ts';
 
 /** The primary copy of a ConfigMap: same content, name suffixed `-primary`, owned by the Canary. */
 export function primaryConfigMap(source: V1ConfigMap, owner: OwnerIdentity): V1ConfigMap {

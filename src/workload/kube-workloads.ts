@@ -10,7 +10,7 @@ import { applyPrimaryAutoscaler, primaryAutoscaler } from './autoscaler.ts';
 import type { ClusterReader } from './cluster-reader.ts';
 import { referencedConfigs } from './config-refs.ts';
 import { applyPrimaryConfigMap, applyPrimarySecret } from './configs.ts';
-import { primaryName, canaryServiceName, primaryServiceName, serviceNameOf } from './names.ts';
+import { primaryName, canaryServiceName, primaryServiceName, serviceNameOf } from '../api/names.ts';
 import { applyPrimaryDeployment, targetSelector } from './primary.ts';
 import { observeDeployment } from './readiness.ts';
 import { computeRevision, configSourceFrom } from './revision.ts';
@@ -19,12 +19,6 @@ import { applyService, canaryOwner, canaryService } from './services.ts';
 
 /** The finalizer that lets `revertOnDeletion` restore the target before the Canary goes away. */
 export const CANARY_FINALIZER = 'kanari.dev/finalizer';
-
-/** What creates and removes the traffic split; the router, given here so ensurePrimary can start it at 0/100. */
-export interface SplitLifecycle {
-  ensure(canary: Canary): Promise<void>;
-  finalize(canary: Canary): Promise<void>;
-}
 
 /** Raised when the Canary's target Deployment is missing; the message tells the person what to fix. */
 export class TargetNotFound extends Error {
@@ -39,13 +33,11 @@ export class TargetNotFound extends Error {
 export class KubeWorkloads implements Workloads {
   readonly #clients: KubeClients;
   readonly #reader: ClusterReader;
-  readonly #split: SplitLifecycle | undefined;
   readonly #log: Logger | undefined;
 
-  constructor(options: { clients: KubeClients; reader: ClusterReader; split?: SplitLifecycle; logger?: Logger }) {
+  constructor(options: { clients: KubeClients; reader: ClusterReader; logger?: Logger }) {
     this.#clients = options.clients;
     this.#reader = options.reader;
-    this.#split = options.split;
     this.#log = options.logger;
   }
 
@@ -64,7 +56,7 @@ export class KubeWorkloads implements Workloads {
     return result;
   }
 
-  /** Creates or adopts the primary, its configs, the three Services, the primary HPA and the split. */
+  /** Creates or adopts the primary, its configs, the three Services and the primary HPA. */
   async ensurePrimary(canary: Canary): Promise<void> {
     const target = await this.#target(canary);
     const primaryExists = (await this.#reader.deployment(canary.metadata.namespace!, primaryName(target.metadata!.name!))) !== undefined;
@@ -76,8 +68,7 @@ export class KubeWorkloads implements Workloads {
       // The apex Service is the one people route through and may have made themselves: never own it by adoption.
       await applyService(this.#clients.core, canaryService(canary, role, selector), owner, role === 'apex' ? 'manage' : 'own');
     }
-    await this.#syncAutoscaler(canary);
-    await this.#split?.ensure(canary);
+    await this.syncAutoscaler(canary);
   }
 
   /** Scales the target up to its remembered replicas, or to zero. */
@@ -95,12 +86,12 @@ export class KubeWorkloads implements Workloads {
     const target = await this.#target(canary);
     const replicas = canary.spec.autoscalerRef ? undefined : target.spec?.replicas || undefined;
     await this.#applyPrimary(canary, target, replicas);
-    await this.#syncAutoscaler(canary);
+    await this.syncAutoscaler(canary);
   }
 
   /**
-   * revertOnDeletion: brings the target back to its replicas, points the apex Service at it, removes
-   * the split and the generated objects, then releases the finalizer.
+   * revertOnDeletion (after the router removed the route): brings the target back to its replicas,
+   * points the apex Service at it, removes the generated objects, then releases the finalizer.
    */
   async finalize(canary: Canary): Promise<void> {
     const namespace = canary.metadata.namespace!;
@@ -115,7 +106,6 @@ export class KubeWorkloads implements Workloads {
       // collector would delete it right after the finalizer is released and the app would lose its name.
       await this.#disownService(canary, serviceNameOf(canary)).catch((err) => this.#log?.warn({ err }, 'could not release the apex service'));
     }
-    await this.#split?.finalize(canary);
     const core = this.#clients.core;
     const base = serviceNameOf(canary);
     for (const name of [primaryServiceName(base), canaryServiceName(base)]) await deleteIgnoringMissing(() => core.deleteNamespacedService({ name, namespace }));
@@ -201,11 +191,7 @@ export class KubeWorkloads implements Workloads {
   }
 
   /** Brings the primary's HPA in line with the target's (after the target's HPA changed); idempotent. */
-  syncAutoscaler(canary: Canary): Promise<void> {
-    return this.#syncAutoscaler(canary);
-  }
-
-  async #syncAutoscaler(canary: Canary): Promise<void> {
+  async syncAutoscaler(canary: Canary): Promise<void> {
     const ref = canary.spec.autoscalerRef;
     if (!ref) return;
     const hpa = await this.#reader.autoscaler(canary.metadata.namespace!, ref.name);

@@ -4,7 +4,7 @@ import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owne
 import { mergePatchOptions, replacingPatch, stringMapPatch } from '../kube/patch.ts';
 import { renameConfigRefs } from './config-refs.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, primarySelector } from './managed-labels.ts';
-import { primaryName } from './names.ts';
+import { primaryName } from '../api/names.ts';
 import { stableJson } from '../text/stable-json.ts';
 
 /** How the primary is derived from the target. */

@@ -4,7 +4,7 @@ import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
 import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owner.ts';
 import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, primarySelector } from './managed-labels.ts';
-import { canaryServiceName, primaryServiceName, serviceNameOf } from './names.ts';
+import { canaryServiceName, primaryServiceName, serviceNameOf } from '../api/names.ts';
 import { stableJson } from '../text/stable-json.ts';
 
 /** The three Services of a Canary: apex and primary select the primary pods, canary the target's. */

@@ -1,8 +1,8 @@
 import type { Canary } from '../../src/api/canary.ts';
-import { ProgressOutput } from '../../src/sandbox/playground/progress-output.ts';
-import { progressLine } from '../../src/sandbox/playground/progress-view.ts';
-import { PODINFO_ANALYSIS } from '../../src/sandbox/playground/releases.ts';
-import { renderSlackMessage } from '../../src/sandbox/playground/slack-text.ts';
+import { ProgressOutput } from '../../src/playground/progress-output.ts';
+import { progressLine } from '../../src/playground/progress-view.ts';
+import { PODINFO_ANALYSIS } from '../../src/playground/releases.ts';
+import { renderSlackMessage } from '../../src/playground/slack-text.ts';
 
 // What the person sees, without running the world: the live line's content, and how it is drawn on a
 // terminal (in place) and elsewhere (a line per change).

@@ -1,11 +1,11 @@
 import { parseQuantity } from '../../src/metrics/quantity.ts';
 import { weightSequence } from '../../src/engine/strategy.ts';
-import type { PlaygroundWorld } from '../../src/sandbox/playground/playground-world.ts';
-import { badVersionBound, FRONTEND_ANALYSIS, PODINFO_ANALYSIS } from '../../src/sandbox/playground/releases.ts';
-import { runPlayground, type PlaygroundRun } from '../../src/sandbox/playground/run-playground.ts';
-import type { ScenarioResult } from '../../src/sandbox/playground/scenario.ts';
-import { slackFields, slackHeadline } from '../../src/sandbox/playground/slack-text.ts';
-import { rawJsonRequest } from '../../src/sandbox/playground/raw-crd-install.ts';
+import type { PlaygroundWorld } from '../../src/playground/playground-world.ts';
+import { badVersionBound, FRONTEND_ANALYSIS, PODINFO_ANALYSIS } from '../../src/playground/releases.ts';
+import { runPlayground, type PlaygroundRun } from '../../src/playground/run-playground.ts';
+import type { ScenarioResult } from '../../src/playground/scenario.ts';
+import { slackFields, slackHeadline } from '../../src/playground/slack-text.ts';
+import { rawJsonRequest } from '../../src/playground/raw-crd-install.ts';
 
 // One default run (every scenario, in order, on one world) feeds every test below: the scenarios build
 // on each other as they do for a person, and starting the world once keeps the suite short.

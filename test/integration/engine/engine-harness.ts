@@ -4,7 +4,8 @@ import { Writable } from 'node:stream';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type V1Deployment } from '@kubernetes/client-node';
 import { CANARY_API_VERSION, type Canary, type CanarySpec } from '../../../src/api/canary.ts';
 import type { CanaryStatus } from '../../../src/api/canary-status.ts';
-import { CanaryController, type CanaryControllerOptions } from '../../../src/controller/canary-controller.ts';
+import { assembleController, type ControllerOptions } from '../../../src/controller/assemble.ts';
+import type { CanaryController } from '../../../src/controller/canary-controller.ts';
 import { ResilientInformer } from '../../../src/kube/informer.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
 import { createLogger } from '../../../src/log/logger.ts';
@@ -75,7 +76,7 @@ export class EngineHarness {
   }
 
   /** Starts a controller (a second call after `stopController` is a restart). */
-  async startController(options: Partial<CanaryControllerOptions> = {}): Promise<CanaryController> {
+  async startController(options: Partial<ControllerOptions> = {}): Promise<CanaryController> {
     const logger = createLogger({
       level: 'debug',
       destination: new Writable({
@@ -86,7 +87,7 @@ export class EngineHarness {
       }),
     });
     this.controllerMetrics = options.metrics ?? createControllerMetrics();
-    this.controller = new CanaryController({
+    this.controller = assembleController({
       kubeConfig: this.sandbox.kubeConfig,
       logger,
       metrics: this.controllerMetrics,
@@ -94,7 +95,7 @@ export class EngineHarness {
       webhookBackoff: { baseMs: 10, maxMs: 50 },
       informer: { relistIntervalMs: 0, watchdogMs: 0 },
       ...options,
-    });
+    }).controller;
     await this.controller.start();
     return this.controller;
   }

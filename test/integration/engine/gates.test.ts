@@ -1,5 +1,5 @@
 import type { CanaryWebhook } from '../../../src/api/canary.ts';
-import type { ManualRequestKind } from '../../../src/engine/observation.ts';
+import type { ManualRequestKind } from '../../../src/api/annotations.ts';
 import { requestAnnotation } from '../../../src/api/annotations.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
 import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.ts';

@@ -1,6 +1,7 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
-import { CanaryStatusWriter } from '../../../src/kube/status-writer.ts';
+import { CanaryStatusWriter } from '../../../src/controller/canary-status-writer.ts';
+import { StatusSubresourceWriter } from '../../../src/kube/status-writer.ts';
 import { KubeEventRecorder } from '../../../src/kube/events.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
 import type { Canary } from '../../../src/api/canary.ts';
@@ -31,35 +32,32 @@ describe('status writer and event recorder against the sandbox API server', () =
   const read = (c: Canary) => custom.getNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', plural: 'canaries', namespace: c.metadata.namespace!, name: 'app' }) as Promise<Canary>;
 
   it('writes the status exactly as decided, dropping fields the new status lacks', async () => {
-    const writer = new CanaryStatusWriter(custom);
+    const writer = new CanaryStatusWriter(new StatusSubresourceWriter(custom));
     const c = await canary();
     expect(await writer.write(c, { phase: 'Progressing', canaryWeight: 10, failedChecks: 1 }, c.metadata.resourceVersion!)).toBe('written');
     const progressing = await read(c);
     expect(progressing.status).toEqual({ phase: 'Progressing', canaryWeight: 10, failedChecks: 1 });
-    const result = await writer.writeOrReread(progressing, { phase: 'Progressing', canaryWeight: 20 });
-    expect(result.outcome).toBe('written');
+    expect(await writer.write(progressing, { phase: 'Progressing', canaryWeight: 20 }, progressing.metadata.resourceVersion!)).toBe('written');
     expect((await read(c)).status).toEqual({ phase: 'Progressing', canaryWeight: 20 });
     expect((await read(c)).spec).toEqual(progressing.spec);
   });
 
-  it('refuses a status decided from a stale read and hands back the latest Canary', async () => {
-    const writer = new CanaryStatusWriter(custom);
+  it('refuses a status decided from a stale read; one decided from the latest read is written', async () => {
+    const writer = new CanaryStatusWriter(new StatusSubresourceWriter(custom));
     const c = await canary();
     // Someone else changes the Canary after our read.
     await custom.patchNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', plural: 'canaries', namespace: c.metadata.namespace!, name: 'app', body: { spec: { skipAnalysis: true } } }, mergePatchOptions());
     expect(await writer.write(c, { phase: 'Progressing', canaryWeight: 10 }, c.metadata.resourceVersion!)).toBe('conflict');
-    const result = await writer.writeOrReread(c, { phase: 'Progressing', canaryWeight: 10 });
-    expect(result.outcome).toBe('conflict');
-    if (result.outcome !== 'conflict') throw new Error('expected a conflict');
-    expect(result.latest.spec.skipAnalysis).toBe(true);
-    expect((await read(c)).status).toBeUndefined();
+    const latest = await read(c);
+    expect(latest.spec.skipAnalysis).toBe(true);
+    expect(latest.status).toBeUndefined();
     // Re-deciding from the latest read succeeds.
-    expect((await writer.writeOrReread(result.latest, { phase: 'Progressing', canaryWeight: 10 })).outcome).toBe('written');
+    expect(await writer.write(latest, { phase: 'Progressing', canaryWeight: 10 }, latest.metadata.resourceVersion!)).toBe('written');
     expect((await read(c)).status).toEqual({ phase: 'Progressing', canaryWeight: 10 });
   });
 
   it('reports an injected 409 as a conflict, never as written', async () => {
-    const writer = new CanaryStatusWriter(custom);
+    const writer = new CanaryStatusWriter(new StatusSubresourceWriter(custom));
     const c = await canary();
     sandbox.server.faults.conflictNext(1);
     expect(await writer.write(c, { phase: 'Initializing' }, c.metadata.resourceVersion!)).toBe('conflict');

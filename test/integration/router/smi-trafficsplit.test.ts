@@ -49,7 +49,7 @@ describe('SMI TrafficSplit router on a v1alpha1-only cluster (Quantity weights)'
 
   it('creates the split at 0/100 with Quantity strings and steps the weights', async () => {
     const canary = await c.canary();
-    await c.router.ensure(canary);
+    await c.router.ensureRoute(canary);
     let split = await readSplit(c, canary, 'v1alpha1');
     expect(split.apiVersion).toBe('split.smi-spec.io/v1alpha1');
     expect(split.spec.service).toBe('app');
@@ -68,7 +68,7 @@ describe('SMI TrafficSplit router on a v1alpha1-only cluster (Quantity weights)'
   it('does not reset the weights of an existing split on ensure', async () => {
     const canary = await c.canary();
     await c.router.setWeights(canary, { canary: 40, primary: 60 });
-    await c.router.ensure(canary);
+    await c.router.ensureRoute(canary);
     expect(await c.router.getWeights(canary)).toEqual({ canary: 40, primary: 60 });
   });
 
@@ -153,8 +153,8 @@ describe('SMI TrafficSplit router on a v1alpha4-only cluster', () => {
 
   it('removes the split on finalize', async () => {
     const canary = await c.canary();
-    await c.router.ensure(canary);
-    await c.router.finalize(canary);
+    await c.router.ensureRoute(canary);
+    await c.router.removeRoute(canary);
     expect(await c.router.getWeights(canary)).toBeUndefined();
   });
 });
@@ -177,7 +177,7 @@ describe('SMI TrafficSplit router on a cluster without SMI', () => {
     await c.sandbox.installCrds(...(smiCrds({ split: ['v1alpha3'], specs: ['v1alpha3'], access: [] }) as never[]));
     await c.router.refresh();
     expect(await c.router.observe(canary)).toEqual({ available: true, abTesting: true });
-    await c.router.ensure(canary);
+    await c.router.ensureRoute(canary);
     expect(await c.router.getWeights(canary)).toEqual({ canary: 0, primary: 100 });
   });
 });

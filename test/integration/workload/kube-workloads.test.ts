@@ -163,14 +163,16 @@ describe('workloads against the sandbox API server', () => {
     const { namespace, canary } = await setup();
     await sandbox.installCrds(...(smiCrds({ split: ['v1alpha4'], specs: ['v1alpha4'], access: [] }) as never[]));
     const router = new SmiTrafficSplitRouter({ custom: clients.custom, discovery: new ApiDiscovery(clients.apis) });
-    const withSplit = new KubeWorkloads({ clients, reader: apiReader(clients), split: router });
+    const withSplit = new KubeWorkloads({ clients, reader: apiReader(clients) });
     await withSplit.ensurePrimary(canary);
+    await router.ensureRoute(canary);
     expect(await router.getWeights(canary)).toEqual({ canary: 0, primary: 100 });
     await withSplit.scaleCanary(canary, 'zero');
     await withSplit.ensureFinalizer(canary);
     const withFinalizer = (await clients.custom.getNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', plural: 'canaries', namespace, name: 'app' })) as Canary;
     expect(withFinalizer.metadata.finalizers).toEqual(['kanari.dev/finalizer']);
 
+    await router.removeRoute(withFinalizer);
     await withSplit.finalize(withFinalizer);
     expect((await clients.apps.readNamespacedDeployment({ name: 'app', namespace })).spec?.replicas).toBe(3);
     expect((await clients.core.readNamespacedService({ name: 'app', namespace })).spec?.selector).toEqual({ app: 'app' });

@@ -14,7 +14,7 @@ describe('initialization', () => {
     const world = new World(makeCanary());
     world.tick();
     expect(world.phase).toBe('Initializing');
-    expect(world.actionLog.map((a) => a.type)).toEqual(['ensurePrimary']);
+    expect(world.actionLog.map((a) => a.type)).toEqual(['ensurePrimary', 'ensureRoute']);
     world.tick();
     expect(world.phase).toBe('Initialized');
     expect(world.weights).toEqual({ canary: 0, primary: 100 });
@@ -38,7 +38,7 @@ describe('initialization', () => {
   test('revertOnDeletion adds the finalizer during initialization', () => {
     const world = new World(makeCanary({}, { revertOnDeletion: true }));
     world.tick();
-    expect(world.actionLog.map((a) => a.type)).toEqual(['ensureFinalizer', 'ensurePrimary']);
+    expect(world.actionLog.map((a) => a.type)).toEqual(['ensureFinalizer', 'ensurePrimary', 'ensureRoute']);
   });
 });
 

@@ -3,7 +3,8 @@ import type { CanaryStatus } from '../../../src/api/canary-status.ts';
 import type { Action, ActDecision, Decision, EngineEvent, Notification } from '../../../src/engine/actions.ts';
 import { decide } from '../../../src/engine/decide.ts';
 import { createPhaseMachine } from '../../../src/engine/machine.ts';
-import type { GateAnswer, ManualRequest, MetricObservation, Observation, Weights, WorkloadObservation } from '../../../src/engine/observation.ts';
+import type { ManualRequest } from '../../../src/api/annotations.ts';
+import type { GateAnswer, MetricObservation, Observation, Weights, WorkloadObservation } from '../../../src/engine/observation.ts';
 
 /**
  * A tiny simulated cluster for the pure core: it answers gathers from scripted gates and metrics,
@@ -175,6 +176,8 @@ export class World {
     switch (action.type) {
       case 'ensurePrimary':
         this.primary ??= readyWorkload();
+        return;
+      case 'ensureRoute':
         this.weights ??= { canary: 0, primary: 100 };
         return;
       case 'scaleCanary':

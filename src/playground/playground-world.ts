@@ -9,17 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { API_GROUP, API_VERSION, type Canary } from '../../api/canary.ts';
-import { CanaryController } from '../../controller/canary-controller.ts';
-import { mergePatchOptions } from '../../kube/patch.ts';
-import { createLogger } from '../../log/logger.ts';
-import { createControllerMetrics } from '../../server/controller-metrics.ts';
-import { startHealthServer, type HealthServer } from '../../server/health-server.ts';
-import { startApiServer, type SandboxApiServer } from '../apiserver/index.ts';
-import { startSmiDataPlane, type ApexProxy, type SmiDataPlane } from '../dataplane/smi-data-plane.ts';
-import { TRAFFIC_METRICS_GROUP, TRAFFIC_METRICS_VERSION } from '../dataplane/traffic-metrics-api.ts';
-import { startSimulatedKubelet, type SimulatedKubelet } from '../kubelet/simulated-kubelet.ts';
-import { smiCrds } from '../smi-crds.ts';
+import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
+import { assembleController } from '../controller/assemble.ts';
+import type { CanaryController } from '../controller/canary-controller.ts';
+import { mergePatchOptions } from '../kube/patch.ts';
+import { createLogger } from '../log/logger.ts';
+import { createControllerMetrics } from '../server/controller-metrics.ts';
+import { startHealthServer, type HealthServer } from '../server/health-server.ts';
+import { startApiServer, type SandboxApiServer } from '../sandbox/apiserver/index.ts';
+import { startSmiDataPlane, type ApexProxy, type SmiDataPlane } from '../sandbox/dataplane/smi-data-plane.ts';
+import { TRAFFIC_METRICS_GROUP, TRAFFIC_METRICS_VERSION } from '../sandbox/dataplane/traffic-metrics-api.ts';
+import { startSimulatedKubelet, type SimulatedKubelet } from '../sandbox/kubelet/simulated-kubelet.ts';
+import { smiCrds } from '../sandbox/smi-crds.ts';
 import { crdsFromYaml, installCrds, type CrdDocument, type RawApiTarget } from './raw-crd-install.ts';
 import { RolloutRecorder } from './rollout-recorder.ts';
 import { startSlackReceiver, type SlackReceiver } from './slack-receiver.ts';
@@ -102,7 +103,7 @@ export class PlaygroundWorld {
     stops.push(() => server.stop());
     const kubeConfig = server.kubeConfig;
     const target: RawApiTarget = { url: server.url, token: server.token, caData: kubeConfig.getCurrentCluster()?.caData };
-    const crdDir = new URL('../../../crds/', import.meta.url).pathname;
+    const crdDir = new URL('../../crds/', import.meta.url).pathname;
     const kanariCrds = readdirSync(crdDir).filter((file) => file.endsWith('.yaml')).flatMap((file) => crdsFromYaml(join(crdDir, file)));
     await installCrds(target, [...kanariCrds, ...(smiCrds() as CrdDocument[])]);
 
@@ -143,14 +144,14 @@ export class PlaygroundWorld {
     stops.push(() => recorder.stop());
 
     const metrics = createControllerMetrics();
-    const controller = new CanaryController({
+    const controller = assembleController({
       kubeConfig,
       logger,
       metrics,
       namespaces: [PLAYGROUND_NAMESPACE],
       clusterName: 'playground',
       webhookBackoff: { baseMs: 50, maxMs: 500 },
-    });
+    }).controller;
     await controller.start();
     stops.push(() => controller.stop());
     const health = await startHealthServer({ registry: metrics.registry, readiness: controller.readiness() });

@@ -2,8 +2,8 @@
  * The playground's two apps and their releases: podinfo (a weighted canary) and frontend (A/B by
  * header), the versions shipped, how hard users call them, and what the analysis lets a bad one cost.
  */
-import type { Canary, CanaryMetric } from '../../api/canary.ts';
-import { Duration } from '../../api/duration.ts';
+import type { Canary, CanaryMetric } from '../api/canary.ts';
+import { Duration } from '../api/duration.ts';
 import { SLACK_PROVIDER, type AppVersion } from './playground-world.ts';
 
 // Short windows so a bad version shows within a tick or two, and one release's traffic has left the

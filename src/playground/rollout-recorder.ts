@@ -4,8 +4,8 @@
  * view redraws from it and the tests check the weight history against the analysis.
  */
 import { CustomObjectsApi, type KubeConfig, type KubernetesListObject } from '@kubernetes/client-node';
-import { API_GROUP, API_VERSION, type Canary } from '../../api/canary.ts';
-import { ResilientInformer } from '../../kube/informer.ts';
+import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
+import { ResilientInformer } from '../kube/informer.ts';
 
 /** One TrafficSplit weight as written. */
 export interface WeightSample {

@@ -3,7 +3,7 @@
  * Split (a good version stepped up and promoted), Traffic Metrics (a bad version caught and rolled
  * back), A/B routing by header, and Traffic Access (deny by default until a TrafficTarget allows).
  */
-import { weightSequence } from '../../engine/strategy.ts';
+import { weightSequence } from '../engine/strategy.ts';
 import { accessScenario } from './access-scenario.ts';
 import { badVersionBound, FRONTEND_ANALYSIS, FRONTEND_V1, FRONTEND_V2, PODINFO_ANALYSIS, PODINFO_RPS, PODINFO_V1, PODINFO_V2, PODINFO_V3_BAD } from './releases.ts';
 import { rolloutScenario } from './rollout-scenario.ts';

@@ -3,8 +3,8 @@
  * shipped by changing the Deployment, and Kanari's controller takes it from there. The scenario only
  * watches — the progress line, what Slack received — and then checks what it expected.
  */
-import type { Canary } from '../../api/canary.ts';
-import { startLoad, type LoadRun } from '../loadgen/load-generator.ts';
+import type { Canary } from '../api/canary.ts';
+import { startLoad, type LoadRun } from '../sandbox/loadgen/load-generator.ts';
 import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE, type AppVersion } from './playground-world.ts';
 import { progressKey, progressLine } from './progress-view.ts';
 import { tallyVersions, type Scenario, type ScenarioContext, type ScenarioResult, type UserGroup } from './scenario.ts';

@@ -2,7 +2,7 @@
  * What a playground scenario is and what it reports: enough for the closing summary a person reads
  * and for the end-to-end tests, which check the same facts in more detail.
  */
-import type { LoadSummary, UserRequest } from '../loadgen/load-generator.ts';
+import type { LoadSummary, UserRequest } from '../sandbox/loadgen/load-generator.ts';
 import type { PlaygroundWorld } from './playground-world.ts';
 import type { ProgressOutput } from './progress-output.ts';
 import type { SlackDelivery } from './slack-receiver.ts';

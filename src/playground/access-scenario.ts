@@ -3,8 +3,8 @@
  * gets 403 from the data plane; a TrafficTarget naming it lets it through; deleting it denies again.
  */
 import { request as httpRequest } from 'node:http';
-import { SOURCE_HEADER } from '../dataplane/smi-data-plane.ts';
-import { VERSION_HEADER } from '../sample-app/sample-app.ts';
+import { SOURCE_HEADER } from '../sandbox/dataplane/smi-data-plane.ts';
+import { VERSION_HEADER } from '../sandbox/sample-app/sample-app.ts';
 import { PLAYGROUND_NAMESPACE } from './playground-world.ts';
 import { ensureApp } from './rollout-scenario.ts';
 import type { Scenario, ScenarioContext, ScenarioResult } from './scenario.ts';

@@ -3,10 +3,10 @@
  * metric against its threshold from `status.lastAnalysis`, failed checks, and what a gate is waiting
  * for. Pure: the same Canary always renders the same line, so the view is easy to test and to diff.
  */
-import type { Canary } from '../../api/canary.ts';
-import type { AnalysisResult } from '../../api/canary-status.ts';
-import { weightBar } from '../../cli/status-view.ts';
-import { strategyOf, weightSequence } from '../../engine/strategy.ts';
+import type { Canary } from '../api/canary.ts';
+import type { AnalysisResult } from '../api/canary-status.ts';
+import { weightBar } from '../cli/status-view.ts';
+import { strategyOf, weightSequence } from '../engine/strategy.ts';
 
 const LABELS: Record<string, string> = { 'request-success-rate': 'success', 'request-duration': 'p99' };
 const UNITS: Record<string, string> = { 'request-success-rate': '%', 'request-duration': 'ms' };

@@ -1,0 +1,147 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Mesh } from '../api/canary.ts';
+import { manualRequestsFromAnnotations } from '../api/annotations.ts';
+import { createValidator } from '../api/validation.ts';
+import { SystemClock, type Clock } from '../engine/clock.ts';
+import { decide } from '../engine/decide.ts';
+import { createPhaseMachine } from '../engine/machine.ts';
+import type { EventRecorder, Gates, MetricsSource, Notifier as NotifierPort, StatusWriter } from '../engine/ports.ts';
+import { createKubeClients, type KubeClients } from '../kube/client.ts';
+import { KubeEventRecorder } from '../kube/events.ts';
+import { decodeSecretData, type SecretReader } from '../kube/secret-reader.ts';
+import { StatusSubresourceWriter } from '../kube/status-writer.ts';
+import type { Logger } from '../log/logger.ts';
+import { createNotifier } from '../notify/notifier.ts';
+import type { BackoffPolicy } from '../notify/retry-policy.ts';
+import { RouterFactory } from '../router/factory.ts';
+import type { TrafficRouter } from '../router/router.ts';
+import type { ControllerMetrics } from '../server/controller-metrics.ts';
+import { KubeWorkloads } from '../workload/kube-workloads.ts';
+import { CanaryAlerts } from './canary-alerts.ts';
+import { CanaryController, type CanaryPorts } from './canary-controller.ts';
+import { CanaryEvents } from './canary-events.ts';
+import { CanaryGates } from './canary-gates.ts';
+import { CanaryMetrics, metricTemplateLike } from './canary-metrics.ts';
+import { CanaryStatusWriter } from './canary-status-writer.ts';
+import { ClusterCache } from './cluster-cache.ts';
+
+/** Everything the controller is built from; only `kubeConfig`, `logger` and `metrics` are required. */
+export interface ControllerOptions {
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  metrics: ControllerMetrics;
+  clock?: Clock;
+  /** Watched namespaces; empty or absent means all. */
+  namespaces?: string[];
+  /** Label selector on Canaries, so several installations can shard them. */
+  canarySelector?: string;
+  /** Router for Canaries that say only `smi`, e.g. `smi:v1alpha2` to pin the TrafficSplit version. */
+  defaultProvider?: string;
+  /** Prometheus for built-in metrics when a Canary names none (instead of the TrafficMetrics API). */
+  metricsServer?: string;
+  mesh?: Mesh;
+  /** Receives every event payload of every Canary (Flagger's `-event-webhook`). */
+  eventWebhook?: string;
+  /** Shown in notifications, to tell clusters apart in a shared channel. */
+  clusterName?: string;
+  /** Retry backoff of webhooks; tests shrink it. */
+  webhookBackoff?: BackoffPolicy;
+  /** How many Canaries reconcile at once. */
+  concurrency?: number;
+  informer?: { relistIntervalMs?: number; watchdogMs?: number };
+  /** Ports to use instead of the ones built here: a test hands in its own router, metrics source, gates… */
+  ports?: PortOverrides;
+}
+
+/** The ports a caller may swap; a `router` given here serves every Canary whatever its provider. */
+export interface PortOverrides {
+  router?: TrafficRouter;
+  metrics?: MetricsSource;
+  gates?: Gates;
+  notifier?: NotifierPort;
+  events?: EventRecorder;
+  statusWriter?: StatusWriter;
+}
+
+/** The assembled controller and the shared parts callers may want to look at. */
+export interface AssembledController {
+  controller: CanaryController;
+  clients: KubeClients;
+  cache: ClusterCache;
+  clock: Clock;
+}
+
+/**
+ * The one composition root: builds the controller's graph (clients, informer caches, routers, metrics,
+ * gates, alerts, events, status writer) from options and hands the ports to the runtime loop. The CLI,
+ * the playground, the engine's test harness and the benches all come through here.
+ */
+export function assembleController(options: ControllerOptions): AssembledController {
+  const clock = options.clock ?? new SystemClock();
+  const now = () => clock.now();
+  const clients = createKubeClients({ kind: 'given', kubeConfig: options.kubeConfig });
+  const cache = new ClusterCache({
+    clients,
+    namespaces: options.namespaces ?? [],
+    canarySelector: options.canarySelector,
+    logger: options.logger,
+    ...options.informer,
+  });
+  const readSecret: SecretReader = async (namespace, name) => {
+    const secret = cache.secrets.get(namespace, name);
+    if (!secret) throw new Error(`Secret ${namespace}/${name} not found`);
+    return decodeSecretData(secret.data, secret.stringData);
+  };
+  const notifier = createNotifier({
+    logger: options.logger,
+    registry: options.metrics.registry,
+    lookupProvider: async (namespace, name) => {
+      const provider = cache.alertProviders.get(namespace, name);
+      return provider && { ...provider, metadata: { ...provider.metadata, name, namespace } };
+    },
+    readSecret,
+    globalEventWebhook: options.eventWebhook,
+    backoff: options.webhookBackoff,
+  });
+  const overrides = options.ports ?? {};
+  const routers = overrides.router
+    ? { forCanary: () => overrides.router!, all: () => [overrides.router!] }
+    : new RouterFactory({ clients, splits: { get: (version, namespace, name) => cache.trafficSplit(version, namespace, name) } });
+  const machine = createPhaseMachine();
+  const ports: CanaryPorts = {
+    decide: (canary, observation) => decide(canary, observation, machine),
+    workloads: new KubeWorkloads({ clients, reader: cache.reader(), logger: options.logger }),
+    metrics:
+      overrides.metrics ??
+      new CanaryMetrics({
+        kubeConfig: options.kubeConfig,
+        secretReader: readSecret,
+        lookupTemplate: (namespace, name) => {
+          const template = cache.metricTemplates.get(namespace, name);
+          return template && metricTemplateLike(template, name);
+        },
+        defaultMetricsServer: options.metricsServer,
+        defaultMesh: options.mesh,
+      }),
+    gates: overrides.gates ?? new CanaryGates({ backoff: options.webhookBackoff }),
+    notifier: overrides.notifier ?? new CanaryAlerts({ notifier, cluster: options.clusterName, now }),
+    events: overrides.events ?? new CanaryEvents({ events: new KubeEventRecorder({ core: clients.core, now: () => new Date(now()), logger: options.logger }), notifier, now }),
+    manualRequests: { pending: (canary) => manualRequestsFromAnnotations(canary.metadata.annotations) },
+    statusWriter: overrides.statusWriter ?? new CanaryStatusWriter(new StatusSubresourceWriter(clients.custom)),
+    now,
+  };
+  const controller = new CanaryController({
+    cache,
+    clients,
+    ports,
+    routers,
+    validator: createValidator(),
+    clock,
+    logger: options.logger,
+    metrics: options.metrics,
+    flushNotifications: () => notifier.flush(),
+    defaultProvider: options.defaultProvider,
+    concurrency: options.concurrency,
+  });
+  return { controller, clients, cache, clock };
+}
