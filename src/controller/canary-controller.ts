@@ -1,6 +1,6 @@
 import type { V1Deployment, KubernetesObject } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
-import { Duration } from '../api/duration.ts';
+import { analysisInterval } from '../api/canary-settings.ts';
 import { primaryName } from '../api/names.ts';
 import type { KanariValidator } from '../api/validation.ts';
 import type { Clock } from '../engine/clock.ts';
@@ -241,7 +241,7 @@ export class CanaryController {
     const now = this.#clock.now();
     const due = nextDueTime(canary, now);
     if (due > now) return due;
-    return now + (Duration.tryParse(canary.spec.analysis?.interval ?? '1m')?.milliseconds ?? 60_000);
+    return now + analysisInterval(canary.spec.analysis).milliseconds;
   }
 
   async #readFresh(namespace: string, name: string): Promise<Canary | undefined> {

@@ -1,9 +1,9 @@
 import type { Canary } from '../api/canary.ts';
+import { webhooksOfType } from '../api/canary-settings.ts';
 import type { EngineEvent } from '../engine/actions.ts';
 import type { EventRecorder } from '../engine/ports.ts';
 import type { KubeEventRecorder } from '../kube/events.ts';
 import type { Notifier } from '../notify/notifier.ts';
-import { webhookType } from '../notify/webhook-spec.ts';
 import { canaryRef } from './canary-gates.ts';
 
 /**
@@ -22,7 +22,7 @@ export class CanaryEvents implements EventRecorder {
   }
 
   async record(canary: Canary, event: EngineEvent): Promise<void> {
-    const hooks = (canary.spec.analysis.webhooks ?? []).filter((hook) => webhookType(hook) === 'event');
+    const hooks = webhooksOfType(canary.spec.analysis, 'event');
     this.#notifier.publishEvent(canaryRef(canary), { message: event.message, type: event.eventType }, new Date(this.#now()), hooks);
     await this.#events.record(canary, event);
   }

@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Canary, CanaryMetric, Mesh } from '../api/canary.ts';
-import { Duration } from '../api/duration.ts';
+import { metricInterval } from '../api/canary-settings.ts';
+import { serviceNameOf } from '../api/names.ts';
 import { parseRouterProvider } from '../api/router-provider.ts';
 import type { MetricObservation } from '../engine/observation.ts';
 import type { MetricsSource } from '../engine/ports.ts';
@@ -23,8 +24,6 @@ export interface CanaryMetricsOptions {
   /** `--mesh`: whose metric names the Prometheus queries use; Linkerd's (smi-metrics' own) by default. */
   defaultMesh?: Mesh;
 }
-
-const DEFAULT_INTERVAL = '1m';
 
 /**
  * The engine's MetricsSource: built-ins from the TrafficMetrics API, or from Prometheus with the mesh's
@@ -50,7 +49,7 @@ export class CanaryMetrics implements MetricsSource {
 
   private async query(canary: Canary, metric: CanaryMetric): Promise<MetricResult> {
     const namespace = canary.metadata.namespace ?? 'default';
-    const interval = metric.interval ?? DEFAULT_INTERVAL;
+    const interval = metricInterval(metric);
     if (metric.templateRef) {
       const templateNamespace = metric.templateRef.namespace ?? namespace;
       const template = this.options.lookupTemplate(templateNamespace, metric.templateRef.name);
@@ -59,8 +58,8 @@ export class CanaryMetrics implements MetricsSource {
         name: canary.metadata.name ?? '',
         namespace,
         target: canary.spec.targetRef.name,
-        service: canary.spec.service.name ?? canary.spec.targetRef.name,
-        interval,
+        service: serviceNameOf(canary),
+        interval: interval.text,
         variables: metric.templateVariables,
       };
       return runMetricTemplate(template, variables, { secretReader: this.options.secretReader, kubeConfig: this.options.kubeConfig });
@@ -69,7 +68,7 @@ export class CanaryMetrics implements MetricsSource {
       throw new MetricsError('InvalidProvider', `metric "${metric.name}" is neither built in nor backed by a templateRef`);
     }
     const workload = { namespace, name: canary.spec.targetRef.name, kind: 'Deployment' as const };
-    return measureBuiltinMetric(this.builtinSource(canary), metric.name, workload, Duration.parse(interval).milliseconds);
+    return measureBuiltinMetric(this.builtinSource(canary), metric.name, workload, interval.milliseconds);
   }
 
   private builtinSource(canary: Canary): BuiltinMetricsSource {

@@ -1,4 +1,5 @@
 import type { Canary } from '../api/canary.ts';
+import { primaryName } from '../api/names.ts';
 import type { ControllerMetrics } from '../server/controller-metrics.ts';
 
 const PROGRESSING_PHASES = new Set(['Progressing', 'WaitingPromotion', 'Promoting', 'Finalising']);
@@ -11,7 +12,7 @@ export function reportCanaryMetrics(metrics: ControllerMetrics, canary: Canary, 
   const weight = canary.status?.canaryWeight ?? 0;
   metrics.status.set({ name, namespace }, PROGRESSING_PHASES.has(phase) ? 0 : phase === 'Failed' ? 2 : 1);
   metrics.weight.set({ workload: canary.spec.targetRef.name, namespace }, weight);
-  metrics.weight.set({ workload: `${canary.spec.targetRef.name}-primary`, namespace }, 100 - weight);
+  metrics.weight.set({ workload: primaryName(canary.spec.targetRef.name), namespace }, 100 - weight);
   for (const result of canary.status?.lastAnalysis ?? []) {
     if (result.value !== undefined) metrics.metricAnalysis.set({ name, namespace, metric: result.metric }, result.value);
   }

@@ -1,4 +1,5 @@
-import type { Canary, CanaryWebhook, WebhookType } from '../api/canary.ts';
+import type { Canary, WebhookType } from '../api/canary.ts';
+import { webhooksOfType } from '../api/canary-settings.ts';
 import type { CanaryPhase } from '../api/canary-status.ts';
 import { stableJson } from '../text/stable-json.ts';
 import type { ActDecision, Action, Decision, GatherRequest } from './actions.ts';
@@ -80,10 +81,9 @@ async function decideWithAnswers(canary: Canary, observation: Observation, deps:
 }
 
 async function gather(canary: Canary, observation: Observation, request: GatherRequest, deps: ReconcileDeps): Promise<Observation> {
-  const webhooks = canary.spec.analysis.webhooks ?? [];
   const askType = async (type: WebhookType): Promise<[WebhookType, GateAnswer[]]> => [
     type,
-    await Promise.all(webhooks.filter((hook) => hookType(hook) === type).map((hook) => deps.gates.ask(canary, hook))),
+    await Promise.all(webhooksOfType(canary.spec.analysis, type).map((hook) => deps.gates.ask(canary, hook))),
   ];
   const [answers, metrics] = await Promise.all([
     Promise.all(request.gates.map(askType)),
@@ -94,10 +94,6 @@ async function gather(canary: Canary, observation: Observation, request: GatherR
 
 function measureAll(canary: Canary, deps: ReconcileDeps): Promise<MetricObservation[]> {
   return Promise.all((canary.spec.analysis.metrics ?? []).map((metric) => deps.metrics.measure(canary, metric)));
-}
-
-function hookType(hook: CanaryWebhook): WebhookType {
-  return hook.type ?? 'rollout';
 }
 
 async function perform(canary: Canary, action: Action, deps: ReconcileDeps): Promise<void> {
@@ -126,8 +122,7 @@ async function perform(canary: Canary, action: Action, deps: ReconcileDeps): Pro
       // Fire and forget: post-rollout answers change nothing, and a dead hook must not hold the tick. The
       // payload carries the phase being entered (Succeeded/Failed), not the one the status still shows.
       const entering = { ...canary, status: { ...canary.status, phase: action.phase as CanaryPhase } };
-      const hooks = (canary.spec.analysis.webhooks ?? []).filter((hook) => hookType(hook) === action.hookType);
-      for (const hook of hooks) void deps.gates.ask(entering, hook);
+      for (const hook of webhooksOfType(canary.spec.analysis, action.hookType)) void deps.gates.ask(entering, hook);
       return;
     }
   }

@@ -1,5 +1,5 @@
 import type { Canary } from '../api/canary.ts';
-import { Duration } from '../api/duration.ts';
+import { analysisInterval } from '../api/canary-settings.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { DueHeap } from './due-heap.ts';
 
@@ -13,8 +13,7 @@ import { DueHeap } from './due-heap.ts';
 export function nextDueTime(canary: Canary, now: number): number {
   const last = canary.status?.lastAnalysisTime;
   if (last === undefined) return now;
-  const interval = Duration.tryParse(canary.spec.analysis.interval ?? '1m')?.milliseconds ?? 60_000;
-  return Math.max(now, Date.parse(last) + interval);
+  return Math.max(now, Date.parse(last) + analysisInterval(canary.spec.analysis).milliseconds);
 }
 
 export class Scheduler {

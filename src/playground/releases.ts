@@ -3,7 +3,7 @@
  * header), the versions shipped, how hard users call them, and what the analysis lets a bad one cost.
  */
 import type { Canary, CanaryMetric } from '../api/canary.ts';
-import { Duration } from '../api/duration.ts';
+import { canarySettings } from '../api/canary-settings.ts';
 import { SLACK_PROVIDER, type AppVersion } from './playground-world.ts';
 
 // Short windows so a bad version shows within a tick or two, and one release's traffic has left the
@@ -50,6 +50,7 @@ export const FRONTEND_V2 = version('example/frontend:1.1.0', { VERSION: 'v2' });
 export function badVersionBound(analysis: Canary['spec']['analysis'], sentWhileOpen: number): { share: number; requests: number; expectedOpenMs: number } {
   const share = (analysis.stepWeight ?? 0) / 100;
   const mean = share * sentWhileOpen;
-  const expectedOpenMs = ((analysis.threshold ?? 1) + 1) * Duration.parse(analysis.interval ?? '1m').milliseconds;
+  const settings = canarySettings({ spec: { analysis } as Canary['spec'] });
+  const expectedOpenMs = (settings.threshold + 1) * settings.interval.milliseconds;
   return { share, requests: Math.ceil(mean + 3 * Math.sqrt(mean * (1 - share))), expectedOpenMs };
 }

@@ -4,6 +4,7 @@ import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
 import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owner.ts';
 import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, primarySelector } from './managed-labels.ts';
+import { servicePortName } from '../api/canary-settings.ts';
 import { canaryServiceName, primaryServiceName, serviceNameOf } from '../api/names.ts';
 import { stableJson } from '../text/stable-json.ts';
 
@@ -14,7 +15,7 @@ export type ServiceRole = 'apex' | 'primary' | 'canary';
 export function servicePort(canary: Canary): V1ServicePort {
   const service = canary.spec.service;
   const port: V1ServicePort = {
-    name: service.portName ?? 'http',
+    name: servicePortName(service),
     port: service.port,
     targetPort: (service.targetPort ?? service.port) as unknown as V1ServicePort['targetPort'],
     protocol: 'TCP',

@@ -143,20 +143,20 @@ function reasonsInSources(): Set<string> {
   const reasons = new Set<string>();
   const patterns = [
     /event\('(?:Normal|Warning)', '(\w+)'/g,
-    /(?:blocked|rollback)\('(\w+)'/g,
+    /(?:blocked|rollback)\((?:tick, )?'(\w+)'/g,
     /'(FailedCheck|NoTraffic)'/g,
     /super\('(\w+)'/g,
     /readonly reason = '(\w+)'/g,
     /\? reason : '(\w+)'/g,
   ];
   for (const directory of ['src/engine', 'src/controller', 'src/router', 'src/workload', 'src/metrics']) {
-    for (const file of readdirSync(new URL(directory, root)).filter((f) => f.endsWith('.ts'))) {
+    for (const file of readdirSync(new URL(directory, root), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
       const text = readFileSync(new URL(`${directory}/${file}`, root), 'utf8');
       for (const pattern of patterns) for (const match of text.matchAll(pattern)) reasons.add(match[1]);
       // Condition reasons: literals, and the fallbacks of reasons taken from status (`failureReason ?? 'Failed'`).
-      if (file === 'conditions.ts') for (const match of text.matchAll(/(?:reason: |\?\? |\|\| )'([A-Z]\w+)'/g)) reasons.add(match[1]);
+      if (file.endsWith('conditions.ts')) for (const match of text.matchAll(/(?:reason: |\?\? |\|\| )'([A-Z]\w+)'/g)) reasons.add(match[1]);
       // Metric error reasons reach the Ready condition prefixed with "Metrics".
-      if (file === 'metrics-error.ts') for (const match of text.matchAll(/\| '(\w+)'/g)) reasons.add(match[1].startsWith('Metrics') ? match[1] : `Metrics${match[1]}`);
+      if (file.endsWith('metrics-error.ts')) for (const match of text.matchAll(/\| '(\w+)'/g)) reasons.add(match[1].startsWith('Metrics') ? match[1] : `Metrics${match[1]}`);
     }
   }
   // Metric error reasons reach conditions and Events only with the "Metrics" prefix.

@@ -1,0 +1,162 @@
+import type { Canary, CanaryAnalysis, CanaryWebhook, WebhookType } from '../api/canary.ts';
+import { canarySettings, webhooksOfType, type CanarySettings } from '../api/canary-settings.ts';
+import type { CanaryPhase, CanaryStatus } from '../api/canary-status.ts';
+import type { Action, Decision, EngineEvent, Notification, NotificationFacts, NotificationKind } from './actions.ts';
+import { withConditions, type ReadinessProblem } from './conditions.ts';
+import { nextPhase, type PhaseEventType, type PhaseMachine } from './machine.ts';
+import type { GateAnswer, Observation } from './observation.ts';
+import { strategyOf, weightsFor, type StrategyKind } from './strategy.ts';
+
+/** Phases in which a run is under way and can be aborted, promoted or cancelled. */
+export const ACTIVE_PHASES: readonly CanaryPhase[] = ['Waiting', 'Progressing', 'WaitingPromotion'];
+
+/** Thrown inside a tick when answers are missing; caught by `run`, never escapes. */
+class MissingAnswers {
+  readonly gates: WebhookType[];
+  readonly metrics: boolean;
+  constructor(gates: WebhookType[], metrics: boolean) {
+    this.gates = gates;
+    this.metrics = metrics;
+  }
+}
+
+/**
+ * The state of one decision while it is being made, and the bookkeeping every rule shares (phase
+ * moves, Events, alerts, gate answers, deadlines); discarded after `run`. The rules themselves live in
+ * rules/, one file per concern.
+ */
+export class Tick {
+  readonly canary: Canary;
+  readonly observation: Observation;
+  readonly machine: PhaseMachine;
+  readonly analysis: CanaryAnalysis;
+  readonly settings: CanarySettings;
+  readonly strategy: StrategyKind;
+  readonly now: string;
+  readonly label: string;
+  status: CanaryStatus;
+  actions: Action[] = [];
+  events: EngineEvent[] = [];
+  notifications: Notification[] = [];
+  problem: ReadinessProblem | undefined;
+  metricsProblem: ReadinessProblem | null | undefined;
+  initializationStalled = false;
+
+  constructor(canary: Canary, observation: Observation, machine: PhaseMachine) {
+    this.canary = canary;
+    this.observation = observation;
+    this.machine = machine;
+    this.analysis = canary.spec.analysis;
+    this.settings = canarySettings(canary);
+    this.strategy = strategyOf(canary.spec.analysis);
+    this.now = new Date(observation.now).toISOString();
+    this.label = `${canary.metadata.name ?? ''}.${canary.metadata.namespace ?? 'default'}`;
+    this.status = structuredClone(canary.status ?? {});
+  }
+
+  get phase(): CanaryPhase {
+    return this.status.phase ?? '';
+  }
+
+  /** Runs `rules` and turns the tick into a decision: a gather request when answers were missing. */
+  run(rules: (tick: Tick) => void): Decision {
+    try {
+      rules(this);
+    } catch (signal) {
+      if (signal instanceof MissingAnswers) return { kind: 'gather', gates: signal.gates, metrics: signal.metrics };
+      throw signal;
+    }
+    const status = withConditions(this.status, {
+      generation: this.canary.metadata.generation,
+      now: this.now,
+      problem: this.problem,
+      metricsProblem: this.metricsProblem,
+      initializationStalled: this.initializationStalled,
+    });
+    return { kind: 'act', status, actions: this.actions, events: this.events, notifications: this.notifications };
+  }
+
+  /** Moves the phase along the machine; a move the machine does not allow is a bug in the rules. */
+  move(event: PhaseEventType): void {
+    const next = nextPhase(this.machine, this.phase, event);
+    if (next === undefined) throw new Error(`no ${event} from phase ${JSON.stringify(this.phase)}`);
+    if (next !== this.phase || event === 'START') {
+      this.status.phase = next;
+      this.status.lastTransitionTime = this.now;
+    }
+  }
+
+  event(eventType: EngineEvent['eventType'], reason: string, message: string): void {
+    this.events.push({ eventType, reason, message });
+  }
+
+  notify(kind: NotificationKind, severity: Notification['severity'], message: string, facts: NotificationFacts = {}): void {
+    this.notifications.push({ kind, severity, message, facts });
+  }
+
+  /** The Canary cannot make progress: Ready=False with this reason; the Event only when the reason is new. */
+  blocked(reason: string, message: string): void {
+    const before = this.status.conditions?.find((c) => c.type === 'Ready');
+    if (before?.reason !== reason || before.message !== message) this.event('Warning', reason, message);
+    this.problem = { reason, message };
+  }
+
+  /** An analysis interval has passed since the last one (or there was none). */
+  analysisDue(): boolean {
+    const last = this.status.lastAnalysisTime;
+    return last === undefined || this.observation.now >= Date.parse(last) + this.settings.interval.milliseconds;
+  }
+
+  deadlineExceeded(): boolean {
+    const since = this.status.waitingSince;
+    if (since === undefined) return false;
+    return this.observation.now - Date.parse(since) > this.settings.progressDeadline.milliseconds;
+  }
+
+  /** Starts or continues a readiness wait; true when the deadline has passed. */
+  waitFor(): boolean {
+    this.status.waitingSince ??= this.now;
+    return this.deadlineExceeded();
+  }
+
+  /** The gate's verdict: open when no webhook of that type is configured or all answered ok. */
+  gateOpen(type: WebhookType): { open: boolean; reasons: string[]; muted: boolean } {
+    const answers = this.answers([type])[type] ?? [];
+    const failed = answers.filter((answer) => !answer.ok);
+    // Flagger's muteAlert: a closed gate whose refusing hooks all ask for silence sends no alert (the Event stays).
+    const muted = failed.length > 0 && failed.every((answer) => this.hooksOf(type).some((hook) => hook.name === answer.name && hook.muteAlert));
+    return { open: failed.length === 0, reasons: failed.map((a) => `${a.name}: ${a.reason ?? 'refused'}`), muted };
+  }
+
+  /** Answers of the given gate types, asking for any that were not gathered yet (all in one round). */
+  answers(types: WebhookType[], alsoMetrics = false): Partial<Record<WebhookType, GateAnswer[]>> {
+    const configured = types.filter((type) => this.hooksOf(type).length > 0);
+    const gathered = this.observation.gates ?? {};
+    const missing = configured.filter((type) => gathered[type] === undefined);
+    const metricsMissing = alsoMetrics && this.observation.metrics === undefined;
+    if (missing.length > 0 || metricsMissing) throw new MissingAnswers(missing, metricsMissing);
+    return gathered;
+  }
+
+  hooksOf(type: WebhookType): CanaryWebhook[] {
+    return webhooksOfType(this.analysis, type);
+  }
+
+  /** Routes everything to the primary (and removes A/B matches), as every way out of a run does. */
+  routeToPrimary(): void {
+    this.actions.push({ type: 'setWeights', weights: weightsFor(0) });
+    if (this.strategy === 'ab-testing') this.actions.push({ type: 'setRouteMatches', matches: [] });
+  }
+
+  /** Uses a pending manual promote to open a closed gate; true when it did. */
+  consumeManualPromotion(): boolean {
+    if (this.status.manualPromotion === undefined) return false;
+    if (this.status.manualPromotion === 'next') this.status.manualPromotion = undefined;
+    return true;
+  }
+
+  /** The progress deadline in seconds, as people wrote it. */
+  deadlineSeconds(): number {
+    return this.settings.progressDeadline.seconds;
+  }
+}
