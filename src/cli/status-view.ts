@@ -1,3 +1,4 @@
+import { weightBar } from '../text/weight-bar.ts';
 import type { Canary } from '../api/canary.ts';
 import type { AnalysisResult, CanaryCondition, CanaryPhase } from '../api/canary-status.ts';
 import { manualRequestsFromAnnotations } from '../api/annotations.ts';
@@ -8,7 +9,6 @@ import { maxWeightOf, strategyOf, weightSequence } from '../engine/strategy.ts';
  * no clock, so every layout is unit-tested and `--watch` only decides when to print.
  */
 
-const BAR_WIDTH = 20;
 const RUN_PHASES: readonly CanaryPhase[] = ['Waiting', 'Progressing', 'WaitingPromotion'];
 
 /** The `kanari status` block for one Canary. */
@@ -100,12 +100,6 @@ export function formatAge(ms: number): string {
   if (hours < 48) return `${hours}h`;
   if (days < 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
   return `${days}d`;
-}
-
-/** A fixed-width bar of the canary's share of traffic. */
-export function weightBar(weight: number): string {
-  const filled = Math.round((Math.min(100, Math.max(0, weight)) / 100) * BAR_WIDTH);
-  return `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}]`;
 }
 
 function stepText(canary: Canary): string {

@@ -5,7 +5,7 @@
  */
 import type { Canary } from '../api/canary.ts';
 import type { AnalysisResult } from '../api/canary-status.ts';
-import { weightBar } from '../cli/status-view.ts';
+import { weightBar } from '../text/weight-bar.ts';
 import { strategyOf, weightSequence } from '../engine/strategy.ts';
 
 const LABELS: Record<string, string> = { 'request-success-rate': 'success', 'request-duration': 'p99' };

@@ -1,6 +1,7 @@
 import type { Canary } from '../../../src/api/canary.ts';
 import type { CanaryStatus } from '../../../src/api/canary-status.ts';
-import { formatAge, renderCanaryStatus, renderCanaryTable, weightBar } from '../../../src/cli/status-view.ts';
+import { formatAge, renderCanaryStatus, renderCanaryTable } from '../../../src/cli/status-view.ts';
+import { weightBar } from '../../../src/text/weight-bar.ts';
 
 const now = Date.parse('2026-11-24T07:05:00Z');
 
