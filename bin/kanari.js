@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when it has been built (npm pack, the container image) and the TypeScript
-// sources otherwise: Node >= 22.18 strips types itself, so a clone needs no build step.
+// The `kanari` command. In a clone it runs the TypeScript sources (Node strips types itself, so no build
+// step); an installed package (npm pack, the container image) ships the compiled dist/ instead, because
+// Node does not strip types under node_modules.
 import { existsSync } from 'node:fs';
+import { nodeTooOld, tooOldMessage } from './node-version.js';
 
-const built = new URL('../dist/cli/main.js', import.meta.url);
-const entry = existsSync(built) ? built : new URL('../src/cli/main.ts', import.meta.url);
+if (nodeTooOld(process.versions.node)) {
+  console.error(tooOldMessage(process.versions.node));
+  process.exit(1);
+}
+const source = new URL('../src/cli/main.ts', import.meta.url);
+const entry = existsSync(source) ? source : new URL('../dist/cli/main.js', import.meta.url);
 await import(entry.href);

@@ -24,9 +24,10 @@ export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
   playground: async () => (await import('./playground.ts')).registerPlayground,
 };
 
-/** The registrations needed for `argv`: the named subcommand's, or every one for help and unknown names. */
+/** The registrations needed for `argv`: the named subcommand's, none for `--version`, or every one for help and unknown names. */
 export async function commandsFor(argv: readonly string[]): Promise<RegisterCommand[]> {
   const name = argv.find((arg) => !arg.startsWith('-'));
+  if (name === undefined && argv.length > 0 && argv.every((arg) => arg === '--version' || arg === '-V')) return [];
   const loaders = name && commandLoaders[name] ? [commandLoaders[name]] : Object.values(commandLoaders);
   return [...new Set(await Promise.all(loaders.map((load) => load())))];
 }

@@ -1,10 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { commandsFor } from './commands.ts';
+
+// Two levels below the package root both as source (src/cli) and compiled (dist/cli).
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** Entry point of the `kanari` binary: every subcommand registers itself from its own file. */
 async function main(): Promise<void> {
   const program = new Command('kanari')
     .description('Progressive delivery for Kubernetes on SMI: canaries, blue/green and A/B releases')
+    .version(version, '-V, --version', 'print the Kanari version')
     .showHelpAfterError();
   for (const register of await commandsFor(process.argv.slice(2))) register(program);
   await program.parseAsync(process.argv);
