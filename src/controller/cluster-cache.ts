@@ -13,11 +13,51 @@ import type {
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
 import type { AlertProvider } from '../api/alert-provider.ts';
 import type { MetricTemplate } from '../api/metric-template.ts';
+import { primaryName } from '../api/names.ts';
 import type { KubeClients } from '../kube/client.ts';
-import { ResilientInformer, type InformerEventType } from '../kube/informer.ts';
+import { keepFields, type FieldSelection } from '../kube/field-selection.ts';
+import { ResilientInformer, type InformerEventType, type ListPage } from '../kube/informer.ts';
+import type { IndexFunction } from '../kube/object-index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ClusterReader } from '../workload/cluster-reader.ts';
+import { referencedConfigs } from '../workload/config-refs.ts';
 import type { TrafficSplit } from '../router/traffic-split.ts';
+import {
+  ALERT_PROVIDER_FIELDS,
+  AUTOSCALER_FIELDS,
+  CANARY_FIELDS,
+  CONFIG_MAP_FIELDS,
+  CRD_FIELDS,
+  DEPLOYMENT_FIELDS,
+  METRIC_TEMPLATE_FIELDS,
+  SECRET_FIELDS,
+  TRAFFIC_SPLIT_FIELDS,
+} from './cache-fields.ts';
+
+/** Canaries by the Deployments they name: their target and its `-primary`. */
+export const BY_DEPLOYMENT = 'deployment';
+/** Canaries by their `autoscalerRef`. */
+export const BY_AUTOSCALER = 'autoscaler';
+/** Deployments by the configs their pod template reads: `configmap/<name>`, `secret/<name>`. */
+export const BY_CONFIG = 'config';
+
+const canaryIndexes: Record<string, IndexFunction<Canary>> = {
+  [BY_DEPLOYMENT]: (canary) => [canary.spec.targetRef.name, primaryName(canary.spec.targetRef.name)],
+  [BY_AUTOSCALER]: (canary) => (canary.spec.autoscalerRef ? [canary.spec.autoscalerRef.name] : []),
+};
+const deploymentIndexes: Record<string, IndexFunction<V1Deployment>> = {
+  [BY_CONFIG]: (deployment) => {
+    const refs = referencedConfigs(deployment.spec?.template?.spec);
+    return [...refs.configMaps.map((name) => `configmap/${name}`), ...refs.secrets.map((name) => `secret/${name}`)];
+  },
+};
+
+/** How one kind is cached: what it keeps of each object, and how it is indexed. */
+interface CacheShape<T extends KubernetesObject> {
+  fields: FieldSelection;
+  labelSelector?: string;
+  indexes?: Record<string, IndexFunction<T>>;
+}
 
 /** One kind's cache across the watched namespaces: one informer for all namespaces, or one per namespace. */
 export class ScopedCache<T extends KubernetesObject> {
@@ -39,12 +79,22 @@ export class ScopedCache<T extends KubernetesObject> {
     return [...this.#informers.values()].flatMap((informer) => informer.list());
   }
 
+  /** Objects of `namespace` indexed under `value` by the index `name`: a lookup, not a scan. */
+  byIndex(name: string, namespace: string, value: string): T[] {
+    return this.#informerFor(namespace)?.byIndex(name, namespace, value) ?? [];
+  }
+
   onEvent(listener: (type: InformerEventType, obj: T) => void): void {
     for (const informer of this.#informers.values()) informer.onEvent(listener);
   }
 
   healthy(): boolean {
     return [...this.#informers.values()].every((informer) => informer.healthy());
+  }
+
+  /** Every informer has held a full list: a miss then means the object does not exist (or just changed). */
+  hasSynced(): boolean {
+    return [...this.#informers.values()].every((informer) => informer.hasSynced());
   }
 
   async start(): Promise<void> {
@@ -90,7 +140,8 @@ export class ClusterCache {
   readonly #make: <T extends KubernetesObject>(
     kind: string,
     pathOf: (namespace: string) => string,
-    listOf: (namespace: string) => () => Promise<KubernetesListObject<T>>,
+    listOf: (namespace: string) => (page: ListPage) => Promise<KubernetesListObject<T>>,
+    shape: CacheShape<T>,
   ) => ScopedCache<T>;
   /** TrafficSplit caches per served version, made when the router first asks for one. */
   readonly #splits = new Map<string, ScopedCache<KubernetesObject>>();
@@ -103,10 +154,11 @@ export class ClusterCache {
     const make = <T extends KubernetesObject>(
       kind: string,
       pathOf: (namespace: string) => string,
-      listOf: (namespace: string) => () => Promise<KubernetesListObject<T>>,
-      labelSelector?: string,
+      listOf: (namespace: string) => (page: ListPage) => Promise<KubernetesListObject<T>>,
+      shape: CacheShape<T>,
     ): ScopedCache<T> => {
       const informers = new Map<string, ResilientInformer<T>>();
+      const transform = keepFields<T>(shape.fields);
       for (const namespace of scopes) {
         informers.set(
           namespace,
@@ -114,7 +166,9 @@ export class ClusterCache {
             kubeConfig: clients.kubeConfig,
             path: pathOf(namespace),
             list: listOf(namespace),
-            labelSelector,
+            labelSelector: shape.labelSelector,
+            transform,
+            indexes: shape.indexes,
             name: namespace ? `${kind} in ${namespace}` : kind,
             logger: options.logger,
             relistIntervalMs: options.relistIntervalMs,
@@ -127,44 +181,61 @@ export class ClusterCache {
     const core = (plural: string) => (ns: string) => (ns ? `/api/v1/namespaces/${ns}/${plural}` : `/api/v1/${plural}`);
     const grouped = (groupVersion: string, plural: string) => (ns: string) =>
       ns ? `/apis/${groupVersion}/namespaces/${ns}/${plural}` : `/apis/${groupVersion}/${plural}`;
-    const kanari = <T extends KubernetesObject>(plural: string, labelSelector?: string) =>
+    const kanari = <T extends KubernetesObject>(plural: string, shape: CacheShape<T>) =>
       make<T>(
         plural,
         grouped(`${API_GROUP}/${API_VERSION}`, plural),
-        (ns) => async () =>
-          (ns
-            ? await clients.custom.listNamespacedCustomObject({ group: API_GROUP, version: API_VERSION, namespace: ns, plural, labelSelector })
-            : await clients.custom.listClusterCustomObject({ group: API_GROUP, version: API_VERSION, plural, labelSelector })) as KubernetesListObject<T>,
-        labelSelector,
+        (ns) => async (page) => {
+          const labelSelector = shape.labelSelector;
+          return (ns
+            ? await clients.custom.listNamespacedCustomObject({ group: API_GROUP, version: API_VERSION, namespace: ns, plural, labelSelector, ...page })
+            : await clients.custom.listClusterCustomObject({ group: API_GROUP, version: API_VERSION, plural, labelSelector, ...page })) as KubernetesListObject<T>;
+        },
+        shape,
       );
 
     this.#make = make;
-    this.canaries = kanari<Canary>('canaries', options.canarySelector);
-    this.metricTemplates = kanari<MetricTemplate>('metrictemplates');
-    this.alertProviders = kanari<AlertProvider>('alertproviders');
-    this.deployments = make<V1Deployment>('deployments', grouped('apps/v1', 'deployments'), (ns) => () =>
-      ns ? clients.apps.listNamespacedDeployment({ namespace: ns }) : clients.apps.listDeploymentForAllNamespaces(),
+    this.canaries = kanari<Canary>('canaries', { fields: CANARY_FIELDS, labelSelector: options.canarySelector, indexes: canaryIndexes });
+    this.metricTemplates = kanari<MetricTemplate>('metrictemplates', { fields: METRIC_TEMPLATE_FIELDS });
+    this.alertProviders = kanari<AlertProvider>('alertproviders', { fields: ALERT_PROVIDER_FIELDS });
+    this.deployments = make<V1Deployment>(
+      'deployments',
+      grouped('apps/v1', 'deployments'),
+      (ns) => (page) => (ns ? clients.apps.listNamespacedDeployment({ namespace: ns, ...page }) : clients.apps.listDeploymentForAllNamespaces(page)),
+      { fields: DEPLOYMENT_FIELDS, indexes: deploymentIndexes },
     );
-    this.configMaps = make<V1ConfigMap>('configmaps', core('configmaps'), (ns) => () =>
-      ns ? clients.core.listNamespacedConfigMap({ namespace: ns }) : clients.core.listConfigMapForAllNamespaces(),
+    this.configMaps = make<V1ConfigMap>(
+      'configmaps',
+      core('configmaps'),
+      (ns) => (page) => (ns ? clients.core.listNamespacedConfigMap({ namespace: ns, ...page }) : clients.core.listConfigMapForAllNamespaces(page)),
+      { fields: CONFIG_MAP_FIELDS },
     );
-    this.secrets = make<V1Secret>('secrets', core('secrets'), (ns) => () =>
-      ns ? clients.core.listNamespacedSecret({ namespace: ns }) : clients.core.listSecretForAllNamespaces(),
+    this.secrets = make<V1Secret>(
+      'secrets',
+      core('secrets'),
+      (ns) => (page) => (ns ? clients.core.listNamespacedSecret({ namespace: ns, ...page }) : clients.core.listSecretForAllNamespaces(page)),
+      { fields: SECRET_FIELDS },
     );
+    const extensions = clients.kubeConfig.makeApiClient(ApiextensionsV1Api);
     const crds = new ResilientInformer<V1CustomResourceDefinition>({
       kubeConfig: clients.kubeConfig,
       path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-      list: () => clients.kubeConfig.makeApiClient(ApiextensionsV1Api).listCustomResourceDefinition(),
+      list: (page) => extensions.listCustomResourceDefinition(page),
+      transform: keepFields(CRD_FIELDS),
       name: 'customresourcedefinitions',
       logger: options.logger,
       relistIntervalMs: options.relistIntervalMs,
       watchdogMs: options.watchdogMs,
     });
     this.customResourceDefinitions = new ScopedCache('customresourcedefinitions', new Map([['', crds]]));
-    this.autoscalers = make<V2HorizontalPodAutoscaler>('horizontalpodautoscalers', grouped('autoscaling/v2', 'horizontalpodautoscalers'), (ns) => () =>
-      ns
-        ? clients.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: ns })
-        : clients.autoscaling.listHorizontalPodAutoscalerForAllNamespaces(),
+    this.autoscalers = make<V2HorizontalPodAutoscaler>(
+      'horizontalpodautoscalers',
+      grouped('autoscaling/v2', 'horizontalpodautoscalers'),
+      (ns) => (page) =>
+        ns
+          ? clients.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: ns, ...page })
+          : clients.autoscaling.listHorizontalPodAutoscalerForAllNamespaces(page),
+      { fields: AUTOSCALER_FIELDS },
     );
   }
 
@@ -204,15 +275,21 @@ export class ClusterCache {
       cache = this.#make<KubernetesObject>(
         `trafficsplits.${version}`,
         (ns) => (ns ? `/apis/${groupVersion}/namespaces/${ns}/trafficsplits` : `/apis/${groupVersion}/trafficsplits`),
-        (ns) => async () =>
+        (ns) => async (page) =>
           (ns
-            ? await this.#clients.custom.listNamespacedCustomObject({ group: 'split.smi-spec.io', version, namespace: ns, plural: 'trafficsplits' })
-            : await this.#clients.custom.listClusterCustomObject({ group: 'split.smi-spec.io', version, plural: 'trafficsplits' })) as KubernetesListObject<KubernetesObject>,
+            ? await this.#clients.custom.listNamespacedCustomObject({ group: 'split.smi-spec.io', version, namespace: ns, plural: 'trafficsplits', ...page })
+            : await this.#clients.custom.listClusterCustomObject({ group: 'split.smi-spec.io', version, plural: 'trafficsplits', ...page })) as KubernetesListObject<KubernetesObject>,
+        { fields: TRAFFIC_SPLIT_FIELDS },
       );
       this.#splits.set(version, cache);
       void cache.start();
     }
     return cache?.get(namespace, name) as TrafficSplit | undefined;
+  }
+
+  /** Whether the TrafficSplit cache of `version` holds a full list. */
+  trafficSplitsSynced(version: string): boolean {
+    return this.#splits.get(version)?.hasSynced() ?? false;
   }
 
   /** The workload shell's reads, answered from the caches. */

@@ -1,0 +1,38 @@
+import type { FieldSelection } from '../kube/field-selection.ts';
+
+/**
+ * What the controller's informer caches keep of each kind, besides apiVersion, kind and the standard
+ * metadata (field-selection.ts): the fields some part of Kanari reads, and nothing else. A reader of a
+ * field not listed here sees it missing, so whoever reads a new field adds it here; a new kind (an
+ * HTTPRoute, a dashboard's view) comes with its own list.
+ */
+
+/** Everything: decide reads the whole spec and status, and the status is compared whole before a write. */
+export const CANARY_FIELDS: FieldSelection = { spec: true, status: true };
+
+/**
+ * The whole spec (the primary is a copy of the target's template and strategy, the revision a hash of
+ * the template); of the status only the numbers readiness is judged by (workload/readiness.ts). The
+ * conditions, with their messages and timestamps, are never read.
+ */
+export const DEPLOYMENT_FIELDS: FieldSelection = {
+  spec: true,
+  status: { observedGeneration: true, replicas: true, updatedReplicas: true, readyReplicas: true, availableReplicas: true },
+};
+
+/** Content and type: checksummed into the revision, copied to the primary's `-primary` copies. */
+export const CONFIG_MAP_FIELDS: FieldSelection = { data: true, binaryData: true };
+export const SECRET_FIELDS: FieldSelection = { type: true, data: true };
+
+/** The spec, copied to the primary's HPA; the status (current metrics) is never read. */
+export const AUTOSCALER_FIELDS: FieldSelection = { spec: true };
+
+/** Kanari's own kinds: the spec is what they say. */
+export const METRIC_TEMPLATE_FIELDS: FieldSelection = { spec: true };
+export const ALERT_PROVIDER_FIELDS: FieldSelection = { spec: true };
+
+/** Backends, matches and the root service: the router compares and patches the spec. */
+export const TRAFFIC_SPLIT_FIELDS: FieldSelection = { spec: true };
+
+/** Only that a CRD of a group changed (the SMI versions are then re-discovered); never its schema, the bulk of it. */
+export const CRD_FIELDS: FieldSelection = { spec: { group: true, names: true } };
