@@ -7,6 +7,7 @@ import type { Clock } from '../engine/clock.ts';
 import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
 import { nextDueTime, Scheduler } from '../engine/scheduler.ts';
+import { Arrivals, TickLine, type TickPlace } from '../engine/tick-line.ts';
 import { isNotFound } from '../kube/api-errors.ts';
 import type { KubeClients } from '../kube/client.ts';
 import { KeyedWorkQueue } from '../kube/work-queue.ts';
@@ -15,8 +16,7 @@ import { redactSecrets } from '../log/redact.ts';
 import type { TrafficRouter } from '../router/router.ts';
 import type { ControllerMetrics } from '../server/controller-metrics.ts';
 import type { ReadinessCheck } from '../server/health-server.ts';
-import { referencedConfigs } from '../workload/config-refs.ts';
-import type { ClusterCache } from './cluster-cache.ts';
+import { BY_AUTOSCALER, BY_CONFIG, BY_DEPLOYMENT, type ClusterCache } from './cluster-cache.ts';
 import { reportCanaryMetrics } from './report-metrics.ts';
 
 /** The ports every tick uses; the router is chosen per Canary, validation per tick. */
@@ -53,14 +53,19 @@ const MAX_ERROR_BACKOFF_MS = 60_000;
 /**
  * The controller: informer caches feed a per-Canary work queue; a scheduler holding each Canary's next
  * due time (from its status, so it survives restarts) and watch events (new revision, readiness change,
- * config change) put Canaries on the queue; each run is one reconcile tick.
+ * config change) put Canaries on the queue; each run is one reconcile tick. Due ticks wait in line ahead
+ * of event-driven work, which is served in order of arrival (engine/tick-line.ts).
  */
 export class CanaryController {
   readonly #parts: CanaryControllerParts;
   readonly #cache: ClusterCache;
   readonly #clock: Clock;
   readonly #scheduler: Scheduler;
-  readonly #queue: KeyedWorkQueue;
+  readonly #queue: KeyedWorkQueue<TickPlace>;
+  /** Each Canary's place in line while it has work in progress. */
+  readonly #arrivals = new Arrivals();
+  /** Canaries per namespace, for the kanari_canary_total gauge, kept as they come and go. */
+  readonly #perNamespace = new Map<string, number>();
   readonly #log: Logger;
   readonly #failures = new Map<string, number>();
   /** Canaries whose target's HPA changed: the primary's copy is synced at their next tick. */
@@ -76,8 +81,9 @@ export class CanaryController {
     this.#cache = parts.cache;
     this.#clock = parts.clock;
     this.#log = parts.logger;
-    this.#scheduler = new Scheduler(this.#clock, (key) => this.#queue.add(key));
-    this.#queue = new KeyedWorkQueue({
+    this.#scheduler = new Scheduler(this.#clock, (key, due) => this.#queue.add(key, { due }));
+    this.#queue = new KeyedWorkQueue<TickPlace>({
+      line: new TickLine(),
       handler: (key) => this.#reconcile(key),
       // Ticks wait on the API server and webhooks, not the CPU: many can be in flight per core.
       concurrency: parts.concurrency ?? 32,
@@ -91,7 +97,7 @@ export class CanaryController {
     this.#watchForWork();
     await this.#cache.start();
     this.#synced = true;
-    for (const canary of this.#cache.canaries.list()) this.#scheduler.triggerNow(keyOf(canary));
+    for (const canary of this.#cache.canaries.list()) this.#trigger(keyOf(canary));
     this.#log.info({ canaries: this.#cache.canaries.list().length }, 'controller started');
   }
 
@@ -124,31 +130,33 @@ export class CanaryController {
       const key = keyOf(canary);
       if (type === 'delete') {
         this.#scheduler.remove(key);
+        this.#arrivals.forget(key);
         this.#seenSpec.delete(key);
         this.#failures.delete(key);
-        this.#reportTotals();
+        this.#countCanary(canary.metadata.namespace ?? '', -1);
         return;
       }
+      if (type === 'add') this.#countCanary(canary.metadata.namespace ?? '', +1);
       const spec = `${canary.metadata.generation}|${JSON.stringify(canary.metadata.annotations ?? {})}|${canary.metadata.deletionTimestamp ?? ''}`;
       if (this.#seenSpec.get(key) === spec) return;
       this.#seenSpec.set(key, spec);
-      if (type === 'add') this.#reportTotals();
       this.#trigger(key);
     });
+    // Every lookup below is an index lookup: at thousands of Canaries a scan per watch event was most of
+    // the controller's work.
     this.#cache.deployments.onEvent((_type, deployment) => {
       for (const canary of this.#canariesOfDeployment(deployment)) this.#trigger(keyOf(canary));
     });
-    const onConfig = (kind: 'configMaps' | 'secrets') => (_type: string, config: KubernetesObject) => {
+    const onConfig = (kind: 'configmap' | 'secret') => (_type: string, config: KubernetesObject) => {
       const namespace = config.metadata?.namespace ?? '';
-      for (const canary of this.#cache.canaries.list(namespace)) {
-        const target = this.#cache.deployments.get(namespace, canary.spec.targetRef.name);
-        if (referencedConfigs(target?.spec?.template?.spec)[kind].includes(config.metadata?.name ?? '')) this.#trigger(keyOf(canary));
+      for (const target of this.#cache.deployments.byIndex(BY_CONFIG, namespace, `${kind}/${config.metadata?.name ?? ''}`)) {
+        for (const canary of this.#canariesOfDeployment(target)) {
+          if (canary.spec.targetRef.name === target.metadata?.name) this.#trigger(keyOf(canary));
+        }
       }
     };
     this.#cache.autoscalers.onEvent((_type, hpa) => {
-      const namespace = hpa.metadata?.namespace ?? '';
-      for (const canary of this.#cache.canaries.list(namespace)) {
-        if (canary.spec.autoscalerRef?.name !== hpa.metadata?.name) continue;
+      for (const canary of this.#cache.canaries.byIndex(BY_AUTOSCALER, hpa.metadata?.namespace ?? '', hpa.metadata?.name ?? '')) {
         this.#autoscalerChanged.add(keyOf(canary));
         this.#trigger(keyOf(canary));
       }
@@ -160,22 +168,20 @@ export class CanaryController {
         for (const canary of this.#cache.canaries.list()) this.#trigger(keyOf(canary));
       });
     });
-    this.#cache.configMaps.onEvent(onConfig('configMaps'));
-    this.#cache.secrets.onEvent(onConfig('secrets'));
+    this.#cache.configMaps.onEvent(onConfig('configmap'));
+    this.#cache.secrets.onEvent(onConfig('secret'));
   }
 
+  /** Work arrived for a Canary: it waits in line at its place of arrival (kept while its work is in progress). */
   #trigger(key: string): void {
     // Before the caches are synced, the Canaries informer (often first to list) would start ticks that
     // find their target Deployment missing and report TargetNotFound; start() triggers every Canary then.
-    if (this.#running && this.#synced) this.#scheduler.triggerNow(key);
+    if (this.#running && this.#synced) this.#queue.add(key, this.#arrivals.placeOf(key));
   }
 
   /** Canaries whose target or primary is this Deployment. */
   #canariesOfDeployment(deployment: V1Deployment): Canary[] {
-    const name = deployment.metadata?.name ?? '';
-    return this.#cache.canaries
-      .list(deployment.metadata?.namespace ?? '')
-      .filter((canary) => canary.spec.targetRef.name === name || primaryName(canary.spec.targetRef.name) === name);
+    return this.#cache.canaries.byIndex(BY_DEPLOYMENT, deployment.metadata?.namespace ?? '', deployment.metadata?.name ?? '');
   }
 
   async #reconcile(key: string): Promise<void> {
@@ -198,6 +204,7 @@ export class CanaryController {
         canary = await this.#readFresh(namespace, name);
       }
       if (canary && this.#running) this.#scheduler.schedule(key, this.#nextTick(canary));
+      if (canary) this.#arrivals.settle(key, canary.status?.phase);
     } catch (err) {
       if (isNotFound(err)) return; // deleted between the cache read and the write
       await this.#reportFailure(key, canary, err);
@@ -266,14 +273,15 @@ export class CanaryController {
     if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + Math.min(MAX_ERROR_BACKOFF_MS, 500 * 2 ** failures));
   }
 
-  #reportTotals(): void {
-    const perNamespace = new Map<string, number>();
-    for (const canary of this.#cache.canaries.list()) {
-      const ns = canary.metadata.namespace ?? '';
-      perNamespace.set(ns, (perNamespace.get(ns) ?? 0) + 1);
+  #countCanary(namespace: string, delta: number): void {
+    const count = (this.#perNamespace.get(namespace) ?? 0) + delta;
+    if (count > 0) {
+      this.#perNamespace.set(namespace, count);
+      this.#parts.metrics.total.set({ namespace }, count);
+    } else {
+      this.#perNamespace.delete(namespace);
+      this.#parts.metrics.total.remove({ namespace });
     }
-    this.#parts.metrics.total.reset();
-    for (const [namespace, count] of perNamespace) this.#parts.metrics.total.set({ namespace }, count);
   }
 }
 

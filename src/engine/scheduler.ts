@@ -18,13 +18,13 @@ export function nextDueTime(canary: Canary, now: number): number {
 
 export class Scheduler {
   private readonly clock: Clock;
-  private readonly onDue: (key: string) => void;
+  private readonly onDue: (key: string, due: number) => void;
   private readonly heap = new DueHeap();
   private timer: TimerHandle | undefined;
   private timerAt: number | undefined;
 
-  /** `onDue(key)` is called once per due key; it is expected to decide and re-schedule the key. */
-  constructor(clock: Clock, onDue: (key: string) => void) {
+  /** `onDue(key, due)` is called once per due key, earliest first; it is expected to decide and re-schedule the key. */
+  constructor(clock: Clock, onDue: (key: string, due: number) => void) {
     this.clock = clock;
     this.onDue = onDue;
   }
@@ -75,12 +75,12 @@ export class Scheduler {
     this.timer = undefined;
     this.timerAt = undefined;
     const now = this.clock.now();
-    const due: string[] = [];
+    const due: { key: string; due: number }[] = [];
     for (let next = this.heap.peek(); next !== undefined && next.due <= now; next = this.heap.peek()) {
       this.heap.delete(next.key);
-      due.push(next.key);
+      due.push(next);
     }
-    for (const key of due) this.onDue(key);
+    for (const next of due) this.onDue(next.key, next.due);
     this.rearm();
   }
 }
