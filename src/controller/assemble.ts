@@ -106,7 +106,10 @@ export function assembleController(options: ControllerOptions): AssembledControl
   const overrides = options.ports ?? {};
   const routers = overrides.router
     ? { forCanary: () => overrides.router!, all: () => [overrides.router!] }
-    : new RouterFactory({ clients, splits: { get: (version, namespace, name) => cache.trafficSplit(version, namespace, name) } });
+    : new RouterFactory({
+        clients,
+        splits: { get: (version, namespace, name) => cache.trafficSplit(version, namespace, name), synced: (version) => cache.trafficSplitsSynced(version) },
+      });
   const machine = createPhaseMachine();
   const ports: CanaryPorts = {
     decide: (canary, observation) => decide(canary, observation, machine),

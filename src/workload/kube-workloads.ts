@@ -187,6 +187,7 @@ export class KubeWorkloads implements Workloads {
       copiedConfigMaps: new Set(configMaps.map((c) => c.metadata!.name!)),
       copiedSecrets: new Set(secrets.map((s) => s.metadata!.name!)),
       replicas,
+      known: { current: await this.#reader.deployment(target.metadata!.namespace!, primaryName(target.metadata!.name!)) },
     });
   }
 

@@ -14,6 +14,8 @@ export interface PrimaryOptions {
   copiedSecrets: ReadonlySet<string>;
   /** Replicas to give the primary; undefined leaves them alone (an HPA owns them, or the primary exists). */
   replicas?: number;
+  /** The primary as the caller's cache has it (`current` undefined: not there); read from the API when absent. */
+  known?: { current: V1Deployment | undefined };
 }
 
 /** The selector labels of a target Deployment (`spec.selector.matchLabels`). */
@@ -91,6 +93,7 @@ export async function applyPrimaryDeployment(apps: AppsV1Api, target: V1Deployme
       if (replicas !== undefined) spec.replicas = replicas;
       return { metadata: { labels, ownerReferences }, spec };
     },
+    options.known,
   );
   return outcome;
 }
