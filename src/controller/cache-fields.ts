@@ -31,6 +31,9 @@ export const AUTOSCALER_FIELDS: FieldSelection = { spec: true };
 export const METRIC_TEMPLATE_FIELDS: FieldSelection = { spec: true };
 export const ALERT_PROVIDER_FIELDS: FieldSelection = { spec: true };
 
+/** Selector and ports, which Kanari owns on its Services; labels and annotations are in the metadata. */
+export const SERVICE_FIELDS: FieldSelection = { spec: { type: true, selector: true, ports: true } };
+
 /** Backends, matches and the root service: the router compares and patches the spec. */
 export const TRAFFIC_SPLIT_FIELDS: FieldSelection = { spec: true };
 

@@ -8,6 +8,7 @@ import type {
   V1ConfigMap,
   V1Deployment,
   V1Secret,
+  V1Service,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
@@ -19,8 +20,9 @@ import { keepFields, type FieldSelection } from '../kube/field-selection.ts';
 import { ResilientInformer, type InformerEventType, type ListPage } from '../kube/informer.ts';
 import type { IndexFunction } from '../kube/object-index.ts';
 import type { Logger } from '../log/logger.ts';
-import type { ClusterReader } from '../workload/cluster-reader.ts';
+import { cacheReader, type ClusterReader } from '../workload/cluster-reader.ts';
 import { referencedConfigs } from '../workload/config-refs.ts';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../workload/managed-labels.ts';
 import type { TrafficSplit } from '../router/traffic-split.ts';
 import {
   ALERT_PROVIDER_FIELDS,
@@ -31,6 +33,7 @@ import {
   DEPLOYMENT_FIELDS,
   METRIC_TEMPLATE_FIELDS,
   SECRET_FIELDS,
+  SERVICE_FIELDS,
   TRAFFIC_SPLIT_FIELDS,
 } from './cache-fields.ts';
 
@@ -131,6 +134,8 @@ export class ClusterCache {
   readonly configMaps: ScopedCache<V1ConfigMap>;
   readonly secrets: ScopedCache<V1Secret>;
   readonly autoscalers: ScopedCache<V2HorizontalPodAutoscaler>;
+  /** Only the Services labelled as Kanari's (the ones it generated or adopted), not every Service of the cluster. */
+  readonly services: ScopedCache<V1Service>;
   readonly metricTemplates: ScopedCache<MetricTemplate>;
   readonly alertProviders: ScopedCache<AlertProvider>;
   /** Cluster-scoped: the served versions of the SMI APIs change when their CRDs do. */
@@ -216,6 +221,16 @@ export class ClusterCache {
       (ns) => (page) => (ns ? clients.core.listNamespacedSecret({ namespace: ns, ...page }) : clients.core.listSecretForAllNamespaces(page)),
       { fields: SECRET_FIELDS },
     );
+    const kanariServices = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+    this.services = make<V1Service>(
+      'services',
+      core('services'),
+      (ns) => (page) =>
+        ns
+          ? clients.core.listNamespacedService({ namespace: ns, labelSelector: kanariServices, ...page })
+          : clients.core.listServiceForAllNamespaces({ labelSelector: kanariServices, ...page }),
+      { fields: SERVICE_FIELDS, labelSelector: kanariServices },
+    );
     const extensions = clients.kubeConfig.makeApiClient(ApiextensionsV1Api);
     const crds = new ResilientInformer<V1CustomResourceDefinition>({
       kubeConfig: clients.kubeConfig,
@@ -246,6 +261,7 @@ export class ClusterCache {
       this.configMaps,
       this.secrets,
       this.autoscalers,
+      this.services,
       this.metricTemplates,
       this.alertProviders,
       this.customResourceDefinitions,
@@ -294,11 +310,6 @@ export class ClusterCache {
 
   /** The workload shell's reads, answered from the caches. */
   reader(): ClusterReader {
-    return {
-      deployment: async (ns, name) => this.deployments.get(ns, name),
-      configMap: async (ns, name) => this.configMaps.get(ns, name),
-      secret: async (ns, name) => this.secrets.get(ns, name),
-      autoscaler: async (ns, name) => this.autoscalers.get(ns, name),
-    };
+    return cacheReader(this);
   }
 }

@@ -66,7 +66,9 @@ export class KubeWorkloads implements Workloads {
     const owner = canaryOwner(canary);
     for (const role of ['primary', 'canary', 'apex'] as const) {
       // The apex Service is the one people route through and may have made themselves: never own it by adoption.
-      await applyService(this.#clients.core, canaryService(canary, role, selector), owner, role === 'apex' ? 'manage' : 'own');
+      const desired = canaryService(canary, role, selector);
+      const known = { current: await this.#reader.service(desired.metadata!.namespace!, desired.metadata!.name!) };
+      await applyService(this.#clients.core, desired, owner, role === 'apex' ? 'manage' : 'own', known);
     }
     await this.syncAutoscaler(canary);
   }
