@@ -163,7 +163,10 @@ const measure = async (label: string, ms: number, analysing: number): Promise<vo
   }
   const memory = await ask<ChildMemory>('memory');
   const other = memory.rss - memory.heapTotal - memory.external;
-  console.log(`  memory             RSS ${mb(memory.rss)} = V8 heap ${mb(memory.heapTotal)} (${mb(memory.liveHeap)} live after a full GC) + external ${mb(memory.external)} (array buffers ${mb(memory.arrayBuffers)}) + other ${mb(other)} (code, stacks, malloc)`);
+  console.log(`  memory             RSS ${mb(memory.rss)} = V8 heap ${mb(memory.heapTotal)} + external ${mb(memory.external)} (array buffers ${mb(memory.arrayBuffers)}) + other ${mb(other)} (code, stacks, malloc)`);
+  console.log(`    after a full GC  live heap ${mb(memory.liveHeap)}, RSS ${mb(memory.rssAfterGc)}`);
+  const m = memory.mappings;
+  if (m) console.log(`    resident by map  anonymous ${mb(m.anonymous)} (V8 heap, thread malloc arenas), brk heap ${mb(m.brkHeap)} (main malloc arena), files ${mb(m.files)}, stacks ${mb(m.stacks)}`);
   console.log(`    heap spaces      ${memory.spaces.map((s) => `${s.name} ${mb(s.used)}/${mb(s.size)}`).join(', ')}`);
   console.log(`    caches           ${memory.caches.map((c) => `${c.kind} ${c.count} (${mb(c.jsonBytes)} JSON)`).join(', ')}`);
 };

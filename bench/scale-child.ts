@@ -1,6 +1,7 @@
 // The controller under test in the scale bench, in a process of its own so its RSS and CPU time are its
 // alone. Built the way `kanari controller` builds it; answers the bench's questions over IPC.
 // Started by controller-scale.bench.ts: node --expose-gc bench/scale-child.ts <kubeconfig> <concurrency>
+import { readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { KubeConfig } from '@kubernetes/client-node';
 import { assembleController } from '../src/controller/assemble.ts';
@@ -21,16 +22,24 @@ export interface ChildStats {
   reconciles: number;
 }
 
-/** Where the memory goes (`memory`): dearer than `stats` (a full GC, every cache serialized), so asked after a window. */
+/**
+ * Where the memory goes (`memory`): dearer than `stats` (a full GC, every cache serialized), so asked
+ * after a window. RSS, heap, external and array buffers are one snapshot taken before the GC; the live
+ * heap is what the GC left.
+ */
 export interface ChildMemory {
   rss: number;
   heapTotal: number;
-  /** Heap, external and array buffers still used after a forced full GC: the live set. */
-  liveHeap: number;
   external: number;
   arrayBuffers: number;
+  /** Heap still used after a forced full GC: the live set. */
+  liveHeap: number;
+  /** RSS after that GC, which may return heap pages to the system. */
+  rssAfterGc: number;
   /** V8 heap spaces with more than 1 MB committed, after the GC. */
   spaces: { name: string; size: number; used: number }[];
+  /** Resident memory by kind of mapping (Linux): what the process's pages are, whoever asked for them. */
+  mappings?: { files: number; brkHeap: number; anonymous: number; stacks: number };
   /** Objects per informer cache and the size of their JSON, which is what the cache keeps in some form. */
   caches: { kind: string; count: number; jsonBytes: number }[];
 }
@@ -54,6 +63,33 @@ const { controller, cache } = assembleController({
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
+/**
+ * Resident bytes by mapping from /proc/self/smaps: files (the node binary, libraries, ICU data), the brk
+ * heap (glibc's main malloc arena), anonymous mappings (V8's heap, glibc's per-thread malloc arenas,
+ * wasm memory) and thread stacks.
+ */
+function residentByMapping(): ChildMemory['mappings'] {
+  let smaps: string;
+  try {
+    smaps = readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const totals = { files: 0, brkHeap: 0, anonymous: 0, stacks: 0 };
+  let kind: keyof typeof totals = 'anonymous';
+  for (const line of smaps.split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      const name = header[1];
+      kind = name.startsWith('/') ? 'files' : name === '[heap]' ? 'brkHeap' : name.startsWith('[stack') ? 'stacks' : 'anonymous';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) totals[kind] += Number(rss[1]) * 1024;
+  }
+  return totals;
+}
+
 process.on('message', (message: string) => {
   void (async () => {
     if (message === 'stats') {
@@ -63,7 +99,7 @@ process.on('message', (message: string) => {
       const cpu = process.cpuUsage();
       process.send!({ baselineRss, rss, heapUsed, cpuUser: cpu.user, cpuSystem: cpu.system, reconciles } satisfies ChildStats);
     } else if (message === 'memory') {
-      const rss = process.memoryUsage().rss;
+      const before = process.memoryUsage();
       gc();
       const after = process.memoryUsage();
       const spaces = getHeapSpaceStatistics()
@@ -73,7 +109,9 @@ process.on('message', (message: string) => {
         const objects = scoped.list();
         return { kind: scoped.kind, count: objects.length, jsonBytes: objects.reduce((sum, obj) => sum + JSON.stringify(obj).length, 0) };
       });
-      process.send!({ rss, heapTotal: after.heapTotal, liveHeap: after.heapUsed, external: after.external, arrayBuffers: after.arrayBuffers, spaces, caches } satisfies ChildMemory);
+      const { rss, heapTotal, external, arrayBuffers } = before;
+      const mappings = residentByMapping();
+      process.send!({ rss, heapTotal, external, arrayBuffers, liveHeap: after.heapUsed, rssAfterGc: after.rss, spaces, mappings, caches } satisfies ChildMemory);
     } else if (message === 'stop') {
       await controller.stop();
       process.exit(0);
