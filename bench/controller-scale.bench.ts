@@ -19,6 +19,7 @@
 //
 // Run: node_modules/.bin/node bench/controller-scale.bench.ts [--canaries 1000] [--progressing N]
 //      [--window-s 60] [--init-window-s 30] [--concurrency 32] [--max-run-s 900] [--heap-mb N]
+//      [--node-flags "--max-semi-space-size=8 ..."] (more flags for the controller's node)
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,8 @@ const { values: args } = parseArgs({
     'max-run-s': { type: 'string', default: '900' },
     // Caps the controller's V8 old space (--max-old-space-size), as a deployment would to bound RSS.
     'heap-mb': { type: 'string' },
+    // More flags for the controller child's node, space-separated, to try V8's sizing.
+    'node-flags': { type: 'string', default: '' },
   },
 });
 
@@ -71,6 +74,7 @@ await world.createApps(names, {
   ],
 });
 console.log(`created ${n} Deployments and Canaries in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`controller: concurrency ${args.concurrency}, node flags "${[args['heap-mb'] ? `--max-old-space-size=${args['heap-mb']}` : '', args['node-flags']].join(' ').trim()}", MALLOC_ARENA_MAX ${process.env.MALLOC_ARENA_MAX ?? 'unset'}`);
 
 // Everything the bench learns, from one watch on the Canaries.
 const initializedAt = new Map<string, number>();
@@ -102,7 +106,7 @@ server.resetRequestCounts();
 const forkedAt = Date.now();
 const child = fork(new URL('scale-child.ts', import.meta.url).pathname, [kubeconfigPath, String(args.concurrency)], {
   execPath: process.execPath,
-  execArgv: ['--expose-gc', ...(args['heap-mb'] ? [`--max-old-space-size=${Number(args['heap-mb'])}`] : [])],
+  execArgv: ['--expose-gc', ...(args['heap-mb'] ? [`--max-old-space-size=${Number(args['heap-mb'])}`] : []), ...args['node-flags'].split(' ').filter(Boolean)],
 });
 processes.child = child;
 const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
