@@ -19,7 +19,8 @@
 //
 // Run: node_modules/.bin/node bench/controller-scale.bench.ts [--canaries 1000] [--progressing N]
 //      [--window-s 60] [--init-window-s 30] [--concurrency 32] [--max-run-s 900] [--heap-mb N]
-//      [--node-flags "--max-semi-space-size=8 ..."] (more flags for the controller's node)
+//      [--node-flags="--max-semi-space-size=8 ..."] (more flags for the controller's node; note the =)
+//      [--cpu-profile prefix] (CPU profiles of the controller's start and Progressing window)
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,9 @@ const { values: args } = parseArgs({
     'heap-mb': { type: 'string' },
     // More flags for the controller child's node, space-separated, to try V8's sizing.
     'node-flags': { type: 'string', default: '' },
+    // CPU profiles of the controller: <prefix>-start.cpuprofile (fork to all Initialized) and
+    // <prefix>-progressing.cpuprofile (the Progressing window); open them in Chrome's DevTools.
+    'cpu-profile': { type: 'string' },
   },
 });
 
@@ -111,16 +115,21 @@ const child = fork(new URL('scale-child.ts', import.meta.url).pathname, [kubecon
 processes.child = child;
 const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 const nextMessage = () => new Promise<unknown>((resolve) => child.once('message', resolve));
-const ask = async <T>(question: 'stats' | 'memory'): Promise<T> => {
+const ask = async <T>(question: string): Promise<T> => {
   const reply = nextMessage();
   child.send(question);
   return (await reply) as T;
 };
+const parentCpuAtFork = process.cpuUsage();
 const { loadedAt } = (await nextMessage()) as { loadedAt: number };
 const syncedAt = Date.now();
+if (args['cpu-profile']) await ask('profile-start');
 const progress = setInterval(() => console.log(`  ${initializedAt.size} Initialized after ${((Date.now() - forkedAt) / 1000).toFixed(0)} s`), 15_000);
 await waitUntil(() => initializedAt.size === n, `${n} Canaries Initialized`, maxRunMs);
 clearInterval(progress);
+if (args['cpu-profile']) await ask(`profile-stop ${args['cpu-profile']}-start.cpuprofile`);
+const startCpu = await ask<ChildStats>('stats');
+const parentStartCpuMs = Object.values(process.cpuUsage(parentCpuAtFork)).reduce((a, b) => a + b, 0) / 1000;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const initTimes = [...initializedAt.values()];
 const firstInit = Math.min(...initTimes) - forkedAt;
@@ -130,14 +139,18 @@ console.log(`  modules loaded     ${seconds(loadedAt - forkedAt)}`);
 console.log(`  caches synced      ${seconds(syncedAt - forkedAt)}`);
 console.log(`  first Initialized  ${seconds(firstInit)}`);
 console.log(`  all Initialized    ${seconds(allInit)} (${(n / ((allInit - (syncedAt - forkedAt)) / 1000)).toFixed(0)} per second after the sync)`);
+// Which side was busy: well under a core each means the run waited on the machine (other processes), not on either.
+const startMs = Date.now() - forkedAt;
+console.log(`  CPU meanwhile      controller ${(((startCpu.cpuUser + startCpu.cpuSystem) / 1000 / startMs) * 100).toFixed(0)}% of one core (${((startCpu.cpuUser + startCpu.cpuSystem) / 1000 / n).toFixed(1)} ms per Canary), bench process ${((parentStartCpuMs / startMs) * 100).toFixed(0)}%`);
 const startRequests = Object.entries(server.requestCounts()).filter(([key]) => !key.startsWith('watch'));
 console.log(`  API requests       ${(startRequests.reduce((sum, [, count]) => sum + count, 0) / n).toFixed(1)} per Canary until all were Initialized (the bench's own lists included)`);
 for (const [key, count] of startRequests) console.log(`    ${key.padEnd(44)} ${String(count).padStart(7)}  ${(count / n).toFixed(2)} per Canary`);
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
 /** Measures one window: lateness, CPU, requests; then where the memory goes. */
-const measure = async (label: string, ms: number, analysing: number): Promise<void> => {
+const measure = async (label: string, ms: number, analysing: number, profile?: string): Promise<void> => {
   const before = await ask<ChildStats>('stats');
+  if (profile) await ask('profile-start');
   const parentCpu = process.cpuUsage();
   server.resetRequestCounts();
   const metricsBefore = world.metricsRequests;
@@ -145,6 +158,7 @@ const measure = async (label: string, ms: number, analysing: number): Promise<vo
   lateness = window;
   await new Promise((resolve) => setTimeout(resolve, ms));
   lateness = undefined;
+  if (profile) await ask(`profile-stop ${profile}`);
   const parentCpuMs = Object.values(process.cpuUsage(parentCpu)).reduce((a, b) => a + b, 0) / 1000;
   const after = await ask<ChildStats>('stats');
   const counts = server.requestCounts();
@@ -156,6 +170,12 @@ const measure = async (label: string, ms: number, analysing: number): Promise<vo
   if (window.length > 0) {
     console.log(`  tick lateness      p50 ${percentile(window, 50)} ms  p99 ${percentile(window, 99)} ms  max ${Math.max(...window)} ms  (${window.length} analysis ticks, ${(window.length / analysing / (ms / INTERVAL_MS)).toFixed(2)} per analysing Canary per interval)`);
   }
+  // Ticks that ran long hold one of the --concurrency slots meanwhile: waiting on the API server, not the CPU.
+  const longer = (seconds: number) => {
+    const within = (stats: ChildStats) => stats.durationBuckets.find((b) => b.le === seconds)?.count ?? 0;
+    return ticks - (within(after) - within(before));
+  };
+  console.log(`  tick duration      ${[0.1, 0.5, 1, 2.5].map((s) => `${longer(s)} over ${s} s`).join(', ')} (of ${ticks}; from the controller's histogram)`);
   console.log(`  controller RSS     ${mb(after.rss)} (heap used ${mb(after.heapUsed)}; RSS ${mb(after.baselineRss)} with modules loaded, before start)`);
   console.log(`  controller CPU     ${(cpuMs / ticks).toFixed(2)} ms per tick, ${((cpuMs / ms) * 100).toFixed(1)}% of one core`);
   console.log(`  bench process CPU  ${((parentCpuMs / ms) * 100).toFixed(1)}% of one core (API server, deployment stand-in, TrafficMetrics, watch)`);
@@ -172,7 +192,8 @@ const measure = async (label: string, ms: number, analysing: number): Promise<vo
   const m = memory.mappings;
   if (m) console.log(`    resident by map  anonymous ${mb(m.anonymous)} (V8 heap, thread malloc arenas), brk heap ${mb(m.brkHeap)} (main malloc arena), files ${mb(m.files)}, stacks ${mb(m.stacks)}`);
   console.log(`    heap spaces      ${memory.spaces.map((s) => `${s.name} ${mb(s.used)}/${mb(s.size)}`).join(', ')}`);
-  console.log(`    caches           ${memory.caches.map((c) => `${c.kind} ${c.count} (${mb(c.jsonBytes)} JSON)`).join(', ')}`);
+  const cached = memory.caches.filter((c) => c.count > 0);
+  console.log(`    caches           ${cached.map((c) => `${c.kind} ${c.count} (${mb(c.jsonBytes)} JSON, ~${mb(c.heapBytes)} heap)`).join(', ')}`);
 };
 
 // One interval first, so the window starts after the burst of initialization.
@@ -202,7 +223,7 @@ console.log(`  image change → first step   p50 ${seconds(percentile(waits, 50)
 await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS + 1000));
 lateness = undefined;
 if (burst.length > 0) console.log(`  tick lateness meanwhile     p50 ${percentile(burst, 50)} ms  p99 ${percentile(burst, 99)} ms  max ${Math.max(...burst)} ms  (${burst.length} analysis ticks)`);
-await measure('Progressing (steady, metrics answering)', windowMs, progressing);
+await measure('Progressing (steady, metrics answering)', windowMs, progressing, args['cpu-profile'] && `${args['cpu-profile']}-progressing.cpuprofile`);
 
 // The figures are out: a graceful stop would first work off the late backlog, so end it at once.
 child.kill('SIGKILL');

@@ -1,7 +1,8 @@
 // The controller under test in the scale bench, in a process of its own so its RSS and CPU time are its
 // alone. Built the way `kanari controller` builds it; answers the bench's questions over IPC.
 // Started by controller-scale.bench.ts: node --expose-gc bench/scale-child.ts <kubeconfig> <concurrency>
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { KubeConfig } from '@kubernetes/client-node';
 import { assembleController } from '../src/controller/assemble.ts';
@@ -20,6 +21,8 @@ export interface ChildStats {
   cpuSystem: number;
   /** Reconcile ticks finished, from the controller's own duration histogram. */
   reconciles: number;
+  /** That histogram summed over every Canary: ticks that took at most `le` seconds. */
+  durationBuckets: { le: number; count: number }[];
 }
 
 /**
@@ -41,7 +44,7 @@ export interface ChildMemory {
   /** Resident memory by kind of mapping (Linux): what the process's pages are, whoever asked for them. */
   mappings?: { files: number; brkHeap: number; anonymous: number; stacks: number };
   /** Objects per informer cache and the size of their JSON, which is what the cache keeps in some form. */
-  caches: { kind: string; count: number; jsonBytes: number }[];
+  caches: { kind: string; count: number; jsonBytes: number; heapBytes: number }[];
 }
 
 const [kubeconfigPath, concurrency] = process.argv.slice(2);
@@ -90,14 +93,34 @@ function residentByMapping(): ChildMemory['mappings'] {
   return totals;
 }
 
+const profiler = new Session();
+
 process.on('message', (message: string) => {
   void (async () => {
+    if (message === 'profile-start') {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+      process.send!('profiling');
+    } else if (message.startsWith('profile-stop ')) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(message.slice('profile-stop '.length), JSON.stringify(profile));
+      profiler.disconnect();
+      process.send!('profiled');
+    }
     if (message === 'stats') {
       const histogram = await metrics.duration.get();
       const reconciles = histogram.values.filter((v) => v.metricName === 'kanari_canary_duration_seconds_count').reduce((sum, v) => sum + v.value, 0);
+      const buckets = new Map<number, number>();
+      for (const v of histogram.values) {
+        if (v.metricName !== 'kanari_canary_duration_seconds_bucket') continue;
+        const le = Number((v.labels as Record<string, string | number>).le);
+        buckets.set(le, (buckets.get(le) ?? 0) + v.value);
+      }
+      const durationBuckets = [...buckets].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
       const { rss, heapUsed } = process.memoryUsage();
       const cpu = process.cpuUsage();
-      process.send!({ baselineRss, rss, heapUsed, cpuUser: cpu.user, cpuSystem: cpu.system, reconciles } satisfies ChildStats);
+      process.send!({ baselineRss, rss, heapUsed, cpuUser: cpu.user, cpuSystem: cpu.system, reconciles, durationBuckets } satisfies ChildStats);
     } else if (message === 'memory') {
       const before = process.memoryUsage();
       gc();
@@ -107,7 +130,15 @@ process.on('message', (message: string) => {
         .map((space) => ({ name: space.space_name, size: space.space_size, used: space.space_used_size }));
       const caches = cache.all().map((scoped) => {
         const objects = scoped.list();
-        return { kind: scoped.kind, count: objects.length, jsonBytes: objects.reduce((sum, obj) => sum + JSON.stringify(obj).length, 0) };
+        const json = objects.map((obj) => JSON.stringify(obj));
+        // What a copy of the cache costs on the heap, measured: parse the objects again and weigh them.
+        gc();
+        const empty = process.memoryUsage().heapUsed;
+        const copy = json.map((text) => JSON.parse(text) as unknown);
+        gc();
+        const heapBytes = process.memoryUsage().heapUsed - empty;
+        copy.length = 0;
+        return { kind: scoped.kind, count: objects.length, jsonBytes: json.reduce((sum, text) => sum + text.length, 0), heapBytes };
       });
       const { rss, heapTotal, external, arrayBuffers } = before;
       const mappings = residentByMapping();

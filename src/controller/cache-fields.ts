@@ -7,8 +7,11 @@ import type { FieldSelection } from '../kube/field-selection.ts';
  * HTTPRoute, a dashboard's view) comes with its own list.
  */
 
-/** Everything: decide reads the whole spec and status, and the status is compared whole before a write. */
-export const CANARY_FIELDS: FieldSelection = { spec: true, status: true };
+/**
+ * Everything: decide reads the whole spec and status, and the status is compared whole before a write;
+ * the uid makes the Canary an owner and names it in Events, the generation stamps conditions.
+ */
+export const CANARY_FIELDS: FieldSelection = { metadata: { uid: true, generation: true }, spec: true, status: true };
 
 /**
  * The whole spec (the primary is a copy of the target's template and strategy, the revision a hash of
@@ -16,6 +19,7 @@ export const CANARY_FIELDS: FieldSelection = { spec: true, status: true };
  * conditions, with their messages and timestamps, are never read.
  */
 export const DEPLOYMENT_FIELDS: FieldSelection = {
+  metadata: { generation: true },
   spec: true,
   status: { observedGeneration: true, replicas: true, updatedReplicas: true, readyReplicas: true, availableReplicas: true },
 };

@@ -14,17 +14,15 @@ export interface FieldSelection {
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
- * The metadata every kind keeps: identity and versions (for writes with preconditions and ownership),
- * labels and annotations (selectors, Kanari's annotations), owners, finalizers and deletion. Never
+ * The metadata every kind keeps: name and resourceVersion (the cache compares versions), labels and
+ * annotations (selectors, Kanari's annotations), owners, finalizers and deletion. A kind that needs
+ * more (a uid to own objects by, a generation to compare with observedGeneration) names it. Never
  * managedFields, which is often the largest part of an object.
  */
 export const OBJECT_METADATA: FieldSelection = {
   name: true,
   namespace: true,
-  uid: true,
   resourceVersion: true,
-  generation: true,
-  creationTimestamp: true,
   deletionTimestamp: true,
   labels: true,
   annotations: true,

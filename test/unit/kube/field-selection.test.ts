@@ -44,12 +44,14 @@ describe('keepFields: what an informer cache keeps of an object', () => {
     expect(kept.status).toEqual({ observedGeneration: 3, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 });
   });
 
-  it('keeps identity, versions, labels, owners and the whole spec', () => {
+  it('keeps names, versions, labels, owners and the whole spec; a uid only where a kind asks for it', () => {
     const input = clusterDeployment();
     const kept = transform(input);
     expect(kept.apiVersion).toBe('apps/v1');
     expect(kept.kind).toBe('Deployment');
-    expect(kept.metadata).toMatchObject({ name: 'podinfo', namespace: 'test', uid: 'u-1', resourceVersion: '42', generation: 3, labels: { app: 'podinfo' } });
+    expect(kept.metadata).toMatchObject({ name: 'podinfo', namespace: 'test', resourceVersion: '42', generation: 3, labels: { app: 'podinfo' } });
+    expect(kept.metadata?.uid).toBeUndefined();
+    expect(keepFields({ metadata: { uid: true } })(input).metadata?.uid).toBe('u-1');
     expect(kept.metadata?.ownerReferences).toEqual(input.metadata?.ownerReferences);
     expect(kept.spec).toEqual(input.spec);
   });
