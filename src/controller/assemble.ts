@@ -24,6 +24,7 @@ import { CanaryGates } from './canary-gates.ts';
 import { CanaryMetrics, metricTemplateLike } from './canary-metrics.ts';
 import { CanaryStatusWriter } from './canary-status-writer.ts';
 import { ClusterCache } from './cluster-cache.ts';
+import { ValidatedCanaries } from './validated-canaries.ts';
 
 /** Everything the controller is built from; only `kubeConfig`, `logger` and `metrics` are required. */
 export interface ControllerOptions {
@@ -80,8 +81,10 @@ export function assembleController(options: ControllerOptions): AssembledControl
   const clock = options.clock ?? new SystemClock();
   const now = () => clock.now();
   const clients = createKubeClients({ kind: 'given', kubeConfig: options.kubeConfig });
+  const validation = new ValidatedCanaries(createValidator());
   const cache = new ClusterCache({
     clients,
+    admitCanary: (canary) => validation.admit(canary),
     namespaces: options.namespaces ?? [],
     canarySelector: options.canarySelector,
     logger: options.logger,
@@ -138,7 +141,7 @@ export function assembleController(options: ControllerOptions): AssembledControl
     clients,
     ports,
     routers,
-    validator: createValidator(),
+    validation,
     clock,
     logger: options.logger,
     metrics: options.metrics,

@@ -2,7 +2,6 @@ import type { V1Deployment, KubernetesObject } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
 import { analysisInterval } from '../api/canary-settings.ts';
 import { primaryName } from '../api/names.ts';
-import type { KanariValidator } from '../api/validation.ts';
 import type { Clock } from '../engine/clock.ts';
 import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
@@ -18,6 +17,7 @@ import type { ControllerMetrics } from '../server/controller-metrics.ts';
 import type { ReadinessCheck } from '../server/health-server.ts';
 import { BY_AUTOSCALER, BY_CONFIG, BY_DEPLOYMENT, type ClusterCache } from './cluster-cache.ts';
 import { reportCanaryMetrics } from './report-metrics.ts';
+import type { ValidatedCanaries } from './validated-canaries.ts';
 
 /** The ports every tick uses; the router is chosen per Canary, validation per tick. */
 export type CanaryPorts = Omit<ReconcileDeps, 'router' | 'validate'>;
@@ -34,7 +34,8 @@ export interface CanaryControllerParts {
   clients: KubeClients;
   ports: CanaryPorts;
   routers: RouterChoice;
-  validator: KanariValidator;
+  /** Canary validation (schema defaults applied), once per version of each Canary. */
+  validation: ValidatedCanaries;
   clock: Clock;
   logger: Logger;
   metrics: ControllerMetrics;
@@ -214,11 +215,11 @@ export class CanaryController {
   }
 
   async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previousPhase?: string } | { result: 'conflict' }> {
-    // Validation applies schema defaults, so decide sees the spec a person would expect; the cache's
-    // object is cloned first because ajv writes defaults in place.
-    const validated = this.#parts.validator.validateCanary(structuredClone(raw));
-    const canary = this.#withDefaultProvider(validated.valid ? validated.value : raw);
-    const validationErrors = validated.valid ? [] : validated.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
+    // Validation applies schema defaults, so decide sees the spec a person would expect; the cache holds
+    // Canaries validated on their way in, so this is a lookup unless the Canary was just read fresh.
+    const checked = this.#parts.validation.check(raw);
+    const canary = this.#withDefaultProvider(checked.canary);
+    const validationErrors = [...checked.errors];
     const log = canaryLogger(this.#log, { name: canary.metadata.name ?? '', namespace: canary.metadata.namespace ?? '' });
     let router: Router;
     try {

@@ -44,9 +44,13 @@ export const BY_AUTOSCALER = 'autoscaler';
 /** Deployments by the configs their pod template reads: `configmap/<name>`, `secret/<name>`. */
 export const BY_CONFIG = 'config';
 
+// Defensive about shape: an index function that threw would stop the informer's event delivery.
 const canaryIndexes: Record<string, IndexFunction<Canary>> = {
-  [BY_DEPLOYMENT]: (canary) => [canary.spec.targetRef.name, primaryName(canary.spec.targetRef.name)],
-  [BY_AUTOSCALER]: (canary) => (canary.spec.autoscalerRef ? [canary.spec.autoscalerRef.name] : []),
+  [BY_DEPLOYMENT]: (canary) => {
+    const target = canary.spec?.targetRef?.name;
+    return target ? [target, primaryName(target)] : [];
+  },
+  [BY_AUTOSCALER]: (canary) => (canary.spec?.autoscalerRef?.name ? [canary.spec.autoscalerRef.name] : []),
 };
 const deploymentIndexes: Record<string, IndexFunction<V1Deployment>> = {
   [BY_CONFIG]: (deployment) => {
@@ -58,6 +62,8 @@ const deploymentIndexes: Record<string, IndexFunction<V1Deployment>> = {
 /** How one kind is cached: what it keeps of each object, and how it is indexed. */
 interface CacheShape<T extends KubernetesObject> {
   fields: FieldSelection;
+  /** A further step on the kept copy (the Canary's validation). */
+  then?: (obj: T) => T;
   labelSelector?: string;
   indexes?: Record<string, IndexFunction<T>>;
 }
@@ -119,6 +125,8 @@ export interface ClusterCacheOptions {
   namespaces: string[];
   /** Only Canaries with these labels, so several installations can shard them. */
   canarySelector?: string;
+  /** Applied to each Canary after its fields are selected: validation with the schema's defaults. */
+  admitCanary?: (canary: Canary) => Canary;
   logger: Logger;
   relistIntervalMs?: number;
   watchdogMs?: number;
@@ -163,7 +171,9 @@ export class ClusterCache {
       shape: CacheShape<T>,
     ): ScopedCache<T> => {
       const informers = new Map<string, ResilientInformer<T>>();
-      const transform = keepFields<T>(shape.fields);
+      const keep = keepFields<T>(shape.fields);
+      const then = shape.then;
+      const transform = then ? (obj: T) => then(keep(obj)) : keep;
       for (const namespace of scopes) {
         informers.set(
           namespace,
@@ -200,7 +210,7 @@ export class ClusterCache {
       );
 
     this.#make = make;
-    this.canaries = kanari<Canary>('canaries', { fields: CANARY_FIELDS, labelSelector: options.canarySelector, indexes: canaryIndexes });
+    this.canaries = kanari<Canary>('canaries', { fields: CANARY_FIELDS, labelSelector: options.canarySelector, indexes: canaryIndexes, then: options.admitCanary });
     this.metricTemplates = kanari<MetricTemplate>('metrictemplates', { fields: METRIC_TEMPLATE_FIELDS });
     this.alertProviders = kanari<AlertProvider>('alertproviders', { fields: ALERT_PROVIDER_FIELDS });
     this.deployments = make<V1Deployment>(

@@ -13,7 +13,7 @@ import { applyPrimaryConfigMap, applyPrimarySecret } from './configs.ts';
 import { primaryName, canaryServiceName, primaryServiceName, serviceNameOf } from '../api/names.ts';
 import { applyPrimaryDeployment, targetSelector } from './primary.ts';
 import { observeDeployment } from './readiness.ts';
-import { computeRevision, configSourceFrom } from './revision.ts';
+import { computeRevision, configSourceFrom, type Revision } from './revision.ts';
 import { scaleDeployment, scaleUpReplicas } from './scaling.ts';
 import { applyService, canaryOwner, canaryService } from './services.ts';
 
@@ -34,6 +34,12 @@ export class KubeWorkloads implements Workloads {
   readonly #clients: KubeClients;
   readonly #reader: ClusterReader;
   readonly #log: Logger | undefined;
+  /**
+   * The last revision computed per target object, with the configs it read. An informer cache keeps a
+   * target's object until the target changes, so an idle Canary's tick finds its revision here instead
+   * of normalising and hashing the pod template again; a changed target or config is a new object.
+   */
+  readonly #revisions = new WeakMap<V1Deployment, { configs: readonly object[]; revision: Revision }>();
 
   constructor(options: { clients: KubeClients; reader: ClusterReader; logger?: Logger }) {
     this.#clients = options.clients;
@@ -48,8 +54,7 @@ export class KubeWorkloads implements Workloads {
     const [target, primary] = await Promise.all([this.#reader.deployment(namespace, targetName), this.#reader.deployment(namespace, primaryName(targetName))]);
     const result: { target?: TargetObservation; primary?: WorkloadObservation } = {};
     if (target) {
-      const { configMaps, secrets } = await this.#referencedObjects(target);
-      const revision = computeRevision(target.spec?.template ?? {}, configSourceFrom(configMaps, secrets));
+      const revision = await this.#revisionOf(target);
       result.target = { ...observeDeployment(target), revision: revision.hash, trackedConfigs: revision.trackedConfigs };
     }
     if (primary) result.primary = observeDeployment(primary);
@@ -170,6 +175,16 @@ export class KubeWorkloads implements Workloads {
     const target = await this.#reader.deployment(namespace, canary.spec.targetRef.name);
     if (!target) throw new TargetNotFound(namespace, canary.spec.targetRef.name);
     return target;
+  }
+
+  async #revisionOf(target: V1Deployment): Promise<Revision> {
+    const { configMaps, secrets } = await this.#referencedObjects(target);
+    const configs = [...configMaps, ...secrets];
+    const known = this.#revisions.get(target);
+    if (known && known.configs.length === configs.length && known.configs.every((config, i) => config === configs[i])) return known.revision;
+    const revision = computeRevision(target.spec?.template ?? {}, configSourceFrom(configMaps, secrets));
+    this.#revisions.set(target, { configs, revision });
+    return revision;
   }
 
   async #referencedObjects(target: V1Deployment): Promise<{ configMaps: V1ConfigMap[]; secrets: V1Secret[] }> {
