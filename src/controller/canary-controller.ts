@@ -220,7 +220,8 @@ export class CanaryController {
     const checked = this.#parts.validation.check(raw);
     const canary = this.#withDefaultProvider(checked.canary);
     const validationErrors = [...checked.errors];
-    const log = canaryLogger(this.#log, { name: canary.metadata.name ?? '', namespace: canary.metadata.namespace ?? '' });
+    // Made when there is something to say: a child logger per tick was garbage on every idle tick.
+    const log = () => canaryLogger(this.#log, { name: canary.metadata.name ?? '', namespace: canary.metadata.namespace ?? '' });
     let router: Router;
     try {
       router = this.#parts.routers.forCanary(canary);
@@ -230,11 +231,11 @@ export class CanaryController {
     }
     const outcome = await reconcileCanary(canary, { ...this.#parts.ports, router, validate: () => validationErrors });
     if (outcome.result === 'conflict') {
-      log.debug('status conflict; re-reading');
+      log().debug('status conflict; re-reading');
       return outcome;
     }
     const { decision } = outcome;
-    if (decision.status.phase !== raw.status?.phase) log.info({ phase: decision.status.phase, weight: decision.status.canaryWeight }, 'phase changed');
+    if (decision.status.phase !== raw.status?.phase) log().info({ phase: decision.status.phase, weight: decision.status.canaryWeight }, 'phase changed');
     return { result: 'written', status: decision.status, previousPhase: raw.status?.phase };
   }
 
