@@ -8,7 +8,6 @@ import { createPhaseMachine } from '../engine/machine.ts';
 import type { EventRecorder, Gates, MetricsSource, Notifier as NotifierPort, StatusWriter } from '../engine/ports.ts';
 import { createKubeClients, type KubeClients } from '../kube/client.ts';
 import { KubeEventRecorder } from '../kube/events.ts';
-import { decodeSecretData, type SecretReader } from '../kube/secret-reader.ts';
 import { StatusSubresourceWriter } from '../kube/status-writer.ts';
 import type { Logger } from '../log/logger.ts';
 import { createNotifier } from '../notify/notifier.ts';
@@ -24,6 +23,7 @@ import { CanaryGates } from './canary-gates.ts';
 import { CanaryMetrics, metricTemplateLike } from './canary-metrics.ts';
 import { CanaryStatusWriter } from './canary-status-writer.ts';
 import { ClusterCache } from './cluster-cache.ts';
+import { SecretContents } from './secret-contents.ts';
 import { ValidatedCanaries } from './validated-canaries.ts';
 
 /** Everything the controller is built from; only `kubeConfig`, `logger` and `metrics` are required. */
@@ -90,11 +90,7 @@ export function assembleController(options: ControllerOptions): AssembledControl
     logger: options.logger,
     ...options.informer,
   });
-  const readSecret: SecretReader = async (namespace, name) => {
-    const secret = cache.secrets.get(namespace, name);
-    if (!secret) throw new Error(`Secret ${namespace}/${name} not found`);
-    return decodeSecretData(secret.data, secret.stringData);
-  };
+  const readSecret = new SecretContents(cache.secrets, clients.core).reader;
   const notifier = createNotifier({
     logger: options.logger,
     registry: options.metrics.registry,

@@ -24,9 +24,12 @@ export const DEPLOYMENT_FIELDS: FieldSelection = {
   status: { observedGeneration: true, replicas: true, updatedReplicas: true, readyReplicas: true, availableReplicas: true },
 };
 
-/** Content and type: checksummed into the revision, copied to the primary's `-primary` copies. */
-export const CONFIG_MAP_FIELDS: FieldSelection = { data: true, binaryData: true };
-export const SECRET_FIELDS: FieldSelection = { type: true, data: true };
+/**
+ * Metadata only: the content of a ConfigMap or Secret is kept as its checksum (ConfigSummary), which is
+ * all a revision needs; the few reads of content (copies to the primary, a provider's credentials) go
+ * to the API server. Most of a cluster's Secrets are not Kanari's (Helm releases, certificates).
+ */
+export const CONFIG_FIELDS: FieldSelection = {};
 
 /** The spec, copied to the primary's HPA; the status (current metrics) is never read. */
 export const AUTOSCALER_FIELDS: FieldSelection = { spec: true };

@@ -5,8 +5,8 @@ import {
 import type {
   KubernetesListObject,
   KubernetesObject,
-  V1ConfigMap,
   V1Deployment,
+  V1ConfigMap,
   V1Secret,
   V1Service,
   V2HorizontalPodAutoscaler,
@@ -20,19 +20,19 @@ import { keepFields, type FieldSelection } from '../kube/field-selection.ts';
 import { ResilientInformer, type InformerEventType, type ListPage } from '../kube/informer.ts';
 import type { IndexFunction } from '../kube/object-index.ts';
 import type { Logger } from '../log/logger.ts';
-import { cacheReader, type ClusterReader } from '../workload/cluster-reader.ts';
+import { apiReader, cacheReader, type ClusterReader, type ConfigSummary } from '../workload/cluster-reader.ts';
 import { referencedConfigs } from '../workload/config-refs.ts';
+import { configMapChecksum, secretChecksum } from '../workload/revision.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../workload/managed-labels.ts';
 import type { TrafficSplit } from '../router/traffic-split.ts';
 import {
   ALERT_PROVIDER_FIELDS,
   AUTOSCALER_FIELDS,
   CANARY_FIELDS,
-  CONFIG_MAP_FIELDS,
+  CONFIG_FIELDS,
   CRD_FIELDS,
   DEPLOYMENT_FIELDS,
   METRIC_TEMPLATE_FIELDS,
-  SECRET_FIELDS,
   SERVICE_FIELDS,
   TRAFFIC_SPLIT_FIELDS,
 } from './cache-fields.ts';
@@ -62,8 +62,8 @@ const deploymentIndexes: Record<string, IndexFunction<V1Deployment>> = {
 /** How one kind is cached: what it keeps of each object, and how it is indexed. */
 interface CacheShape<T extends KubernetesObject> {
   fields: FieldSelection;
-  /** A further step on the kept copy (the Canary's validation). */
-  then?: (obj: T) => T;
+  /** A further step on the kept copy, given the object as it came (the Canary's validation, a config's checksum). */
+  then?: (kept: T, raw: T) => T;
   labelSelector?: string;
   indexes?: Record<string, IndexFunction<T>>;
 }
@@ -139,8 +139,9 @@ export interface ClusterCacheOptions {
 export class ClusterCache {
   readonly canaries: ScopedCache<Canary>;
   readonly deployments: ScopedCache<V1Deployment>;
-  readonly configMaps: ScopedCache<V1ConfigMap>;
-  readonly secrets: ScopedCache<V1Secret>;
+  /** ConfigMaps and Secrets without their content, which is kept as a checksum. */
+  readonly configMaps: ScopedCache<ConfigSummary>;
+  readonly secrets: ScopedCache<ConfigSummary>;
   readonly autoscalers: ScopedCache<V2HorizontalPodAutoscaler>;
   /** Only the Services labelled as Kanari's (the ones it generated or adopted), not every Service of the cluster. */
   readonly services: ScopedCache<V1Service>;
@@ -173,7 +174,7 @@ export class ClusterCache {
       const informers = new Map<string, ResilientInformer<T>>();
       const keep = keepFields<T>(shape.fields);
       const then = shape.then;
-      const transform = then ? (obj: T) => then(keep(obj)) : keep;
+      const transform = then ? (obj: T) => then(keep(obj), obj) : keep;
       for (const namespace of scopes) {
         informers.set(
           namespace,
@@ -219,17 +220,19 @@ export class ClusterCache {
       (ns) => (page) => (ns ? clients.apps.listNamespacedDeployment({ namespace: ns, ...page }) : clients.apps.listDeploymentForAllNamespaces(page)),
       { fields: DEPLOYMENT_FIELDS, indexes: deploymentIndexes },
     );
-    this.configMaps = make<V1ConfigMap>(
+    // Listed and watched whole (an API server cannot leave content out), summarised on the way in.
+    type Summaries = Promise<KubernetesListObject<ConfigSummary>>;
+    this.configMaps = make<ConfigSummary>(
       'configmaps',
       core('configmaps'),
-      (ns) => (page) => (ns ? clients.core.listNamespacedConfigMap({ namespace: ns, ...page }) : clients.core.listConfigMapForAllNamespaces(page)),
-      { fields: CONFIG_MAP_FIELDS },
+      (ns) => (page) => (ns ? clients.core.listNamespacedConfigMap({ namespace: ns, ...page }) : clients.core.listConfigMapForAllNamespaces(page)) as Summaries,
+      { fields: CONFIG_FIELDS, then: (kept, raw) => ({ ...kept, contentChecksum: configMapChecksum(raw as V1ConfigMap) }) },
     );
-    this.secrets = make<V1Secret>(
+    this.secrets = make<ConfigSummary>(
       'secrets',
       core('secrets'),
-      (ns) => (page) => (ns ? clients.core.listNamespacedSecret({ namespace: ns, ...page }) : clients.core.listSecretForAllNamespaces(page)),
-      { fields: SECRET_FIELDS },
+      (ns) => (page) => (ns ? clients.core.listNamespacedSecret({ namespace: ns, ...page }) : clients.core.listSecretForAllNamespaces(page)) as Summaries,
+      { fields: CONFIG_FIELDS, then: (kept, raw) => ({ ...kept, contentChecksum: secretChecksum(raw as V1Secret) }) },
     );
     const kanariServices = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
     this.services = make<V1Service>(
@@ -320,6 +323,6 @@ export class ClusterCache {
 
   /** The workload shell's reads, answered from the caches. */
   reader(): ClusterReader {
-    return cacheReader(this);
+    return cacheReader(this, apiReader(this.#clients));
   }
 }

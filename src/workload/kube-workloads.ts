@@ -13,7 +13,7 @@ import { applyPrimaryConfigMap, applyPrimarySecret } from './configs.ts';
 import { primaryName, canaryServiceName, primaryServiceName, serviceNameOf } from '../api/names.ts';
 import { applyPrimaryDeployment, targetSelector } from './primary.ts';
 import { observeDeployment } from './readiness.ts';
-import { computeRevision, configSourceFrom, type Revision } from './revision.ts';
+import { computeRevision, type Revision } from './revision.ts';
 import { scaleDeployment, scaleUpReplicas } from './scaling.ts';
 import { applyService, canaryOwner, canaryService } from './services.ts';
 
@@ -35,11 +35,11 @@ export class KubeWorkloads implements Workloads {
   readonly #reader: ClusterReader;
   readonly #log: Logger | undefined;
   /**
-   * The last revision computed per target object, with the configs it read. An informer cache keeps a
-   * target's object until the target changes, so an idle Canary's tick finds its revision here instead
-   * of normalising and hashing the pod template again; a changed target or config is a new object.
+   * The last revision computed per target object, with the config checksums it read. An informer cache
+   * keeps a target's object until the target changes, so an idle Canary's tick finds its revision here
+   * instead of normalising and hashing the pod template again.
    */
-  readonly #revisions = new WeakMap<V1Deployment, { configs: readonly object[]; revision: Revision }>();
+  readonly #revisions = new WeakMap<V1Deployment, { checksums: readonly (string | undefined)[]; revision: Revision }>();
 
   constructor(options: { clients: KubeClients; reader: ClusterReader; logger?: Logger }) {
     this.#clients = options.clients;
@@ -178,12 +178,18 @@ export class KubeWorkloads implements Workloads {
   }
 
   async #revisionOf(target: V1Deployment): Promise<Revision> {
-    const { configMaps, secrets } = await this.#referencedObjects(target);
-    const configs = [...configMaps, ...secrets];
+    const namespace = target.metadata!.namespace!;
+    const refs = referencedConfigs(target.spec?.template?.spec);
+    const checksums = await Promise.all([
+      ...refs.configMaps.map((name) => this.#reader.configChecksum('configmap', namespace, name)),
+      ...refs.secrets.map((name) => this.#reader.configChecksum('secret', namespace, name)),
+    ]);
     const known = this.#revisions.get(target);
-    if (known && known.configs.length === configs.length && known.configs.every((config, i) => config === configs[i])) return known.revision;
-    const revision = computeRevision(target.spec?.template ?? {}, configSourceFrom(configMaps, secrets));
-    this.#revisions.set(target, { configs, revision });
+    if (known && known.checksums.every((checksum, i) => checksum === checksums[i])) return known.revision;
+    const configMaps = new Map(refs.configMaps.map((name, i) => [name, checksums[i]]));
+    const secrets = new Map(refs.secrets.map((name, i) => [name, checksums[refs.configMaps.length + i]]));
+    const revision = computeRevision(target.spec?.template ?? {}, { configMapChecksum: (name) => configMaps.get(name), secretChecksum: (name) => secrets.get(name) });
+    this.#revisions.set(target, { checksums, revision });
     return revision;
   }
 
