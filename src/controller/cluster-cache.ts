@@ -15,7 +15,7 @@ import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
 import type { AlertProvider } from '../api/alert-provider.ts';
 import type { MetricTemplate } from '../api/metric-template.ts';
 import { primaryName } from '../api/names.ts';
-import type { KubeClients } from '../kube/client.ts';
+import { makeApiClient, type KubeClients } from '../kube/client.ts';
 import { keepFields, type FieldSelection } from '../kube/field-selection.ts';
 import { ResilientInformer, type InformerEventType, type ListPage } from '../kube/informer.ts';
 import type { IndexFunction } from '../kube/object-index.ts';
@@ -244,7 +244,7 @@ export class ClusterCache {
           : clients.core.listServiceForAllNamespaces({ labelSelector: kanariServices, ...page }),
       { fields: SERVICE_FIELDS, labelSelector: kanariServices },
     );
-    const extensions = clients.kubeConfig.makeApiClient(ApiextensionsV1Api);
+    const extensions = makeApiClient(clients.kubeConfig, ApiextensionsV1Api);
     const crds = new ResilientInformer<V1CustomResourceDefinition>({
       kubeConfig: clients.kubeConfig,
       path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
