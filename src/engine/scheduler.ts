@@ -5,7 +5,8 @@ import { DueHeap } from './due-heap.ts';
 
 /**
  * Per-canary due times on one timer. Due times come from the status (last analysis time + interval), so
- * they survive restarts; a watch event (new revision, readiness change) asks for an immediate tick.
+ * they survive restarts; a watch event (new revision, readiness change) goes to the work queue directly
+ * (tick-line.ts), and the tick it causes moves the due time.
  * Each change is O(log n); only the earliest due time holds a timer.
  */
 
@@ -37,11 +38,6 @@ export class Scheduler {
   schedule(key: string, at: number): void {
     this.heap.set(key, at);
     this.rearm();
-  }
-
-  /** Makes the key due now, e.g. on a watch event for a new revision. */
-  triggerNow(key: string): void {
-    this.schedule(key, this.clock.now());
   }
 
   /** The key's due time, if scheduled. */
