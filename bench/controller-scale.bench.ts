@@ -21,12 +21,14 @@
 //      [--window-s 60] [--init-window-s 30] [--concurrency 32] [--max-run-s 900] [--heap-mb N]
 //      [--node-flags="--max-semi-space-size=8 ..."] (more flags for the controller's node; note the =)
 //      [--cpu-profile prefix] (CPU profiles of the controller's start and Progressing window)
+//      [--noise-kb 20] (what a real cluster adds: managedFields, last-applied annotations, Helm release Secrets)
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appNames, BenchWorld, percentile, waitUntil } from './bench-world.ts';
+import { addClusterNoise } from './cluster-noise.ts';
 import type { ChildMemory, ChildStats } from './scale-child.ts';
 
 const INTERVAL_MS = 10_000;
@@ -44,6 +46,9 @@ const { values: args } = parseArgs({
     'heap-mb': { type: 'string' },
     // More flags for the controller child's node, space-separated, to try V8's sizing.
     'node-flags': { type: 'string', default: '' },
+    // Per app, a kubectl-applied Deployment (managedFields, last-applied annotation) and a Helm-like
+    // release Secret of this many KiB, as a real cluster has them (cluster-noise.ts); 0 for none.
+    'noise-kb': { type: 'string', default: '0' },
     // CPU profiles of the controller: <prefix>-start.cpuprofile (fork to all Initialized) and
     // <prefix>-progressing.cpuprofile (the Progressing window); open them in Chrome's DevTools.
     'cpu-profile': { type: 'string' },
@@ -78,6 +83,11 @@ await world.createApps(names, {
   ],
 });
 console.log(`created ${n} Deployments and Canaries in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+const noiseKb = Number(args['noise-kb']);
+if (noiseKb > 0) {
+  await addClusterNoise(world, names, noiseKb);
+  console.log(`re-applied ${n} Deployments server-side and added ${n} release Secrets of ${noiseKb} KiB`);
+}
 console.log(`controller: concurrency ${args.concurrency}, node flags "${[args['heap-mb'] ? `--max-old-space-size=${args['heap-mb']}` : '', args['node-flags']].join(' ').trim()}", MALLOC_ARENA_MAX ${process.env.MALLOC_ARENA_MAX ?? 'unset'}`);
 
 // Everything the bench learns, from one watch on the Canaries.
