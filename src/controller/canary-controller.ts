@@ -6,7 +6,7 @@ import type { Clock } from '../engine/clock.ts';
 import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
 import { nextDueTime, Scheduler } from '../engine/scheduler.ts';
-import { Arrivals, TickLine, type TickPlace } from '../engine/tick-line.ts';
+import { Arrivals, SETTLED_PHASES, TickLine, type TickPlace } from '../engine/tick-line.ts';
 import { isNotFound } from '../kube/api-errors.ts';
 import type { KubeClients } from '../kube/client.ts';
 import { KeyedWorkQueue } from '../kube/work-queue.ts';
@@ -82,7 +82,7 @@ export class CanaryController {
     this.#cache = parts.cache;
     this.#clock = parts.clock;
     this.#log = parts.logger;
-    this.#scheduler = new Scheduler(this.#clock, (key, due) => this.#queue.add(key, { due }));
+    this.#scheduler = new Scheduler(this.#clock, (key, due) => this.#queue.add(key, this.#timerPlace(key, due)));
     this.#queue = new KeyedWorkQueue<TickPlace>({
       line: new TickLine(),
       handler: (key) => this.#reconcile(key),
@@ -178,6 +178,13 @@ export class CanaryController {
     // Before the caches are synced, the Canaries informer (often first to list) would start ticks that
     // find their target Deployment missing and report TargetNotFound; start() triggers every Canary then.
     if (this.#running && this.#synced) this.#queue.add(key, this.#arrivals.placeOf(key));
+  }
+
+  /** A timer's tick: in the due lane while the Canary has work in progress, a resync once it is settled. */
+  #timerPlace(key: string, due: number): TickPlace {
+    const [namespace, name] = key.split('/');
+    const phase = this.#cache.canaries.get(namespace, name)?.status?.phase;
+    return phase !== undefined && SETTLED_PHASES.includes(phase) ? { resync: due } : { due };
   }
 
   /** Canaries whose target or primary is this Deployment. */

@@ -4,59 +4,69 @@ import { DueHeap } from './due-heap.ts';
 /**
  * The order in which waiting Canaries get their tick when more wait than can run at once.
  *
- * - A tick that fell due (an analysis interval passed, a retry's backoff ended) goes first, earliest due
- *   time first: a running analysis must not wait behind new work, or its interval stretches.
- * - Everything else (a new Canary, a new revision, the target or primary becoming ready) is served in
- *   order of arrival, and a Canary keeps its place until its piece of work is done: the second tick of
- *   an initialization comes before the first tick of Canaries that arrived later. So when thousands
- *   arrive at once (a controller's start, a platform-wide release) the first ones finish within seconds
- *   instead of every one getting its first tick before any gets its second.
+ * 1. `due`: a tick of a Canary with work in progress that fell due (an analysis interval passed, a
+ *    retry's backoff ended), earliest due time first: a running analysis must not wait behind new work,
+ *    or its interval stretches.
+ * 2. `arrived`: work that arrived (a new Canary, a new revision, the target or primary becoming ready),
+ *    in order of arrival; a Canary keeps its place until its piece of work is done, so the second tick
+ *    of an initialization comes before the first tick of Canaries that arrived later. When thousands
+ *    arrive at once (a controller's start, a platform-wide release) the first ones finish within seconds
+ *    instead of every one getting its first tick before any gets its second.
+ * 3. `resync`: the periodic tick of a settled Canary (Initialized, Succeeded, Failed), which finds
+ *    nothing to do unless something was missed; it yields to real work and runs when there is room.
  */
-export type TickPlace = { due: number } | { arrived: number };
+export type TickPlace = { due: number } | { arrived: number } | { resync: number };
 
-/** Phases in which a Canary has no work in progress: its next event is a new arrival. */
+/** Phases in which a Canary has no work in progress: its next event is a new arrival, its timer a resync. */
 export const SETTLED_PHASES: readonly CanaryPhase[] = ['Initialized', 'Succeeded', 'Failed'];
+
+function laneOf(place: TickPlace): { lane: number; order: number } {
+  if ('due' in place) return { lane: 0, order: place.due };
+  if ('arrived' in place) return { lane: 1, order: place.arrived };
+  return { lane: 2, order: place.resync };
+}
 
 /** Canaries waiting for a tick, by TickPlace; what the controller's work queue takes its next key from. */
 export class TickLine {
-  private readonly due = new DueHeap();
-  private readonly arrivals = new DueHeap();
+  /** due, arrived, resync: served in this order. */
+  private readonly lanes = [new DueHeap(), new DueHeap(), new DueHeap()];
 
   get size(): number {
-    return this.due.size + this.arrivals.size;
+    return this.lanes.reduce((sum, lane) => sum + lane.size, 0);
   }
 
   /** Puts `key` in line, or moves it up when it waits already and `place` comes sooner. */
   add(key: string, place: TickPlace): void {
-    if ('due' in place) {
-      this.arrivals.delete(key);
-      const current = this.due.dueOf(key);
-      if (current === undefined || place.due < current) this.due.set(key, place.due);
-      return;
+    const { lane, order } = laneOf(place);
+    for (let other = 0; other < this.lanes.length; other++) {
+      const waiting = this.lanes[other].dueOf(key);
+      if (waiting === undefined) continue;
+      if (other < lane || (other === lane && waiting <= order)) return;
+      this.lanes[other].delete(key);
     }
-    if (this.due.dueOf(key) !== undefined) return;
-    const current = this.arrivals.dueOf(key);
-    if (current === undefined || place.arrived < current) this.arrivals.set(key, place.arrived);
+    this.lanes[lane].set(key, order);
   }
 
-  /** Takes the key to run next: the earliest due tick, else the earliest arrival. */
+  /** Takes the key to run next: the first of the first lane that has one. */
   take(): string | undefined {
-    const next = this.due.peek() ?? this.arrivals.peek();
-    if (next === undefined) return undefined;
-    this.due.delete(next.key);
-    this.arrivals.delete(next.key);
-    return next.key;
+    for (const lane of this.lanes) {
+      const next = lane.peek();
+      if (next === undefined) continue;
+      lane.delete(next.key);
+      return next.key;
+    }
+    return undefined;
   }
 
   /** The sooner of two places, for a key asked for twice while it runs. */
   sooner(a: TickPlace, b: TickPlace): TickPlace {
-    if ('due' in a) return 'due' in b && b.due < a.due ? b : a;
-    if ('due' in b) return b;
-    return b.arrived < a.arrived ? b : a;
+    const x = laneOf(a);
+    const y = laneOf(b);
+    return y.lane < x.lane || (y.lane === x.lane && y.order < x.order) ? b : a;
   }
 
   clear(): void {
-    for (let next = this.take(); next !== undefined; next = this.take());
+    for (const lane of this.lanes) while (lane.peek()) lane.delete(lane.peek()!.key);
   }
 }
 
