@@ -109,7 +109,9 @@ export class ResilientInformer<T extends KubernetesObject> {
     this.#stopped = false;
     this.#lastActivity = Date.now();
     const relist = this.#options.relistIntervalMs ?? 300_000;
-    if (relist > 0) this.#timers.push(setInterval(() => this.#relist('periodic relist'), relist));
+    // Jittered by up to a tenth, so the informers started together do not all relist at the same moment.
+    const random = this.#options.random ?? Math.random;
+    if (relist > 0) this.#timers.push(setInterval(() => this.#relist('periodic relist'), Math.round(relist * (0.9 + 0.2 * random()))));
     const watchdog = this.#options.watchdogMs ?? 60_000;
     if (watchdog > 0) this.#timers.push(setInterval(() => this.#checkWatchdog(watchdog), Math.max(50, Math.floor(watchdog / 4))));
     for (const timer of this.#timers) timer.unref();
@@ -178,16 +180,27 @@ export class ResilientInformer<T extends KubernetesObject> {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The whole collection, page by page, each object transformed as its page arrives. */
+  /**
+   * The whole collection, page by page, each object transformed as its page arrives. An object the cache
+   * holds at the same resourceVersion is kept as it is: a relist of thousands then holds one page of new
+   * objects at a time instead of a second copy of the cache, and does not transform again what did not
+   * change.
+   */
   async #listAll(): Promise<KubernetesListObject<T>> {
     const { list, transform } = this.#options;
     const limit = this.#options.pageSize ?? 500;
+    const kept = (item: T): T => {
+      const cached = this.#listWatch.get(item.metadata?.name ?? '', item.metadata?.namespace);
+      const version = cached?.metadata?.resourceVersion;
+      if (version !== undefined && version === item.metadata?.resourceVersion) return cached!;
+      return transform ? transform(item) : item;
+    };
     const first = await list(limit > 0 ? { limit } : {});
-    const items = transform ? first.items.map(transform) : first.items;
+    const items = first.items.map(kept);
     // Every page answers at the first page's resourceVersion; the watch resumes from there.
     for (let token = continueToken(first); token; ) {
       const page = await list({ limit, _continue: token });
-      for (const item of page.items) items.push(transform ? transform(item) : item);
+      for (const item of page.items) items.push(kept(item));
       token = continueToken(page);
     }
     return { ...first, metadata: { ...first.metadata, _continue: undefined, continue: undefined } as typeof first.metadata, items };

@@ -87,4 +87,36 @@ describe('an informer that keeps only what is read, lists in pages and indexes',
     expect(names('blue')).toEqual(['settings-0', 'settings-1', 'settings-4']);
     expect(() => informer!.byIndex('colour', namespace, 'red')).toThrow(/no index "colour"/);
   });
+
+  it('relists without a second copy: unchanged objects stay the cached ones, only changes are transformed', async () => {
+    const namespace2 = 'relist';
+    await sandbox.createNamespace(namespace2);
+    for (let i = 0; i < 4; i++) await core.createNamespacedConfigMap({ namespace: namespace2, body: { metadata: { name: `c${i}` }, data: { v: '1' } } });
+    const transformed: string[] = [];
+    const keep = keepFields<V1ConfigMap>({ data: true });
+    informer = new ResilientInformer<V1ConfigMap>({
+      kubeConfig: sandbox.kubeConfig,
+      path: `/api/v1/namespaces/${namespace2}/configmaps`,
+      list: (page) => core.listNamespacedConfigMap({ namespace: namespace2, ...page }),
+      transform: (cm) => {
+        transformed.push(cm.metadata?.name ?? '');
+        return keep(cm);
+      },
+      pageSize: 3,
+      backoff: { initialMs: 20, maxMs: 200 },
+      relistIntervalMs: 0,
+      watchdogMs: 0,
+    });
+    await informer.start();
+    const before = informer.get(namespace2, 'c0');
+    transformed.length = 0;
+    sandbox.server.resetRequestCounts();
+    // The watch history is compacted: the open watch ends with 410 Gone and the informer relists.
+    sandbox.server.faults.compact();
+    await core.patchNamespacedConfigMap({ name: 'c3', namespace: namespace2, body: { data: { v: '2' } } }, mergePatchOptions());
+    await eventually('the relist to bring the change', () => informer!.get(namespace2, 'c3')?.data?.v === '2');
+    await eventually('the relist', () => (sandbox.server.requestCounts()['list configmaps'] ?? 0) >= 2);
+    expect(informer.get(namespace2, 'c0')).toBe(before);
+    expect(transformed).toEqual(['c3']);
+  });
 });
