@@ -12,6 +12,8 @@ export interface Overload {
   receiver?: ReceiverKind[];
   /** Inclusive bounds on the argument count. */
   arity: [number, number];
+  /** The kinds of the arguments where only one kind is accepted (checked when the argument's type is known). */
+  params?: ReceiverKind[];
   result: (target: CelDeclType | undefined, args: CelDeclType[]) => CelDeclType;
 }
 
@@ -23,12 +25,17 @@ const URL = opaque('kubernetes.URL');
 const QUANTITY = opaque('kubernetes.Quantity');
 
 const is = (t: CelDeclType) => () => t;
-const method = (receiver: ReceiverKind[], arity: number | [number, number], result: Overload['result']): Overload => ({
+const method = (receiver: ReceiverKind[], arity: number | [number, number], result: Overload['result'], params?: ReceiverKind[]): Overload => ({
   receiver,
   arity: typeof arity === 'number' ? [arity, arity] : arity,
+  params,
   result,
 });
-const global = (arity: number | [number, number], result: Overload['result']): Overload => ({ arity: typeof arity === 'number' ? [arity, arity] : arity, result });
+const global = (arity: number | [number, number], result: Overload['result'], params?: ReceiverKind[]): Overload => ({
+  arity: typeof arity === 'number' ? [arity, arity] : arity,
+  params,
+  result,
+});
 
 const elementOf = (t: CelDeclType | undefined): CelDeclType => (t?.kind === 'list' ? t.element : dyn);
 const optionalOf = (t: CelDeclType | undefined): CelDeclType => opaque('optional_type', t ?? dyn);
@@ -39,10 +46,10 @@ const clockAccessors = ['getHours', 'getMinutes', 'getSeconds', 'getMilliseconds
 
 export const signatures: Record<string, Overload[]> = {
   size: [global(1, is(int)), method(['string', 'bytes', 'list', 'map'], 0, is(int))],
-  contains: [method(['string'], 1, is(bool))],
-  startsWith: [method(['string'], 1, is(bool))],
-  endsWith: [method(['string'], 1, is(bool))],
-  matches: [method(['string'], 1, is(bool)), global(2, is(bool))],
+  contains: [method(['string'], 1, is(bool), ['string'])],
+  startsWith: [method(['string'], 1, is(bool), ['string'])],
+  endsWith: [method(['string'], 1, is(bool), ['string'])],
+  matches: [method(['string'], 1, is(bool), ['string']), global(2, is(bool), ['string', 'string'])],
   int: [global(1, is(int))],
   uint: [global(1, is(primitive('uint')))],
   double: [global(1, is(double))],
@@ -56,16 +63,16 @@ export const signatures: Record<string, Overload[]> = {
   ...Object.fromEntries(timeAccessors.map((name) => [name, [method(['timestamp'], [0, 1], is(int))]])),
   ...Object.fromEntries(clockAccessors.map((name) => [name, [method(['timestamp'], [0, 1], is(int)), method(['duration'], 0, is(int))]])),
   // strings extension
-  charAt: [method(['string'], 1, is(str))],
-  indexOf: [method(['string'], [1, 2], is(int)), method(['list'], 1, is(int))],
-  lastIndexOf: [method(['string'], [1, 2], is(int)), method(['list'], 1, is(int))],
+  charAt: [method(['string'], 1, is(str), ['int'])],
+  indexOf: [method(['string'], [1, 2], is(int), ['string', 'int']), method(['list'], 1, is(int))],
+  lastIndexOf: [method(['string'], [1, 2], is(int), ['string', 'int']), method(['list'], 1, is(int))],
   lowerAscii: [method(['string'], 0, is(str))],
   upperAscii: [method(['string'], 0, is(str))],
-  replace: [method(['string'], [2, 3], is(str))],
-  split: [method(['string'], [1, 2], is(listOf(str)))],
-  substring: [method(['string'], [1, 2], is(str))],
+  replace: [method(['string'], [2, 3], is(str), ['string', 'string', 'int'])],
+  split: [method(['string'], [1, 2], is(listOf(str)), ['string', 'int'])],
+  substring: [method(['string'], [1, 2], is(str), ['int', 'int'])],
   trim: [method(['string'], 0, is(str))],
-  join: [method(['list'], [0, 1], is(str))],
+  join: [method(['list'], [0, 1], is(str), ['string'])],
   format: [method(['string'], 1, is(str))],
   'strings.quote': [global(1, is(str))],
   // Kubernetes lists library
@@ -74,11 +81,11 @@ export const signatures: Record<string, Overload[]> = {
   min: [method(['list'], 0, (t) => elementOf(t))],
   max: [method(['list'], 0, (t) => elementOf(t))],
   // Kubernetes regex library
-  find: [method(['string'], 1, is(str))],
-  findAll: [method(['string'], [1, 2], is(listOf(str)))],
+  find: [method(['string'], 1, is(str), ['string'])],
+  findAll: [method(['string'], [1, 2], is(listOf(str)), ['string', 'int'])],
   // Kubernetes URL library
-  url: [global(1, is(URL))],
-  isURL: [global(1, is(bool))],
+  url: [global(1, is(URL), ['string'])],
+  isURL: [global(1, is(bool), ['string'])],
   getScheme: [method(['kubernetes.URL'], 0, is(str))],
   getHost: [method(['kubernetes.URL'], 0, is(str))],
   getHostname: [method(['kubernetes.URL'], 0, is(str))],
@@ -86,21 +93,21 @@ export const signatures: Record<string, Overload[]> = {
   getEscapedPath: [method(['kubernetes.URL'], 0, is(str))],
   getQuery: [method(['kubernetes.URL'], 0, is(mapOf(listOf(str))))],
   // Kubernetes quantity library
-  quantity: [global(1, is(QUANTITY))],
-  isQuantity: [global(1, is(bool))],
+  quantity: [global(1, is(QUANTITY), ['string'])],
+  isQuantity: [global(1, is(bool), ['string'])],
   sign: [method(['kubernetes.Quantity'], 0, is(int))],
   isInteger: [method(['kubernetes.Quantity'], 0, is(bool))],
   asInteger: [method(['kubernetes.Quantity'], 0, is(int))],
   asApproximateFloat: [method(['kubernetes.Quantity'], 0, is(double))],
-  compareTo: [method(['kubernetes.Quantity'], 1, is(int))],
-  isGreaterThan: [method(['kubernetes.Quantity'], 1, is(bool))],
-  isLessThan: [method(['kubernetes.Quantity'], 1, is(bool))],
+  compareTo: [method(['kubernetes.Quantity'], 1, is(int), ['kubernetes.Quantity'])],
+  isGreaterThan: [method(['kubernetes.Quantity'], 1, is(bool), ['kubernetes.Quantity'])],
+  isLessThan: [method(['kubernetes.Quantity'], 1, is(bool), ['kubernetes.Quantity'])],
   add: [method(['kubernetes.Quantity'], 1, is(QUANTITY))],
   sub: [method(['kubernetes.Quantity'], 1, is(QUANTITY))],
   // sets extension
-  'sets.contains': [global(2, is(bool))],
-  'sets.equivalent': [global(2, is(bool))],
-  'sets.intersects': [global(2, is(bool))],
+  'sets.contains': [global(2, is(bool), ['list', 'list'])],
+  'sets.equivalent': [global(2, is(bool), ['list', 'list'])],
+  'sets.intersects': [global(2, is(bool), ['list', 'list'])],
   // optional values (oldSelf with optionalOldSelf)
   'optional.of': [global(1, (_t, [a]) => optionalOf(a))],
   'optional.none': [global(0, () => optionalOf(dyn))],

@@ -112,6 +112,6 @@ function celGoWording(message: string): string {
   if (outOfBounds) return `index out of bounds: ${outOfBounds[1]}`;
   if (/divide by zero/.test(message)) return 'division by zero';
   if (/modulus by zero/.test(message)) return 'modulus by zero';
-  if (/^(unbound function|no matching overload|no such overload)/.test(message)) return `no such overload`;
+  if (/^(unbound function|no matching overload|found no matching overload|no such overload)/.test(message)) return 'no such overload';
   return message;
 }

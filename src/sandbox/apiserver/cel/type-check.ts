@@ -90,7 +90,8 @@ export function checkExpression(parsed: ParsedExpr, variables: Map<string, CelDe
     const match = overloads.find((o) => {
       if ((o.receiver !== undefined) !== (target !== undefined)) return false;
       if (args.length < o.arity[0] || args.length > o.arity[1]) return false;
-      return target === undefined || target.kind === 'dyn' || (o.receiver ?? []).includes(receiverKind(target));
+      if (target !== undefined && target.kind !== 'dyn' && !(o.receiver ?? []).includes(receiverKind(target))) return false;
+      return args.every((a, i) => a.kind === 'dyn' || o.params?.[i] === undefined || o.params[i] === receiverKind(a));
     });
     if (!match) {
       const shown = `${target ? `${typeName(target)}.` : ''}(${args.map(typeName).join(', ')})`;
