@@ -25,6 +25,7 @@ const spec: SchemaProps = {
     namespace: { type: 'string' },
     'max-surge': { type: 'string' },
     extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+    template: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true },
   },
 };
 
@@ -43,6 +44,7 @@ const value = {
   namespace: 'demo',
   'max-surge': '25%',
   extra: { anything: [1, 'two'] },
+  template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { a: 'b' } }, spec: {} },
 };
 
 const path = 'spec.versions[0].schema.openAPIV3Schema';
@@ -74,6 +76,7 @@ describe('the CEL Kubernetes offers validation rules', () => {
     ['integers and doubles', 'self.count / 2 == 2 && self.count % 2 == 1 && self.ratio > 1.0 && double(self.count) == 5.0'],
     ['date-time and duration formats', 'self.since < timestamp("2025-01-01T00:00:00Z") && self.since.getFullYear() == 2024 && self.every == duration("90m") && duration("1h30m") > duration("1h")'],
     ['escaped property names', 'self.__namespace__ == "demo" && self.max__dash__surge == "25%"'],
+    ['embedded resources expose apiVersion, kind and metadata.name', 'self.template.kind == "Pod" && self.template.apiVersion == "v1" && self.template.metadata.name == "p"'],
   ])('%s', (_name, rule) => {
     expect(run({ rule })).toEqual({ crd: [], causes: [] });
   });
@@ -143,6 +146,7 @@ describe('rules a real server refuses at CRD creation', () => {
     expect(refusal({ rule: 'self.count >' })[0]).toMatch(/compilation failed: ERROR: <input>:1:\d+: /);
     expect(refusal({ rule: 'other.count > 1' })[0]).toContain("undeclared reference to 'other'");
     expect(refusal({ rule: 'has(self.extra.anything)' })[0]).toContain("undefined field 'anything'");
+    expect(refusal({ rule: 'has(self.template.metadata.labels)' })[0]).toContain("undefined field 'labels'");
   });
 
   test('a bad reason, fieldPath, messageExpression or optionalOldSelf', () => {
