@@ -62,9 +62,10 @@ function goRule(rule: ValidationRule): string {
   return `apiextensions.ValidationRule{Rule:${JSON.stringify(rule.rule ?? '')}, Message:${JSON.stringify(rule.message ?? '')}, MessageExpression:${JSON.stringify(rule.messageExpression ?? '')}, Reason:${ptr('apiextensions.FieldValueErrorReason', rule.reason)}, FieldPath:${JSON.stringify(rule.fieldPath ?? '')}, OptionalOldSelf:${ptr('bool', rule.optionalOldSelf)}}`;
 }
 
-type Compiled = { parsed: ParsedExpr; program: RuleProgram } | { error: string };
+type Compiled = { program: RuleProgram; usesOldSelf: boolean } | { error: string };
 
-function compileExpression(text: string, variables: Map<string, CelDeclType>, expect: 'bool' | 'string'): Compiled & { usesOldSelf?: boolean } {
+/** Parses, checks and plans one expression that must yield `expect`. */
+function compileExpression(text: string, variables: Map<string, CelDeclType>, expect: 'bool' | 'string'): Compiled {
   let parsed: ParsedExpr;
   try {
     parsed = parse(text);
@@ -76,8 +77,11 @@ function compileExpression(text: string, variables: Map<string, CelDeclType>, ex
   const t = checked.type;
   if (t.kind !== 'dyn' && !(t.kind === 'primitive' && t.name === expect)) return { error: `must evaluate to a ${expect}` };
   const program = plan(env, parsed) as unknown as RuleProgram;
-  return { parsed, program, usesOldSelf: checked.readsVariables.has('oldSelf') };
+  return { program, usesOldSelf: checked.readsVariables.has('oldSelf') };
 }
+
+/** A schema extension the structural-schema code does not model. */
+const extension = <T>(s: SchemaProps, key: string): T | undefined => (s as Record<string, unknown>)[key] as T | undefined;
 
 /** Compiles every rule of a schema, reporting what kube-apiserver reports when a CRD's rules are wrong. */
 export function compileSchema(schema: SchemaProps, basePath: string): CompiledSchema {
@@ -93,7 +97,8 @@ export function compileSchema(schema: SchemaProps, basePath: string): CompiledSc
       items: undefined,
       listMapKeys: undefined,
     };
-    const rules = (Array.isArray((s as Record<string, unknown>)['x-kubernetes-validations']) ? (s as Record<string, unknown>)['x-kubernetes-validations'] : []) as ValidationRule[];
+    const declared = extension<unknown>(s, 'x-kubernetes-validations');
+    const rules = (Array.isArray(declared) ? declared : []).map((r) => (isObject(r) ? r : {})) as unknown as ValidationRule[];
     rules.forEach((rule, i) => {
       const compiled = compileRule(rule, s, isResourceRoot, `${path}.x-kubernetes-validations[${i}]`, uncorrelatable, causes);
       if (compiled) node.rules.push(compiled);
@@ -108,9 +113,8 @@ export function compileSchema(schema: SchemaProps, basePath: string): CompiledSc
       node.additionalProperties = visit(ap, `${path}.additionalProperties`, ap['x-kubernetes-embedded-resource'] === true, uncorrelatable);
     }
     if (s.items) {
-      const listType = (s as Record<string, unknown>)['x-kubernetes-list-type'];
-      const keys = (s as Record<string, unknown>)['x-kubernetes-list-map-keys'];
-      if (listType === 'map' && Array.isArray(keys)) node.listMapKeys = keys as string[];
+      const keys = extension<string[]>(s, 'x-kubernetes-list-map-keys');
+      if (extension<string>(s, 'x-kubernetes-list-type') === 'map' && Array.isArray(keys)) node.listMapKeys = keys;
       const itemsPath = `${path}.items`;
       node.items = visit(s.items, itemsPath, s.items['x-kubernetes-embedded-resource'] === true, uncorrelatable ?? (node.listMapKeys ? undefined : itemsPath));
     }
@@ -166,7 +170,7 @@ function compileRule(rule: ValidationRule, s: SchemaProps, isResourceRoot: boole
     }
     messageProgram = msg.program;
   }
-  const usesOldSelf = compiled.usesOldSelf === true;
+  const usesOldSelf = compiled.usesOldSelf;
   if (usesOldSelf && uncorrelatable !== undefined) {
     invalid('rule', JSON.stringify(rule.rule), `oldSelf cannot be used on the uncorrelatable portion of the schema within ${uncorrelatable}`);
     return undefined;

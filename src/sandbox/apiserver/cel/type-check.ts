@@ -25,7 +25,8 @@ export interface CheckResult {
 }
 
 const typeIdentifiers = new Set(['int', 'uint', 'double', 'bool', 'string', 'bytes', 'list', 'map', 'null_type', 'type']);
-const comparisons = new Set(['_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '@in', '_&&_', '_||_', '!_', '@not_strictly_false', '@not_strictly_false']);
+// Operators (and the macros' internal helper) whose result is a bool whatever their operands.
+const booleanOperators = new Set(['_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '@in', '_&&_', '_||_', '!_', '@not_strictly_false']);
 
 /** Checks a parsed expression against the declared variables. */
 export function checkExpression(parsed: ParsedExpr, variables: Map<string, CelDeclType>): CheckResult {
@@ -63,7 +64,7 @@ export function checkExpression(parsed: ParsedExpr, variables: Map<string, CelDe
   };
 
   const call = (e: Expr, fn: string, target: CelDeclType | undefined, args: CelDeclType[]): CelDeclType => {
-    if (comparisons.has(fn)) return primitive('bool');
+    if (booleanOperators.has(fn)) return primitive('bool');
     switch (fn) {
       case '_?_:_':
         return args[1].kind === 'dyn' ? args[2] : args[1];
