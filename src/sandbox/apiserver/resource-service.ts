@@ -357,7 +357,7 @@ export class ResourceService {
   }
 
   /** Defaulting, pruning and validation, in the order the real server runs them. */
-  private admit(type: ResourceType, obj: JsonObject, name: string): void {
+  private admit(type: ResourceType, obj: JsonObject, name: string, old?: JsonObject): void {
     obj.apiVersion = apiVersionOf(type);
     obj.kind = type.kind;
     const causes: StatusCause[] = [];
@@ -368,7 +368,7 @@ export class ResourceService {
       causes.push(...validateBuiltin(type.kind, obj));
       if (type.kind === 'CustomResourceDefinition') causes.push(...validateCrd(obj));
     } else {
-      causes.push(...admitCustomResource(type.schema, obj));
+      causes.push(...admitCustomResource(type.schema, obj, type.celRules, old));
     }
     if (causes.length > 0) throw invalid(type, name, causes);
   }
@@ -413,7 +413,7 @@ export class ResourceService {
         }
       }
     }
-    this.admit(type, next, t.name as string);
+    this.admit(type, next, t.name as string, old);
     const md = next.metadata as JsonObject;
     if (type.hasGeneration && specChanged(old, next, type.hasStatus)) md.generation = Number(oldMd.generation ?? 0) + 1;
     if (type.kind === 'CustomResourceDefinition' && type.group === 'apiextensions.k8s.io' && t.subresource !== 'status') {

@@ -278,6 +278,22 @@ describeWithKubectl('real kubectl against the sandbox API server', () => {
     expect(await kubectl(['get', 'canaries', '-A'])).toMatch(/^NAMESPACE\s+NAME\s/m);
   });
 
+  it('installs the upstream Gateway API CRDs server-side and refuses an HTTPRoute that breaks one of their CEL rules', async () => {
+    // Gateway API's docs install server-side: client-side apply's last-applied annotation would be too big.
+    await kubectl(['apply', '--server-side', '-f', join(REPO, 'third_party/gateway-api/v1.6.1')]);
+    const route = (filters: object[]) => manifest({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'podinfo', namespace: NS },
+      spec: { parentRefs: [{ group: '', kind: 'Service', name: 'podinfo', port: 9898 }], rules: [{ filters, backendRefs: [{ name: 'podinfo-primary', port: 9898, weight: 100 }] }] },
+    });
+    const mirror = (extra: object) => ({ type: 'RequestMirror', requestMirror: { backendRef: { name: 'podinfo-canary', port: 9898 }, percent: 10, ...extra } });
+    const refused = await run(['apply', '-f', '-'], { input: route([mirror({ fraction: { numerator: 1, denominator: 10 } })]) });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('The HTTPRoute "podinfo" is invalid: spec.rules[0].filters[0].requestMirror: Invalid value: "object": Only one of percent or fraction may be specified in HTTPRequestMirrorFilter');
+    expect(await kubectl(['apply', '-f', '-'], { input: route([mirror({})]) })).toContain('httproute.gateway.networking.k8s.io/podinfo created');
+  });
+
   describe.each(VERSIONED)('versioned binary %s', (binary) => {
     it('gets and applies', async () => {
       const name = `smoke-${binary.split('.').slice(-2).join('-')}`;
