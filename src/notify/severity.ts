@@ -9,6 +9,6 @@ import { ALERT_SEVERITIES, CanaryAlertSchema, type AlertSeverity } from '../api/
 const DEFAULT_ALERT_SEVERITY = CanaryAlertSchema.properties.severity.default as AlertSeverity;
 
 /** True when a message of `severity` goes to an alert filtering at `filter` (info: all, warn: warn+error, error: errors). */
-export function passesSeverityFilter(severity: AlertSeverity, filter: AlertSeverity | '' | undefined): boolean {
+export function passesSeverityFilter(severity: AlertSeverity, filter: AlertSeverity | undefined): boolean {
   return ALERT_SEVERITIES.indexOf(severity) >= ALERT_SEVERITIES.indexOf(filter || DEFAULT_ALERT_SEVERITY);
 }

@@ -3,6 +3,7 @@
  * what its answer means; this decides only how the call is made. Every call is its own promise with its
  * own deadline: nothing here is shared between calls, so a slow hook of one Canary never delays another.
  */
+import { CanaryWebhookSchema, type CanaryWebhook } from '../api/canary.ts';
 import { Duration } from '../api/duration.ts';
 import { isAbsoluteHttpUrl } from '../api/http-url.ts';
 import { redactSecrets } from '../log/redact.ts';
@@ -10,7 +11,6 @@ import { postJson, type PostOutcome } from './http-post.ts';
 import { responseExcerpt } from './response-excerpt.ts';
 import { backoffDelay, DEFAULT_BACKOFF, isRetriable, type BackoffPolicy } from './retry-policy.ts';
 import type { WebhookPayload } from './webhook-payload.ts';
-import { CanaryWebhookSchema, type CanaryWebhook } from '../api/canary.ts';
 
 /** A gate's answer: open (2xx up to 202) or closed with a reason a person can act on. */
 export type GateResult = { ok: true; status: number } | { ok: false; status?: number; reason: string };
