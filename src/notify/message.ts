@@ -4,8 +4,13 @@
  */
 import type { AlertSeverity } from '../api/canary.ts';
 import { Duration } from '../api/duration.ts';
-import type { NotificationKind } from '../engine/actions.ts';
 import type { TemplateValues } from '../text/template.ts';
+
+/**
+ * What a message is about: the kinds the engine sends (the controller hands its notifications over, so
+ * the compiler checks that each of them is here), each with a headline and a default text below.
+ */
+export type NotificationKind = 'new-revision' | 'waiting-approval' | 'promotion-finished' | 'rollback' | 'progress-deadline' | 'manual-action';
 
 /** The metric that failed an analysis: `value` crossed `threshold` (a `min` bound unless said otherwise). */
 export interface FailingMetric {
