@@ -149,6 +149,7 @@ const KINDS: KindDoc[] = [
       { path: 'spec', rule: 'exactly one of `address` and `secretRef` (a Secret with the key `address`).' },
       { path: 'spec.address', rule: URL_RULE + '.' },
       { path: 'spec.proxy', rule: URL_RULE + '.' },
+      { path: 'spec.template', rule: 'uses only the message fields listed in notifications.md (`kind`, `headline`, `metric.value`, …).' },
     ],
   },
 ];

@@ -2,6 +2,7 @@
  * The facts every platform shows as labelled fields (canary, namespace, cluster, revision, weight), in
  * one order, so Slack, Teams, Discord and Google Chat agree on what a message says.
  */
+import type { AlertSeverity } from '../api/canary.ts';
 import { formatDuration, formatNumber, type Notification } from './message.ts';
 
 /** A labelled value. */
@@ -44,7 +45,7 @@ export function durationLine(message: Notification): string | undefined {
 }
 
 /** Severity colours shared by the platforms that take one (green, amber, red). */
-export const SEVERITY_COLOURS = { info: 0x2eb67d, warn: 0xecb22e, error: 0xe01e5a } as const;
+export const SEVERITY_COLOURS = { info: 0x2eb67d, warn: 0xecb22e, error: 0xe01e5a } as const satisfies Record<AlertSeverity, number>;
 
 /** A colour as "#2EB67D". */
 export function hexColour(colour: number): string {

@@ -2,22 +2,15 @@
  * The notification model: what happened to which Canary, with the facts a person needs to act on it,
  * and the default text of each kind. Providers render it; templates reference its fields by name.
  */
+import type { AlertSeverity } from '../api/canary.ts';
 import { Duration } from '../api/duration.ts';
 import type { TemplateValues } from '../text/template.ts';
-import type { Severity } from './severity.ts';
 
-export const NOTIFICATION_KINDS = [
-  'new-revision',
-  'waiting-approval',
-  'promotion-started',
-  'promotion-finished',
-  'promotion-failed',
-  'rollback',
-  'progress-deadline',
-  'manual-action',
-] as const;
-
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+/**
+ * What a message is about: the kinds the engine sends (the controller hands its notifications over, so
+ * the compiler checks that each of them is here), each with a headline and a default text below.
+ */
+export type NotificationKind = 'new-revision' | 'waiting-approval' | 'promotion-finished' | 'rollback' | 'progress-deadline' | 'manual-action';
 
 /** The metric that failed an analysis: `value` crossed `threshold` (a `min` bound unless said otherwise). */
 export interface FailingMetric {
@@ -30,10 +23,13 @@ export interface FailingMetric {
   unit?: string;
 }
 
-/** One message about one Canary. `time` is given by the caller so the model stays free of clocks. */
+/**
+ * One message about one Canary. The kind and severity are the engine's decision; `time` is given by the
+ * caller so the model stays free of clocks.
+ */
 export interface Notification {
   kind: NotificationKind;
-  severity: Severity;
+  severity: AlertSeverity;
   canary: { name: string; namespace: string };
   time: Date;
   cluster?: string;
@@ -51,34 +47,18 @@ export interface Notification {
   action?: string;
 }
 
-/** What the engine fills in; severity defaults per kind. */
-export type NotificationInput = Omit<Notification, 'severity'> & { severity?: Severity };
-
-const DEFAULT_SEVERITY: Record<NotificationKind, Severity> = {
-  'new-revision': 'info',
-  'waiting-approval': 'warn',
-  'promotion-started': 'info',
-  'promotion-finished': 'info',
-  'promotion-failed': 'error',
-  rollback: 'error',
-  'progress-deadline': 'error',
-  'manual-action': 'warn',
-};
-
 const HEADLINE: Record<NotificationKind, string> = {
   'new-revision': 'New revision',
   'waiting-approval': 'Waiting for approval',
-  'promotion-started': 'Promotion started',
   'promotion-finished': 'Promotion finished',
-  'promotion-failed': 'Promotion failed',
   rollback: 'Rolled back',
   'progress-deadline': 'Progress deadline exceeded',
   'manual-action': 'Manual action',
 };
 
-/** A notification with its kind's default severity unless one is given. */
-export function createNotification(input: NotificationInput): Notification {
-  return { ...input, severity: input.severity ?? DEFAULT_SEVERITY[input.kind] };
+/** A notification from the engine's kind and severity and the facts the shell adds. */
+export function createNotification(input: Notification): Notification {
+  return { ...input };
 }
 
 /** "podinfo.test": how Flagger and Kanari name a Canary in messages. */
@@ -100,16 +80,12 @@ export function defaultText(message: Notification): string {
       return `New revision detected for ${canary}${message.revision ? ` (${message.revision})` : ''}`;
     case 'waiting-approval':
       return `Waiting for approval for ${canary}${why}`;
-    case 'promotion-started':
-      return `Promotion started for ${canary}`;
     case 'promotion-finished': {
       const facts = [message.steps !== undefined ? `${message.steps} ${message.steps === 1 ? 'step' : 'steps'}` : '', message.durationMs !== undefined ? `in ${formatDuration(message.durationMs)}` : '']
         .filter(Boolean)
         .join(' ');
       return `Promotion finished for ${canary}${facts ? `: ${facts}` : ''}`;
     }
-    case 'promotion-failed':
-      return `Promotion failed for ${canary}${why}`;
     case 'rollback':
       return `Rolled back ${canary}${message.metric ? `: ${describeMetric(message.metric)}` : why}`;
     case 'progress-deadline':
@@ -135,31 +111,7 @@ export function formatNumber(value: number): string {
   return String(Number(value.toFixed(2)));
 }
 
-/** Every name a message template may use; absent facts render as empty text. */
-export const TEMPLATE_FIELDS = [
-  'kind',
-  'severity',
-  'name',
-  'namespace',
-  'canary',
-  'cluster',
-  'revision',
-  'weight',
-  'reason',
-  'duration',
-  'durationMs',
-  'steps',
-  'actor',
-  'action',
-  'text',
-  'headline',
-  'metric.name',
-  'metric.value',
-  'metric.threshold',
-  'metric.unit',
-] as const;
-
-/** The values a message template is rendered with (see TEMPLATE_FIELDS). */
+/** The values a message template is rendered with: exactly the API's ALERT_TEMPLATE_VARIABLES. */
 export function templateValues(message: Notification): TemplateValues {
   const text = (value: string | number | undefined): string => (value === undefined ? '' : String(value));
   return {

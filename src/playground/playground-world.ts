@@ -18,7 +18,8 @@ import { createControllerMetrics } from '../server/controller-metrics.ts';
 import { startHealthServer, type HealthServer } from '../server/health-server.ts';
 import { startApiServer, type SandboxApiServer } from '../sandbox/apiserver/index.ts';
 import { startSmiDataPlane, type ApexProxy, type SmiDataPlane } from '../sandbox/dataplane/smi-data-plane.ts';
-import { TRAFFIC_METRICS_GROUP, TRAFFIC_METRICS_VERSION } from '../sandbox/dataplane/traffic-metrics-api.ts';
+import { TRAFFIC_METRICS_GROUP, TRAFFIC_METRICS_VERSION } from '../metrics/traffic-metrics-api.ts';
+import { TRAFFIC_METRICS_RESOURCES } from '../metrics/traffic-metrics-handler.ts';
 import { startSimulatedKubelet, type SimulatedKubelet } from '../sandbox/kubelet/simulated-kubelet.ts';
 import { smiCrds } from '../sandbox/smi-crds.ts';
 import { crdsFromYaml, installCrds, type CrdDocument, type RawApiTarget } from './raw-crd-install.ts';
@@ -132,7 +133,7 @@ export class PlaygroundWorld {
     const unmount = server.mountAggregatedApi(
       TRAFFIC_METRICS_GROUP,
       TRAFFIC_METRICS_VERSION,
-      ['deployments', 'pods', 'daemonsets', 'statefulsets', 'namespaces'].map((name) => ({ name, kind: 'TrafficMetrics', namespaced: name !== 'namespaces', verbs: ['get', 'list'] })),
+      TRAFFIC_METRICS_RESOURCES,
       (req, res) => dataPlane.trafficMetricsHandler(req, res),
     );
     stops.push(unmount);

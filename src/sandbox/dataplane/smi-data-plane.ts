@@ -7,6 +7,7 @@ import { createServer, request as httpRequest, Agent, type IncomingMessage, type
 import type { AddressInfo, Socket } from 'node:net';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '../../log/logger.ts';
+import { createTrafficMetricsHandler, type TrafficMetricsHandler } from '../../metrics/traffic-metrics-handler.ts';
 import type { Endpoint } from '../kubelet/simulated-kubelet.ts';
 import { VERSION_HEADER } from '../sample-app/sample-app.ts';
 import { createSeededRandom } from '../sample-app/seeded-random.ts';
@@ -14,7 +15,7 @@ import { decideAccess, parseSourceIdentity, type TrafficTargetObject } from './a
 import { matchesAny, routeGroupMatches, type HttpMatch, type MatchableRequest } from './http-route-match.ts';
 import { renderPrometheusText } from './prometheus-exposition.ts';
 import { watchSmiResource, type SmiResourceWatch } from './smi-resource-watch.ts';
-import { createTrafficMetricsHandler } from './traffic-metrics-api.ts';
+import { StoreTrafficMetrics } from './store-traffic-metrics.ts';
 import { readTrafficSplit } from './traffic-split-view.ts';
 import { TrafficStore, type VersionCounts } from './traffic-store.ts';
 import { chooseWeighted } from './weighted-choice.ts';
@@ -53,7 +54,7 @@ export interface SmiDataPlane {
   /** Starts a proxy for an apex Service on its own loopback port. */
   addApex(namespace: string, service: string): Promise<ApexProxy>;
   /** The TrafficMetrics handler, mountable with the sandbox API server's `mountAggregatedApi`. */
-  trafficMetricsHandler: (req: IncomingMessage, res: ServerResponse) => void;
+  trafficMetricsHandler: TrafficMetricsHandler;
   /** Base URL of the Prometheus `/metrics` endpoint. */
   metricsUrl: string;
   /** Everything served, per workload and window. */
@@ -203,7 +204,7 @@ export async function startSmiDataPlane(options: DataPlaneOptions): Promise<SmiD
       logger.info({ namespace, service, port }, 'apex proxy listening');
       return { namespace, service, url: `http://127.0.0.1:${port}`, port };
     },
-    trafficMetricsHandler: createTrafficMetricsHandler({ store, now }),
+    trafficMetricsHandler: createTrafficMetricsHandler({ source: new StoreTrafficMetrics(store), now: () => new Date(now()), logger }),
     metricsUrl: `http://127.0.0.1:${metricsPort}`,
     store,
     versionCounts: () => store.versions(),

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { callWebhook } from '../../../src/notify/webhook-gate.ts';
 import { eventPayload, gatePayload, type CanaryRef } from '../../../src/notify/webhook-payload.ts';
-import type { WebhookSpec } from '../../../src/notify/webhook-spec.ts';
+import type { CanaryWebhook } from '../../../src/api/canary.ts';
 import { failThenSucceed, startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.ts';
 
 const canary: CanaryRef = { name: 'podinfo', namespace: 'test', phase: 'Progressing', checksum: '6d5f8c7b9' };
@@ -17,7 +17,7 @@ describe('callWebhook against a real receiver', () => {
     await receiver.close();
   });
 
-  const hook = (extra: Partial<WebhookSpec> = {}): WebhookSpec => ({ name: 'load-test', type: 'rollout', url: `${receiver.url}/gate`, ...extra });
+  const hook = (extra: Partial<CanaryWebhook> = {}): CanaryWebhook => ({ name: 'load-test', type: 'rollout', url: `${receiver.url}/gate`, ...extra });
 
   test('POSTs the Flagger payload as JSON and opens the gate on 200', async () => {
     const spec = hook({ metadata: { cmd: 'hey -z 1m http://podinfo-canary.test:9898/' } });

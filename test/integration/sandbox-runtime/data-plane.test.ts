@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { ApiextensionsV1Api, AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { kubeGet } from '../../../src/metrics/kube-get.ts';
 import { parseQuantity } from '../../../src/metrics/quantity.ts';
+import { TRAFFIC_METRICS_GROUP, TRAFFIC_METRICS_VERSION } from '../../../src/metrics/traffic-metrics-api.ts';
+import { TRAFFIC_METRICS_RESOURCES } from '../../../src/metrics/traffic-metrics-handler.ts';
 import { startApiServer, type SandboxApiServer } from '../../../src/sandbox/apiserver/index.ts';
 import { startSmiDataPlane, type ApexProxy, type SmiDataPlane } from '../../../src/sandbox/dataplane/smi-data-plane.ts';
 import { startSimulatedKubelet, type SimulatedKubelet } from '../../../src/sandbox/kubelet/simulated-kubelet.ts';
@@ -63,7 +65,7 @@ describe('SMI data plane', () => {
     await core.createNamespacedService({ namespace: NS, body: { metadata: { name: 'podinfo' }, spec: { selector: { app: 'podinfo-primary' }, ports: [{ port: 80 }] } } });
     kubelet = await startSimulatedKubelet({ kubeConfig: kc, startupDelayMs: 20, seed: 2 });
     dataPlane = await startSmiDataPlane({ kubeConfig: kc, endpoints: kubelet.endpoints, seed: 3 });
-    unmount = server.mountAggregatedApi('metrics.smi-spec.io', 'v1alpha1', ['deployments', 'pods', 'daemonsets', 'statefulsets'].map((name) => ({ name, kind: 'TrafficMetrics', namespaced: true, verbs: ['get', 'list'] })), (req, res) => dataPlane.trafficMetricsHandler(req, res));
+    unmount = server.mountAggregatedApi(TRAFFIC_METRICS_GROUP, TRAFFIC_METRICS_VERSION, TRAFFIC_METRICS_RESOURCES, (req, res) => dataPlane.trafficMetricsHandler(req, res));
     apex = await dataPlane.addApex(NS, 'podinfo');
     await dataPlane.synced();
     await eventually(() => kubelet.endpoints(NS, 'podinfo-primary').length === 2 && kubelet.endpoints(NS, 'podinfo-canary').length === 2, 8000, 'both versions ready');

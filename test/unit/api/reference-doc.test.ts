@@ -122,7 +122,7 @@ describe('the documented rules', () => {
 
   test('cover the MetricTemplate and AlertProvider rules', () => {
     const template = { apiVersion: 'kanari.dev/v1alpha1', kind: 'MetricTemplate', metadata: {}, spec: { provider: { type: 'prometheus' }, query: 'up{job="{{ job }}"}' } };
-    const provider = { apiVersion: 'kanari.dev/v1alpha1', kind: 'AlertProvider', metadata: {}, spec: { type: 'slack', address: 'hooks', proxy: 'proxy' } };
+    const provider = { apiVersion: 'kanari.dev/v1alpha1', kind: 'AlertProvider', metadata: {}, spec: { type: 'slack', address: 'hooks', proxy: 'proxy', template: '{{ score }}' } };
     const noAddress = { ...provider, metadata: { name: 'a' }, spec: { type: 'slack' } };
     const badUrl = { ...template, metadata: { name: 'a' }, spec: { ...template.spec, provider: { type: 'prometheus', address: 'prom' } } };
     const paths = (kind: string, object: unknown) => createValidator().validate(object).errors.map((e) => [kind, e.path]);

@@ -1,38 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTrafficMetricsHandler, formatMetricValue, routeOf, windowFromQuery } from '../../../src/sandbox/dataplane/traffic-metrics-api.ts';
+import { createTrafficMetricsHandler } from '../../../src/metrics/traffic-metrics-handler.ts';
+import { StoreTrafficMetrics } from '../../../src/sandbox/dataplane/store-traffic-metrics.ts';
 import { TrafficStore } from '../../../src/sandbox/dataplane/traffic-store.ts';
 
 const NOW = Date.parse('2026-05-01T12:00:00.400Z');
 
-describe('TrafficMetrics values', () => {
-  it('formats counts and latencies as smi-metrics did: milli-quantities, truncated', () => {
-    expect(formatMetricValue(296.875)).toBe('296875m');
-    expect(formatMetricValue(73)).toBe('73');
-    expect(formatMetricValue(0)).toBe('0');
-    expect(formatMetricValue(1500)).toBe('1500');
-    expect(formatMetricValue(2.0004)).toBe('2');
-    expect(formatMetricValue(Number.NaN)).toBe('-9223372036854775808m');
-  });
-
-  it('reads ?t= as a duration and falls back to 30s', () => {
-    expect(windowFromQuery('1m').milliseconds).toBe(60_000);
-    expect(windowFromQuery('nonsense').text).toBe('30s');
-    expect(windowFromQuery(null).text).toBe('30s');
-  });
-
-  it("routes smi-metrics' paths", () => {
-    const base = '/apis/metrics.smi-spec.io/v1alpha1';
-    expect(routeOf(base)).toEqual({ type: 'resources' });
-    expect(routeOf(`${base}/deployments`)).toEqual({ type: 'list', resource: 'deployments' });
-    expect(routeOf(`${base}/namespaces/app`)).toEqual({ type: 'get', resource: 'namespaces', name: 'app' });
-    expect(routeOf(`${base}/namespaces/app/deployments`)).toEqual({ type: 'list', resource: 'deployments', namespace: 'app' });
-    expect(routeOf(`${base}/namespaces/app/deployments/web`)).toEqual({ type: 'get', resource: 'deployments', namespace: 'app', name: 'web' });
-    expect(routeOf(`${base}/namespaces/app/deployments/web/edges`)).toEqual({ type: 'edges', resource: 'deployments', namespace: 'app', name: 'web' });
-  });
-});
-
-describe('TrafficMetrics handler', () => {
+describe('TrafficMetrics over the data plane\'s records', () => {
   let server: Server;
   let base: string;
   const store = new TrafficStore();
@@ -45,7 +19,7 @@ describe('TrafficMetrics handler', () => {
     // Outside a 30s window, inside a 2m one.
     for (let i = 0; i < 50; i++) record('web', true, 15, NOW - 60_000);
     record('idle', true, 1, NOW - 300_000);
-    server = createServer(createTrafficMetricsHandler({ store, now: () => NOW }));
+    server = createServer(createTrafficMetricsHandler({ source: new StoreTrafficMetrics(store), now: () => new Date(NOW) }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/apis/metrics.smi-spec.io/v1alpha1`;
   });
@@ -108,5 +82,10 @@ describe('TrafficMetrics handler', () => {
     const namespace = await get('/namespaces/app');
     expect(namespace.body.resource).toEqual({ kind: 'Namespace', name: 'app' });
     expect(namespace.body.metrics[3].value).toBe('90');
+  });
+
+  it('reports no edges: the data plane knows callers by ServiceAccount, not by workload', async () => {
+    const edges = await get('/namespaces/app/deployments/web/edges');
+    expect(edges).toMatchObject({ status: 200, body: { kind: 'TrafficMetricsList', resource: { kind: 'Deployment', namespace: 'app', name: 'web' }, items: null } });
   });
 });
