@@ -30,6 +30,8 @@ export const BUILTIN_METRICS = ['request-success-rate', 'request-duration'] as c
 
 export const MESHES = ['linkerd', 'istio', 'osm'] as const;
 export type Mesh = (typeof MESHES)[number];
+/** Whose metric names the built-in Prometheus queries use when nothing says: smi-metrics' own, Linkerd's. */
+export const DEFAULT_MESH: Mesh = 'linkerd';
 
 const CrossNamespaceRef = Struct({
   name: Type.String({ minLength: 1 }),

@@ -1,3 +1,4 @@
+import type { Mesh } from './canary.ts';
 /**
  * `spec.provider` read as a value: which router moves the traffic. Kanari routes with SMI TrafficSplit;
  * Flagger's `linkerd` and `osm` providers write SMI TrafficSplits too, so they are accepted as aliases that
@@ -7,7 +8,7 @@
 export const SMI_VERSIONS = ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'] as const;
 export type SmiVersion = (typeof SMI_VERSIONS)[number];
 
-export const SMI_MESH_ALIASES = ['linkerd', 'osm'] as const;
+export const SMI_MESH_ALIASES = ['linkerd', 'osm'] as const satisfies readonly Mesh[];
 
 /** The router a Canary asked for; `version` is absent when it should be discovered from the cluster. */
 export interface SmiRouterProvider {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createLogger } from '../log/logger.ts';
-import { MESHES, type Mesh } from '../api/canary.ts';
+import { DEFAULT_MESH, MESHES, type Mesh } from '../api/canary.ts';
 import { PrometheusProvider } from '../metrics/prometheus.ts';
 import { startTrafficMetricsServer } from '../metrics/traffic-metrics-server.ts';
 import type { RegisterCommand } from './commands.ts';
@@ -11,7 +11,7 @@ export const registerMetricsServer: RegisterCommand = (program: Command) => {
     .command('metrics-server')
     .description('Serve the SMI TrafficMetrics API (metrics.smi-spec.io/v1alpha1) over HTTPS, computed from Prometheus')
     .requiredOption('--prometheus-url <url>', 'Prometheus base URL, e.g. http://prometheus.monitoring:9090')
-    .option('--mesh <mesh>', `whose metrics Prometheus holds: ${MESHES.join(', ')}`, 'linkerd')
+    .option('--mesh <mesh>', `whose metrics Prometheus holds: ${MESHES.join(', ')}`, DEFAULT_MESH)
     .option('--port <port>', 'HTTPS port', '8443')
     .option('--host <host>', 'address to listen on', '0.0.0.0')
     .option('--cert <file>', 'serving certificate (PEM); self-signed when omitted')

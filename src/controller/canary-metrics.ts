@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Canary, CanaryMetric, Mesh } from '../api/canary.ts';
+import { DEFAULT_MESH, type Canary, type CanaryMetric, type Mesh } from '../api/canary.ts';
 import { metricInterval } from '../api/canary-settings.ts';
 import { serviceNameOf } from '../api/names.ts';
 import { parseRouterProvider } from '../api/router-provider.ts';
@@ -75,7 +75,7 @@ export class CanaryMetrics implements MetricsSource {
     const address = canary.spec.metricsServer ?? this.options.defaultMetricsServer;
     // Flagger's `provider: linkerd`/`osm` also says whose metric names apply.
     const provider = parseRouterProvider(canary.spec.provider);
-    const mesh = canary.spec.mesh ?? (provider.kind === 'smi' ? provider.mesh : undefined) ?? this.options.defaultMesh ?? 'linkerd';
+    const mesh = canary.spec.mesh ?? (provider.kind === 'smi' ? provider.mesh : undefined) ?? this.options.defaultMesh ?? DEFAULT_MESH;
     const key = address ? `${mesh} ${address}` : 'smi';
     let source = this.builtinSources.get(key);
     if (!source) {

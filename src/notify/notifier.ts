@@ -13,6 +13,7 @@ import type { Notification } from './message.ts';
 import { passesSeverityFilter } from './severity.ts';
 import type { BackoffPolicy } from './retry-policy.ts';
 import { callWebhook } from './webhook-gate.ts';
+import { webhooksOfType } from '../api/canary-settings.ts';
 import { eventPayload, type CanaryRef, type EventType } from './webhook-payload.ts';
 
 /** Finds an AlertProvider object (from the informer cache in the controller). */
@@ -104,7 +105,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       }
     },
     publishEvent(canary, event, now, hooks = []) {
-      const targets = hooks.filter((hook) => hook.type === 'event');
+      const targets = webhooksOfType({ webhooks: [...hooks] }, 'event');
       if (options.globalEventWebhook) targets.push({ name: 'global-event-webhook', type: 'event', url: options.globalEventWebhook });
       for (const hook of targets) track(sendEvent(hook, canary, event, now));
     },
