@@ -53,6 +53,18 @@ describe('clear cases', () => {
     for (let i = 1; i < eValues.length; i++) expect(eValues[i]).toBeGreaterThan(eValues[i - 1]);
   });
 
+  it('rolls back a canary that turns bad mid-run within four intervals of the change', () => {
+    // 2,000 canary and 6,000 primary requests an interval; 25 of 100 failures on the canary is an identical canary, 45 fails 2.5× as often.
+    const interval = (canaryEvents: number) => ({ canaryRequests: 2000, primaryRequests: 6000, canaryEvents, primaryEvents: 100 - canaryEvents });
+    let state = [25, 25, 25, 25].map(interval).reduce((s, counts) => update(s, { metrics: { 'request-success-rate': counts } }), initialState(single));
+    const decisions: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      state = update(state, { metrics: { 'request-success-rate': interval(45) } });
+      decisions.push(verdict(state, single).decision);
+    }
+    expect(decisions).toEqual(['continue', 'continue', 'continue', 'rollback']);
+  });
+
   it('is not moved by a common-mode incident: both sides failing five times more', () => {
     const calm = [minute(20, 0.005, 1), minute(30, 0.005, 1)];
     const incident = [minute(20, 0.025, 1), minute(30, 0.025, 1)];
