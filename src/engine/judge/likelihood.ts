@@ -7,7 +7,7 @@
  * applied.
  */
 import type { IntervalCounts } from './interval-counts.ts';
-import { GRID_POINTS, gridOffset } from './ratio-grid.ts';
+import { GRID_HALF_WIDTH, GRID_POINTS, GRID_STEP } from './ratio-grid.ts';
 
 // Math's functions bound once: inside jest's VM contexts every lookup of a global costs ~30× a
 // local one, and the validity simulations call these millions of times.
@@ -15,28 +15,40 @@ const { exp, log, log1p } = Math;
 
 /** ln L(ratio) − ln L(tolerated) for one interval: y·ln(θ(r)/θ(r0)) + (n−y)·ln((1−θ(r))/(1−θ(r0))). */
 export function logLikelihoodRatio(counts: IntervalCounts, tolerated: number, ratio: number): number {
-  const share = canaryShare(counts);
-  const events = counts.canaryEvents + counts.primaryEvents;
-  if (share === undefined || events === 0) return 0;
-  // ln θ(r) = ln r + ln s − ln(1 + s(r−1)) and ln(1 − θ(r)) = ln(1 − s) − ln(1 + s(r−1)), so the
-  // difference collapses to y·ln(r/r0) − n·[ln(1 + s(r−1)) − ln(1 + s(r0−1))].
-  const logNormaliser = (r: number) => log1p(share * (r - 1));
-  return counts.canaryEvents * log(ratio / tolerated) - events * (logNormaliser(ratio) - logNormaliser(tolerated));
+  const terms = intervalTerms(counts, tolerated);
+  return terms === undefined ? 0 : ratioTerm(terms, log(ratio / tolerated));
 }
 
 /** Adds one interval's log-likelihood ratios to every grid point; returns a new array. */
 export function addInterval(logLikelihood: readonly number[], counts: IntervalCounts, tolerated: number): number[] {
   const next = logLikelihood.slice();
+  const terms = intervalTerms(counts, tolerated);
+  if (terms === undefined) return next;
+  for (let index = 0; index < GRID_POINTS; index++) next[index] += ratioTerm(terms, (index - GRID_HALF_WIDTH) * GRID_STEP);
+  return next;
+}
+
+// What one interval contributes, computed once for all grid points; undefined when it says nothing.
+interface IntervalTerms {
+  canaryEvents: number;
+  events: number;
+  share: number;
+  tolerated: number;
+  logNormaliserAtTolerated: number;
+}
+
+function intervalTerms(counts: IntervalCounts, tolerated: number): IntervalTerms | undefined {
   const share = canaryShare(counts);
   const events = counts.canaryEvents + counts.primaryEvents;
-  if (share === undefined || events === 0) return next;
-  const atTolerated = log1p(share * (tolerated - 1));
-  for (let index = 0; index < GRID_POINTS; index++) {
-    const offset = gridOffset(index);
-    const ratio = tolerated * exp(offset);
-    next[index] += counts.canaryEvents * offset - events * (log1p(share * (ratio - 1)) - atTolerated);
-  }
-  return next;
+  if (share === undefined || events === 0) return undefined;
+  return { canaryEvents: counts.canaryEvents, events, share, tolerated, logNormaliserAtTolerated: log1p(share * (tolerated - 1)) };
+}
+
+// ln θ(r) = ln r + ln s − ln(1 + s(r−1)) and ln(1 − θ(r)) = ln(1 − s) − ln(1 + s(r−1)), so the
+// difference collapses to y·u − n·[ln(1 + s(r−1)) − ln(1 + s(r0−1))] with u = ln(r/r0).
+function ratioTerm(terms: IntervalTerms, logRatio: number): number {
+  const ratio = terms.tolerated * exp(logRatio);
+  return terms.canaryEvents * logRatio - terms.events * (log1p(terms.share * (ratio - 1)) - terms.logNormaliserAtTolerated);
 }
 
 /** The observed canary share of requests, or undefined when one side served none (no comparison). */

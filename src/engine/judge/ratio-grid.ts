@@ -31,11 +31,6 @@ export function gridRatio(tolerated: number, index: number): number {
   return tolerated * exp((index - GRID_HALF_WIDTH) * GRID_STEP);
 }
 
-/** u = ln(r / tolerated) at grid index `index`. */
-export function gridOffset(index: number): number {
-  return (index - GRID_HALF_WIDTH) * GRID_STEP;
-}
-
 /** The smallest and largest ratio the grid can show for a tolerated ratio. */
 export function ratioRange(tolerated: number): { min: number; max: number } {
   return { min: gridRatio(tolerated, 0), max: gridRatio(tolerated, GRID_POINTS - 1) };
