@@ -81,7 +81,8 @@ export function verdict(state: JudgeState, config: JudgeConfig): JudgeVerdict {
   });
   const logAverage = logSumExp(scored.map((s) => log(s.weight) + s.logRollback));
   const metrics = scored.map((s) => s.evidence);
-  const noWorse = metrics.every((metric) => metric.promotionEValue >= 1 / alpha);
+  // From the outcome, not the rounded e-values: a metric shown both worse and no worse (an empty interval) does not promote.
+  const noWorse = metrics.every((metric) => metric.outcome === 'no-worse');
   let decision: JudgeDecision = 'continue';
   if (logAverage >= logBar) decision = 'rollback';
   else if (noWorse && resolved.earlyPromotion) decision = 'promote';
