@@ -11,11 +11,10 @@ import {
 } from './api-error.ts';
 import { validateBuiltin } from './builtin-validation.ts';
 import { crdServedStatus } from './crd-defaults.ts';
-import { EncodedObjects } from './encoded-objects.ts';
 import { typesServedByCrd, validateCrd } from './crd-serving.ts';
 import type { Faults } from './faults.ts';
 import { FieldSelector } from './field-selector.ts';
-import { clone, isObject, jsonEqual, metadataOf, readPath, writePath, type JsonObject } from './json.ts';
+import { clone, isObject, jsonEqual, metadataOf, readPath, withoutTypeMeta, writePath, type JsonObject } from './json.ts';
 import { LabelSelector } from './label-selector.ts';
 import { generatedName, rfc3339, validateObjectName } from './object-metadata.ts';
 import type { ObjectStore } from './object-store.ts';
@@ -71,8 +70,6 @@ export class ResourceService {
   private readonly now: () => Date;
   private nextClusterIp = 10;
   private readonly defaulting: DefaultingContext;
-  /** JSON encodings of stored objects, shared by GET, LIST and WATCH. */
-  readonly encoded = new EncodedObjects();
 
   constructor(store: ObjectStore, registry: ResourceRegistry, faults: Faults, now: () => Date = () => new Date()) {
     this.store = store;
@@ -108,6 +105,11 @@ export class ResourceService {
     const obj = this.mustGet(t);
     if (t.subresource === 'scale') return this.scaleOf(t.type, obj);
     return this.present(t.type, obj);
+  }
+
+  /** The stored object a request names (404 when there is none), as the store holds it. */
+  getStored(t: RequestTarget): JsonObject {
+    return this.mustGet(t);
   }
 
   /** LIST: filtered by selectors, in key order, paged by limit/continue. */
@@ -148,35 +150,6 @@ export class ResourceService {
       if (labels.empty && fields.empty) metadata.remainingItemCount = remaining;
     }
     return { kind: t.type.listKind, apiVersion: apiVersionOf(t.type), metadata, items };
-  }
-
-  /** GET of one object as JSON bytes, reusing the stored object's encoding (scale is built each time). */
-  getJson(t: RequestTarget): Buffer {
-    const obj = this.mustGet(t);
-    if (t.subresource === 'scale') return Buffer.from(JSON.stringify(this.scaleOf(t.type, obj)));
-    return this.encodedFull(t.type, obj);
-  }
-
-  /** An object with apiVersion and kind of the type's version, as JSON bytes shared by GET and WATCH. */
-  encodedFull(type: ResourceType, obj: JsonObject): Buffer {
-    return this.encoded.bytes(obj, apiVersionOf(type), () => this.present(type, obj));
-  }
-
-  /**
-   * LIST serialised to JSON, reusing each stored object's encoding across lists: stored objects never
-   * change in place, so a list of 1,000 unchanged objects costs one copy rather than 1,000 stringifies.
-   */
-  listJson(t: RequestTarget, opts: ListOptions): Buffer {
-    const list = this.list(t, opts, true);
-    const items = list.items as JsonObject[];
-    const parts: Buffer[] = [Buffer.from(`{"kind":${JSON.stringify(list.kind)},"apiVersion":${JSON.stringify(list.apiVersion)},"metadata":${JSON.stringify(list.metadata)},"items":[`)];
-    for (let i = 0; i < items.length; i++) {
-      if (i > 0) parts.push(comma);
-      // Built-in lists carry items without type meta, as the real server encodes them.
-      parts.push(t.type.builtin ? this.encoded.bytes(items[i], '', () => withoutTypeMeta(items[i])) : this.encodedFull(t.type, items[i]));
-    }
-    parts.push(listEnd);
-    return Buffer.concat(parts);
   }
 
   /** POST: a new object, named (or generated), defaulted, validated, stored. */
@@ -583,14 +556,6 @@ export class ResourceService {
     const n = this.nextClusterIp++;
     return `10.96.${Math.floor(n / 256) % 256}.${n % 256}`;
   }
-}
-
-const comma = Buffer.from(',');
-const listEnd = Buffer.from(']}');
-
-function withoutTypeMeta(obj: JsonObject): JsonObject {
-  const { apiVersion: _a, kind: _k, ...rest } = obj;
-  return rest;
 }
 
 function withoutManagedTimes(obj: JsonObject): JsonObject {
