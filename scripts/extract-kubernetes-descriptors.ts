@@ -70,31 +70,23 @@ function main(): void {
   if (!kubectl) throw new Error('usage: node scripts/extract-kubernetes-descriptors.ts <kubectl binary>');
   const version = (JSON.parse(execFileSync(kubectl, ['version', '--client', '-o', 'json'], { encoding: 'utf8' })) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion;
   const embedded = embeddedDescriptors(readFileSync(kubectl));
-  const files: Uint8Array[] = [];
-  const seen = new Set<string>();
+  const files: FileDescriptor[] = [];
   const add = (name: string): void => {
-    if (seen.has(name) || name === gogoProto) return;
-    seen.add(name);
+    if (name === gogoProto || files.some((f) => f.name === name)) return;
     const bytes = embedded.get(name);
     if (!bytes) throw new Error(`${kubectl} does not embed ${name}`);
     const file = descriptor.FileDescriptorProto.decode(bytes) as unknown as FileDescriptor;
     file.dependency = (file.dependency ?? []).filter((d) => d !== gogoProto);
-    for (const dep of file.dependency ?? []) add(dep);
-    files.push(bytes);
+    files.push(file);
+    for (const dep of file.dependency) add(dep);
   };
   for (const name of wanted) add(name);
-  const set = descriptor.FileDescriptorSet.create({
-    file: files.map((b) => {
-      const file = descriptor.FileDescriptorProto.decode(b) as unknown as FileDescriptor;
-      file.dependency = (file.dependency ?? []).filter((d) => d !== gogoProto);
-      return file;
-    }),
-  });
+  const set = descriptor.FileDescriptorSet.create({ file: files as never }) as never;
   const root = protobuf.Root.fromDescriptor(set);
   const out = new URL('../third_party/kubernetes-proto/kubernetes-descriptors.json', import.meta.url);
-  const document = { source: `kubectl ${version}`, files: [...seen].sort(), root: root.toJSON() };
+  const document = { source: `kubectl ${version}`, files: files.map((f) => f.name).sort(), root: root.toJSON() };
   writeFileSync(out, JSON.stringify(document, null, 1) + '\n');
-  console.log(`wrote ${out.pathname}: ${seen.size} files from kubectl ${version}`);
+  console.log(`wrote ${out.pathname}: ${files.length} files from kubectl ${version}`);
 }
 
 main();
