@@ -23,6 +23,8 @@ COPY --from=production-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
+# The protobuf schemas `kanari apiserver` (the sandbox API server) loads at run time.
+COPY third_party ./third_party
 # Numeric user (the image's `node` user) so the kubelet can verify runAsNonRoot. Nothing is written at
 # run time except to /tmp, so the root filesystem can be mounted read-only; HOME points there for any
 # library that insists on a home directory.

@@ -16,6 +16,8 @@ import { watchCollection, type WatchedCollection } from './watched-collection.ts
 
 /** How long a replica being replaced may finish the requests it already has, like a pod's terminationGracePeriod. */
 const TERMINATION_GRACE_MS = 2000;
+/** Where the deployment controller numbers the rollouts of a Deployment and its ReplicaSets. */
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 /** The Pod annotation that carries the loopback port of a replica's server. */
 export const PORT_ANNOTATION = 'sandbox.kanari.dev/port';
 
@@ -250,8 +252,15 @@ export async function startSimulatedKubelet(options: KubeletOptions): Promise<Si
 
   const ensureReplicaSet = async (state: DeploymentState, deployment: V1Deployment, hash: string): Promise<ReplicaSetState> => {
     const existing = state.sets.get(hash);
-    if (existing) return existing;
     const revision = Math.max(0, ...[...state.sets.values()].map((s) => s.revision)) + 1;
+    if (existing) {
+      // Going back to an older template (rollout undo) makes its ReplicaSet the newest revision again.
+      if (existing.revision < revision - 1) {
+        existing.revision = revision;
+        await apps.patchNamespacedReplicaSet({ namespace: state.namespace, name: existing.name, body: { metadata: { annotations: { [REVISION_ANNOTATION]: String(revision) } } } }, mergePatch);
+      }
+      return existing;
+    }
     const rs: ReplicaSetState = { name: `${state.name}-${hash}`, hash, revision, replicas: [] };
     const template = deployment.spec?.template ?? {};
     const labels = { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash };
@@ -260,7 +269,7 @@ export async function startSimulatedKubelet(options: KubeletOptions): Promise<Si
         name: rs.name,
         namespace: state.namespace,
         labels,
-        annotations: { 'deployment.kubernetes.io/revision': String(revision), 'deployment.kubernetes.io/desired-replicas': String(deployment.spec?.replicas ?? 1) },
+        annotations: { [REVISION_ANNOTATION]: String(revision), 'deployment.kubernetes.io/desired-replicas': String(deployment.spec?.replicas ?? 1) },
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: state.name, uid: state.uid, controller: true, blockOwnerDeletion: true }],
       },
       spec: {
@@ -315,6 +324,11 @@ export async function startSimulatedKubelet(options: KubeletOptions): Promise<Si
     const generation = deployment.metadata?.generation ?? 1;
     const hash = podTemplateHash(deployment.spec?.template ?? {});
     const current = await ensureReplicaSet(state, deployment, hash);
+    // The deployment controller records the current revision on the Deployment too (kubectl rollout undo
+    // replaces /metadata/annotations with a JSON patch, which needs them to exist).
+    if (deployment.metadata?.annotations?.[REVISION_ANNOTATION] !== String(current.revision)) {
+      await apps.patchNamespacedDeployment({ namespace: state.namespace, name: state.name, body: { metadata: { annotations: { [REVISION_ANNOTATION]: String(current.revision) } } } }, mergePatch);
+    }
     const holding = held.has(keyOf(state.namespace, state.name));
 
     const missing = Math.max(0, desired - current.replicas.length);
