@@ -32,6 +32,11 @@ export class WorldScheduler {
     this.#scheduler.triggerNow(this.#key);
   }
 
+  /** When the Canary is due next, if scheduled. */
+  dueTime(): number | undefined {
+    return this.#scheduler.dueTime(this.#key);
+  }
+
   /** Moves the clock by `ms`, running every tick that falls due on the way, in time order. */
   async advance(ms: number, canary: () => Canary, deployments: () => string): Promise<void> {
     const end = this.#clock.now() + ms;

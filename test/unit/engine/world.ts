@@ -39,6 +39,24 @@ export function makeCanary(analysis: Partial<CanaryAnalysis> = {}, spec: Partial
   return result.value;
 }
 
+/**
+ * The analysis the scenario tests share with the integration suites: a tick a minute, steps of 20 up to
+ * 60, two failed checks allowed, the two built-in checks.
+ */
+export function quickAnalysis(overrides: Partial<CanaryAnalysis> = {}): Partial<CanaryAnalysis> {
+  return {
+    interval: '1m',
+    threshold: 2,
+    stepWeight: 20,
+    maxWeight: 60,
+    metrics: [
+      { name: 'request-success-rate', interval: '1m', thresholdRange: { min: 99 } },
+      { name: 'request-duration', interval: '1m', thresholdRange: { max: 500 } },
+    ],
+    ...overrides,
+  };
+}
+
 /** A ready Deployment with `replicas` pods. */
 export function readyWorkload(replicas = 2): WorkloadObservation {
   return { exists: true, desiredReplicas: replicas, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGenerationCurrent: true };
@@ -49,7 +67,8 @@ export function unreadyWorkload(replicas = 2): WorkloadObservation {
   return { ...readyWorkload(replicas), readyReplicas: 0, availableReplicas: 0 };
 }
 
-export type GateScript = (type: WebhookType, name: string, world: World) => boolean;
+/** A webhook's answer: open or closed, with the reason the shell would give (the answer's body). */
+export type GateScript = (type: WebhookType, name: string, world: World) => boolean | { ok: boolean; reason?: string };
 export type MetricScript = (name: string, world: World) => MetricObservation;
 
 /** One tick as the loop ran it: the status before, what decide saw and asked for, and its verdict. */
@@ -166,8 +185,9 @@ export class World {
       ask: async (canary, hook) => {
         const type = hook.type ?? 'rollout';
         this.gateCalls.push({ type, name: hook.name, phase: canary.status?.phase ?? '' });
-        const ok = this.gates(type, hook.name, this);
-        return { name: hook.name, type, ok, reason: ok ? undefined : 'HTTP 403: not approved' };
+        const answer = this.gates(type, hook.name, this);
+        const { ok, reason } = typeof answer === 'boolean' ? { ok: answer, reason: `webhook ${hook.name} answered 403: not approved` } : answer;
+        return { name: hook.name, type, ok, reason: ok ? undefined : reason };
       },
     },
     notifier: { notify: async (_canary, notification) => void this.notifications.push(notification) },
@@ -268,6 +288,19 @@ export class World {
   async advance(ms: number): Promise<void> {
     if (!this.#scheduler) throw new Error('advance needs start()');
     await this.#scheduler.advance(ms, () => this.canary, () => this.#deploymentsSnapshot());
+  }
+
+  /** Moves the clock to the Canary's next due time and runs the ticks due then (watch-triggered ones too). */
+  async advanceToNextTick(): Promise<void> {
+    const due = this.#scheduler?.dueTime();
+    if (due === undefined) throw new Error('nothing scheduled: advanceToNextTick needs start()');
+    await this.advance(Math.max(0, due - this.clock.now()));
+  }
+
+  /** Runs the scheduled ticks one due time at a time until `done`, at most `limit` of them. */
+  async advanceUntil(done: (world: World) => boolean, limit = 50): Promise<void> {
+    for (let i = 0; i < limit && !done(this); i++) await this.advanceToNextTick();
+    if (!done(this)) throw new Error(`not done after ${limit} due times; phase ${this.phase}, weights ${this.weightHistory.join(', ')}`);
   }
 
   /** Ticks run by the scheduler so far. */
