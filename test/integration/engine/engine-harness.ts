@@ -8,6 +8,7 @@ import { Duration } from '../../../src/api/duration.ts';
 import { primaryName } from '../../../src/api/names.ts';
 import { assembleController, type ControllerOptions } from '../../../src/controller/assemble.ts';
 import type { CanaryController } from '../../../src/controller/canary-controller.ts';
+import type { RunningController } from '../../../src/controller/run-controller.ts';
 import { isNotFound } from '../../../src/kube/api-errors.ts';
 import { ResilientInformer } from '../../../src/kube/informer.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
@@ -62,7 +63,7 @@ export class EngineHarness {
   controller?: CanaryController;
   /** The running controller's Prometheus metrics (its reconcile count tells that ticks happen). */
   controllerMetrics?: ControllerMetrics;
-  /** Counts ticks of controllers the harness did not start (replicas run by a test); replaces `controllerMetrics`. */
+  /** Counts ticks of controllers the harness did not start (see `countTicksOf`); replaces `controllerMetrics`. */
   tickCounter?: (name: string) => Promise<number>;
   #watchers: ResilientInformer<never>[] = [];
   /** Probe labels each history watcher has seen: how `historyCaughtUp` knows they are live. */
@@ -309,6 +310,23 @@ export class EngineHarness {
     const histogram = await this.controllerMetrics?.duration.get();
     const count = histogram?.values.find((v) => v.metricName === 'kanari_canary_duration_seconds_count' && v.labels.name === name);
     return count?.value ?? 0;
+  }
+
+  /**
+   * Counts ticks from what controller processes a test runs itself (runController with a health address)
+   * serve on /metrics; a replica that stopped keeps the count it last showed.
+   */
+  countTicksOf(replicas: () => RunningController[]): void {
+    const counted = new Map<RunningController, number>();
+    this.tickCounter = async (name) => {
+      for (const replica of replicas()) {
+        if (!replica.health) throw new Error('countTicksOf needs replicas started with a healthAddress');
+        const text = await fetch(`${replica.health.url}/metrics`).then((r) => r.text(), () => undefined);
+        const line = text?.split('\n').find((l) => l.startsWith('kanari_canary_duration_seconds_count{') && l.includes(`name="${name}"`));
+        if (line) counted.set(replica, Number(line.split(' ').at(-1)));
+      }
+      return [...counted.values()].reduce((sum, n) => sum + n, 0);
+    };
   }
 
   /** How many times Events with `reason` were recorded on the Canary (the recorder aggregates repeats into a count). */

@@ -14,9 +14,6 @@ const LEASE: LeaderElectionSettings = { namespace: NAMESPACE, leaseName: 'kanari
 describe('two controller replicas with leader election', () => {
   let world: EngineHarness;
   const replicas: RunningController[] = [];
-  /** Last reconcile count each replica's /metrics showed, so a stopped replica's ticks still count. */
-  const counted = new Map<RunningController, number>();
-
   const startReplica = (identity: string) =>
     runController({
       kubeConfig: world.sandbox.kubeConfig,
@@ -28,23 +25,12 @@ describe('two controller replicas with leader election', () => {
       leaderElection: { ...LEASE, identity },
     });
 
-  /** Ticks of Canary `name` across the replicas, read from what each serves on /metrics. */
-  async function ticks(name: string): Promise<number> {
-    for (const replica of replicas) {
-      const text = await fetch(`${replica.health!.url}/metrics`).then((r) => r.text(), () => undefined);
-      const line = text?.split('\n').find((l) => l.startsWith('kanari_canary_duration_seconds_count{') && l.includes(`name="${name}"`));
-      if (line) counted.set(replica, Number(line.split(' ').at(-1)));
-    }
-    return [...counted.values()].reduce((sum, n) => sum + n, 0);
-  }
-
   beforeEach(async () => {
     world = await EngineHarness.start();
-    world.tickCounter = ticks;
+    world.countTicksOf(() => replicas);
   });
   afterEach(async () => {
     await Promise.all(replicas.splice(0).map((replica) => replica.stop()));
-    counted.clear();
     await world.stop();
   });
 
