@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readdirSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type V1Deployment } from '@kubernetes/client-node';
@@ -10,10 +9,8 @@ import { assembleController, type ControllerOptions } from '../../../src/control
 import type { CanaryController } from '../../../src/controller/canary-controller.ts';
 import type { RunningController } from '../../../src/controller/run-controller.ts';
 import { isNotFound } from '../../../src/kube/api-errors.ts';
-import { ResilientInformer } from '../../../src/kube/informer.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
 import { createLogger } from '../../../src/log/logger.ts';
-import { formatQuantity, tryParseQuantity } from '../../../src/metrics/quantity.ts';
 import { TRAFFIC_METRICS_RESOURCES } from '../../../src/metrics/traffic-metrics-handler.ts';
 import { startDeploymentController, type DeploymentController } from '../../../src/sandbox/kubelet/deployment-controller.ts';
 import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
@@ -22,15 +19,10 @@ import { deploymentReadiness, observeDeployment } from '../../../src/workload/re
 import { eventually } from '../../helpers/eventually.ts';
 import { PromptFakeClock } from '../../helpers/prompt-fake-clock.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
-
-/** What the scripted TrafficMetrics API answers for one Deployment. */
-export type TrafficScript =
-  | { kind: 'metrics'; success: number; failure: number; p99Ms: number }
-  | { kind: 'no-series' }
-  | { kind: 'zero-requests' };
+import { HistoryRecorder } from './history-recorder.ts';
+import { serveScriptedTrafficMetrics, type TrafficScript } from './scripted-traffic-metrics.ts';
 
 export const NAMESPACE = 'test';
-const PROBE_LABEL = 'test.kanari.dev/probe';
 /** Where the fake clock starts: a Monday morning. */
 export const START = Date.parse('2026-03-02T10:00:00Z');
 
@@ -51,24 +43,16 @@ export class EngineHarness {
   /** Plays Kubernetes' deployment controller: new pods are ready at once unless held. */
   deployments!: DeploymentController;
   readonly traffic = new Map<string, TrafficScript>();
-  /** Every distinct canary weight the TrafficSplit took, in order. */
-  readonly weightHistory: number[] = [];
-  /** The same, per TrafficSplit name, for tests that run several Canaries side by side. */
-  readonly weightHistories = new Map<string, number[]>();
   /** The TrafficSplit version the history is recorded from: the newest one the cluster serves. */
   splitVersion = 'v1alpha4';
-  /** Every distinct Canary phase seen, in order. */
-  readonly phaseHistory: string[] = [];
+  /** What the TrafficSplits and Canaries of the namespace went through. */
+  history!: HistoryRecorder;
   readonly logLines: string[] = [];
   controller?: CanaryController;
   /** The running controller's Prometheus metrics (its reconcile count tells that ticks happen). */
   controllerMetrics?: ControllerMetrics;
   /** Counts ticks of controllers the harness did not start (see `countTicksOf`); replaces `controllerMetrics`. */
   tickCounter?: (name: string) => Promise<number>;
-  #watchers: ResilientInformer<never>[] = [];
-  /** Probe labels each history watcher has seen: how `historyCaughtUp` knows they are live. */
-  readonly #seenProbes = new Set<string>();
-  #probes = 0;
 
   private constructor(sandbox: Sandbox) {
     this.sandbox = sandbox;
@@ -87,10 +71,11 @@ export class EngineHarness {
     await sandbox.installCrds(...readdirSync(crdDir).map((file) => `${crdDir}${file}`));
     await sandbox.installCrds(...(smiCrds({ split: options.split }) as never[]));
     if (options.trafficMetrics !== false) {
-      sandbox.server.mountAggregatedApi('metrics.smi-spec.io', 'v1alpha1', TRAFFIC_METRICS_RESOURCES, (req, res, path) => harness.#serveTrafficMetrics(req, res, path));
+      sandbox.server.mountAggregatedApi('metrics.smi-spec.io', 'v1alpha1', TRAFFIC_METRICS_RESOURCES, (_req, res, path) => serveScriptedTrafficMetrics(harness.traffic, res, path));
     }
     harness.deployments = await startDeploymentController({ kubeConfig: sandbox.kubeConfig, namespace: NAMESPACE, startupDelayMs: 0, clock: harness.clock });
-    await harness.#recordHistory(served.length > 0);
+    harness.history = new HistoryRecorder({ kubeConfig: sandbox.kubeConfig, custom: harness.custom, namespace: NAMESPACE, splitVersion: harness.splitVersion, splitsServed: served.length > 0 });
+    await harness.history.start();
     return harness;
   }
 
@@ -127,7 +112,7 @@ export class EngineHarness {
 
   async stop(): Promise<void> {
     await this.stopController();
-    await Promise.all(this.#watchers.map((w) => w.stop()));
+    await this.history.stop();
     await this.deployments.stop();
     await this.sandbox.stop();
   }
@@ -291,7 +276,22 @@ export class EngineHarness {
 
   /** Canary weights of one TrafficSplit (by name), distinct and in order. */
   weightHistoryOf(split: string): number[] {
-    return this.weightHistories.get(split) ?? [];
+    return this.history.weightsBySplit.get(split) ?? [];
+  }
+
+  /** Every distinct canary weight the TrafficSplits took, in order. */
+  get weightHistory(): number[] {
+    return this.history.weights;
+  }
+
+  /** Every distinct Canary phase seen, in order. */
+  get phaseHistory(): string[] {
+    return this.history.phases;
+  }
+
+  /** Waits until the history watches are live again after dropped watches or compaction (see HistoryRecorder). */
+  historyCaughtUp(name: string): Promise<void> {
+    return this.history.caughtUp(name);
   }
 
   /** The TrafficSplit `name` as stored, read through the version the history is recorded from. */
@@ -333,93 +333,6 @@ export class EngineHarness {
   async eventCount(name: string, reason: string): Promise<number> {
     const list = await this.core.listNamespacedEvent({ namespace: NAMESPACE });
     return list.items.filter((e) => e.involvedObject.name === name && e.involvedObject.kind === 'Canary' && e.reason === reason).reduce((sum, e) => sum + (e.count ?? 1), 0);
-  }
-
-  #sawProbe(watcher: 'split' | 'canary', labels: Record<string, string> | undefined): void {
-    const probe = labels?.[PROBE_LABEL];
-    if (probe) this.#seenProbes.add(`${watcher} ${probe}`);
-  }
-
-  /**
-   * Waits until the history watchers are live again after a test dropped watches or compacted the
-   * server's history: it labels the Canary and its TrafficSplit and waits for both watchers to see the
-   * labels, so no later phase or weight can slip past them between a relist and the next watch.
-   */
-  async historyCaughtUp(name: string): Promise<void> {
-    const probe = `p${++this.#probes}`;
-    const body = { metadata: { labels: { [PROBE_LABEL]: probe } } };
-    const label = (group: string, version: string, plural: string) => () =>
-      this.custom.patchNamespacedCustomObject({ group, version, namespace: NAMESPACE, plural, name, body }, mergePatchOptions());
-    await eventually(`labels on ${name}`, async () => {
-      await label('kanari.dev', 'v1alpha1', 'canaries')();
-      await label('split.smi-spec.io', this.splitVersion, 'trafficsplits')();
-      return true;
-    });
-    await eventually(`the history watchers to see label ${probe}`, () => this.#seenProbes.has(`canary ${probe}`) && this.#seenProbes.has(`split ${probe}`));
-  }
-
-  async #recordHistory(splitsServed: boolean): Promise<void> {
-    const kubeConfig = this.sandbox.kubeConfig;
-    const version = this.splitVersion;
-    const splits = new ResilientInformer<never>({
-      kubeConfig,
-      path: `/apis/split.smi-spec.io/${version}/namespaces/${NAMESPACE}/trafficsplits`,
-      list: () => this.custom.listNamespacedCustomObject({ group: 'split.smi-spec.io', version, namespace: NAMESPACE, plural: 'trafficsplits' }) as never,
-      watchdogMs: 0,
-      relistIntervalMs: 0,
-    });
-    splits.onEvent((type, split: { metadata?: { name?: string; labels?: Record<string, string> }; spec?: { backends?: { service: string; weight: number | string }[] } }) => {
-      if (type === 'delete') return;
-      this.#sawProbe('split', split.metadata?.labels);
-      const canary = split.spec?.backends?.find((b) => b.service.endsWith('-canary'));
-      // v1alpha1 weights are Quantities ("10", "500m"); a weight that does not parse shows up as NaN.
-      const weight = tryParseQuantity(canary?.weight ?? 0) ?? Number.NaN;
-      if (this.weightHistory.at(-1) !== weight) this.weightHistory.push(weight);
-      const name = split.metadata?.name ?? '';
-      const own = this.weightHistories.get(name) ?? [];
-      if (own.at(-1) !== weight) own.push(weight);
-      this.weightHistories.set(name, own);
-    });
-    const canaries = new ResilientInformer<never>({
-      kubeConfig,
-      path: `/apis/kanari.dev/v1alpha1/namespaces/${NAMESPACE}/canaries`,
-      list: () => this.custom.listNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries' }) as never,
-      watchdogMs: 0,
-      relistIntervalMs: 0,
-    });
-    canaries.onEvent((type, canary: Canary) => {
-      this.#sawProbe('canary', canary.metadata.labels);
-      const phase = canary.status?.phase;
-      if (type !== 'delete' && phase && this.phaseHistory.at(-1) !== phase) this.phaseHistory.push(phase);
-    });
-    // Without a TrafficSplit CRD (a test installs it later) there is no split history to record.
-    this.#watchers = splitsServed ? [splits, canaries] : [canaries];
-    await Promise.all(this.#watchers.map((w) => w.start()));
-  }
-
-  #serveTrafficMetrics(_req: IncomingMessage, res: ServerResponse, path: string): void {
-    const match = /^\/namespaces\/([^/]+)\/deployments\/([^/?]+)/.exec(path);
-    const script = match ? this.traffic.get(match[2]) : undefined;
-    const reply = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (!match || !script || script.kind === 'no-series') return reply(500, { error: 'unable to lookup metrics' });
-    const [success, failure, p99] = script.kind === 'zero-requests' ? [0, 0, 0] : [script.success, script.failure, script.p99Ms];
-    const metric = (name: string, value: number, unit?: string) => ({ name, ...(unit ? { unit } : {}), value: formatQuantity(value) });
-    reply(200, {
-      kind: 'TrafficMetrics',
-      apiVersion: 'metrics.smi-spec.io/v1alpha1',
-      metadata: { name: match[2], namespace: match[1], creationTimestamp: new Date().toISOString() },
-      timestamp: new Date().toISOString(),
-      window: '30s',
-      resource: { kind: 'Deployment', namespace: match[1], name: match[2] },
-      edge: { direction: 'from', resource: null },
-      metrics: [
-        metric('p99_response_latency', p99, 'ms'),
-        metric('p90_response_latency', p99 * 0.9, 'ms'),
-        metric('p50_response_latency', p99 * 0.5, 'ms'),
-        metric('success_count', success),
-        metric('failure_count', failure),
-      ],
-    });
   }
 }
 

@@ -1,13 +1,13 @@
-import type { Canary, CanaryAnalysis, CanaryMatch, CanarySpec, WebhookType } from '../../../src/api/canary.ts';
+import type { Canary, CanaryMatch, CanarySpec, WebhookType } from '../../../src/api/canary.ts';
 import type { CanaryStatus } from '../../../src/api/canary-status.ts';
 import { manualRequestsFromAnnotations, requestAnnotation, type ManualRequest, type ManualRequestKind } from '../../../src/api/annotations.ts';
-import { createValidator } from '../../../src/api/validation.ts';
 import type { Action, ActDecision, EngineEvent, Notification } from '../../../src/engine/actions.ts';
 import { FakeClock } from '../../../src/engine/clock.ts';
 import { decide } from '../../../src/engine/decide.ts';
 import { createPhaseMachine } from '../../../src/engine/machine.ts';
 import type { MetricObservation, Observation, Weights, WorkloadObservation } from '../../../src/engine/observation.ts';
 import { reconcileCanary, type ReconcileDeps } from '../../../src/engine/reconcile.ts';
+import { MINUTE, START, readyWorkload, unreadyWorkload, validator } from './world-fixtures.ts';
 import { WorldScheduler } from './world-scheduler.ts';
 
 /**
@@ -18,54 +18,7 @@ import { WorldScheduler } from './world-scheduler.ts';
  * `tick()`, or, after `start()`, when the real Scheduler says they are due as the clock advances.
  */
 
-export const START = Date.parse('2026-03-02T10:00:00Z');
-export const MINUTE = 60_000;
-const validator = createValidator();
-
-/** A Canary as the controller hands it to the engine: validated, with the schema's defaults applied. */
-export function makeCanary(analysis: Partial<CanaryAnalysis> = {}, spec: Partial<CanarySpec> = {}): Canary {
-  const result = validator.validateCanary({
-    apiVersion: 'kanari.dev/v1alpha1',
-    kind: 'Canary',
-    metadata: { name: 'podinfo', namespace: 'test', generation: 1, resourceVersion: '1' },
-    spec: {
-      targetRef: { kind: 'Deployment', name: 'podinfo' },
-      service: { port: 9898 },
-      ...spec,
-      analysis: { interval: '1m', threshold: 2, stepWeight: 10, maxWeight: 30, ...analysis },
-    },
-  });
-  if (!result.valid) throw new Error(`test Canary is invalid: ${JSON.stringify(result.errors)}`);
-  return result.value;
-}
-
-/**
- * The analysis the scenario tests share with the integration suites: a tick a minute, steps of 20 up to
- * 60, two failed checks allowed, the two built-in checks.
- */
-export function quickAnalysis(overrides: Partial<CanaryAnalysis> = {}): Partial<CanaryAnalysis> {
-  return {
-    interval: '1m',
-    threshold: 2,
-    stepWeight: 20,
-    maxWeight: 60,
-    metrics: [
-      { name: 'request-success-rate', interval: '1m', thresholdRange: { min: 99 } },
-      { name: 'request-duration', interval: '1m', thresholdRange: { max: 500 } },
-    ],
-    ...overrides,
-  };
-}
-
-/** A ready Deployment with `replicas` pods. */
-export function readyWorkload(replicas = 2): WorkloadObservation {
-  return { exists: true, desiredReplicas: replicas, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGenerationCurrent: true };
-}
-
-/** A Deployment rolling out: no pod available yet. */
-export function unreadyWorkload(replicas = 2): WorkloadObservation {
-  return { ...readyWorkload(replicas), readyReplicas: 0, availableReplicas: 0 };
-}
+export { MINUTE, START, makeCanary, quickAnalysis, readyWorkload, unreadyWorkload } from './world-fixtures.ts';
 
 /** A webhook's answer: open or closed, with the reason the shell would give (the answer's body). */
 export type GateScript = (type: WebhookType, name: string, world: World) => boolean | { ok: boolean; reason?: string };
