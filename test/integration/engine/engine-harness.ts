@@ -299,11 +299,6 @@ export class EngineHarness {
     return (await this.custom.getNamespacedCustomObject({ group: 'split.smi-spec.io', version: this.splitVersion, namespace: NAMESPACE, plural: 'trafficsplits', name })) as never;
   }
 
-  /** Merge-patches the Canary's spec or metadata, as `kubectl patch --type merge` does. */
-  async patchCanary(name: string, body: object): Promise<void> {
-    await this.custom.patchNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name, body }, mergePatchOptions());
-  }
-
   /** How many reconcile ticks the running controller has finished for Canary `name`. */
   async ticks(name: string): Promise<number> {
     if (this.tickCounter) return this.tickCounter(name);
@@ -327,12 +322,6 @@ export class EngineHarness {
       }
       return [...counted.values()].reduce((sum, n) => sum + n, 0);
     };
-  }
-
-  /** How many times Events with `reason` were recorded on the Canary (the recorder aggregates repeats into a count). */
-  async eventCount(name: string, reason: string): Promise<number> {
-    const list = await this.core.listNamespacedEvent({ namespace: NAMESPACE });
-    return list.items.filter((e) => e.involvedObject.name === name && e.involvedObject.kind === 'Canary' && e.reason === reason).reduce((sum, e) => sum + (e.count ?? 1), 0);
   }
 }
 

@@ -39,6 +39,7 @@ describe('initialization', () => {
     const world = new World(makeCanary({}, { revertOnDeletion: true }));
     await world.tick();
     expect(world.actionLog.map((a) => a.type)).toEqual(['ensureFinalizer', 'ensurePrimary', 'ensureRoute']);
+    expect(world.finalizer).toBe(true);
   });
 });
 
@@ -423,6 +424,7 @@ describe('skipAnalysis, suspend, deletion, bad input', () => {
     await world.tick();
     expect(world.phase).toBe('Terminating');
     expect(world.finalized).toBe(true);
+    expect(world).toMatchObject({ finalizer: false, primary: undefined, weights: undefined, target: { desiredReplicas: 2 } });
     const plain = await initializedWorld(makeCanary());
     plain.requestDeletion();
     await plain.tick();

@@ -299,13 +299,6 @@ export class World {
     this.#changed();
   }
 
-  /** Sets what the target or primary Deployment reports (pods going unready…), waking the Canary up. */
-  setWorkloads(change: { target?: WorkloadObservation; primary?: WorkloadObservation }): void {
-    if (change.target) this.target = change.target;
-    if (change.primary) this.primary = change.primary;
-    this.#changed();
-  }
-
   /** Events as `kubectl describe` lists them: `Reason: message`. */
   eventLines(): string[] {
     return this.events.map((e) => `${e.reason}: ${e.message}`);
