@@ -50,6 +50,10 @@ export interface DeploymentState {
 /** The side effects of replicas beyond the Deployment status; every method may write to the API server. */
 export interface PodLayer {
   replicaSetCreated(state: DeploymentState, rs: ReplicaSetState, deployment: V1Deployment): Promise<void>;
+  /** An older template came back (rollout undo): its ReplicaSet is the newest revision again. */
+  replicaSetRevised(state: DeploymentState, rs: ReplicaSetState): Promise<void>;
+  /** Every reconcile: the Deployment's current revision is `rs.revision` (a cluster shows it as an annotation). */
+  currentRevision(state: DeploymentState, deployment: V1Deployment, rs: ReplicaSetState): Promise<void>;
   replicaCreated(state: DeploymentState, rs: ReplicaSetState, replica: Replica): Promise<void>;
   /** The replica passed its startup delay and is not held: it becomes ready (a server starts). */
   replicaReady(state: DeploymentState, replica: Replica): Promise<void>;
@@ -207,8 +211,14 @@ export async function startDeploymentController(options: DeploymentControllerOpt
 
   const ensureReplicaSet = async (state: Tracked, deployment: V1Deployment, hash: string): Promise<ReplicaSetState> => {
     const existing = state.sets.get(hash);
-    if (existing) return existing;
     const revision = Math.max(0, ...[...state.sets.values()].map((s) => s.revision)) + 1;
+    if (existing) {
+      if (existing.revision < revision - 1) {
+        existing.revision = revision;
+        await pods.replicaSetRevised(state, existing);
+      }
+      return existing;
+    }
     const rs: ReplicaSetState = { name: `${state.name}-${hash}`, hash, revision, replicas: [] };
     await pods.replicaSetCreated(state, rs, deployment);
     state.sets.set(hash, rs);
@@ -240,6 +250,7 @@ export async function startDeploymentController(options: DeploymentControllerOpt
     const desired = deployment.spec?.replicas ?? 1;
     const generation = deployment.metadata?.generation ?? 1;
     const current = await ensureReplicaSet(state, deployment, podTemplateHash(deployment.spec?.template ?? {}));
+    await pods.currentRevision(state, deployment, current);
     const holding = held.has(keyOf(state.namespace, state.name));
 
     const missing = Math.max(0, desired - current.replicas.length);
@@ -337,6 +348,8 @@ export async function startDeploymentController(options: DeploymentControllerOpt
 /** No objects, no servers: only the Deployment status is written. */
 const statusOnly: PodLayer = {
   replicaSetCreated: async () => {},
+  replicaSetRevised: async () => {},
+  currentRevision: async () => {},
   replicaCreated: async () => {},
   replicaReady: async () => {},
   replicaStopped: async () => {},

@@ -1,6 +1,7 @@
 /**
- * The kubelet's half of a replica: the ReplicaSet and Pod objects a cluster would show for it, and,
- * when serving, one sample-app server per ready pod on a loopback port, named in a Pod annotation.
+ * The kubelet's half of a replica: the ReplicaSet and Pod objects a cluster would show for it (and the
+ * Deployment's revision annotation), and, when serving, one sample-app server per ready pod on a
+ * loopback port, named in a Pod annotation.
  */
 import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import { startSampleApp, type SampleApp } from '../sample-app/sample-app.ts';
@@ -10,6 +11,8 @@ import { isConflict, isNotFound, mergePatch } from './sandbox-requests.ts';
 
 /** How long a replica being replaced may finish the requests it already has, like a pod's terminationGracePeriod. */
 const TERMINATION_GRACE_MS = 2000;
+/** Where the deployment controller numbers the rollouts of a Deployment and its ReplicaSets. */
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 /** The Pod annotation that carries the loopback port of a replica's server. */
 export const PORT_ANNOTATION = 'sandbox.kanari.dev/port';
 
@@ -51,7 +54,7 @@ export class PodObjects implements PodLayer {
         name: rs.name,
         namespace: state.namespace,
         labels,
-        annotations: { 'deployment.kubernetes.io/revision': String(rs.revision), 'deployment.kubernetes.io/desired-replicas': String(deployment.spec?.replicas ?? 1) },
+        annotations: { [REVISION_ANNOTATION]: String(rs.revision), 'deployment.kubernetes.io/desired-replicas': String(deployment.spec?.replicas ?? 1) },
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: state.name, uid: state.uid, controller: true, blockOwnerDeletion: true }],
       },
       spec: {
@@ -68,6 +71,16 @@ export class PodObjects implements PodLayer {
       uid = (await this.#apps.readNamespacedReplicaSet({ namespace: state.namespace, name: rs.name })).metadata?.uid;
     }
     this.#replicaSetUids.set(`${state.namespace}/${rs.name}`, uid ?? '');
+  }
+
+  async replicaSetRevised(state: DeploymentState, rs: ReplicaSetState): Promise<void> {
+    await this.#apps.patchNamespacedReplicaSet({ namespace: state.namespace, name: rs.name, body: { metadata: { annotations: { [REVISION_ANNOTATION]: String(rs.revision) } } } }, mergePatch);
+  }
+
+  async currentRevision(state: DeploymentState, deployment: V1Deployment, rs: ReplicaSetState): Promise<void> {
+    // `kubectl rollout undo` replaces /metadata/annotations with a JSON patch, which needs them to exist.
+    if (deployment.metadata?.annotations?.[REVISION_ANNOTATION] === String(rs.revision)) return;
+    await this.#apps.patchNamespacedDeployment({ namespace: state.namespace, name: state.name, body: { metadata: { annotations: { [REVISION_ANNOTATION]: String(rs.revision) } } } }, mergePatch);
   }
 
   async replicaCreated(state: DeploymentState, rs: ReplicaSetState, replica: Replica): Promise<void> {
