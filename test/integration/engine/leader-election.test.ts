@@ -2,33 +2,32 @@ import { CoordinationV1Api } from '@kubernetes/client-node';
 import { Writable } from 'node:stream';
 import { runController, type RunningController, type LeaderElectionSettings } from '../../../src/controller/run-controller.ts';
 import { createLogger } from '../../../src/log/logger.ts';
+import { eventually } from '../../helpers/eventually.ts';
 import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
 
 const LEASE: LeaderElectionSettings = { namespace: NAMESPACE, leaseName: 'kanari-leader', leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 250 };
 
+/**
+ * Two controller processes' worth of replicas, each serving /metrics, on the harness's fake clock for
+ * their analysis intervals; the Lease itself runs on real time, as it does in a cluster.
+ */
 describe('two controller replicas with leader election', () => {
   let world: EngineHarness;
   const replicas: RunningController[] = [];
-
   const startReplica = (identity: string) =>
     runController({
       kubeConfig: world.sandbox.kubeConfig,
       logger: createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) }),
       namespaces: [NAMESPACE],
       informer: { relistIntervalMs: 0, watchdogMs: 0 },
+      healthAddress: { host: '127.0.0.1', port: 0 },
+      clock: world.clock,
       leaderElection: { ...LEASE, identity },
     });
 
-  const waitFor = async (what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await predicate())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  };
-
   beforeEach(async () => {
     world = await EngineHarness.start();
+    world.countTicksOf(() => replicas);
   });
   afterEach(async () => {
     await Promise.all(replicas.splice(0).map((replica) => replica.stop()));
@@ -37,27 +36,27 @@ describe('two controller replicas with leader election', () => {
 
   test('exactly one replica works; when it dies the other takes over within the lease and the run goes on without a skipped or repeated step', async () => {
     await world.createDeployment('podinfo', 'podinfo:1');
-    await world.createCanary('podinfo', { analysis: quickAnalysis({ interval: '400ms', stepWeight: 10, maxWeight: 50 }) });
+    await world.createCanary('podinfo', { analysis: quickAnalysis({ stepWeight: 10, maxWeight: 50 }) });
     replicas.push(await startReplica('replica-a'), await startReplica('replica-b'));
-    await waitFor('a leader', () => replicas.some((r) => r.isLeader()));
+    await eventually('a leader', () => replicas.some((r) => r.isLeader()));
     expect(replicas.filter((r) => r.isLeader())).toHaveLength(1);
     expect(replicas.filter((r) => r.current() !== undefined)).toHaveLength(1);
 
     await world.waitForPhase('podinfo', 'Initialized');
     world.traffic.set('podinfo', { kind: 'metrics', success: 1000, failure: 0, p99Ms: 50 });
     await world.setImage('podinfo', 'podinfo:2');
-    await world.waitForStatus('podinfo', (s) => (s.canaryWeight ?? 0) >= 20, 'weight 20');
+    await world.advanceUntil('podinfo', (s) => (s.canaryWeight ?? 0) >= 20, 'weight 20');
 
     const leader = replicas.find((r) => r.isLeader())!;
     const standby = replicas.find((r) => r !== leader)!;
     const standbyIdentity = replicas.indexOf(standby) === 0 ? 'replica-a' : 'replica-b';
     const killedAt = Date.now();
     await leader.stop({ releaseLease: false });
-    await waitFor('the standby to lead', () => standby.isLeader(), LEASE.leaseDurationMs + 3000);
+    await eventually('the standby to lead', () => standby.isLeader());
     const takeoverMs = Date.now() - killedAt;
     expect(takeoverMs).toBeLessThan(LEASE.leaseDurationMs + 2 * LEASE.retryPeriodMs + 1000);
 
-    await world.waitForPhase('podinfo', 'Succeeded', 30_000);
+    await world.runUntilPhase('podinfo', 'Succeeded');
     expect(world.weightHistory).toEqual([0, 10, 20, 30, 40, 50, 0]);
     const lease = await world.sandbox.kubeConfig.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: LEASE.leaseName, namespace: NAMESPACE });
     expect(lease.spec?.holderIdentity).toBe(standbyIdentity);
@@ -65,11 +64,11 @@ describe('two controller replicas with leader election', () => {
 
   test('a replica that stops gracefully hands the lease over at once', async () => {
     replicas.push(await startReplica('replica-a'));
-    await waitFor('replica-a to lead', () => replicas[0].isLeader());
+    await eventually('replica-a to lead', () => replicas[0].isLeader());
     replicas.push(await startReplica('replica-b'));
     const stoppedAt = Date.now();
     await replicas[0].stop();
-    await waitFor('replica-b to lead', () => replicas[1].isLeader());
+    await eventually('replica-b to lead', () => replicas[1].isLeader());
     // Released, not expired: the standby's next retry takes it, far sooner than the lease duration.
     expect(Date.now() - stoppedAt).toBeLessThan(LEASE.leaseDurationMs);
   });

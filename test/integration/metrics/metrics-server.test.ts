@@ -21,7 +21,7 @@ beforeAll(async () => {
   prometheus = await startPrometheus([exporter.target]);
   server = await startTrafficMetricsServer({ prometheus: new PrometheusProvider({ address: prometheus.url }), mesh: 'linkerd', port: 0, host: '127.0.0.1' });
   // Counts over a 5 s window are only whole once the series are older than the window.
-  await waitForQuery(prometheus.url, 'count(count_over_time(response_total[7s]) >= 7)', (v) => v[0] > 0, 25_000);
+  await waitForQuery(prometheus.url, 'count(count_over_time(response_total[7s]) >= 7)', (v) => v[0] > 0);
 }, 40_000);
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { startSmiDataPlane, type ApexProxy, type SmiDataPlane } from '../../../s
 import { startSimulatedKubelet, type SimulatedKubelet } from '../../../src/sandbox/kubelet/simulated-kubelet.ts';
 import { startLoad } from '../../../src/sandbox/loadgen/load-generator.ts';
 import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
-import { eventually } from './eventually.ts';
+import { eventually } from '../../helpers/eventually.ts';
 
 const NS = 'default';
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -68,7 +68,7 @@ describe('SMI data plane', () => {
     unmount = server.mountAggregatedApi(TRAFFIC_METRICS_GROUP, TRAFFIC_METRICS_VERSION, TRAFFIC_METRICS_RESOURCES, (req, res) => dataPlane.trafficMetricsHandler(req, res));
     apex = await dataPlane.addApex(NS, 'podinfo');
     await dataPlane.synced();
-    await eventually(() => kubelet.endpoints(NS, 'podinfo-primary').length === 2 && kubelet.endpoints(NS, 'podinfo-canary').length === 2, 8000, 'both versions ready');
+    await eventually('both versions ready', () => kubelet.endpoints(NS, 'podinfo-primary').length === 2 && kubelet.endpoints(NS, 'podinfo-canary').length === 2);
   }, 30_000);
 
   afterAll(async () => {
@@ -84,15 +84,15 @@ describe('SMI data plane', () => {
 
   it('follows TrafficSplit weights 100/0, 0/100 and 75/25', async () => {
     await putSplit(split([100, 0]));
-    await eventually(async () => (await versionsOf(1)).v1 === 1, 2000, 'split 100/0 seen');
+    await eventually('split 100/0 seen', async () => (await versionsOf(1)).v1 === 1);
     expect(await versionsOf(60)).toEqual({ v1: 60 });
 
     await putSplit(split([0, 100]));
-    await eventually(async () => (await versionsOf(1)).v2 === 1, 2000, 'split 0/100 seen');
+    await eventually('split 0/100 seen', async () => (await versionsOf(1)).v2 === 1);
     expect(await versionsOf(60)).toEqual({ v2: 60 });
 
     await putSplit(split([75, 25]));
-    await eventually(async () => (await versionsOf(10)).v1 !== undefined, 2000, 'split 75/25 seen');
+    await eventually('split 75/25 seen', async () => (await versionsOf(10)).v1 !== undefined);
     const shares = await versionsOf(200);
     expect(shares.v1).toBeGreaterThan(shares.v2);
     expect(shares.v1 / 200).toBeGreaterThan(0.65);
@@ -101,13 +101,13 @@ describe('SMI data plane', () => {
 
   it('reads Quantity weights written through v1alpha1 (stored as strings: the CRD has no conversion)', async () => {
     await putSplit(split(['0', '500m']), 'v1alpha1');
-    await eventually(async () => (await versionsOf(1)).v2 === 1, 2000, 'quantity split seen');
+    await eventually('quantity split seen', async () => (await versionsOf(1)).v2 === 1);
     expect(await versionsOf(30)).toEqual({ v2: 30 });
   });
 
   it('applies a weight change within 100 ms', async () => {
     await putSplit(split([100, 0]));
-    await eventually(async () => (await versionsOf(1)).v1 === 1, 2000, 'split 100/0 seen');
+    await eventually('split 100/0 seen', async () => (await versionsOf(1)).v1 === 1);
     // Warm the probing client so its first-use cost is not counted as routing delay.
     await (await fetch(apex.url)).text();
     await custom.patchNamespacedCustomObject({ group: 'split.smi-spec.io', version: 'v1alpha4', namespace: NS, plural: 'trafficsplits', name: 'podinfo', body: { spec: { backends: [{ service: 'podinfo-primary', weight: 0 }, { service: 'podinfo-canary', weight: 100 }] } } }, mergePatch);
@@ -131,7 +131,7 @@ describe('SMI data plane', () => {
       body: { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'HTTPRouteGroup', metadata: { name: 'podinfo-insiders' }, spec: { matches: [{ name: 'insiders', headers: { 'x-canary': 'insider' } }] } },
     });
     await putSplit(split([0, 100], { matches: [{ kind: 'HTTPRouteGroup', name: 'podinfo-insiders' }] }));
-    await eventually(async () => (await versionsOf(1, { 'x-canary': 'insider' })).v2 === 1, 2000, 'A/B split seen');
+    await eventually('A/B split seen', async () => (await versionsOf(1, { 'x-canary': 'insider' })).v2 === 1);
     expect(await versionsOf(30, { 'x-canary': 'insider' })).toEqual({ v2: 30 });
     expect(await versionsOf(30, { 'x-canary': 'outsider' })).toEqual({ v1: 30 });
     expect(await versionsOf(30)).toEqual({ v1: 30 });
@@ -157,12 +157,12 @@ describe('SMI data plane', () => {
           spec: { destination: { kind: 'ServiceAccount', name: 'podinfo', namespace: NS }, sources: [{ kind: 'ServiceAccount', name: 'loadtester', namespace: NS }], rules: [{ kind: 'HTTPRouteGroup', name: 'everything', matches: ['all'] }] },
         },
       });
-      await eventually(async () => (await ask()).status === 200, 2000, 'allowed');
+      await eventually('allowed', async () => (await ask()).status === 200);
       expect((await fetch(apex.url, { headers: { 'x-kanari-source-sa': `${NS}/stranger` } })).status).toBe(403);
       expect((await fetch(apex.url)).status).toBe(403);
 
       await custom.deleteNamespacedCustomObject({ group: 'access.smi-spec.io', version: 'v1alpha3', namespace: NS, plural: 'traffictargets', name: 'loadtester-to-podinfo' });
-      await eventually(async () => (await ask()).status === 403, 2000, 'denied again');
+      await eventually('denied again', async () => (await ask()).status === 403);
     } finally {
       dataPlane.setAccessControl(false);
     }

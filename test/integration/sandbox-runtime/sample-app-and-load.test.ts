@@ -1,6 +1,7 @@
 import { startLoad } from '../../../src/sandbox/loadgen/load-generator.ts';
 import { startSampleApp } from '../../../src/sandbox/sample-app/sample-app.ts';
 import { behaviourFromEnv } from '../../../src/sandbox/sample-app/sample-app-behaviour.ts';
+import { eventually } from '../../helpers/eventually.ts';
 
 describe('sample app driven by the load generator', () => {
   it('fails the ERROR_RATE share of requests, the same ones for the same seed, and reports its VERSION', async () => {
@@ -33,12 +34,19 @@ describe('sample app driven by the load generator', () => {
       expect((await fetch(`${app.url}/healthz`)).status).toBe(503);
       app.setReady(true);
       expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+      const startedAt = performance.now();
       const run = startLoad({ url: app.url, rps: 50, durationMs: 10_000 });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await eventually('25 requests sent', () => run.summary().sent >= 25, { everyMs: 5 });
+      const elapsed = performance.now() - startedAt;
       const summary = await run.stop();
-      // 50 rps for half a second: about 25 requests, the first one at once.
-      expect(summary.sent).toBeGreaterThanOrEqual(20);
-      expect(summary.sent).toBeLessThanOrEqual(28);
+      // 50 rps with the first request at once: the 25th goes out 480 ms after it, never sooner (a busy
+      // machine makes it later, not earlier; timers fire to the millisecond), and far sooner than a tenth
+      // of the rate would.
+      expect(elapsed).toBeGreaterThanOrEqual(479);
+      expect(elapsed).toBeLessThan(4800);
+      // Stopped means stopped: nothing more goes out.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(run.summary().sent).toBe(summary.sent);
       expect(summary.completed).toBe(summary.sent);
       expect(summary.byStatus).toEqual({ 200: summary.sent });
     } finally {

@@ -1,0 +1,69 @@
+import type { Canary } from '../../../src/api/canary.ts';
+import { Duration } from '../../../src/api/duration.ts';
+import type { FakeClock } from '../../../src/engine/clock.ts';
+import { nextDueTime, Scheduler } from '../../../src/engine/scheduler.ts';
+
+/**
+ * The controller's runtime loop reduced to one Canary: the real Scheduler on a fake clock says when the
+ * Canary is due; after each tick it is scheduled as CanaryController schedules it (the status's next
+ * analysis, else one interval on; a failed tick backs off); a tick that changed a Deployment makes it due
+ * again at once, as the controller's Deployment watch does.
+ */
+export class WorldScheduler {
+  /** Ticks run so far. */
+  ticks = 0;
+  readonly #clock: FakeClock;
+  readonly #key: string;
+  readonly #tick: () => Promise<boolean>;
+  readonly #scheduler: Scheduler;
+  #due = false;
+  #failures = 0;
+
+  /** `tick` runs one reconcile and says whether it completed (false: it failed, to be retried with backoff). */
+  constructor(clock: FakeClock, key: string, tick: () => Promise<boolean>) {
+    this.#clock = clock;
+    this.#key = key;
+    this.#tick = tick;
+    this.#scheduler = new Scheduler(clock, () => (this.#due = true));
+  }
+
+  /** Makes the Canary due now (a watch event). */
+  triggerNow(): void {
+    this.#scheduler.triggerNow(this.#key);
+  }
+
+  /** When the Canary is due next, if scheduled. */
+  dueTime(): number | undefined {
+    return this.#scheduler.dueTime(this.#key);
+  }
+
+  /** Moves the clock by `ms`, running every tick that falls due on the way, in time order. */
+  async advance(ms: number, canary: () => Canary, deployments: () => string): Promise<void> {
+    const end = this.#clock.now() + ms;
+    for (let ran = 0; ; ) {
+      if (this.#due) {
+        if (++ran > 1000) throw new Error('a thousand ticks in one advance: something makes the Canary due again and again');
+        this.#due = false;
+        const before = deployments();
+        const completed = await this.#tick();
+        this.ticks++;
+        this.#failures = completed ? 0 : this.#failures + 1;
+        this.#scheduler.schedule(this.#key, completed ? this.#nextTick(canary()) : this.#clock.now() + Math.min(60_000, 500 * 2 ** this.#failures));
+        if (deployments() !== before) this.triggerNow();
+        continue;
+      }
+      const due = this.#scheduler.dueTime(this.#key);
+      if (due === undefined || due > end) break;
+      this.#clock.advance(Math.max(0, due - this.#clock.now()));
+    }
+    this.#clock.advance(end - this.#clock.now());
+  }
+
+  // As CanaryController#nextTick: when the status says the analysis is due, but at least one interval on.
+  #nextTick(canary: Canary): number {
+    const now = this.#clock.now();
+    const due = nextDueTime(canary, now);
+    if (due > now) return due;
+    return now + (Duration.tryParse(canary.spec.analysis.interval ?? '1m')?.milliseconds ?? 60_000);
+  }
+}
