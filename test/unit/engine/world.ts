@@ -136,7 +136,7 @@ export class World {
     metrics: { measure: async (_canary, metric) => this.metrics(metric.name, this) },
     gates: {
       ask: async (canary, hook) => {
-        const type = hook.type ?? 'rollout';
+        const type = hook.type || 'rollout';
         this.gateCalls.push({ type, name: hook.name, phase: canary.status?.phase ?? '' });
         const answer = this.gates(type, hook.name, this);
         const { ok, reason } = typeof answer === 'boolean' ? { ok: answer, reason: `webhook ${hook.name} answered 403: not approved` } : answer;
