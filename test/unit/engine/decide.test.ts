@@ -381,13 +381,13 @@ describe('progress deadline', () => {
     expect(world.status.failureReason).toBe('ProgressDeadlineExceeded');
   });
 
-  test('primary not ready in Promoting → rollback at the deadline (Flagger waits forever)', async () => {
+  test('primary not ready in Promoting → Failed at the deadline with all traffic left on the canary', async () => {
     const world = await initializedWorld(makeCanary({}, { progressDeadlineSeconds: 120 }));
     world.primaryReadyAfterPromotion = false;
     world.newRevision('rev-2');
     await world.runUntil(['Failed']);
     expect(world.steps.map((s) => s.decision.status.phase)).toContain('Promoting');
-    expect(world.status.failureReason).toBe('ProgressDeadlineExceeded');
+    expect(world.status.failureReason).toBe('PromotionFailed');
   });
 
   test('a canary that recovers before the deadline resets the wait', async () => {
