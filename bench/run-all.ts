@@ -9,6 +9,7 @@ const benches: [file: string, args: string[]][] = [
   ['controller-reaction.bench.ts', []],
   ['controller-scale.bench.ts', process.argv.slice(2).filter((arg) => arg !== '--')],
   ['analysis-quality.bench.ts', []],
+  ['flagger-compat.bench.ts', []],
 ];
 
 let failed = 0;
