@@ -20,19 +20,19 @@ type Json = { [key: string]: unknown };
 type Segment = string | number;
 
 /** Where notes go; `refuse` also marks the object as not convertible. */
-export interface CanaryNotes {
+interface CanaryNotes {
   add(path: string, reason: string): void;
   refuse(path: string, reason: string): void;
 }
 
 /** The converted spec, or undefined when a refused field means the Canary cannot be carried over. */
-export function convertCanarySpec(spec: Json, notes: CanaryNotes): Json | undefined {
+export function convertCanarySpec(spec: Json, notes: Pick<CanaryNotes, 'add'>): Json | undefined {
   let refused = false;
   const context: CanaryNotes = {
     add: (path, reason) => notes.add(path, reason),
     refuse: (path, reason) => {
       refused = true;
-      notes.refuse(path, reason);
+      notes.add(path, reason);
     },
   };
   const source = withAnalysisRenamed(spec, context);

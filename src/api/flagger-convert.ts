@@ -76,9 +76,6 @@ class Notes {
     this.list.push({ object: this.object, path, reason });
   }
 
-  refuse(path: string, reason: string): void {
-    this.add(path, reason);
-  }
 }
 
 function convertFlaggerObject(object: Json, notes: Notes): Json | undefined {

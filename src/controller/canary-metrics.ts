@@ -9,7 +9,7 @@ import { createBuiltinMetrics, isBuiltinMetric, measureBuiltinMetric } from '../
 import { createMetricsProvider } from '../metrics/factory.ts';
 import { MetricsError } from '../metrics/metrics-error.ts';
 import { runMetricTemplate, type MetricTemplateLike } from '../metrics/metric-template.ts';
-import type { BuiltinMetricsSource, MetricResult } from '../metrics/provider.ts';
+import type { BuiltinMetricsSource, MetricResult, MetricsProvider } from '../metrics/provider.ts';
 import type { SecretReader } from '../kube/secret-reader.ts';
 import type { MetricTemplate } from '../api/metric-template.ts';
 import { combineObservations } from './metric-observations.ts';
@@ -35,6 +35,7 @@ export interface CanaryMetricsOptions {
 export class CanaryMetrics implements MetricsSource {
   private readonly options: CanaryMetricsOptions;
   private readonly builtinSources = new Map<string, BuiltinMetricsSource>();
+  private readonly inlineProviders = new Map<string, Promise<MetricsProvider>>();
 
   constructor(options: CanaryMetricsOptions) {
     this.options = options;
@@ -63,8 +64,14 @@ export class CanaryMetrics implements MetricsSource {
     if (!address) {
       throw new MetricsError('InvalidProvider', `metric "${metric.name}" has an inline query but no Prometheus to run it on: set spec.metricsServer or start the controller with --metrics-server`);
     }
-    const provider = await createMetricsProvider({ type: 'prometheus', address }, { namespace: canary.metadata.namespace ?? 'default' });
-    return provider.query(query);
+    let provider = this.inlineProviders.get(address);
+    if (!provider) {
+      provider = createMetricsProvider({ type: 'prometheus', address }, { namespace: canary.metadata.namespace ?? 'default' });
+      // A bad address is reported at every measurement, not remembered.
+      provider.catch(() => this.inlineProviders.delete(address));
+      this.inlineProviders.set(address, provider);
+    }
+    return (await provider).query(query);
   }
 
   private async query(canary: Canary, metric: CanaryMetric): Promise<MetricResult> {
