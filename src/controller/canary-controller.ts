@@ -1,12 +1,11 @@
 import type { V1Deployment, KubernetesObject } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
-import { analysisInterval } from '../api/canary-settings.ts';
 import { primaryName } from '../api/names.ts';
 import type { KanariValidator } from '../api/validation.ts';
 import type { Clock } from '../engine/clock.ts';
 import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
-import { nextDueTime, Scheduler } from '../engine/scheduler.ts';
+import { nextTickAfter, retryDelayMs, Scheduler } from '../engine/scheduler.ts';
 import { isNotFound } from '../kube/api-errors.ts';
 import type { KubeClients } from '../kube/client.ts';
 import { KeyedWorkQueue } from '../kube/work-queue.ts';
@@ -48,7 +47,6 @@ export interface CanaryControllerParts {
 
 // Three conflicts in a row means another writer is racing us; the next tick tries again.
 const MAX_CONFLICT_RETRIES = 3;
-const MAX_ERROR_BACKOFF_MS = 60_000;
 
 /**
  * The controller: informer caches feed a per-Canary work queue; a scheduler holding each Canary's next
@@ -197,7 +195,7 @@ export class CanaryController {
         }
         canary = await this.#readFresh(namespace, name);
       }
-      if (canary && this.#running) this.#scheduler.schedule(key, this.#nextTick(canary));
+      if (canary && this.#running) this.#scheduler.schedule(key, nextTickAfter(canary, this.#clock.now()));
     } catch (err) {
       if (isNotFound(err)) return; // deleted between the cache read and the write
       await this.#reportFailure(key, canary, err);
@@ -236,14 +234,6 @@ export class CanaryController {
     return { ...canary, spec: { ...canary.spec, provider: fallback } };
   }
 
-  /** Next tick: when the status says the analysis is due, but at least one interval away when nothing is due yet. */
-  #nextTick(canary: Canary): number {
-    const now = this.#clock.now();
-    const due = nextDueTime(canary, now);
-    if (due > now) return due;
-    return now + analysisInterval(canary.spec.analysis).milliseconds;
-  }
-
   async #readFresh(namespace: string, name: string): Promise<Canary | undefined> {
     try {
       return (await this.#parts.clients.custom.getNamespacedCustomObject({ group: API_GROUP, version: API_VERSION, namespace, plural: 'canaries', name })) as Canary;
@@ -263,7 +253,7 @@ export class CanaryController {
     if (canary) {
       await this.#parts.ports.events.record(canary, { eventType: 'Warning', reason: typeof reason === 'string' ? reason : 'ReconcileError', message });
     }
-    if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + Math.min(MAX_ERROR_BACKOFF_MS, 500 * 2 ** failures));
+    if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + retryDelayMs(failures));
   }
 
   #reportTotals(): void {
