@@ -57,7 +57,8 @@ export const registerController: RegisterCommand = (program: Command) => {
     .addOption(option('--event-webhook <url>', 'also post every Canary event to this webhook', 'KANARI_EVENT_WEBHOOK'))
     .addOption(option('--cluster-name <name>', 'cluster name shown in notifications', 'KANARI_CLUSTER_NAME'))
     .addOption(option('--dashboard-address <host:port>', 'serve the dashboard here, e.g. :9090 (default: off)', 'KANARI_DASHBOARD_ADDRESS'))
-    .addOption(option('--dashboard-actions', 'allow promote, abort, pause, resume and retry from the dashboard, each with the person\'s own bearer token', 'KANARI_DASHBOARD_ACTIONS'))
+    // Not .env(): commander turns a boolean flag on for any value of its variable, and the chart writes "false".
+    .addOption(new Option('--dashboard-actions', 'allow promote, abort, pause, resume and retry from the dashboard, each with the person\'s own bearer token (env KANARI_DASHBOARD_ACTIONS=true)'))
     .addOption(option('--concurrency <n>', 'how many Canaries reconcile at once', 'KANARI_CONCURRENCY').default('32'))
     .addOption(option('--leader-elect', 'run only while holding a Lease, so several replicas can stand by', 'KANARI_LEADER_ELECT'))
     .addOption(option('--leader-elect-namespace <ns>', 'namespace of the Lease', 'POD_NAMESPACE').default('kanari-system'))
@@ -87,7 +88,9 @@ export const registerController: RegisterCommand = (program: Command) => {
         clusterName: flags.clusterName,
         concurrency: positiveInteger('--concurrency', flags.concurrency),
         healthAddress: parseAddress(flags.metricsAddr),
-        dashboard: flags.dashboardAddress ? { address: parseAddress(flags.dashboardAddress, '--dashboard-address'), actions: flags.dashboardActions === true } : undefined,
+        dashboard: flags.dashboardAddress
+          ? { address: parseAddress(flags.dashboardAddress, '--dashboard-address'), actions: flags.dashboardActions === true || process.env.KANARI_DASHBOARD_ACTIONS === 'true' }
+          : undefined,
         leaderElection: flags.leaderElect
           ? {
               namespace: flags.leaderElectNamespace,
