@@ -30,7 +30,8 @@ export const registerDashboard: RegisterCommand = (program: Command) => {
       const kubeConfig = reuseConnections(context.kubeConfig);
       const logger = createLogger({ level: 'warn', format: 'text' });
       const source = new InformerCanarySource({ kubeConfig, namespace: flags.namespace, logger });
-      await source.start();
+      // Serve at once: the list fills when the informer has listed (it keeps retrying, e.g. until the CRDs exist).
+      void source.start();
       const dashboard = await startDashboard({
         kubeConfig,
         source,

@@ -6,7 +6,8 @@ const version = kanariVersion();
 
 /** Entry point of the `kanari` binary: every subcommand registers itself from its own file. */
 async function main(): Promise<void> {
-  const program = new Command('kanari')
+  // bin/kubectl-kanari.js names the program as kubectl shows it.
+  const program = new Command(process.env.KANARI_PROGRAM_NAME ?? 'kanari')
     .description('Progressive delivery for Kubernetes on SMI: canaries, blue/green and A/B releases')
     .version(version, '-V, --version', 'print the Kanari version')
     .showHelpAfterError();
