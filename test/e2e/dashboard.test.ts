@@ -190,6 +190,7 @@ describe('the dashboard in a real browser (headless Chromium), over the playgrou
     expect(promoted.metadata.annotations?.['kanari.dev/promote']).toMatch(/^alice@/);
     // The run's timeline says who promoted it; the page shows it once the stream brings the change.
     await page.waitForFunction(() => document.querySelector('#timeline')?.textContent?.includes('promote by alice'));
+    await page.waitForFunction(() => document.querySelector('#facts [data-field=phase]')?.textContent === 'Succeeded');
     await screenshot(page, 'actions');
   }, 120_000);
 
