@@ -29,7 +29,7 @@ export const registerDashboard: RegisterCommand = (program: Command) => {
       const context = loadCliKubeContext(flags);
       const kubeConfig = reuseConnections(context.kubeConfig);
       const logger = createLogger({ level: 'warn', format: 'text' });
-      const source = new InformerCanarySource({ kubeConfig, namespace: flags.namespace, logger });
+      const source = new InformerCanarySource({ kubeConfig, namespaces: flags.namespace ? [flags.namespace] : [], logger });
       // Serve at once: the list fills when the informer has listed (it keeps retrying, e.g. until the CRDs exist).
       void source.start();
       const dashboard = await startDashboard({

@@ -123,7 +123,7 @@ export async function runController(options: RunControllerOptions): Promise<Runn
 async function serveDashboard(options: RunControllerOptions, settings: NonNullable<RunControllerOptions['dashboard']>): Promise<{ server: DashboardServer; stop(): Promise<void> }> {
   const kubeConfig = reuseConnections(options.kubeConfig);
   const namespaces = options.namespaces ?? [];
-  const source = new InformerCanarySource({ kubeConfig, namespace: namespaces.length === 1 ? namespaces[0] : undefined, logger: options.logger });
+  const source = new InformerCanarySource({ kubeConfig, namespaces, logger: options.logger });
   void source.start();
   const server = await startDashboard({
     kubeConfig,

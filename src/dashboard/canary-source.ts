@@ -18,10 +18,14 @@ export interface CanarySource {
  */
 export class InformerCanarySource implements CanarySource {
   readonly #informer: ResilientInformer<Canary>;
+  /** With several namespaces one cluster-wide watch is filtered to them. */
+  readonly #namespaces: Set<string> | undefined;
 
-  constructor(options: { kubeConfig: KubeConfig; namespace?: string; logger?: Logger }) {
+  constructor(options: { kubeConfig: KubeConfig; namespaces?: string[]; logger?: Logger }) {
     const custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
-    const namespace = options.namespace;
+    const namespaces = options.namespaces ?? [];
+    const namespace = namespaces.length === 1 ? namespaces[0] : undefined;
+    this.#namespaces = namespaces.length > 1 ? new Set(namespaces) : undefined;
     this.#informer = new ResilientInformer<Canary>({
       kubeConfig: options.kubeConfig,
       path: namespace ? `/apis/${API_GROUP}/${API_VERSION}/namespaces/${namespace}/canaries` : `/apis/${API_GROUP}/${API_VERSION}/canaries`,
@@ -43,11 +47,12 @@ export class InformerCanarySource implements CanarySource {
   }
 
   list(): readonly Canary[] {
-    return this.#informer.list();
+    const all = this.#informer.list();
+    return this.#namespaces ? all.filter((canary) => this.#namespaces!.has(canary.metadata.namespace ?? '')) : all;
   }
 
   get(namespace: string, name: string): Canary | undefined {
-    return this.#informer.get(namespace, name);
+    return this.#namespaces && !this.#namespaces.has(namespace) ? undefined : this.#informer.get(namespace, name);
   }
 
   onChange(listener: () => void): () => void {

@@ -161,7 +161,7 @@ export class PlaygroundWorld {
     stops.push(() => controller.stop());
     const health = await startHealthServer({ registry: metrics.registry, readiness: controller.readiness() });
     stops.push(() => health.close());
-    const canaries = new InformerCanarySource({ kubeConfig, namespace: PLAYGROUND_NAMESPACE, logger });
+    const canaries = new InformerCanarySource({ kubeConfig, namespaces: [PLAYGROUND_NAMESPACE], logger });
     await canaries.start();
     stops.push(() => canaries.stop());
     const dashboard = await startDashboard({ kubeConfig, source: canaries, actions: true, namespaces: [PLAYGROUND_NAMESPACE], title: 'playground', logger });
