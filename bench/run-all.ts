@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 const benches: [file: string, args: string[]][] = [
   ['apiserver.bench.ts', []],
   ['controller-reaction.bench.ts', []],
+  ['run-history-size.bench.ts', []],
   ['controller-scale.bench.ts', process.argv.slice(2).filter((arg) => arg !== '--')],
 ];
 
