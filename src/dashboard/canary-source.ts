@@ -9,7 +9,6 @@ export interface CanarySource {
   get(namespace: string, name: string): Canary | undefined;
   /** Calls `listener` after every change; returns the function that stops it. */
   onChange(listener: () => void): () => void;
-  healthy(): boolean;
 }
 
 /**
@@ -57,9 +56,5 @@ export class InformerCanarySource implements CanarySource {
 
   onChange(listener: () => void): () => void {
     return this.#informer.onEvent(() => listener());
-  }
-
-  healthy(): boolean {
-    return this.#informer.healthy();
   }
 }

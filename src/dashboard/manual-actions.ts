@@ -17,7 +17,7 @@ import { mergePatchOptions } from '../kube/patch.ts';
 
 /** What came of a request, as the HTTP answer the page shows. */
 export interface ActionOutcome {
-  status: 200 | 400 | 401 | 403 | 404 | 409 | 502;
+  status: 200 | 401 | 403 | 404 | 409 | 502;
   message: string;
   /** Who the token belongs to, once known. */
   user?: string;
