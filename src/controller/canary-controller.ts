@@ -194,10 +194,7 @@ export class CanaryController {
           this.#failures.delete(key);
           canary = { ...canary, status: outcome.status };
           // A Canary deleted while its tick ran keeps no series: its delete event already removed them.
-          if (this.#cache.canaries.get(namespace, name)) {
-            this.#reporter.report(canary, outcome.previous);
-            this.#reporter.observeTick(canary, (this.#clock.now() - started) / 1000);
-          }
+          if (this.#cache.canaries.get(namespace, name)) this.#reporter.report(canary, outcome.previous);
           break;
         }
         canary = await this.#readFresh(namespace, name);
@@ -206,6 +203,10 @@ export class CanaryController {
     } catch (err) {
       if (isNotFound(err)) return; // deleted between the cache read and the write
       await this.#reportFailure(key, canary, err);
+    } finally {
+      // Every tick counts, failed ones too (as Flagger's duration histogram does); not a deleted Canary's.
+      const current = this.#cache.canaries.get(namespace, name);
+      if (current) this.#reporter.observeTick(current, (this.#clock.now() - started) / 1000);
     }
   }
 
