@@ -97,11 +97,6 @@ export function lookupFlaggerField(segments: ReadonlyArray<string | number>): Fi
   return { row: node.row ?? subtree, hasChildren: node.children.size > 0 };
 }
 
-/** The row of a table path as written in the table (`spec.analysis.metrics[].query`). */
-export function flaggerField(path: string): FlaggerField | undefined {
-  return FLAGGER_FIELDS.find((row) => row.path === path);
-}
-
 /** The value rule of `path` for `value`, for messages and notes; throws when the table lacks it (a bug). */
 export function flaggerValue(path: string, value: string): FlaggerValue {
   const found = FLAGGER_VALUES.find((row) => row.path === path && row.value === value);
