@@ -1,5 +1,5 @@
-import { FakeClock } from '../../src/engine/clock.ts';
-import type { TimerHandle } from '../../src/engine/clock.ts';
+import { FakeClock } from '../../src/time/clock.ts';
+import type { TimerHandle } from '../../src/time/clock.ts';
 
 /**
  * A FakeClock for a whole controller: time moves only when a test calls `advance`, but a timer that is

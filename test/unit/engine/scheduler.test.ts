@@ -1,4 +1,4 @@
-import { FakeClock } from '../../../src/engine/clock.ts';
+import { FakeClock } from '../../../src/time/clock.ts';
 import { DueHeap } from '../../../src/engine/due-heap.ts';
 import { Scheduler, nextDueTime } from '../../../src/engine/scheduler.ts';
 import { makeCanary } from './world.ts';

@@ -1,5 +1,5 @@
 import type { Canary } from '../../../src/api/canary.ts';
-import type { FakeClock } from '../../../src/engine/clock.ts';
+import type { FakeClock } from '../../../src/time/clock.ts';
 import { nextTickAfter, retryDelayMs, Scheduler } from '../../../src/engine/scheduler.ts';
 
 /**
