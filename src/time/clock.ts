@@ -43,7 +43,12 @@ interface FakeTimer {
   cancelled: boolean;
 }
 
-/** A clock that moves only when told; `advance` fires due timers synchronously, in time order. */
+/**
+ * A clock that moves only when told; `advance` fires due timers synchronously, in time order. A timer
+ * already due when armed ("now") also fires on the next turn of the event loop, as it would on a real
+ * clock, unless an `advance` fires it first: a controller on this clock still reacts to watch events at
+ * once, while analysis intervals, backoffs and deadlines wait for the test to move time.
+ */
 export class FakeClock implements Clock {
   private current: number;
   private timers: FakeTimer[] = [];
@@ -60,7 +65,15 @@ export class FakeClock implements Clock {
   setTimer(at: number, callback: () => void): TimerHandle {
     const timer: FakeTimer = { at, order: this.created++, callback, cancelled: false };
     this.timers.push(timer);
+    if (at <= this.current) setImmediate(() => this.fireIfPending(timer));
     return { cancel: () => (timer.cancelled = true) };
+  }
+
+  private fireIfPending(timer: FakeTimer): void {
+    const index = this.timers.indexOf(timer);
+    if (index < 0 || timer.cancelled) return;
+    this.timers.splice(index, 1);
+    timer.callback();
   }
 
   /** Moves time forward by `milliseconds`, firing every timer that falls due on the way (also ones armed by callbacks). */
