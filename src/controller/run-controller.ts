@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { LeaderElector } from '../kube/leader-election.ts';
 import type { Logger } from '../log/logger.ts';
+import type { Clock } from '../time/clock.ts';
 import { createControllerMetrics } from '../server/controller-metrics.ts';
 import { startHealthServer, type HealthServer, type ReadinessCheck } from '../server/health-server.ts';
 import { assembleController, type ControllerOptions } from './assemble.ts';
@@ -16,6 +17,8 @@ export interface LeaderElectionSettings {
   retryPeriodMs: number;
   /** Unique per replica; the pod name plus a random suffix by default. */
   identity?: string;
+  /** The Lease's time (renewals, retries, the renew deadline): the process clock by default, not the controller's `clock`. */
+  clock?: Clock;
 }
 
 export interface RunControllerOptions extends Omit<ControllerOptions, 'metrics'> {
@@ -80,6 +83,7 @@ export async function runController(options: RunControllerOptions): Promise<Runn
       renewDeadlineMs: settings.renewDeadlineMs,
       retryPeriodMs: settings.retryPeriodMs,
       logger: options.logger,
+      clock: settings.clock,
     });
     void elector.run({
       onStartedLeading: async () => {
