@@ -105,24 +105,13 @@ describe('SMI data plane', () => {
     expect(await versionsOf(30)).toEqual({ v2: 30 });
   });
 
-  it('applies a weight change within 100 ms', async () => {
+  it('follows a merge patch of the weights of an existing split', async () => {
     await putSplit(split([100, 0]));
     await eventually('split 100/0 seen', async () => (await versionsOf(1)).v1 === 1);
-    // Warm the probing client so its first-use cost is not counted as routing delay.
-    await (await fetch(apex.url)).text();
+    // How fast the change reaches the proxy is a figure of bench/data-plane.bench.ts, not a bound here.
     await custom.patchNamespacedCustomObject({ group: 'split.smi-spec.io', version: 'v1alpha4', namespace: NS, plural: 'trafficsplits', name: 'podinfo', body: { spec: { backends: [{ service: 'podinfo-primary', weight: 0 }, { service: 'podinfo-canary', weight: 100 }] } } }, mergePatch);
-    const patchedAt = performance.now();
-    let tookMs = Number.POSITIVE_INFINITY;
-    while (performance.now() - patchedAt < 2000) {
-      const response = await fetch(apex.url);
-      await response.text();
-      if (response.headers.get('x-kanari-version') === 'v2') {
-        tookMs = performance.now() - patchedAt;
-        break;
-      }
-    }
-    console.log(`weight change observed by the data plane after ${tookMs.toFixed(1)} ms`);
-    expect(tookMs).toBeLessThan(100);
+    await eventually('patched split 0/100 seen', async () => (await versionsOf(1)).v2 === 1);
+    expect(await versionsOf(60)).toEqual({ v2: 60 });
   });
 
   it('routes A/B by header: matching requests by the split, others to the primary', async () => {
