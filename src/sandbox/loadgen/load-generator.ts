@@ -3,6 +3,7 @@
  * count and time, recording what the users saw (status codes, versions, latency) for the summary.
  */
 import { Agent, request as httpRequest } from 'node:http';
+import { SystemClock, type Clock, type TimerHandle } from '../../time/clock.ts';
 import { SOURCE_HEADER } from '../dataplane/smi-data-plane.ts';
 import { VERSION_HEADER } from '../sample-app/sample-app.ts';
 import { createSeededRandom } from '../sample-app/seeded-random.ts';
@@ -26,6 +27,8 @@ export interface LoadOptions {
   durationMs?: number;
   /** Per-request timeout; default 5 s. */
   timeoutMs?: number;
+  /** When each request goes out and when the duration ends; the process clock by default. */
+  clock?: Clock;
 }
 
 /** One request as the user saw it. */
@@ -35,7 +38,7 @@ export interface UserRequest {
   /** The version that answered, or "" when none did. */
   version: string;
   latencyMs: number;
-  /** Epoch ms when the request was sent. */
+  /** Epoch ms (of the run's clock) when the request was sent. */
   sentAt: number;
 }
 
@@ -101,10 +104,11 @@ export function startLoad(options: LoadOptions): LoadRun {
   const base = new URL(options.url);
   const results: UserRequest[] = [];
   const inFlight = new Set<Promise<void>>();
-  const startedAt = performance.now();
+  const clock = options.clock ?? new SystemClock();
+  const startedAt = clock.now();
   let sent = 0;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: TimerHandle | undefined;
   let finish: (summary: LoadSummary) => void = () => undefined;
   const done = new Promise<LoadSummary>((resolve) => {
     finish = resolve;
@@ -112,7 +116,7 @@ export function startLoad(options: LoadOptions): LoadRun {
 
   const sendOne = (): Promise<void> => {
     const path = paths[random.integer(paths.length)];
-    const sentAt = Date.now();
+    const sentAt = clock.now();
     const t0 = performance.now();
     return new Promise<void>((resolve) => {
       const complete = (status: number, version: string): void => {
@@ -144,7 +148,7 @@ export function startLoad(options: LoadOptions): LoadRun {
   const end = async (): Promise<LoadSummary> => {
     if (!stopped) {
       stopped = true;
-      clearTimeout(timer);
+      timer?.cancel();
     }
     await Promise.all(inFlight);
     agent.destroy();
@@ -156,7 +160,7 @@ export function startLoad(options: LoadOptions): LoadRun {
   // Each send is scheduled against the start time, so slow answers never lower the rate.
   const tick = (): void => {
     if (stopped) return;
-    const elapsed = performance.now() - startedAt;
+    const elapsed = clock.now() - startedAt;
     if ((options.maxRequests !== undefined && sent >= options.maxRequests) || (options.durationMs !== undefined && elapsed >= options.durationMs)) {
       void end();
       return;
@@ -164,7 +168,7 @@ export function startLoad(options: LoadOptions): LoadRun {
     sent++;
     const flight = sendOne().finally(() => inFlight.delete(flight));
     inFlight.add(flight);
-    timer = setTimeout(tick, Math.max(0, sent * intervalMs - (performance.now() - startedAt)));
+    timer = clock.setTimer(startedAt + sent * intervalMs, tick);
   };
   tick();
 

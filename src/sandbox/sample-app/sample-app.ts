@@ -31,6 +31,8 @@ export interface SampleApp {
   setReady(ready: boolean): void;
   /** Requests answered so far, by outcome (health checks excluded). */
   served(): { ok: number; failed: number };
+  /** Requests received and not answered yet (health checks excluded). */
+  inFlight(): number;
   /**
    * Stops the replica. With a grace period it terminates as a pod does: no new connections, requests
    * in flight are answered (on connections then closed), and what is left after the grace is cut.
@@ -93,15 +95,18 @@ export async function startSampleApp(options: SampleAppOptions): Promise<SampleA
       ready = value;
     },
     served: () => ({ ok, failed }),
+    inFlight: () => timers.size,
     stop: async (graceMs = 0) => {
       terminating = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (graceMs > 0 && timers.size > 0) {
+        let graceTimer: NodeJS.Timeout | undefined;
         await new Promise<void>((resolve) => {
           lastReplySent = resolve;
-          setTimeout(resolve, graceMs).unref();
+          graceTimer = setTimeout(resolve, graceMs).unref();
         });
+        clearTimeout(graceTimer);
       }
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
