@@ -10,6 +10,7 @@ const benches: [file: string, args: string[]][] = [
   ['controller-reaction.bench.ts', []],
   ['controller-scale.bench.ts', process.argv.slice(2).filter((arg) => arg !== '--')],
   ['analysis-quality.bench.ts', []],
+  ['playground.bench.ts', []],
 ];
 
 let failed = 0;

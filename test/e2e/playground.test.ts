@@ -28,7 +28,8 @@ describe('kanari playground, end to end through the library entry point', () => 
     await world?.stop();
   });
 
-  test('every scenario ends as expected, in the default order, well under 90 s', () => {
+  // How long the run takes is a figure of bench/playground.bench.ts, not a bound here.
+  test('every scenario ends as expected, in the default order', () => {
     expect(run.results.map((r) => [r.name, r.ok, r.problems])).toEqual([
       ['good-release', true, []],
       ['bad-release', true, []],
@@ -36,7 +37,6 @@ describe('kanari playground, end to end through the library entry point', () => 
       ['traffic-access', true, []],
     ]);
     expect(run.ok).toBe(true);
-    expect(run.durationMs).toBeLessThan(90_000);
     expect(printed).toMatch(/Summary \([\d.]+s in all, seed 7\):/);
     expect(printed).toContain('All scenarios ended as expected.');
   });
