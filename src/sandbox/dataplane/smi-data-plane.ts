@@ -24,6 +24,11 @@ import { chooseWeighted } from './weighted-choice.ts';
 export const SOURCE_HEADER = 'x-kanari-source-sa';
 /** The response header naming the backend Service a request was routed to. */
 export const BACKEND_HEADER = 'x-kanari-backend';
+/**
+ * The response header naming the TrafficSplit state a request was routed by (its resourceVersion);
+ * absent when no split applied. Tells which weights decided, whenever the answer is looked at.
+ */
+export const SPLIT_VERSION_HEADER = 'x-kanari-trafficsplit-version';
 
 /** Where the data plane finds ready pods of a Service (the simulated kubelet's lookup). */
 export type EndpointSource = (namespace: string, service: string) => Endpoint[];
@@ -121,17 +126,18 @@ export async function startSmiDataPlane(options: DataPlaneOptions): Promise<SmiD
     return group ? routeGroupMatches(group) : undefined;
   };
 
-  const chooseBackend = (namespace: string, apex: string, request: MatchableRequest): { service: string } | { error: string } => {
+  const chooseBackend = (namespace: string, apex: string, request: MatchableRequest): { service: string; splitVersion?: string } | { error: string } => {
     const object = splits.get(namespace, apex);
     const split = object && readTrafficSplit(object);
     if (!split || split.backends.length === 0) return { service: apex };
+    const splitVersion = object.metadata?.resourceVersion;
     if (split.routeGroups.length > 0) {
       const matched = split.routeGroups.some((name) => matchesAny(lookupRouteGroup(namespace, name) ?? [], request));
       // SMI: requests that match none of the split's routes go to the apex service itself.
-      if (!matched) return { service: apex };
+      if (!matched) return { service: apex, splitVersion };
     }
     const service = chooseWeighted(split.backends, random.next());
-    return service ? { service } : { error: `TrafficSplit ${namespace}/${apex} has no backend with a positive weight` };
+    return service ? { service, splitVersion } : { error: `TrafficSplit ${namespace}/${apex} has no backend with a positive weight` };
   };
 
   const proxy = (namespace: string, apex: string) => (req: IncomingMessage, res: ServerResponse): void => {
@@ -166,7 +172,8 @@ export async function startSmiDataPlane(options: DataPlaneOptions): Promise<SmiD
         (answer) => {
           const status = answer.statusCode ?? 502;
           const version = String(answer.headers[VERSION_HEADER] ?? '');
-          res.writeHead(status, { ...forwardableHeaders(answer.headers), [BACKEND_HEADER]: choice.service });
+          const routing = { [BACKEND_HEADER]: choice.service, ...(choice.splitVersion ? { [SPLIT_VERSION_HEADER]: choice.splitVersion } : {}) };
+          res.writeHead(status, { ...forwardableHeaders(answer.headers), ...routing });
           answer.pipe(res);
           answer.on('end', () => record(status < 500, version));
           answer.on('error', () => record(false, version));

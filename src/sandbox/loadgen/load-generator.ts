@@ -2,9 +2,9 @@
  * The playground's users: requests at a fixed rate to an apex proxy, as one ServiceAccount, bounded in
  * count and time, recording what the users saw (status codes, versions, latency) for the summary.
  */
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { SystemClock, type Clock, type TimerHandle } from '../../time/clock.ts';
-import { SOURCE_HEADER } from '../dataplane/smi-data-plane.ts';
+import { BACKEND_HEADER, SOURCE_HEADER, SPLIT_VERSION_HEADER } from '../dataplane/smi-data-plane.ts';
 import { VERSION_HEADER } from '../sample-app/sample-app.ts';
 import { createSeededRandom } from '../sample-app/seeded-random.ts';
 
@@ -37,6 +37,10 @@ export interface UserRequest {
   status: number;
   /** The version that answered, or "" when none did. */
   version: string;
+  /** The Service the data plane routed it to, or "" when it named none. */
+  backend: string;
+  /** The resourceVersion of the TrafficSplit state that routed it, or "" when none did. */
+  routedBy: string;
   latencyMs: number;
   /** Epoch ms (of the run's clock) when the request was sent. */
   sentAt: number;
@@ -119,8 +123,9 @@ export function startLoad(options: LoadOptions): LoadRun {
     const sentAt = clock.now();
     const t0 = performance.now();
     return new Promise<void>((resolve) => {
-      const complete = (status: number, version: string): void => {
-        results.push({ status, version, latencyMs: performance.now() - t0, sentAt });
+      const complete = (status: number, headers: IncomingHttpHeaders = {}): void => {
+        const header = (name: string) => String(headers[name] ?? '');
+        results.push({ status, version: header(VERSION_HEADER), backend: header(BACKEND_HEADER), routedBy: header(SPLIT_VERSION_HEADER), latencyMs: performance.now() - t0, sentAt });
         resolve();
       };
       const req = httpRequest(
@@ -135,12 +140,12 @@ export function startLoad(options: LoadOptions): LoadRun {
         },
         (res) => {
           res.resume();
-          res.on('end', () => complete(res.statusCode ?? 0, String(res.headers[VERSION_HEADER] ?? '')));
-          res.on('error', () => complete(0, ''));
+          res.on('end', () => complete(res.statusCode ?? 0, res.headers));
+          res.on('error', () => complete(0));
         },
       );
       req.on('timeout', () => req.destroy(new Error('timed out')));
-      req.on('error', () => complete(0, ''));
+      req.on('error', () => complete(0));
       req.end();
     });
   };
