@@ -1,7 +1,7 @@
 /**
  * The playground's SMI data plane: one HTTP proxy per apex Service that routes by the TrafficSplit
  * named after it, honours HTTPRouteGroup matches for A/B, enforces TrafficTargets when access control
- * is on, and records what it served for TrafficMetrics and Prometheus.
+ * is on, and records what it served for TrafficMetrics and Prometheus (latency as the app states it).
  */
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -9,7 +9,7 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '../../log/logger.ts';
 import { createTrafficMetricsHandler, type TrafficMetricsHandler } from '../../metrics/traffic-metrics-handler.ts';
 import type { Endpoint } from '../kubelet/simulated-kubelet.ts';
-import { VERSION_HEADER } from '../sample-app/sample-app.ts';
+import { SERVICE_TIME_HEADER, VERSION_HEADER } from '../sample-app/sample-app.ts';
 import { createSeededRandom } from '../sample-app/seeded-random.ts';
 import { decideAccess, parseSourceIdentity, type TrafficTargetObject } from './access-policy.ts';
 import { matchesAny, routeGroupMatches, type HttpMatch, type MatchableRequest } from './http-route-match.ts';
@@ -165,8 +165,8 @@ export async function startSmiDataPlane(options: DataPlaneOptions): Promise<SmiD
           return fail(403, decision.reason);
         }
       }
-      const record = (success: boolean, version: string): void =>
-        store.record({ namespace, deployment: endpoint.deployment, pod: endpoint.pod, version, success, latencyMs: performance.now() - started, at: now() });
+      const record = (success: boolean, version: string, latencyMs = performance.now() - started): void =>
+        store.record({ namespace, deployment: endpoint.deployment, pod: endpoint.pod, version, success, latencyMs, at: now() });
       const upstream = httpRequest(
         { host: '127.0.0.1', port: endpoint.port, method: req.method, path: req.url, headers: forwardableHeaders(req.headers), agent },
         (answer) => {
@@ -175,7 +175,11 @@ export async function startSmiDataPlane(options: DataPlaneOptions): Promise<SmiD
           const routing = { [BACKEND_HEADER]: choice.service, ...(choice.splitVersion ? { [SPLIT_VERSION_HEADER]: choice.splitVersion } : {}) };
           res.writeHead(status, { ...forwardableHeaders(answer.headers), ...routing });
           answer.pipe(res);
-          answer.on('end', () => record(status < 500, version));
+          // The latency is the one the app states (the sample app's LATENCY_MS draw), not the time this
+          // process took: one process plays every part, and a busy machine would otherwise read as a slow
+          // app and fail a healthy release's latency check. Measured when the app states none.
+          const stated = Number(answer.headers[SERVICE_TIME_HEADER] ?? Number.NaN);
+          answer.on('end', () => record(status < 500, version, Number.isFinite(stated) ? stated : undefined));
           answer.on('error', () => record(false, version));
         },
       );

@@ -9,6 +9,8 @@ import { createSeededRandom } from './seeded-random.ts';
 
 /** The response header that names the version which answered; the data plane counts by it. */
 export const VERSION_HEADER = 'x-kanari-version';
+/** The response header that states how long the app took (its LATENCY_MS draw); the data plane's latency figures use it. */
+export const SERVICE_TIME_HEADER = 'x-kanari-service-time-ms';
 
 /** Options of one sample-app replica. */
 export interface SampleAppOptions {
@@ -68,7 +70,8 @@ export async function startSampleApp(options: SampleAppOptions): Promise<SampleA
         ? { version: behaviour.version, pod: options.podName, error: 'injected failure (ERROR_RATE)' }
         : { version: behaviour.version, pod: options.podName, message: `hello from ${behaviour.version}` };
       // A terminating replica tells the client not to reuse the connection.
-      res.writeHead(plan.fail ? 500 : 200, { 'content-type': 'application/json', [VERSION_HEADER]: behaviour.version, ...(terminating ? { connection: 'close' } : {}) });
+      const headers = { 'content-type': 'application/json', [VERSION_HEADER]: behaviour.version, [SERVICE_TIME_HEADER]: String(plan.delayMs) };
+      res.writeHead(plan.fail ? 500 : 200, { ...headers, ...(terminating ? { connection: 'close' } : {}) });
       res.end(`${JSON.stringify(body)}\n`);
       if (terminating && timers.size === 0) lastReplySent();
     };
