@@ -8,6 +8,7 @@ const benches: [file: string, args: string[]][] = [
   ['cel-validation.bench.ts', []],
   ['data-plane.bench.ts', []],
   ['controller-reaction.bench.ts', []],
+  ['run-history-size.bench.ts', []],
   ['controller-scale.bench.ts', process.argv.slice(2).filter((arg) => arg !== '--')],
   ['analysis-quality.bench.ts', []],
   ['playground.bench.ts', []],

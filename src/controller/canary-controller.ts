@@ -16,7 +16,7 @@ import type { ControllerMetrics } from '../server/controller-metrics.ts';
 import type { ReadinessCheck } from '../server/health-server.ts';
 import { referencedConfigs } from '../workload/config-refs.ts';
 import type { ClusterCache } from './cluster-cache.ts';
-import { reportCanaryMetrics } from './report-metrics.ts';
+import { CanaryMetricsReporter } from './report-metrics.ts';
 
 /** The ports every tick uses; the router is chosen per Canary, validation per tick. */
 export type CanaryPorts = Omit<ReconcileDeps, 'router' | 'validate'>;
@@ -60,6 +60,7 @@ export class CanaryController {
   readonly #scheduler: Scheduler;
   readonly #queue: KeyedWorkQueue;
   readonly #log: Logger;
+  readonly #reporter: CanaryMetricsReporter;
   readonly #failures = new Map<string, number>();
   /** Canaries whose target's HPA changed: the primary's copy is synced at their next tick. */
   readonly #autoscalerChanged = new Set<string>();
@@ -74,6 +75,7 @@ export class CanaryController {
     this.#cache = parts.cache;
     this.#clock = parts.clock;
     this.#log = parts.logger;
+    this.#reporter = new CanaryMetricsReporter(parts.metrics);
     this.#scheduler = new Scheduler(this.#clock, (key) => this.#queue.add(key));
     this.#queue = new KeyedWorkQueue({
       handler: (key) => this.#reconcile(key),
@@ -124,6 +126,7 @@ export class CanaryController {
         this.#scheduler.remove(key);
         this.#seenSpec.delete(key);
         this.#failures.delete(key);
+        this.#reporter.forget(canary.metadata?.namespace ?? '', canary.metadata?.name ?? '');
         this.#reportTotals();
         return;
       }
@@ -190,7 +193,8 @@ export class CanaryController {
         if (outcome.result === 'written') {
           this.#failures.delete(key);
           canary = { ...canary, status: outcome.status };
-          reportCanaryMetrics(this.#parts.metrics, canary, outcome.previousPhase);
+          // A Canary deleted while its tick ran keeps no series: its delete event already removed them.
+          if (this.#cache.canaries.get(namespace, name)) this.#reporter.report(canary, outcome.previous);
           break;
         }
         canary = await this.#readFresh(namespace, name);
@@ -200,11 +204,13 @@ export class CanaryController {
       if (isNotFound(err)) return; // deleted between the cache read and the write
       await this.#reportFailure(key, canary, err);
     } finally {
-      this.#parts.metrics.duration.observe({ name, namespace }, (this.#clock.now() - started) / 1000);
+      // Every tick counts, failed ones too (as Flagger's duration histogram does); not a deleted Canary's.
+      const current = this.#cache.canaries.get(namespace, name);
+      if (current) this.#reporter.observeTick(current, (this.#clock.now() - started) / 1000);
     }
   }
 
-  async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previousPhase?: string } | { result: 'conflict' }> {
+  async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previous?: Canary['status'] } | { result: 'conflict' }> {
     // Validation applies schema defaults, so decide sees the spec a person would expect; the cache's
     // object is cloned first because ajv writes defaults in place.
     const validated = this.#parts.validator.validateCanary(structuredClone(raw));
@@ -225,7 +231,7 @@ export class CanaryController {
     }
     const { decision } = outcome;
     if (decision.status.phase !== raw.status?.phase) log.info({ phase: decision.status.phase, weight: decision.status.canaryWeight }, 'phase changed');
-    return { result: 'written', status: decision.status, previousPhase: raw.status?.phase };
+    return { result: 'written', status: decision.status, previous: raw.status };
   }
 
   #withDefaultProvider(canary: Canary): Canary {
