@@ -8,7 +8,7 @@
 import { AppsV1Api, type KubeConfig, type V1DaemonSet, type V1DaemonSetStatus } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '../../log/logger.ts';
 import { podTemplateHash } from './pod-template-hash.ts';
-import { systemClock, type SandboxClock, type SandboxTimer } from './sandbox-clock.ts';
+import { SystemClock, type Clock, type TimerHandle } from '../../time/clock.ts';
 import { mergePatch } from './sandbox-requests.ts';
 import { watchCollection, type WatchedCollection } from './watched-collection.ts';
 
@@ -31,7 +31,7 @@ export interface DaemonSetControllerOptions {
   nodes?: readonly SandboxNode[];
   /** Time from a pod's creation to its readiness; 0 makes new pods ready at once. Default 200 ms. */
   startupDelayMs?: number;
-  clock?: SandboxClock;
+  clock?: Clock;
   logger?: Logger;
 }
 
@@ -46,7 +46,7 @@ interface Pod {
   node: string;
   hash: string;
   ready: boolean;
-  timer?: SandboxTimer;
+  timer?: TimerHandle;
 }
 
 interface Tracked {
@@ -61,7 +61,7 @@ const RETRY_MS = 200;
 /** Starts watching DaemonSets; resolves once the first list is in. */
 export async function startDaemonSetController(options: DaemonSetControllerOptions): Promise<DaemonSetController> {
   const logger = options.logger ?? createLogger({ level: 'silent' });
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? new SystemClock();
   const nodes = options.nodes ?? DEFAULT_NODES;
   const startupDelayMs = options.startupDelayMs ?? 200;
   const apps = options.kubeConfig.makeApiClient(AppsV1Api);
