@@ -47,7 +47,7 @@ function convert(error: ErrorObject): ValidationError | undefined {
     case 'additionalProperties':
       return { path: childPath(path, String(params.additionalProperty)), message: 'is not a known field' };
     case 'enum':
-      return { path, message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}` };
+      return { path, message: `must be one of: ${(params.allowedValues as unknown[]).map((v) => (v === '' ? '""' : String(v))).join(', ')}` };
     case 'const':
       return { path, message: `must be ${String(params.allowedValue)}` };
     case 'type':

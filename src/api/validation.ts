@@ -7,6 +7,7 @@ import { createCanaryRules } from './canary-rules.ts';
 import { metricTemplateRules } from './metric-template-rules.ts';
 import { alertProviderRules } from './alert-provider-rules.ts';
 import { messagesFromAjv } from './ajv-messages.ts';
+import { explainFlaggerFields } from './flagger-field-messages.ts';
 import { createKubernetesAjv } from './kubernetes-ajv.ts';
 import type { ValidationError } from './validation-error.ts';
 
@@ -40,7 +41,7 @@ export function isKanariDocument(object: unknown): boolean {
 /** Compiles the three schemas into one ajv instance that knows Kubernetes' schema extensions. */
 export function createValidator(): KanariValidator {
   const ajv = createKubernetesAjv({ useDefaults: true });
-  const canary = kindValidator<Canary>(ajv.compile(CanarySchema as TSchema), createCanaryRules());
+  const canary = kindValidator<Canary>(ajv.compile(CanarySchema as TSchema), createCanaryRules(), explainFlaggerFields);
   const metricTemplate = kindValidator<MetricTemplate>(ajv.compile(MetricTemplateSchema as TSchema), metricTemplateRules);
   const alertProvider = kindValidator<AlertProvider>(ajv.compile(AlertProviderSchema as TSchema), alertProviderRules);
   const byKind: Record<KanariKind, (object: unknown) => ValidationResult<KanariObject>> = {
@@ -64,11 +65,13 @@ export function createValidator(): KanariValidator {
   };
 }
 
-function kindValidator<T>(check: ValidateFunction, rules: (value: T) => ValidationError[]): (object: unknown) => ValidationResult<T> {
+type ErrorExplainer = (errors: NonNullable<ValidateFunction['errors']>, object: unknown) => NonNullable<ValidateFunction['errors']>;
+
+function kindValidator<T>(check: ValidateFunction, rules: (value: T) => ValidationError[], explain: ErrorExplainer = (errors) => errors): (object: unknown) => ValidationResult<T> {
   return (object) => {
     // Defaults are written into a copy: the caller's object may be a shared informer cache entry.
     const copy: unknown = structuredClone(object);
-    if (!check(copy)) return { valid: false, errors: messagesFromAjv(check.errors ?? []) };
+    if (!check(copy)) return { valid: false, errors: messagesFromAjv(explain(check.errors ?? [], object)) };
     // Rules assume the schema's shapes, so they only run on schema-valid objects.
     const errors = rules(copy as T);
     return errors.length > 0 ? { valid: false, errors } : { valid: true, value: copy as T, errors: [] };

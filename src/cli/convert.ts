@@ -41,6 +41,11 @@ async function convertFile(file: string): Promise<number> {
     console.error('nothing converted: no Flagger Canary, MetricTemplate or AlertProvider could be carried over');
     return 1;
   }
+  // A pipeline must notice an object left behind, even when others were written.
+  if (result.refused.length > 0) {
+    console.error(`not converted (see the notes above): ${result.refused.join(', ')}`);
+    return 1;
+  }
   return 0;
 }
 

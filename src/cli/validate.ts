@@ -51,7 +51,12 @@ async function validateFiles(files: string[]): Promise<number> {
     }
   }
   if (problems > 0) return 1;
-  console.log(checked === 0 ? 'OK: no Kanari objects found' : `OK: ${checked} Kanari object${checked === 1 ? '' : 's'} valid`);
+  // Nothing to check is a failure: `kanari convert x | kanari validate -` must not pass when convert wrote nothing.
+  if (checked === 0) {
+    console.log('no Kanari objects found: nothing was validated');
+    return 1;
+  }
+  console.log(`OK: ${checked} Kanari object${checked === 1 ? '' : 's'} valid`);
   return 0;
 }
 

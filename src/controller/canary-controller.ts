@@ -1,4 +1,4 @@
-import type { V1Deployment, KubernetesObject } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1Deployment, KubernetesObject } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
 import { primaryName } from '../api/names.ts';
 import type { KanariValidator } from '../api/validation.ts';
@@ -139,10 +139,14 @@ export class CanaryController {
     this.#cache.deployments.onEvent((_type, deployment) => {
       for (const canary of this.#canariesOfDeployment(deployment)) this.#trigger(keyOf(canary));
     });
+    this.#cache.daemonSets.onEvent((_type, daemonSet) => {
+      for (const canary of this.#canariesOfDeployment(daemonSet)) this.#trigger(keyOf(canary));
+    });
     const onConfig = (kind: 'configMaps' | 'secrets') => (_type: string, config: KubernetesObject) => {
       const namespace = config.metadata?.namespace ?? '';
       for (const canary of this.#cache.canaries.list(namespace)) {
-        const target = this.#cache.deployments.get(namespace, canary.spec.targetRef.name);
+        const targets = canary.spec.targetRef.kind === 'DaemonSet' ? this.#cache.daemonSets : this.#cache.deployments;
+        const target = targets.get(namespace, canary.spec.targetRef.name);
         if (referencedConfigs(target?.spec?.template?.spec)[kind].includes(config.metadata?.name ?? '')) this.#trigger(keyOf(canary));
       }
     };
@@ -171,8 +175,8 @@ export class CanaryController {
     if (this.#running && this.#synced) this.#scheduler.triggerNow(key);
   }
 
-  /** Canaries whose target or primary is this Deployment. */
-  #canariesOfDeployment(deployment: V1Deployment): Canary[] {
+  /** Canaries whose target or primary is this Deployment (or DaemonSet). */
+  #canariesOfDeployment(deployment: V1Deployment | V1DaemonSet): Canary[] {
     const name = deployment.metadata?.name ?? '';
     return this.#cache.canaries
       .list(deployment.metadata?.namespace ?? '')

@@ -52,6 +52,8 @@ export type NotificationKind =
   | 'promotion-finished'
   | 'rollback'
   | 'progress-deadline'
+  /** The primary did not become ready while promoted: traffic stays on the canary. */
+  | 'promotion-failed'
   | 'manual-action';
 
 /** The facts an alert shows beside its message; each kind fills the ones that apply. */

@@ -30,7 +30,8 @@ function rules(tick: Tick): void {
   if (tick.canary.spec.suspend) return;
   const target = observation.target;
   if (target === undefined || !target.exists) {
-    return tick.blocked('TargetNotFound', `Deployment ${tick.canary.spec.targetRef.name} not found in namespace ${tick.canary.metadata.namespace ?? 'default'}`);
+    const kind = tick.canary.spec.targetRef.kind ?? 'Deployment';
+    return tick.blocked('TargetNotFound', `${kind} ${tick.canary.spec.targetRef.name} not found in namespace ${tick.canary.metadata.namespace ?? 'default'}`);
   }
   if (!observation.router.available) {
     return tick.blocked('RouterUnavailable', observation.router.reason ?? 'the TrafficSplit API is not served: install an SMI implementation');

@@ -39,6 +39,8 @@ export interface RouterObservation {
   /** Weights as read from the split, absent when it does not exist yet. */
   weights?: Weights;
   reason?: string;
+  /** False for a router that moves no traffic (Flagger's `kubernetes` provider); absent means true. */
+  routesTraffic?: boolean;
 }
 
 /** A canary/primary weight pair, always summing to 100. */

@@ -10,7 +10,7 @@ import type { TemplateValues } from '../text/template.ts';
  * What a message is about: the kinds the engine sends (the controller hands its notifications over, so
  * the compiler checks that each of them is here), each with a headline and a default text below.
  */
-export type NotificationKind = 'new-revision' | 'waiting-approval' | 'promotion-finished' | 'rollback' | 'progress-deadline' | 'manual-action';
+export type NotificationKind = 'new-revision' | 'waiting-approval' | 'promotion-finished' | 'rollback' | 'progress-deadline' | 'promotion-failed' | 'manual-action';
 
 /** The metric that failed an analysis: `value` crossed `threshold` (a `min` bound unless said otherwise). */
 export interface FailingMetric {
@@ -53,6 +53,7 @@ const HEADLINE: Record<NotificationKind, string> = {
   'promotion-finished': 'Promotion finished',
   rollback: 'Rolled back',
   'progress-deadline': 'Progress deadline exceeded',
+  'promotion-failed': 'Promotion failed',
   'manual-action': 'Manual action',
 };
 
@@ -90,6 +91,8 @@ export function defaultText(message: Notification): string {
       return `Rolled back ${canary}${message.metric ? `: ${describeMetric(message.metric)}` : why}`;
     case 'progress-deadline':
       return `Progress deadline exceeded for ${canary}${why}`;
+    case 'promotion-failed':
+      return `Promotion failed for ${canary}${why}`;
     case 'manual-action':
       return `${message.actor ?? 'Someone'} asked to ${message.action ?? 'act on'} ${canary}${why}`;
   }

@@ -146,7 +146,7 @@ function promotionGate(tick: Tick, evidence: string): void {
     }
     return;
   }
-  if (tick.strategy === 'blue-green') {
+  if (tick.strategy === 'blue-green' && tick.observation.router.routesTraffic !== false) {
     // Flagger's blue/green switch on a mesh: users move to the tested canary at once, so none of
     // them sees a mix of old and new primary pods while the primary rolls out the new spec.
     tick.actions.push({ type: 'setWeights', weights: weightsFor(100) });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { createValidator, isKanariDocument } from '../../../src/api/validation.ts';
+import { webhookTypeOf } from '../../../src/api/canary-settings.ts';
 import { formatValidationError } from '../../../src/api/validation-error.ts';
 
 // Each case starts from a valid object, breaks one thing, and states the exact line a user would read.
@@ -55,7 +56,6 @@ const invalid: Array<[string, () => Json, string[]]> = [
   ['stepWeight above 100', () => set(canary(), (c) => (c.spec.analysis.stepWeight = 101)), ['spec.analysis.stepWeight: must be between 1 and 100']],
   ['stepWeight zero', () => set(canary(), (c) => (c.spec.analysis.stepWeight = 0)), ['spec.analysis.stepWeight: must be between 1 and 100']],
   ['stepWeight not a number', () => set(canary(), (c) => (c.spec.analysis.stepWeight = 'ten')), ['spec.analysis.stepWeight: must be a whole number']],
-  ['maxWeight below stepWeight', () => set(canary(), (c) => (c.spec.analysis.maxWeight = 4)), ['spec.analysis.maxWeight: must be at least stepWeight (5)']],
   [
     'stepWeights not ascending',
     () => set(canary(), (c) => { delete c.spec.analysis.stepWeight; delete c.spec.analysis.maxWeight; c.spec.analysis.stepWeights = [10, 20, 20, 50]; }),
@@ -110,7 +110,6 @@ const invalid: Array<[string, () => Json, string[]]> = [
     'spec.analysis.metrics[0].interval: must be a duration: a number with a unit, e.g. 30s, 1m30s, 1h, 500ms',
   ]],
   ['zero analysis interval', () => set(canary(), (c) => (c.spec.analysis.interval = '0s')), ['spec.analysis.interval: must be longer than 0s']],
-  ['inline Flagger query', () => set(canary(), (c) => (c.spec.analysis.metrics[1].query = 'up')), ['spec.analysis.metrics[1].query: is not a known field']],
   ['duplicate metric names', () => set(canary(), (c) => (c.spec.analysis.metrics[1].name = 'request-success-rate')), [
     'spec.analysis.metrics[1].name: duplicates the name of metrics[0] ("request-success-rate"): names must be unique',
   ]],
@@ -120,19 +119,22 @@ const invalid: Array<[string, () => Json, string[]]> = [
   ['relative webhook url', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].url = '/hooks/gate')), ['spec.analysis.webhooks[0].url: must be an absolute http:// or https:// URL']],
   ['ftp webhook url', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].url = 'ftp://user:pw@host/')), ['spec.analysis.webhooks[0].url: must be an absolute http:// or https:// URL']],
   ['unknown webhook type', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].type = 'pre-promotion')), [
-    'spec.analysis.webhooks[0].type: must be one of: confirm-rollout, pre-rollout, rollout, confirm-traffic-increase, confirm-promotion, post-rollout, rollback, event',
+    'spec.analysis.webhooks[0].type: must be one of: "", confirm-rollout, pre-rollout, rollout, confirm-traffic-increase, confirm-promotion, post-rollout, rollback, event',
   ]],
   ['webhook without url', () => set(canary(), (c) => delete c.spec.analysis.webhooks[0].url), ['spec.analysis.webhooks[0].url: is required']],
-  ['webhook retries above 10', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].retries = 11)), ['spec.analysis.webhooks[0].retries: must be between 0 and 10']],
+  ['webhook retries below 0', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].retries = -1)), ['spec.analysis.webhooks[0].retries: must be at least 0']],
   ['webhook metadata not strings', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].metadata = { 'kanari.dev/retry': 5 })), [
     'spec.analysis.webhooks[0].metadata["kanari.dev/retry"]: must be a string',
   ]],
   ['alert severity unknown', () => set(canary(), (c) => (c.spec.analysis.alerts[0].severity = 'critical')), ['spec.analysis.alerts[0].severity: must be one of: info, warn, error']],
   ['alert without providerRef', () => set(canary(), (c) => delete c.spec.analysis.alerts[0].providerRef), ['spec.analysis.alerts[0].providerRef: is required']],
   ['provider istio', () => set(canary(), (c) => (c.spec.provider = 'istio')), [
-    'spec.provider: must be smi or smi:v1alpha1…smi:v1alpha4 (Kanari routes with SMI TrafficSplit; istio is not supported)',
+    "spec.provider: Kanari has no istio router: kanari convert writes provider: smi (the cluster must then serve the SMI TrafficSplit API) and drops the router's own fields; write provider: kubernetes to route nothing",
   ]],
-  ['provider gatewayapi', () => set(canary(), (c) => (c.spec.provider = 'gatewayapi:v1')), ['spec.provider: Gateway API routing is not supported yet: use smi']],
+  ['provider gatewayapi', () => set(canary(), (c) => (c.spec.provider = 'gatewayapi')), ['spec.provider: Gateway API routing is not supported yet: use smi']],
+  ['provider kubernetes with weights', () => set(canary(), (c) => (c.spec.provider = 'kubernetes')), [
+    'spec.analysis.stepWeight: is not used by provider: kubernetes: the kubernetes provider routes no traffic, so Flagger runs 10 blue/green iterations instead (with a warning Event): write iterations: 10 (kanari convert does)',
+  ]],
   ['provider unknown SMI version', () => set(canary(), (c) => (c.spec.provider = 'smi:v1beta1')), [
     'spec.provider: must name an SMI TrafficSplit version: one of smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, smi:v1alpha4',
   ]],
@@ -140,8 +142,23 @@ const invalid: Array<[string, () => Json, string[]]> = [
   ['service port out of range', () => set(canary(), (c) => (c.spec.service.port = 70000)), ['spec.service.port: must be between 1 and 65535']],
   ['targetPort boolean', () => set(canary(), (c) => (c.spec.service.targetPort = true)), ['spec.service.targetPort: must be a whole number or a string']],
   ['targetPort out of range', () => set(canary(), (c) => (c.spec.service.targetPort = 0)), ['spec.service.targetPort: must be a port number between 1 and 65535 or a port name']],
-  ['Istio-only service field', () => set(canary(), (c) => (c.spec.service.gateways = ['public-gateway'])), ['spec.service.gateways: is not a known field']],
-  ['DaemonSet target', () => set(canary(), (c) => (c.spec.targetRef.kind = 'DaemonSet')), ['spec.targetRef.kind: must be one of: Deployment']],
+  ['Istio-only service field', () => set(canary(), (c) => (c.spec.service.gateways = ['public-gateway'])), [
+    "spec.service.gateways: Istio gateways: Kanari's routers write no Istio VirtualService or DestinationRule. Remove them",
+  ]],
+  ['Knative Service target', () => set(canary(), (c) => (c.spec.targetRef.kind = 'Service')), [
+    'spec.targetRef.kind: Knative Service targets: Kanari releases Deployments and DaemonSets. Keep this workload on Flagger, or release its Deployment',
+  ]],
+  ['StatefulSet target', () => set(canary(), (c) => (c.spec.targetRef.kind = 'StatefulSet')), ['spec.targetRef.kind: must be one of: Deployment, DaemonSet']],
+  ['DaemonSet with an HPA', () => set(canary(), (c) => ((c.spec.targetRef.kind = 'DaemonSet'), (c.spec.autoscalerRef = { name: 'podinfo' }))), [
+    'spec.autoscalerRef: cannot scale a DaemonSet (it runs one pod per node): remove autoscalerRef or target a Deployment',
+  ]],
+  ["alert with Flagger's empty severity", () => set(canary(), (c) => (c.spec.analysis.alerts = [{ name: 'team', severity: '', providerRef: { name: 'slack' } }])), [
+    'spec.analysis.alerts[0].severity: Flagger sends nothing to an alert with an empty severity (no message has one). Write info for every message, warn or error for fewer, or remove the alert (kanari convert removes it)',
+  ]],
+  ["Flagger's deprecated canaryAnalysis", () => set(canary(), (c) => ((c.spec.canaryAnalysis = c.spec.analysis), delete c.spec.analysis)), [
+    'spec.analysis: is required',
+    "spec.canaryAnalysis: Flagger's deprecated name of `analysis`: write `analysis` (kanari convert renames it)",
+  ]],
   ['target without name', () => set(canary(), (c) => delete c.spec.targetRef.name), ['spec.targetRef.name: is required']],
   ['no analysis', () => set(canary(), (c) => delete c.spec.analysis), ['spec.analysis: is required']],
   ['autoscaler min above max', () => set(canary(), (c) => (c.spec.autoscalerRef = { name: 'podinfo', primaryScalerReplicas: { minReplicas: 5, maxReplicas: 2 } })), [
@@ -254,6 +271,25 @@ describe('validating Kanari objects', () => {
     const text = readFileSync(new URL('../../fixtures/flagger/podinfo-canary.yaml', import.meta.url), 'utf8');
     const flagger = parse(text.replace('apiVersion: flagger.app/v1beta1', 'apiVersion: kanari.dev/v1alpha1'));
     expect(validator.validate(flagger).errors).toEqual([]);
+  });
+
+  test("what Flagger defines is accepted with Flagger's meaning", () => {
+    const cases = [
+      set(canary(), (c) => (c.spec.analysis.threshold = 0)),
+      set(canary(), (c) => { delete c.spec.analysis.stepWeight; c.spec.analysis.stepWeights = [10, 20, 60]; c.spec.analysis.maxWeight = 50; }),
+      set(canary(), (c) => { delete c.spec.analysis.stepWeight; c.spec.analysis.iterations = 5; }),
+      set(canary(), (c) => (c.spec.analysis.maxWeight = 3)),
+      set(canary(), (c) => (c.spec.analysis.metrics[0].threshold = 98)),
+      set(canary(), (c) => (c.spec.analysis.metrics[1] = { name: '404s percentage', query: 'sum(rate(x[1m]))', thresholdRange: { max: 5 } })),
+      set(canary(), (c) => (c.spec.analysis.metrics[1].query = 'sum(rate(x[1m]))')),
+      set(canary(), (c) => (c.spec.analysis.webhooks[0].retries = 25)),
+      set(canary(), (c) => (c.spec.analysis.webhooks[0].type = '')),
+      set(canary(), (c) => (c.spec.targetRef.kind = 'DaemonSet')),
+      set(canary(), (c) => { c.spec.provider = 'kubernetes'; delete c.spec.analysis.stepWeight; c.spec.analysis.iterations = 10; }),
+    ];
+    for (const object of cases) expect(validator.validate(object).errors.map(formatValidationError)).toEqual([]);
+    const emptyType = validator.validateCanary(set(canary(), (c) => (c.spec.analysis.webhooks[0].type = '')));
+    if (emptyType.valid) expect(webhookTypeOf(emptyType.value.spec.analysis.webhooks![0])).toBe('rollout');
   });
 
   test('Flagger SMI providers are accepted as aliases', () => {

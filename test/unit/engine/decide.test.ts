@@ -69,11 +69,18 @@ describe('canary strategy', () => {
     expect(world.weightHistory).toEqual([0, 1, 5, 25, 50, 0]);
   });
 
-  test('maxWeight clamps the last step', async () => {
+  test("the step that reaches maxWeight is taken whole, as in Flagger's documented 20, 40, 60", async () => {
     const world = await initializedWorld(makeCanary({ stepWeight: 20, maxWeight: 50 }));
     world.newRevision('rev-2');
     await world.runUntil(['Succeeded']);
-    expect(world.weightHistory).toEqual([0, 20, 40, 50, 0]);
+    expect(world.weightHistory).toEqual([0, 20, 40, 60, 0]);
+  });
+
+  test('maxWeight beside stepWeights is ignored and the last step promotes, as in Flagger', async () => {
+    const world = await initializedWorld(makeCanary({ stepWeight: undefined, maxWeight: 50, stepWeights: [10, 30, 60] }));
+    world.newRevision('rev-2');
+    await world.runUntil(['Succeeded']);
+    expect(world.weightHistory).toEqual([0, 10, 30, 60, 0]);
   });
 
   test('stepWeightPromotion moves traffic to the primary one step per interval', async () => {
@@ -374,13 +381,13 @@ describe('progress deadline', () => {
     expect(world.status.failureReason).toBe('ProgressDeadlineExceeded');
   });
 
-  test('primary not ready in Promoting → rollback at the deadline (Flagger waits forever)', async () => {
+  test('primary not ready in Promoting → Failed at the deadline with all traffic left on the canary', async () => {
     const world = await initializedWorld(makeCanary({}, { progressDeadlineSeconds: 120 }));
     world.primaryReadyAfterPromotion = false;
     world.newRevision('rev-2');
     await world.runUntil(['Failed']);
     expect(world.steps.map((s) => s.decision.status.phase)).toContain('Promoting');
-    expect(world.status.failureReason).toBe('ProgressDeadlineExceeded');
+    expect(world.status.failureReason).toBe('PromotionFailed');
   });
 
   test('a canary that recovers before the deadline resets the wait', async () => {

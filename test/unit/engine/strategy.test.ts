@@ -13,19 +13,23 @@ describe('strategy', () => {
     expect(strategyOf({ match: [{ headers: { x: { exact: 'y' } } }], stepWeight: 5 })).toBe('canary');
   });
 
-  test('stepWeight sequences stop at maxWeight, clamping the last step', () => {
+  test("stepWeight sequences end with the step that reaches maxWeight, taken whole, as in Flagger", () => {
     expect(weightSequence({ stepWeight: 10, maxWeight: 30 })).toEqual([0, 10, 20, 30]);
-    expect(weightSequence({ stepWeight: 30, maxWeight: 50 })).toEqual([0, 30, 50]);
+    // Flagger's documented example: stepWeight 20, maxWeight 50 runs 20, 40, 60 then promotes.
+    expect(weightSequence({ stepWeight: 20, maxWeight: 50 })).toEqual([0, 20, 40, 60]);
+    expect(weightSequence({ stepWeight: 30, maxWeight: 50 })).toEqual([0, 30, 60]);
+    expect(weightSequence({ stepWeight: 40, maxWeight: 90 })).toEqual([0, 40, 80, 100]);
     expect(weightSequence({ stepWeight: 25 })).toEqual([0, 25, 50, 75, 100]);
     expect(weightSequence({ stepWeight: 100 })).toEqual([0, 100]);
   });
 
-  test('stepWeights are followed in order; max is the last entry or maxWeight when lower', () => {
+  test('stepWeights are followed in order; the last entry is the max and maxWeight is ignored, as in Flagger', () => {
     expect(weightSequence({ stepWeights: [1, 2, 10, 80] })).toEqual([0, 1, 2, 10, 80]);
     expect(maxWeightOf({ stepWeights: [5, 50] })).toBe(50);
-    expect(weightSequence({ stepWeights: [5, 20, 60], maxWeight: 40 })).toEqual([0, 5, 20, 40]);
+    // Flagger's own test-steps Canary: maxWeight 50 beside stepWeights up to 60.
+    expect(weightSequence({ stepWeights: [10, 20, 30, 40, 50, 60], maxWeight: 50 })).toEqual([0, 10, 20, 30, 40, 50, 60]);
     expect(nextCanaryWeight({ stepWeights: [5, 20, 60] }, 7)).toBe(20);
-    expect(nextCanaryWeight({ stepWeights: [5, 20, 60] }, 60)).toBe(60);
+    expect(nextCanaryWeight({ stepWeights: [5, 20, 60] }, 60)).toBe(100);
   });
 
   test('promotion steps move the primary up by stepWeightPromotion, or all at once', () => {
