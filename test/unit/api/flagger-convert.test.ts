@@ -119,6 +119,21 @@ describe('converting Flagger objects', () => {
     ]);
   });
 
+  // Flagger's alerting page sets both; Flagger posts to the Secret's address, and Kanari takes one source.
+  test('an AlertProvider with an address and a secretRef keeps the Secret, with a note', () => {
+    const { object, notes } = convertOne({
+      apiVersion: 'flagger.app/v1beta1',
+      kind: 'AlertProvider',
+      metadata: { name: 'on-call', namespace: 'flagger' },
+      spec: { type: 'slack', channel: 'on-call-alerts', address: 'https://hooks.slack.com/services/X', secretRef: { name: 'on-call-url' } },
+    });
+    expect(object.spec).toEqual({ type: 'slack', channel: 'on-call-alerts', secretRef: { name: 'on-call-url' } });
+    expect(validator.validate(object).errors.map(formatValidationError)).toEqual([]);
+    expect(notes).toEqual([
+      "AlertProvider/on-call: spec.address: dropped: with secretRef set, Flagger posts to the address in the Secret, as Kanari does; Flagger's fallback to this address, for a Secret without one, is not Kanari's",
+    ]);
+  });
+
   test('a pinned SMI version is kept as it is', () => {
     const { object, notes } = convertOne(flaggerCanary({ provider: 'smi:v1alpha3' }));
     expect(object.spec.provider).toBe('smi:v1alpha3');
