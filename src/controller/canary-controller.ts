@@ -3,6 +3,7 @@ import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
 import { analysisInterval } from '../api/canary-settings.ts';
 import { primaryName } from '../api/names.ts';
 import type { KanariValidator } from '../api/validation.ts';
+import { formatValidationError } from '../api/validation-error.ts';
 import type { Clock } from '../engine/clock.ts';
 import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
@@ -211,7 +212,7 @@ export class CanaryController {
     // object is cloned first because ajv writes defaults in place.
     const validated = this.#parts.validator.validateCanary(structuredClone(raw));
     const canary = this.#withDefaultProvider(validated.valid ? validated.value : raw);
-    const validationErrors = validated.valid ? [] : validated.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
+    const validationErrors = validated.valid ? [] : validated.errors.map(formatValidationError);
     const log = canaryLogger(this.#log, { name: canary.metadata.name ?? '', namespace: canary.metadata.namespace ?? '' });
     let router: Router;
     try {
