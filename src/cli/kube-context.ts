@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { API_GROUP, CANARY_API_VERSION, type Canary } from '../api/canary.ts';
 import { bodyOf, isNotFound, statusCodeOf } from '../kube/api-errors.ts';
+import { CliError } from './cli-error.ts';
+import { loadKubeConfigFile } from './input-file.ts';
 
 /** What a CLI command needs to talk to the cluster as the person running it. */
 export interface CliKubeContext {
@@ -21,17 +23,13 @@ export interface KubeOptions {
   namespace?: string;
 }
 
-/** A cluster-facing command's problem worded for the person at the terminal; printed without a stack. */
-export class CliError extends Error {
-  override name = 'CliError';
-}
+export { CliError };
 
 /** Loads the kubeconfig from `--kubeconfig`, `KUBECONFIG`, `~/.kube/config` or the pod's service account. */
 export function loadCliKubeContext(options: KubeOptions, env: NodeJS.ProcessEnv = process.env): CliKubeContext {
-  const kubeConfig = new KubeConfig();
+  let kubeConfig = new KubeConfig();
   if (options.kubeconfig !== undefined) {
-    if (!existsSync(options.kubeconfig)) throw new CliError(`--kubeconfig ${options.kubeconfig}: no such file`);
-    kubeConfig.loadFromFile(options.kubeconfig);
+    kubeConfig = loadKubeConfigFile(options.kubeconfig);
   } else if (env.KUBECONFIG || existsSync(join(homedir(), '.kube', 'config')) || env.KUBERNETES_SERVICE_HOST) {
     kubeConfig.loadFromDefault();
   } else {
