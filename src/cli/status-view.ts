@@ -1,7 +1,9 @@
+import { formatMetricValue, formatThresholdRange } from '../text/metric-value.ts';
 import { weightBar } from '../text/weight-bar.ts';
 import type { Canary } from '../api/canary.ts';
 import type { AnalysisResult, CanaryCondition, CanaryPhase } from '../api/canary-status.ts';
 import { manualRequestsFromAnnotations } from '../api/annotations.ts';
+import { describeMatches } from '../api/match-description.ts';
 import { maxWeightOf, strategyOf, weightSequence } from '../engine/strategy.ts';
 
 /**
@@ -29,7 +31,9 @@ export function renderCanaryStatus(canary: Canary, now: number): string[] {
   if (canary.spec.suspend) field('Suspended', 'spec.suspend is true: nothing moves until it is cleared');
 
   const weight = status.canaryWeight ?? 0;
-  field('Weight', `${weightBar(weight)} ${weight}% canary / ${100 - weight}% primary`);
+  // Under A/B the weight applies to matching requests only: "100% canary" would say every user is on it.
+  if (strategy === 'ab-testing' && weight > 0) field('Traffic', `A/B: requests with ${describeMatches(analysis.match)} go to the canary, all others to the primary`);
+  else field('Weight', `${weightBar(weight)} ${weight}% canary / ${100 - weight}% primary`);
   if (RUN_PHASES.includes(phase)) field('Step', stepText(canary));
   field('Failed checks', `${status.failedChecks ?? 0}/${analysis.threshold ?? 1} (rolls back at ${analysis.threshold ?? 1})`);
 
@@ -137,22 +141,9 @@ function gatesWaiting(canary: Canary): string[] {
 }
 
 function analysisRow(result: AnalysisResult): string[] {
-  const value = result.value === undefined ? '-' : formatNumber(result.value);
+  const value = result.value === undefined ? '-' : formatMetricValue(result.metric, result.value);
   const outcome = result.reason && result.result !== 'pass' ? `${result.result}: ${result.reason}` : result.result;
-  return [result.metric, value, thresholdText(result.thresholdRange), outcome];
-}
-
-function thresholdText(range: AnalysisResult['thresholdRange']): string {
-  const min = range?.min;
-  const max = range?.max;
-  if (min !== undefined && max !== undefined) return `${formatNumber(min)} ≤ v ≤ ${formatNumber(max)}`;
-  if (min !== undefined) return `≥ ${formatNumber(min)}`;
-  if (max !== undefined) return `≤ ${formatNumber(max)}`;
-  return '-';
-}
-
-function formatNumber(value: number): string {
-  return Number.isInteger(value) ? `${value}` : `${Number(value.toFixed(3))}`;
+  return [result.metric, value, formatThresholdRange(result.metric, result.thresholdRange) || '-', outcome];
 }
 
 function conditionRow(condition: CanaryCondition, now: number): string[] {

@@ -3,6 +3,7 @@ import type { Notification as EngineNotification, NotificationFacts } from '../e
 import type { Notifier as NotifierPort } from '../engine/ports.ts';
 import { createNotification, type FailingMetric, type Notification } from '../notify/message.ts';
 import type { Notifier } from '../notify/notifier.ts';
+import { metricUnit } from '../text/metric-value.ts';
 
 /**
  * The engine's Notifier port over notify/'s Notifier: adds to the engine's facts what only the shell
@@ -36,14 +37,24 @@ export function toMessage(canary: Canary, notification: EngineNotification, clus
     time,
     cluster,
     revision: facts.revision?.slice(0, 12),
-    weight: canary.status?.canaryWeight,
+    weight: shownWeight(notification.kind, canary.status?.canaryWeight),
     metric: failingMetric(facts.metric),
     reason: facts.reason ?? notification.message,
     durationMs: facts.durationMs,
     steps: facts.steps,
+    iterations: facts.iterations,
     actor: facts.requestedBy,
     action: facts.action,
   });
+}
+
+/**
+ * The canary's weight where it tells something: how much traffic a release had when it was rolled back
+ * or held. Not once promotion finished (the new version then serves everyone as the primary, so "0%"
+ * would mislead) nor for a new revision (always 0 before its run).
+ */
+function shownWeight(kind: EngineNotification['kind'], weight: number | undefined): number | undefined {
+  return kind === 'promotion-finished' || kind === 'new-revision' ? undefined : weight;
 }
 
 /** The bound the value crossed: below `min`, else above `max`; no message field when there is no value. */
@@ -52,6 +63,5 @@ function failingMetric(metric: NotificationFacts['metric']): FailingMetric | und
   const bound = metric.min !== undefined && metric.value < metric.min ? 'min' : 'max';
   const threshold = bound === 'min' ? metric.min : metric.max;
   if (threshold === undefined) return undefined;
-  const unit = metric.name === 'request-success-rate' ? '%' : metric.name === 'request-duration' ? 'ms' : undefined;
-  return { name: metric.name, value: metric.value, threshold, bound, unit };
+  return { name: metric.name, value: metric.value, threshold, bound, unit: metricUnit(metric.name) || undefined };
 }

@@ -64,7 +64,7 @@ async function runRollout(context: ScenarioContext, plan: RolloutPlan): Promise<
     load,
     run: startLoad({ url: apex.url, rps: load.rps, headers: load.headers, sourceServiceAccount: `${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}`, seed: `${context.seed}/${plan.name}/${i}` }),
   }));
-  out.line(`  users: ${plan.users.map((u) => `${u.label} ${u.rps}/s${u.headers ? ` (${Object.entries(u.headers).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`).join(', ')}`);
+  out.line(`  ${usersLine(plan.users)}`);
   out.line(`  shipping ${plan.next.env.VERSION ?? plan.next.image}: image ${plan.next.image}${describeEnv(plan.next.env)}`);
 
   const draw = (canary: Canary | undefined): void => {
@@ -113,6 +113,8 @@ async function runRollout(context: ScenarioContext, plan: RolloutPlan): Promise<
     durationMs: Date.now() - startedAt,
     finalPhase: finished?.status?.phase ?? world.recorder.latest(plan.app)?.status?.phase,
     expectedPhase: plan.expectPhase,
+    analysis: plan.analysis,
+    iterations: (finished ?? world.recorder.latest(plan.app))?.status?.iterations,
     weights: world.recorder.weightHistory(plan.app, startedAt),
     weightSamples: world.recorder.weights.filter((w) => w.split === plan.app && w.at >= startedAt).map(({ at, canary }) => ({ at, canary })),
     phases: phases.map((p) => p.phase),
@@ -138,6 +140,12 @@ function whyText(canary: Canary | undefined): string {
   const failing = (status.lastAnalysis ?? []).filter((a) => a.result !== 'pass').map((a) => `${a.metric} ${a.result}${a.value === undefined ? '' : ` ${a.value}`}${a.reason ? ` (${a.reason})` : ''}`);
   const parts = [status.failureReason, ...failing].filter(Boolean);
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';
+}
+
+/** "traffic: 50 requests/s from users", or per group: "traffic: 20 requests/s from insiders (x-canary: insider), 30 requests/s from everyone else". */
+export function usersLine(users: readonly UserLoad[]): string {
+  const groups = users.map((u) => `${u.rps} requests/s from ${u.label}${u.headers ? ` (${Object.entries(u.headers).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
+  return `traffic: ${groups.join(', ')}`;
 }
 
 function describeEnv(env: Record<string, string>): string {

@@ -62,8 +62,8 @@ const badRelease = (): Scenario => rolloutScenario({
     return {
       problems,
       notes: [
-        `bad version reached by ${onBad.length} of the ${sentWhileOpen} requests sent in the ${((open.to - open.from) / 1000).toFixed(1)}s it was open ` +
-          `(bound ${bound.requests}: ${step}% + 3σ; open ≈ (threshold + 1) × interval = ${bound.expectedOpenMs / 1000}s on a quiet machine)`,
+        `bad version reached by ${onBad.length} of the ${sentWhileOpen} requests sent in the ${((open.to - open.from) / 1000).toFixed(1)}s it was open; ` +
+          `bound ${bound.requests} = ${step}% + 3σ; open ≈ (threshold + 1) × interval = ${bound.expectedOpenMs / 1000}s on a quiet machine`,
       ],
     };
   },

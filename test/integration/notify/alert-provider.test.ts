@@ -81,7 +81,7 @@ describe('alert providers against real receivers', () => {
     const [request] = receiver.requests;
     expect(request.target).toBe(target);
     expect(request.headers['proxy-authorization']).toBe(`Basic ${Buffer.from('relay:proxyPass9').toString('base64')}`);
-    expect(JSON.parse(request.body).text).toBe('Rolled back podinfo.test: request-success-rate 91.2% < 99');
+    expect(JSON.parse(request.body).text).toBe('Rolled back podinfo.test: request-success-rate 91.2% < 99%');
   });
 
   test('an https address is tunnelled through the proxy with CONNECT, and a refused tunnel is a redacted failure', async () => {

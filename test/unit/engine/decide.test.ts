@@ -55,7 +55,7 @@ describe('canary strategy', () => {
     expect(world.target.desiredReplicas).toBe(0);
     expect(world.status).toMatchObject({ lastAppliedSpec: 'rev-2', lastPromotedSpec: 'rev-2', failedChecks: 0, canaryWeight: 0 });
     expect(world.hooksRun).toEqual([{ hookType: 'post-rollout', phase: 'Succeeded' }]);
-    expect(world.eventMessages()).toContain('Advance podinfo.test canary weight 20 → 30: request-success-rate 99.8% ≥ 99, request-duration 120ms ≤ 500ms');
+    expect(world.eventMessages()).toContain('Advance podinfo.test canary weight 20 → 30: request-success-rate 99.8% ≥ 99%, request-duration 120ms ≤ 500ms');
     expect(world.notifications.map((n) => n.kind)).toEqual(['new-revision', 'promotion-finished']);
     expect(world.notifications[1].facts.durationMs).toBeGreaterThan(0);
     expect(world.notifications[1].facts.steps).toBe(3);
@@ -297,6 +297,10 @@ describe('blue/green and A/B', () => {
     await world.runUntil(['Succeeded']);
     expect(world.steps.map((s) => s.decision.status.iterations)).toEqual([0, 0, 1, 2, 3, 3, 3]);
     expect(world.weightHistory).toEqual([0, 100, 0]);
+    // The promotion alert counts iterations, as the status and the progress views do, not weight steps.
+    const finished = world.notifications.find((n) => n.kind === 'promotion-finished');
+    expect(finished?.facts).toMatchObject({ iterations: 3 });
+    expect(finished?.facts.steps).toBeUndefined();
   });
 
   test('A/B writes the header matches, routes matched traffic to the canary, removes them at promotion', async () => {
