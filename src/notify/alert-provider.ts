@@ -126,7 +126,7 @@ export async function createAlertProvider(
       const outcome = await postJson(address, body, { timeoutMs, proxy, knownSecrets });
       if (outcome.kind === 'no-response') return { ok: false, reason: `${type} ${id}: ${outcome.reason}` };
       if (outcome.status >= 200 && outcome.status < 300) return { ok: true, status: outcome.status };
-      const excerpt = responseExcerpt(outcome.body);
+      const excerpt = responseExcerpt(outcome.body, undefined, outcome.headers['content-type']);
       return { ok: false, status: outcome.status, reason: `${type} ${id} answered ${outcome.status}${excerpt ? `: ${excerpt}` : ''}` };
     },
   };

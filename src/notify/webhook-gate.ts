@@ -58,7 +58,7 @@ export async function callWebhook(hook: CanaryWebhook, payload: WebhookPayload, 
 function failure(name: string, outcome: PostOutcome, retriesMade: number): GateResult {
   const after = retriesMade > 0 ? ` (after ${retriesMade} ${retriesMade === 1 ? 'retry' : 'retries'})` : '';
   if (outcome.kind === 'no-response') return { ok: false, reason: `webhook ${name}: ${outcome.reason}${after}` };
-  const excerpt = responseExcerpt(outcome.body);
+  const excerpt = responseExcerpt(outcome.body, undefined, outcome.headers['content-type']);
   return {
     ok: false,
     status: outcome.status,
