@@ -43,7 +43,7 @@ export function judgeMetric(metric: CanaryMetric, observed: MetricObservation | 
   }
   if (observed.result === 'no-data' || observed.value === undefined || Number.isNaN(observed.value)) {
     const reason = observed.reason ?? 'no data';
-    return { ...base, verdict: 'no-data', reason, explanation: `${metric.name} has no data (${reason})` };
+    return { ...base, verdict: 'no-data', reason, explanation: `${metric.name} has no data: ${reason}` };
   }
   const value = observed.value;
   // Value and bound in the same unit: "34.78% < 99%", never "34.78% < 99".

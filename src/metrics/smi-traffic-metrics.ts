@@ -122,8 +122,9 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
       if (await this.groupServed(options)) return noData(`no TrafficMetrics for ${describe(workload)} (HTTP 404${body?.error ? `: ${body.error}` : ''})`);
       throw new MetricsError('MetricsApiNotServed', API_NOT_SERVED_MESSAGE);
     }
+    // smi-metrics' way of saying it has no series for the workload: nobody called it in the window.
     if (response.status === 500 && body?.error === 'unable to lookup metrics') {
-      return noData(`no metric series for ${describe(workload)} in the last ${windowText(windowMilliseconds)} (HTTP 500 unable to lookup metrics)`);
+      return noData(`no requests to ${describe(workload)} recorded in the last ${windowText(windowMilliseconds)}`);
     }
     this.failOnStatus(response, body);
     if (!body) throw new MetricsError('QueryFailed', `the TrafficMetrics API ${this.address} answered 200 with a body that is not JSON`);

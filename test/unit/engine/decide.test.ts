@@ -153,7 +153,19 @@ describe('failed checks', () => {
     world.newRevision('rev-2');
     await world.runUntil(['Failed']);
     expect(world.events.filter((e) => e.reason === 'NoTraffic').map((e) => e.message)[0]).toBe(
-      'Halt advancement of podinfo.test: no traffic (request-success-rate has no data (zero requests)) (failed checks 1/2)',
+      'Halt advancement of podinfo.test: no traffic to judge request-success-rate: zero requests (failed checks 1/2)',
+    );
+  });
+
+  test('no traffic for several metrics says why once, with no parentheses in parentheses', async () => {
+    const latency = { name: 'request-duration', thresholdRange: { max: 500 } };
+    const world = await initializedWorld(makeCanary({ threshold: 2, metrics: [successRate, latency] }));
+    world.metrics = (name) => ({ name, result: 'no-data', reason: 'no requests to deployment test/podinfo recorded in the last 1m' });
+    world.newRevision('rev-2');
+    await world.runUntil(['Failed']);
+    const [first] = world.events.filter((e) => e.reason === 'NoTraffic').map((e) => e.message);
+    expect(first).toBe(
+      'Halt advancement of podinfo.test: no traffic to judge request-success-rate and request-duration: no requests to deployment test/podinfo recorded in the last 1m (failed checks 1/2)',
     );
   });
 
