@@ -20,7 +20,7 @@ const DEFAULT_TIMEOUT_MILLISECONDS = 5000;
 export const API_NOT_SERVED_MESSAGE =
   'TrafficMetrics API not served: set spec.metricsServer to your Prometheus, install an SMI metrics server (kanari metrics-server), or use the prometheus provider';
 
-/** The five values of one TrafficMetrics object by name, latencies already in milliseconds. */
+/** The five values of one TrafficMetrics object by name, latencies already in milliseconds (NaN when the answer had none). */
 export type TrafficMetricsValues = Record<TrafficMetricName, number>;
 
 /** What one read of the TrafficMetrics API yields: values, or why there are none. */
@@ -74,6 +74,7 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
     if (read.kind === 'no-data') return read;
     const { success_count: successCount, failure_count: failureCount, p99_response_latency: p99LatencyMilliseconds } = read.values;
     if (successCount + failureCount <= 0) return noData(`zero requests to ${describe(workload)} in the last ${windowText(windowMilliseconds)}`);
+    if (Number.isNaN(p99LatencyMilliseconds)) return noData(`no p99 latency for ${describe(workload)} in the TrafficMetrics answer`);
     if (p99LatencyMilliseconds < 0) return noData(`negative p99 latency ${p99LatencyMilliseconds}ms for ${describe(workload)} (the server computed NaN: too few requests)`);
     return metricValue(p99LatencyMilliseconds);
   }
@@ -92,6 +93,7 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
     const key = TRAFFIC_METRIC_NAMES.find((name) => name === selector.metric);
     if (!key) throw new MetricsError('QueryFailed', `unknown TrafficMetrics metric "${selector.metric}" in ${query}: use one of ${[...TRAFFIC_METRIC_NAMES, 'success_rate', 'request_count'].join(', ')}`);
     const value = read.values[key];
+    if (Number.isNaN(value)) return noData(`no ${selector.metric} for ${describe(selector.workload)} in the TrafficMetrics answer`);
     if (value < 0) return noData(`negative ${selector.metric} for ${describe(selector.workload)}`);
     return metricValue(value);
   }
@@ -174,6 +176,11 @@ function readValues(item: RawTrafficMetrics | undefined, workload: Workload): Tr
   const values = {} as TrafficMetricsValues;
   for (const name of TRAFFIC_METRIC_NAMES) {
     const metric = metrics.find((m) => m.name === name);
+    // Kanari's own servers leave out a latency nothing measured; the counts still tell the success rate.
+    if (isLatencyMetric(name) && !metric) {
+      values[name] = Number.NaN;
+      continue;
+    }
     if (!metric || metric.value === undefined || metric.value === null) return noData(`metric ${name} missing from the TrafficMetrics of ${describe(workload)}`);
     const value = tryParseQuantity(metric.value);
     if (value === undefined) return noData(`metric ${name} of ${describe(workload)} is ${JSON.stringify(metric.value)}, not a quantity`);
