@@ -4,6 +4,7 @@ import type { Canary } from '../api/canary.ts';
 import type { AnalysisResult, CanaryCondition, CanaryPhase } from '../api/canary-status.ts';
 import { manualRequestsFromAnnotations } from '../api/annotations.ts';
 import { describeMatches } from '../api/match-description.ts';
+import { failureSentence } from '../engine/failure-reasons.ts';
 import { maxWeightOf, strategyOf, weightSequence } from '../engine/strategy.ts';
 
 /**
@@ -27,7 +28,7 @@ export function renderCanaryStatus(canary: Canary, now: number): string[] {
   lines.push(`Canary ${name}.${namespace} (${strategy}, target ${canary.spec.targetRef.kind}/${canary.spec.targetRef.name})`);
   const since = status.lastTransitionTime;
   field('Phase', `${phase || 'New (not initialized yet)'}${since ? ` for ${formatAge(now - Date.parse(since))} (since ${since})` : ''}`);
-  if (phase === 'Failed' && status.failureReason) field('Failure', status.failureReason);
+  if (phase === 'Failed' && status.failureReason) field('Failure', `${status.failureReason}: ${failureSentence(status.failureReason)}`);
   if (canary.spec.suspend) field('Suspended', 'spec.suspend is true: nothing moves until it is cleared');
 
   const weight = status.canaryWeight ?? 0;

@@ -139,7 +139,7 @@ describe('kanari status rendering', () => {
       ),
       now,
     );
-    expect(lines).toContain('Failure:       FailedChecks');
+    expect(lines).toContain('Failure:       FailedChecks: Canary analysis failed: the failed checks reached the threshold');
     expect(lines).toContain('Requested:     retry by alice, not yet acted on (alice@2026-11-24T07:04:30Z)');
     expect(lines.some((line) => line.includes('abort by carol'))).toBe(false);
     expect(lines.some((line) => line.startsWith('Step:'))).toBe(false);

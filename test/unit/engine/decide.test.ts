@@ -122,7 +122,7 @@ describe('failed checks', () => {
     expect(alert).toMatchObject({ severity: 'error', facts: { metric: { name: 'request-success-rate', value: 90, min: 99 } } });
     expect(world.hooksRun).toEqual([{ hookType: 'post-rollout', phase: 'Failed' }]);
     expect(condition(world, 'Stalled')).toMatchObject({ status: 'True', reason: 'FailedChecks' });
-    expect(condition(world, 'Promoted')?.status).toBe('False');
+    expect(condition(world, 'Promoted')).toMatchObject({ status: 'False', reason: 'FailedChecks', message: 'Canary analysis failed: the failed checks reached the threshold; the primary was kept.' });
   });
 
   test('threshold 1 rolls back at the first failure', async () => {
@@ -474,6 +474,13 @@ describe('manual control', () => {
     await world.tick();
     expect(world.phase).toBe('Failed');
     expect(world.status.failureReason).toBe('ManualAbort');
+    // The conditions say it was aborted, not that the analysis failed.
+    expect(condition(world, 'Promoted')).toMatchObject({
+      status: 'False',
+      reason: 'ManualAbort',
+      message: 'The run was aborted on request (kanari abort or the kanari.dev/abort annotation); the primary was kept.',
+    });
+    expect(condition(world, 'Stalled')?.message).toBe('The run was aborted on request (kanari abort or the kanari.dev/abort annotation); a new revision or a retry starts another run.');
     expect(world.events.some((e) => e.reason === 'ManualAction' && e.message.includes('alice'))).toBe(true);
     expect(world.notifications.some((n) => n.kind === 'manual-action' && n.facts.requestedBy === 'alice')).toBe(true);
   });
