@@ -7,7 +7,7 @@
  */
 import type { Canary } from '../api/canary.ts';
 import { primaryName } from '../api/names.ts';
-import { PLAYGROUND_NAMESPACE, type AppVersion, type PlaygroundWorld } from './playground-world.ts';
+import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE, type AppVersion, type PlaygroundWorld } from './playground-world.ts';
 
 const SETTLE_TIMEOUT_MS = 30_000;
 
@@ -41,7 +41,7 @@ export function keepHints(kubeconfig: string, apexUrl: string, rps: number): str
     `  npx kanari status podinfo --watch --kubeconfig ${kubeconfig}     # in the clone; or kanari, once on the PATH (README)`,
     `  ${kubectl} get trafficsplits,traffictargets,httproutegroups`,
     `  ${kubectl} get --raw /apis/metrics.smi-spec.io/v1alpha1/namespaces/${PLAYGROUND_NAMESPACE}/deployments/podinfo`,
-    `  curl -H 'x-kanari-source-sa: ${PLAYGROUND_NAMESPACE}/loadtester' ${apexUrl}/     # podinfo through the mesh`,
+    `  curl -H 'x-kanari-source-sa: ${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}' ${apexUrl}/     # podinfo through the mesh`,
     `Users call podinfo at ${rps}/s; rollouts you start and what Slack receives show below.`,
   ];
 }
