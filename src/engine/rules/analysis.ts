@@ -105,7 +105,7 @@ function failedCheck(tick: Tick, message: string, reason = 'FailedCheck', facts:
   tick.status.failedChecks = failed;
   tick.event('Warning', reason, `Halt advancement of ${tick.label}: ${message} (failed checks ${failed}/${threshold})`);
   if (failed >= threshold) {
-    rollback(tick, 'FailedChecks', `failed checks threshold reached ${failed}`, 'rollback', { ...facts, reason: message });
+    rollback(tick, 'FailedChecks', `failed checks threshold reached (${failed}/${threshold}): ${message}`, 'rollback', { ...facts, reason: message });
   }
 }
 

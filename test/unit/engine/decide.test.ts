@@ -117,7 +117,7 @@ describe('failed checks', () => {
     expect(world.steps.map((s) => s.decision.status.failedChecks)).toEqual([0, 0, 1, 2, 3]);
     expect(world.target.desiredReplicas).toBe(0);
     expect(world.status).toMatchObject({ failureReason: 'FailedChecks', canaryWeight: 0, lastPromotedSpec: 'rev-1' });
-    expect(world.eventMessages()).toContain('Rolling back podinfo.test: failed checks threshold reached 3');
+    expect(world.eventMessages()).toContain('Rolling back podinfo.test: failed checks threshold reached (3/3): request-success-rate 90% < 99%');
     const alert = world.notifications.find((n) => n.kind === 'rollback');
     expect(alert).toMatchObject({ severity: 'error', facts: { metric: { name: 'request-success-rate', value: 90, min: 99 } } });
     expect(world.hooksRun).toEqual([{ hookType: 'post-rollout', phase: 'Failed' }]);
