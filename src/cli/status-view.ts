@@ -82,7 +82,8 @@ export function renderCanaryTable(canaries: readonly Canary[], now: number): str
         canary.metadata.namespace ?? 'default',
         canary.metadata.name ?? '',
         (status.phase ?? '') || 'New',
-        `${status.canaryWeight ?? 0}`,
+        // Under A/B the weight applies to matching requests only.
+        strategyOf(canary.spec.analysis) === 'ab-testing' && (status.canaryWeight ?? 0) > 0 ? 'A/B' : `${status.canaryWeight ?? 0}`,
         `${status.failedChecks ?? 0}/${canary.spec.analysis.threshold ?? 1}`,
         since ? formatAge(now - Date.parse(since)) : '-',
         status.conditions?.find((c) => c.type === 'Ready')?.status ?? '-',

@@ -1,6 +1,7 @@
 import type { Canary } from '../api/canary.ts';
 import type { Notification as EngineNotification, NotificationFacts } from '../engine/actions.ts';
 import type { Notifier as NotifierPort } from '../engine/ports.ts';
+import { strategyOf } from '../engine/strategy.ts';
 import { createNotification, type FailingMetric, type Notification } from '../notify/message.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import { metricUnit } from '../text/metric-value.ts';
@@ -37,7 +38,7 @@ export function toMessage(canary: Canary, notification: EngineNotification, clus
     time,
     cluster,
     revision: facts.revision?.slice(0, 12),
-    weight: shownWeight(notification.kind, canary.status?.canaryWeight),
+    weight: shownWeight(notification.kind, canary),
     metric: failingMetric(facts.metric),
     reason: facts.reason ?? notification.message,
     durationMs: facts.durationMs,
@@ -51,10 +52,12 @@ export function toMessage(canary: Canary, notification: EngineNotification, clus
 /**
  * The canary's weight where it tells something: how much traffic a release had when it was rolled back
  * or held. Not once promotion finished (the new version then serves everyone as the primary, so "0%"
- * would mislead) nor for a new revision (always 0 before its run).
+ * would mislead), nor for a new revision (always 0 before its run), nor under A/B (its 100% applies
+ * to matching requests only).
  */
-function shownWeight(kind: EngineNotification['kind'], weight: number | undefined): number | undefined {
-  return kind === 'promotion-finished' || kind === 'new-revision' ? undefined : weight;
+function shownWeight(kind: EngineNotification['kind'], canary: Canary): number | undefined {
+  if (kind === 'promotion-finished' || kind === 'new-revision' || strategyOf(canary.spec.analysis) === 'ab-testing') return undefined;
+  return canary.status?.canaryWeight;
 }
 
 /** The bound the value crossed: below `min`, else above `max`; no message field when there is no value. */

@@ -103,6 +103,8 @@ describe('kanari status rendering', () => {
     expect(lines).toContain('Traffic:       A/B: requests with x-canary: insider or cookie ~ /^canary=/ go to the canary, all others to the primary');
     expect(lines.some((line) => line.includes('100% canary'))).toBe(false);
     expect(lines).toContain('Step:          iteration 1 of 4');
+    const [, row] = renderCanaryTable([canaryWith({ phase: 'Progressing', canaryWeight: 100 }, { analysis: { iterations: 4, match } })], now);
+    expect(row).toMatch(/^test +podinfo +Progressing +A\/B +0\/1 /);
   });
 
   test('waiting for promotion names the gate and how to open it; paused says by whom', () => {
