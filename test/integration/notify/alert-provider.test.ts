@@ -129,7 +129,7 @@ describe('AlertProvider validation', () => {
     expect(error).toBeInstanceOf(AlertProviderError);
     expect((error as Error).message).toBe(
       [
-        'AlertProvider test/on-call: spec.type: must be one of slack, msteams, discord, googlechat, webhook, not "rocket"',
+        'AlertProvider test/on-call: spec.type = "rocket": must be one of: slack, msteams, discord, googlechat, webhook',
         'spec: must set address or secretRef (a Secret with the key "address")',
         'spec.proxy: must be an absolute http:// or https:// URL',
         `spec.template: uses unknown template variable "score"; known: ${ALERT_TEMPLATE_VARIABLES.join(', ')}`,
