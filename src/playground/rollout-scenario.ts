@@ -5,6 +5,7 @@
  */
 import type { Canary } from '../api/canary.ts';
 import { startLoad, type LoadRun } from '../sandbox/loadgen/load-generator.ts';
+import { formatMetricValue } from '../text/metric-value.ts';
 import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE, type AppVersion } from './playground-world.ts';
 import { progressKey, progressLine } from './progress-view.ts';
 import { tallyVersions, type Scenario, type ScenarioContext, type ScenarioResult, type UserGroup } from './scenario.ts';
@@ -137,7 +138,9 @@ async function runRollout(context: ScenarioContext, plan: RolloutPlan): Promise<
 function whyText(canary: Canary | undefined): string {
   const status = canary?.status;
   if (!status) return '';
-  const failing = (status.lastAnalysis ?? []).filter((a) => a.result !== 'pass').map((a) => `${a.metric} ${a.result}${a.value === undefined ? '' : ` ${a.value}`}${a.reason ? ` (${a.reason})` : ''}`);
+  const failing = (status.lastAnalysis ?? [])
+    .filter((a) => a.result !== 'pass')
+    .map((a) => `${a.metric} ${a.result}${a.value === undefined ? '' : ` ${formatMetricValue(a.metric, a.value)}`}${a.reason ? `: ${a.reason}` : ''}`);
   const parts = [status.failureReason, ...failing].filter(Boolean);
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }
