@@ -32,7 +32,7 @@ export const registerPlayground: RegisterCommand = (program: Command) => {
       for (const line of await restorePromotedReleases(world)) console.log(`\n${line}`);
       const apex = await world.apex('podinfo');
       const load = startLoad({ url: apex.url, rps: KEEP_RPS, sourceServiceAccount: `${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}`, seed });
-      console.log(['', ...keepHints(world.kubeconfigPath, apex.url, KEEP_RPS)].join('\n'));
+      console.log(['', ...keepHints({ kubeconfig: world.kubeconfigPath, apexUrl: apex.url, dashboardUrl: world.dashboard.url, rps: KEEP_RPS })].join('\n'));
       // Releases a person starts with kubectl show the same live line as the scenarios' ones.
       const out = new ProgressOutput(process.stdout);
       world.recorder.onCanary((canary) => {

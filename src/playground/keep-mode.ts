@@ -28,8 +28,8 @@ export async function restorePromotedReleases(world: PlaygroundWorld): Promise<s
   return lines;
 }
 
-/** The commands to drive the kept world with, for the kubeconfig and the podinfo apex proxy's URL. */
-export function keepHints(kubeconfig: string, apexUrl: string, rps: number): string[] {
+/** The commands to drive the kept world with: its kubeconfig, podinfo's apex proxy, the dashboard, the users' rate. */
+export function keepHints({ kubeconfig, apexUrl, dashboardUrl, rps }: { kubeconfig: string; apexUrl: string; dashboardUrl: string; rps: number }): string[] {
   const kubectl = `kubectl --kubeconfig ${kubeconfig}`;
   return [
     'Everything keeps running (Ctrl-C stops it). Drive it like a cluster:',
@@ -39,6 +39,7 @@ export function keepHints(kubeconfig: string, apexUrl: string, rps: number): str
     `  ${kubectl} set env deploy/podinfo VERSION=v4 ERROR_RATE=0.3                   # a bad one: rolled back`,
     `  ${kubectl} set env deploy/podinfo VERSION=v5 ERROR_RATE-                      # the fault removed: promoted`,
     `  npx kanari status podinfo --watch --kubeconfig ${kubeconfig}     # in the clone; or kanari, once on the PATH (README)`,
+    `  open ${dashboardUrl}     # promote/abort there with the kubeconfig's token: ${kubectl} config view --raw -o jsonpath='{.users[0].user.token}'`,
     `  ${kubectl} get trafficsplits,traffictargets,httproutegroups`,
     `  ${kubectl} get --raw /apis/metrics.smi-spec.io/v1alpha1/namespaces/${PLAYGROUND_NAMESPACE}/deployments/podinfo`,
     `  curl -H 'x-kanari-source-sa: ${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}' ${apexUrl}/     # podinfo through the mesh`,
