@@ -16,7 +16,7 @@ export interface YamlProblem extends YamlPlace {
 /** One document of a multi-document YAML text, or why it could not be read (every problem, not the first). */
 export type YamlDocument =
   | { ok: true; index: number; value: unknown; line: number; locate(path: string): YamlPlace | undefined }
-  | { ok: false; index: number; line: number; problems: YamlProblem[]; error: string };
+  | { ok: false; index: number; line: number; problems: YamlProblem[] };
 
 /** Splits and parses a multi-document YAML text; empty documents (a trailing `---`) are left out. */
 export function parseYamlDocuments(text: string): YamlDocument[] {
@@ -28,18 +28,13 @@ export function parseYamlDocuments(text: string): YamlDocument[] {
     const line = lines.linePos((document.contents as Node | null)?.range?.[0] ?? document.range[0]).line;
     if (document.errors.length > 0) {
       const problems = document.errors.map((error) => yamlProblem(error.message, error.linePos?.[0] ?? lines.linePos(error.pos[0])));
-      result.push({ ok: false, index, line, problems, error: formatYamlProblem(problems[0]) });
+      result.push({ ok: false, index, line, problems });
       return;
     }
     const value: unknown = document.toJS();
     if (value !== null && value !== undefined) result.push({ ok: true, index, value, line, locate: (path) => locate(document, lines, path) });
   });
   return result;
-}
-
-/** `line 5, column 1: Map keys must be unique`: a problem on one line, its excerpt left out. */
-export function formatYamlProblem(problem: YamlProblem): string {
-  return `line ${problem.line}, column ${problem.column}: ${problem.message}`;
 }
 
 /** `Kind/name` for messages, with placeholders when either is missing. */

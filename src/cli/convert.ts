@@ -43,4 +43,3 @@ async function convertFile(file: string): Promise<number> {
   }
   return 0;
 }
-

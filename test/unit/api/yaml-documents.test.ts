@@ -1,4 +1,6 @@
-import { formatYamlProblem, parseYamlDocuments } from '../../../src/api/yaml-documents.ts';
+import { parseYamlDocuments, type YamlProblem } from '../../../src/api/yaml-documents.ts';
+
+const formatYamlProblem = (problem: YamlProblem) => `line ${problem.line}, column ${problem.column}: ${problem.message}`;
 
 describe('reading multi-document YAML', () => {
   test('a broken document reports every problem with its line and column, whole, and the documents after it still read', () => {
