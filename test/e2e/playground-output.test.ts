@@ -41,7 +41,7 @@ describe('playground output', () => {
 
   test('the summary counts a canary in steps and an A/B run in iterations, and sums requests without nested parentheses', () => {
     const result = (overrides: Partial<ScenarioResult>): ScenarioResult => ({
-      name: 'x', title: 'x', ok: true, problems: [], startedAt: 0, durationMs: 2300, weights: [], weightSamples: [], phases: [], phaseTimes: {},
+      name: 'x', title: 'x', ok: true, problems: [], startedAt: 0, durationMs: 2300, weights: [], weightSamples: [], splitStates: {}, phases: [], phaseTimes: {},
       users: [], byVersion: {}, userErrors: 0, slack: [], notes: [], ...overrides,
     });
     const bad = summaryLines(result({
