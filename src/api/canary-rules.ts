@@ -47,7 +47,7 @@ function rulesFor(canary: Canary, checkWindow: WindowCheck): ValidationError[] {
   if (spec.service.targetPort === '') errors.push({ path: 'spec.service.targetPort', message: 'must not be empty' });
   const replicas = spec.autoscalerRef?.primaryScalerReplicas;
   if (replicas?.minReplicas !== undefined && replicas.maxReplicas !== undefined && replicas.minReplicas > replicas.maxReplicas) {
-    errors.push({ path: 'spec.autoscalerRef.primaryScalerReplicas.minReplicas', message: 'must not be greater than maxReplicas' });
+    errors.push({ path: 'spec.autoscalerRef.primaryScalerReplicas.minReplicas', message: `must not be greater than maxReplicas (${replicas.maxReplicas})` });
   }
   errors.push(...analysisRules(spec.analysis, 'spec.analysis', checkWindow));
   errors.push(...targetAndRouterRules(spec));
@@ -77,7 +77,7 @@ function analysisRules(analysis: CanaryAnalysis, path: string, checkWindow: Wind
       errors.push({ path: childPath(metricPath, 'thresholdRange'), message: 'must set min, max or both' });
     }
     if (range?.min !== undefined && range.max !== undefined && range.min > range.max) {
-      errors.push({ path: childPath(childPath(metricPath, 'thresholdRange'), 'min'), message: 'must not be greater than max' });
+      errors.push({ path: childPath(childPath(metricPath, 'thresholdRange'), 'min'), message: `must not be greater than max (${range.max})` });
     }
   });
   analysis.webhooks?.forEach((hook, i) => {

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { LevelWithSilent } from 'pino';
 import { MESHES, type Mesh } from '../api/canary.ts';
 import { Duration } from '../api/duration.ts';
@@ -7,6 +8,7 @@ import { loadKubeConfig } from '../kube/client.ts';
 import { createLogger } from '../log/logger.ts';
 import { parseAddress } from './address.ts';
 import type { RegisterCommand } from './commands.ts';
+import { loadKubeConfigFile } from './input-file.ts';
 
 interface ControllerFlags {
   kubeconfig?: string;
@@ -73,7 +75,7 @@ export const registerController: RegisterCommand = (program: Command) => {
       const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
       const kubeConfig = loadKubeConfig(
         flags.kubeconfig
-          ? { kind: 'file', path: flags.kubeconfig, context: flags.context }
+          ? { kind: 'given', kubeConfig: withContext(loadKubeConfigFile(flags.kubeconfig), flags.context) }
           : process.env.KUBERNETES_SERVICE_HOST
             ? { kind: 'in-cluster' }
             : { kind: 'default' },
@@ -119,6 +121,11 @@ export const registerController: RegisterCommand = (program: Command) => {
       process.once('SIGINT', () => shutdown('SIGINT'));
     });
 };
+
+function withContext(kubeConfig: KubeConfig, context: string | undefined): KubeConfig {
+  if (context) kubeConfig.setCurrentContext(context);
+  return kubeConfig;
+}
 
 /** The chart passes every flag, some as `--flag=`; an empty value means the flag was not set. */
 function withoutEmptyValues(flags: ControllerFlags): ControllerFlags {

@@ -2,6 +2,7 @@ import type { V1DaemonSet, V1Deployment, KubernetesObject } from '@kubernetes/cl
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
 import { primaryName } from '../api/names.ts';
 import type { KanariValidator } from '../api/validation.ts';
+import { formatValidationError } from '../api/validation-error.ts';
 import type { Clock } from '../time/clock.ts';
 import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
@@ -219,7 +220,7 @@ export class CanaryController {
     // object is cloned first because ajv writes defaults in place.
     const validated = this.#parts.validator.validateCanary(structuredClone(raw));
     const canary = this.#withDefaultProvider(validated.valid ? validated.value : raw);
-    const validationErrors = validated.valid ? [] : validated.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
+    const validationErrors = validated.valid ? [] : validated.errors.map(formatValidationError);
     const log = canaryLogger(this.#log, { name: canary.metadata.name ?? '', namespace: canary.metadata.namespace ?? '' });
     let router: Router;
     try {

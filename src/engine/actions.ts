@@ -66,8 +66,10 @@ export interface NotificationFacts {
   reason?: string;
   /** How long the run took, from the new revision to Succeeded. */
   durationMs?: number;
-  /** Weight steps or iterations the run took before promotion. */
+  /** Weight steps the run took before promotion (canary strategy). */
   steps?: number;
+  /** Iterations the run took before promotion (blue/green, A/B). */
+  iterations?: number;
   /** For manual actions: who asked, and what. */
   requestedBy?: string;
   action?: string;

@@ -25,7 +25,8 @@ function rules(tick: Tick): void {
   const observation = tick.observation;
   if (observation.deletionRequested) return deletion(tick);
   if (tick.phase === 'Terminating' || tick.phase === 'Terminated') return;
-  const invalid = [...observation.validationErrors, ...validateRolloutWindow(tick.analysis.window)];
+  // The validator's errors include the window's; the engine checks the window itself only when no validator ran.
+  const invalid = observation.validationErrors.length > 0 ? observation.validationErrors : validateRolloutWindow(tick.analysis.window);
   if (invalid.length > 0) return tick.blocked('InvalidSpec', invalid.join('; '));
   if (tick.canary.spec.suspend) return;
   const target = observation.target;

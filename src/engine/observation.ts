@@ -66,6 +66,7 @@ export interface GateAnswer {
   name: string;
   type: WebhookType;
   ok: boolean;
+  /** Why the gate is closed, worded for a person and naming the hook: `webhook load-test answered 403: …`. */
   reason?: string;
 }
 

@@ -84,7 +84,8 @@ export function finalise(tick: Tick, target: TargetObservation): void {
   tick.event('Normal', 'Succeeded', `Promotion completed! ${tick.label} revision ${tick.status.lastAppliedSpec ?? ''}`);
   tick.notify('promotion-finished', 'info', `Canary analysis completed successfully, promotion finished for ${tick.label}`, {
     revision: tick.status.lastAppliedSpec,
-    steps: tick.status.stepsTaken ?? 0,
+    // Counted in the strategy's own terms, as the progress and status views count them.
+    ...(tick.strategy === 'canary' ? { steps: tick.status.stepsTaken ?? 0 } : { iterations: tick.status.stepsTaken ?? 0 }),
     durationMs: started === undefined ? undefined : tick.observation.now - started,
   });
 }

@@ -84,31 +84,49 @@ describe('kanari convert and kanari validate', () => {
     expect(validated).toEqual({ code: 1, stdout: 'no Kanari objects found: nothing was validated\n', stderr: '' });
   }, CLI_TEST_TIMEOUT);
 
-  test('validate prints file: Kind/name: path: message per problem, skips other kinds, exits 1', async () => {
+  test('validate prints every problem of every file in one run, as file:line: Kind/name: field = value: rule, and exits 1', async () => {
     const file = join(workDir, 'broken.yaml');
     const badYaml = join(workDir, 'bad.yaml');
     const missing = join(workDir, 'missing.yaml');
-    writeFileSync(badYaml, 'kind: [unclosed\n');
+    writeFileSync(badYaml, 'apiVersion: kanari.dev/v1alpha1\nkind: Canary\nmetadata:\n  name: web\nspec: [\n');
     writeFileSync(
       file,
       [
         'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}',
-        'apiVersion: kanari.dev/v1alpha1\nkind: Canary\nmetadata: {name: web}\nspec:\n  targetRef: {name: web}\n  service: {port: 80}\n  analysis:\n    stepWeights: [10, 5]\n    webhooks: [{name: gate, url: "gate.internal/token-abc"}]',
+        [
+          'apiVersion: kanari.dev/v1alpha1',
+          'kind: Canary',
+          'metadata: {name: web}',
+          'spec:',
+          '  targetRef: {name: web}',
+          '  service:',
+          '    port: "80"',
+          '  analysis:',
+          '    stepWeights: [10, 5]',
+          '    interval: 1 minute',
+          '    webhooks: [{name: gate, url: "gate.internal/token-abc"}]',
+        ].join('\n'),
         'apiVersion: kanari.dev/v1alpha1\nkind: AlertProvider\nmetadata: {name: slack}\nspec: {type: slack}',
       ].join('\n---\n'),
     );
     // One run for all cases: each start of the CLI costs a second or more of CPU on a busy machine.
     const result = await kanari(['validate', file, badYaml, missing]);
     expect(result.code).toBe(1);
-    const lines = result.stdout.trim().split('\n');
-    expect(lines[3].startsWith(`${badYaml}: document 1: not valid YAML: `)).toBe(true);
-    expect(lines[4]).toBe(`${missing}: cannot read: ENOENT`);
-    expect(lines.slice(0, 3)).toEqual([
-      `${file}: Canary/web: spec.analysis.stepWeights[1]: must be greater than the step before it (10): steps must be strictly ascending`,
-      `${file}: Canary/web: spec.analysis.webhooks[0].url: must be an absolute http:// or https:// URL`,
-      `${file}: AlertProvider/slack: spec: must set address or secretRef (a Secret with the key "address")`,
+    // Schema problems (a string for a number, a malformed duration) and rule problems (steps, URL) together, in file order.
+    expect(result.stdout.trim().split('\n')).toEqual([
+      `${file}:11: Canary/web: spec.service.port = "80": must be a whole number`,
+      `${file}:13: Canary/web: spec.analysis.stepWeights[1] = 5: must be greater than the step before it (10): steps must be strictly ascending`,
+      `${file}:14: Canary/web: spec.analysis.interval = "1 minute": must be a duration: a number with a unit, e.g. 30s, 1m30s, 1h, 500ms`,
+      `${file}:15: Canary/web: spec.analysis.webhooks[0].url: must be an absolute http:// or https:// URL`,
+      `${file}:20: AlertProvider/slack: spec: must set address or secretRef (a Secret with the key "address")`,
+      // The whole sentence, with where it is and the line it is on.
+      `${badYaml}:6:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+      '    spec: [',
+      '',
+      '    ^',
+      `${missing}: cannot read: no such file`,
     ]);
     expect(result.stdout).not.toContain('token-abc');
-    expect(result.stderr).toBe(`${file}: ConfigMap/settings: skipped, not a Kanari object (apiVersion v1)\n`);
+    expect(result.stderr).toBe(`${file}:1: ConfigMap/settings: skipped, not a Kanari object (apiVersion v1)\n`);
   }, CLI_TEST_TIMEOUT);
 });

@@ -43,10 +43,12 @@ describe('judge', () => {
   test('success rate below min and duration above max fail; inside passes with a readable explanation', () => {
     const rate = { name: 'request-success-rate', thresholdRange: { min: 99 } };
     const latency = { name: 'request-duration', thresholdRange: { max: 500 } };
-    expect(judgeMetric(rate, { name: rate.name, result: 'value', value: 99.8 })).toMatchObject({ verdict: 'pass', explanation: 'request-success-rate 99.8% ≥ 99' });
-    expect(judgeMetric(rate, { name: rate.name, result: 'value', value: 98 }).verdict).toBe('fail');
+    expect(judgeMetric(rate, { name: rate.name, result: 'value', value: 99.8 })).toMatchObject({ verdict: 'pass', explanation: 'request-success-rate 99.8% ≥ 99%' });
+    // The bound carries the value's unit, and values are rounded as people read them.
+    expect(judgeMetric(rate, { name: rate.name, result: 'value', value: 100 * (8 / 23) })).toMatchObject({ verdict: 'fail', explanation: 'request-success-rate 34.78% < 99%' });
     expect(judgeMetric(latency, { name: latency.name, result: 'value', value: 120 }).explanation).toBe('request-duration 120ms ≤ 500ms');
-    expect(judgeMetric(latency, { name: latency.name, result: 'value', value: 501 }).verdict).toBe('fail');
+    expect(judgeMetric(latency, { name: latency.name, result: 'value', value: 612.456 })).toMatchObject({ verdict: 'fail', explanation: 'request-duration 612.46ms > 500ms' });
+    expect(judgeMetric({ name: 'error-budget', thresholdRange: { max: 0.5 } }, { name: 'error-budget', result: 'value', value: 2 / 3 }).explanation).toBe('error-budget 0.67 > 0.5');
   });
 
   test('boundaries are inclusive', () => {
