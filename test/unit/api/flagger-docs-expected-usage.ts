@@ -84,7 +84,7 @@ const METRICS: ExpectedPage = {
   'metrics § New Relic': { run: { ...hiw, metrics: [templated('error rate', 'ingress-nginx/newrelic-error-rate', '≤ 5', '1m')] }, noted: provider },
   // Graphite reads `1min`; Kanari's windows are durations, and kanari convert prints what to edit.
   'metrics § Graphite (the page writes the interval `1min`)': {
-    edit: ['spec.analysis.metrics[0].interval: must be a duration: a number with a unit, e.g. 30s, 1m30s, 1h, 500ms'],
+    edit: ['spec.analysis.metrics[0].interval = "1min": must be a duration: a number with a unit, e.g. 30s, 1m30s, 1h, 500ms'],
     noted: provider,
   },
   'metrics § Dynatrace': { run: { ...hiw, metrics: [templated('response-time-95pct', 'istio-system/response-time-95pct', '≤ 1000', '1m')] }, noted: provider },
