@@ -13,7 +13,8 @@ export default {
     ],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testTimeout: 30000,
+  // Generous: on a loaded machine tests are slow, not wrong; waits fail first, with a message (test/helpers/eventually.ts).
+  testTimeout: 120_000,
   // Integration suites start servers on loopback; two workers fit the 2-core machines.
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],

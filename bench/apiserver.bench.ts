@@ -1,5 +1,5 @@
-// Throughput of the sandbox API server: get, list of 1,000 objects, merge patch, and watch fan-out to
-// 100 watchers. Client and server share this one process (so one core), over plain HTTP with keep-alive.
+// Throughput of the sandbox API server: get and list of 1,000 objects (in JSON and in Kubernetes protobuf),
+// merge patch, and watch fan-out to 100 watchers. Client and server share this one process (so one core), over plain HTTP with keep-alive.
 // Run: node_modules/.bin/node bench/apiserver.bench.ts
 import { Agent, request } from 'node:http';
 import { startApiServer } from '../src/sandbox/apiserver/index.ts';
@@ -8,9 +8,11 @@ const server = await startApiServer({ https: false });
 const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 const headers = { authorization: `Bearer ${server.token}`, accept: 'application/json' };
 
-function call(method: string, path: string, body?: string, contentType = 'application/json'): Promise<number> {
+const protobufAccept = 'application/vnd.kubernetes.protobuf, application/json';
+
+function call(method: string, path: string, body?: string, contentType = 'application/json', accept = headers.accept): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${server.url}${path}`, { method, agent, headers: { ...headers, 'content-type': contentType } }, (res) => {
+    const req = request(`${server.url}${path}`, { method, agent, headers: { ...headers, accept, 'content-type': contentType } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -51,6 +53,7 @@ async function measure(name: string, op: (i: number) => Promise<number>, concurr
 await call('POST', '/api/v1/namespaces', JSON.stringify({ metadata: { name: 'bench' } }));
 await call('POST', '/api/v1/namespaces/bench/configmaps', JSON.stringify({ metadata: { name: 'one' }, data: { n: '0' } }));
 await measure('get configmap', () => call('GET', '/api/v1/namespaces/bench/configmaps/one'));
+await measure('get configmap (protobuf)', () => call('GET', '/api/v1/namespaces/bench/configmaps/one', undefined, undefined, protobufAccept));
 await measure('merge patch configmap', (i) => call('PATCH', '/api/v1/namespaces/bench/configmaps/one', JSON.stringify({ data: { n: String(i) } }), 'application/merge-patch+json'));
 
 await call('POST', '/api/v1/namespaces', JSON.stringify({ metadata: { name: 'big' } }));
@@ -58,6 +61,7 @@ for (let i = 0; i < 1000; i++) {
   await call('POST', '/api/v1/namespaces/big/configmaps', JSON.stringify({ metadata: { name: `cm-${String(i).padStart(4, '0')}`, labels: { app: 'bench' } }, data: { payload: 'x'.repeat(200) } }));
 }
 await measure('list 1,000 configmaps', () => call('GET', '/api/v1/namespaces/big/configmaps'), 4);
+await measure('list 1,000 configmaps (protobuf)', () => call('GET', '/api/v1/namespaces/big/configmaps', undefined, undefined, protobufAccept), 4);
 
 // Watch fan-out: 100 open watches; each write must reach all of them.
 await call('POST', '/api/v1/namespaces', JSON.stringify({ metadata: { name: 'fan' } }));

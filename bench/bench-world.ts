@@ -1,5 +1,5 @@
 // The world the controller benchmarks run against, assembled the way the engine's integration harness
-// does it: the sandbox API server with Kanari's and SMI's CRDs, a stand-in deployment controller, and a
+// does it: the sandbox API server with Kanari's and SMI's CRDs, the sandbox's deployment controller, and a
 // TrafficMetrics API that answers healthy figures for every Deployment. The controller is not part of it:
 // the reaction bench runs one in this process, the scale bench in a child process.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,8 +10,9 @@ import { ResilientInformer } from '../src/kube/informer.ts';
 import { mergePatchOptions } from '../src/kube/patch.ts';
 import { formatQuantity } from '../src/metrics/quantity.ts';
 import { TRAFFIC_METRICS_RESOURCES } from '../src/metrics/traffic-metrics-handler.ts';
+import { startDeploymentController, type DeploymentController } from '../src/sandbox/kubelet/deployment-controller.ts';
 import { smiCrds } from '../src/sandbox/smi-crds.ts';
-import { DeploymentControllerSim } from '../test/helpers/deployment-controller.ts';
+import { eventually } from '../test/helpers/eventually.ts';
 import { startSandbox, type Sandbox } from '../test/helpers/sandbox.ts';
 
 export const NAMESPACE = 'bench';
@@ -27,16 +28,16 @@ export class BenchWorld {
   readonly sandbox: Sandbox;
   readonly apps: AppsV1Api;
   readonly custom: CustomObjectsApi;
-  readonly deployments: DeploymentControllerSim;
+  /** Plays Kubernetes' deployment controller (status only: no Pod objects, no servers). */
+  deployments!: DeploymentController;
   /** How many TrafficMetrics requests the scripted API answered: the server counts them as `get deployments`, so this tells them apart. */
   metricsRequests = 0;
   #informers: ResilientInformer<never>[] = [];
 
-  private constructor(sandbox: Sandbox, podDelayMs: number) {
+  private constructor(sandbox: Sandbox) {
     this.sandbox = sandbox;
     this.apps = sandbox.kubeConfig.makeApiClient(AppsV1Api);
     this.custom = sandbox.kubeConfig.makeApiClient(CustomObjectsApi);
-    this.deployments = new DeploymentControllerSim({ kubeConfig: sandbox.kubeConfig, delayMs: podDelayMs, namespace: NAMESPACE });
   }
 
   /**
@@ -46,12 +47,12 @@ export class BenchWorld {
   static async start(options: { podDelayMs?: number } = {}): Promise<BenchWorld> {
     // A long watch history: thousands of objects changing at once must not push informers into 410 relists.
     const sandbox = await startSandbox({ namespaces: [NAMESPACE], historySize: 200_000 });
-    const world = new BenchWorld(sandbox, options.podDelayMs ?? 0);
+    const world = new BenchWorld(sandbox);
     const crdDir = new URL('../crds/', import.meta.url).pathname;
     await sandbox.installCrds(...readdirSync(crdDir).map((file) => `${crdDir}${file}`));
     await sandbox.installCrds(...(smiCrds({}) as never[]));
     sandbox.server.mountAggregatedApi('metrics.smi-spec.io', 'v1alpha1', TRAFFIC_METRICS_RESOURCES, (req, res, path) => world.#serveTrafficMetrics(req, res, path));
-    await world.deployments.start();
+    world.deployments = await startDeploymentController({ kubeConfig: sandbox.kubeConfig, namespace: NAMESPACE, startupDelayMs: options.podDelayMs ?? 0 });
     return world;
   }
 
@@ -160,13 +161,9 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** Polls `check` every 50 ms until it holds, or throws naming `what` after `timeoutMs`. */
+/** Polls `check` until it holds, or throws naming `what` after `timeoutMs` (the tests' one polling helper). */
 export async function waitUntil(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(what, check, { timeoutMs });
 }
 
 /** `n` app names, zero-padded so they sort. */

@@ -10,6 +10,33 @@ import { CANARY_API_VERSION } from './canary.ts';
 export const ALERT_PROVIDER_TYPES = ['slack', 'msteams', 'discord', 'googlechat', 'webhook'] as const;
 export type AlertProviderType = (typeof ALERT_PROVIDER_TYPES)[number];
 
+/**
+ * The names a `spec.template` may use: the message's facts (see docs/notifications.md). A fact a message
+ * does not carry renders as empty text.
+ */
+export const ALERT_TEMPLATE_VARIABLES = [
+  'kind',
+  'severity',
+  'name',
+  'namespace',
+  'canary',
+  'cluster',
+  'revision',
+  'weight',
+  'reason',
+  'duration',
+  'durationMs',
+  'steps',
+  'actor',
+  'action',
+  'text',
+  'headline',
+  'metric.name',
+  'metric.value',
+  'metric.threshold',
+  'metric.unit',
+] as const;
+
 /** The Secret key holding the address when `secretRef` is used, as Flagger's. */
 export const ALERT_ADDRESS_SECRET_KEY = 'address';
 

@@ -10,8 +10,13 @@ import { CANARY_API_VERSION } from './canary.ts';
 export const METRIC_PROVIDER_TYPES = ['prometheus', 'smi'] as const;
 export type MetricProviderType = (typeof METRIC_PROVIDER_TYPES)[number];
 
-/** The names a query may use besides `variables.*`, with what they stand for at evaluation time. */
+/**
+ * The names a query may use besides `variables.*` (the metric's `templateVariables`): the Canary's
+ * `name` and `namespace`, its `target` (`spec.targetRef.name`), its `service` (`spec.service.name`), and
+ * the metric's `interval` as written ("1m"), which PromQL reads as a range.
+ */
 export const METRIC_TEMPLATE_VARIABLES = ['name', 'namespace', 'target', 'service', 'interval'] as const;
+export type MetricTemplateVariable = (typeof METRIC_TEMPLATE_VARIABLES)[number];
 
 export const MetricTemplateProviderSchema = Struct({
   type: StringEnum(METRIC_PROVIDER_TYPES),

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { createLogger } from '../log/logger.ts';
-import { MESHES, type Mesh } from '../api/canary.ts';
+import { DEFAULT_MESH, MESHES, type Mesh } from '../api/canary.ts';
 import { PrometheusProvider } from '../metrics/prometheus.ts';
 import { startTrafficMetricsServer } from '../metrics/traffic-metrics-server.ts';
 import type { RegisterCommand } from './commands.ts';
+import { readInputFile } from './input-file.ts';
 
 /** `kanari metrics-server`: an SMI TrafficMetrics API server (a replacement for smi-metrics) backed by Prometheus. */
 export const registerMetricsServer: RegisterCommand = (program: Command) => {
@@ -11,7 +12,7 @@ export const registerMetricsServer: RegisterCommand = (program: Command) => {
     .command('metrics-server')
     .description('Serve the SMI TrafficMetrics API (metrics.smi-spec.io/v1alpha1) over HTTPS, computed from Prometheus')
     .requiredOption('--prometheus-url <url>', 'Prometheus base URL, e.g. http://prometheus.monitoring:9090')
-    .option('--mesh <mesh>', `whose metrics Prometheus holds: ${MESHES.join(', ')}`, 'linkerd')
+    .option('--mesh <mesh>', `whose metrics Prometheus holds: ${MESHES.join(', ')}`, DEFAULT_MESH)
     .option('--port <port>', 'HTTPS port', '8443')
     .option('--host <host>', 'address to listen on', '0.0.0.0')
     .option('--cert <file>', 'serving certificate (PEM); self-signed when omitted')
@@ -20,6 +21,8 @@ export const registerMetricsServer: RegisterCommand = (program: Command) => {
       if (!(MESHES as readonly string[]).includes(flags.mesh)) throw new Error(`--mesh ${flags.mesh} is not supported: use one of ${MESHES.join(', ')}`);
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port} is not a port number`);
+      // The server reads the PEM files itself; checked here first, a missing one is worded as for every other command.
+      for (const [flag, file] of [['--cert', flags.cert], ['--key', flags.key]] as const) if (file !== undefined) await readInputFile(file, `${flag} ${file}`);
       const logger = createLogger();
       const server = await startTrafficMetricsServer({
         prometheus: new PrometheusProvider({ address: flags.prometheusUrl }),

@@ -24,6 +24,13 @@ export const DEPLOYMENT_FIELDS: FieldSelection = {
   status: { observedGeneration: true, replicas: true, updatedReplicas: true, readyReplicas: true, availableReplicas: true },
 };
 
+/** As a Deployment: the whole spec, and of the status the counts readiness is judged by (workload/daemonset-target.ts). */
+export const DAEMON_SET_FIELDS: FieldSelection = {
+  metadata: { generation: true },
+  spec: true,
+  status: { observedGeneration: true, desiredNumberScheduled: true, updatedNumberScheduled: true, numberReady: true, numberAvailable: true },
+};
+
 /**
  * Metadata only: the content of a ConfigMap or Secret is kept as its checksum (ConfigSummary), which is
  * all a revision needs; the few reads of content (copies to the primary, a provider's credentials) go

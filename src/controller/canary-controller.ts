@@ -1,11 +1,10 @@
-import type { V1Deployment, KubernetesObject } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1Deployment, KubernetesObject } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
-import { analysisInterval } from '../api/canary-settings.ts';
 import { primaryName } from '../api/names.ts';
-import type { Clock } from '../engine/clock.ts';
+import type { Clock } from '../time/clock.ts';
 import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
-import { nextDueTime, Scheduler } from '../engine/scheduler.ts';
+import { nextTickAfter, retryDelayMs, Scheduler } from '../engine/scheduler.ts';
 import { Arrivals, SETTLED_PHASES, TickLine, type TickPlace } from '../engine/tick-line.ts';
 import { isNotFound } from '../kube/api-errors.ts';
 import type { KubeClients } from '../kube/client.ts';
@@ -16,7 +15,7 @@ import type { TrafficRouter } from '../router/router.ts';
 import type { ControllerMetrics } from '../server/controller-metrics.ts';
 import type { ReadinessCheck } from '../server/health-server.ts';
 import { BY_AUTOSCALER, BY_CONFIG, BY_DEPLOYMENT, type ClusterCache } from './cluster-cache.ts';
-import { reportCanaryMetrics } from './report-metrics.ts';
+import { CanaryMetricsReporter } from './report-metrics.ts';
 import type { ValidatedCanaries } from './validated-canaries.ts';
 
 /** The ports every tick uses; the router is chosen per Canary, validation per tick. */
@@ -49,7 +48,6 @@ export interface CanaryControllerParts {
 
 // Three conflicts in a row means another writer is racing us; the next tick tries again.
 const MAX_CONFLICT_RETRIES = 3;
-const MAX_ERROR_BACKOFF_MS = 60_000;
 
 /**
  * The controller: informer caches feed a per-Canary work queue; a scheduler holding each Canary's next
@@ -68,6 +66,7 @@ export class CanaryController {
   /** Canaries per namespace, for the kanari_canary_total gauge, kept as they come and go. */
   readonly #perNamespace = new Map<string, number>();
   readonly #log: Logger;
+  readonly #reporter: CanaryMetricsReporter;
   readonly #failures = new Map<string, number>();
   /** Canaries whose target's HPA changed: the primary's copy is synced at their next tick. */
   readonly #autoscalerChanged = new Set<string>();
@@ -82,6 +81,7 @@ export class CanaryController {
     this.#cache = parts.cache;
     this.#clock = parts.clock;
     this.#log = parts.logger;
+    this.#reporter = new CanaryMetricsReporter(parts.metrics);
     this.#scheduler = new Scheduler(this.#clock, (key, due) => this.#queue.add(key, this.#timerPlace(key, due)));
     this.#queue = new KeyedWorkQueue<TickPlace>({
       line: new TickLine(),
@@ -134,6 +134,7 @@ export class CanaryController {
         this.#arrivals.forget(key);
         this.#seenSpec.delete(key);
         this.#failures.delete(key);
+        this.#reporter.forget(canary.metadata?.namespace ?? '', canary.metadata?.name ?? '');
         this.#countCanary(canary.metadata.namespace ?? '', -1);
         return;
       }
@@ -148,11 +149,20 @@ export class CanaryController {
     this.#cache.deployments.onEvent((_type, deployment) => {
       for (const canary of this.#canariesOfDeployment(deployment)) this.#trigger(keyOf(canary));
     });
+    this.#cache.daemonSets.onEvent((_type, daemonSet) => {
+      for (const canary of this.#canariesOfDeployment(daemonSet)) this.#trigger(keyOf(canary));
+    });
+    // A config change concerns the Canaries whose target (not primary: it reads the `-primary` copies) reads it.
     const onConfig = (kind: 'configmap' | 'secret') => (_type: string, config: KubernetesObject) => {
       const namespace = config.metadata?.namespace ?? '';
-      for (const target of this.#cache.deployments.byIndex(BY_CONFIG, namespace, `${kind}/${config.metadata?.name ?? ''}`)) {
-        for (const canary of this.#canariesOfDeployment(target)) {
-          if (canary.spec.targetRef.name === target.metadata?.name) this.#trigger(keyOf(canary));
+      const value = `${kind}/${config.metadata?.name ?? ''}`;
+      const targets = [
+        ...this.#cache.deployments.byIndex(BY_CONFIG, namespace, value).map((workload) => ({ workload, daemonSet: false })),
+        ...this.#cache.daemonSets.byIndex(BY_CONFIG, namespace, value).map((workload) => ({ workload, daemonSet: true })),
+      ];
+      for (const { workload, daemonSet } of targets) {
+        for (const canary of this.#canariesOfDeployment(workload)) {
+          if (canary.spec.targetRef.name === workload.metadata?.name && (canary.spec.targetRef.kind === 'DaemonSet') === daemonSet) this.#trigger(keyOf(canary));
         }
       }
     };
@@ -187,8 +197,8 @@ export class CanaryController {
     return phase !== undefined && SETTLED_PHASES.includes(phase) ? { resync: due } : { due };
   }
 
-  /** Canaries whose target or primary is this Deployment. */
-  #canariesOfDeployment(deployment: V1Deployment): Canary[] {
+  /** Canaries whose target or primary is this Deployment (or DaemonSet). */
+  #canariesOfDeployment(deployment: V1Deployment | V1DaemonSet): Canary[] {
     return this.#cache.canaries.byIndex(BY_DEPLOYMENT, deployment.metadata?.namespace ?? '', deployment.metadata?.name ?? '');
   }
 
@@ -206,22 +216,25 @@ export class CanaryController {
         if (outcome.result === 'written') {
           this.#failures.delete(key);
           canary = { ...canary, status: outcome.status };
-          reportCanaryMetrics(this.#parts.metrics, canary, outcome.previousPhase);
+          // A Canary deleted while its tick ran keeps no series: its delete event already removed them.
+          if (this.#cache.canaries.get(namespace, name)) this.#reporter.report(canary, outcome.previous);
           break;
         }
         canary = await this.#readFresh(namespace, name);
       }
-      if (canary && this.#running) this.#scheduler.schedule(key, this.#nextTick(canary));
+      if (canary && this.#running) this.#scheduler.schedule(key, nextTickAfter(canary, this.#clock.now()));
       if (canary) this.#arrivals.settle(key, canary.status?.phase);
     } catch (err) {
       if (isNotFound(err)) return; // deleted between the cache read and the write
       await this.#reportFailure(key, canary, err);
     } finally {
-      this.#parts.metrics.duration.observe({ name, namespace }, (this.#clock.now() - started) / 1000);
+      // Every tick counts, failed ones too (as Flagger's duration histogram does); not a deleted Canary's.
+      const current = this.#cache.canaries.get(namespace, name);
+      if (current) this.#reporter.observeTick(current, (this.#clock.now() - started) / 1000);
     }
   }
 
-  async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previousPhase?: string } | { result: 'conflict' }> {
+  async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previous?: Canary['status'] } | { result: 'conflict' }> {
     // Validation applies schema defaults, so decide sees the spec a person would expect; the cache holds
     // Canaries validated on their way in, so this is a lookup unless the Canary was just read fresh.
     const checked = this.#parts.validation.check(raw);
@@ -243,21 +256,13 @@ export class CanaryController {
     }
     const { decision } = outcome;
     if (decision.status.phase !== raw.status?.phase) log().info({ phase: decision.status.phase, weight: decision.status.canaryWeight }, 'phase changed');
-    return { result: 'written', status: decision.status, previousPhase: raw.status?.phase };
+    return { result: 'written', status: decision.status, previous: raw.status };
   }
 
   #withDefaultProvider(canary: Canary): Canary {
     const fallback = this.#parts.defaultProvider;
     if (!fallback || (canary.spec.provider && canary.spec.provider !== 'smi')) return canary;
     return { ...canary, spec: { ...canary.spec, provider: fallback } };
-  }
-
-  /** Next tick: when the status says the analysis is due, but at least one interval away when nothing is due yet. */
-  #nextTick(canary: Canary): number {
-    const now = this.#clock.now();
-    const due = nextDueTime(canary, now);
-    if (due > now) return due;
-    return now + analysisInterval(canary.spec.analysis).milliseconds;
   }
 
   async #readFresh(namespace: string, name: string): Promise<Canary | undefined> {
@@ -279,7 +284,7 @@ export class CanaryController {
     if (canary) {
       await this.#parts.ports.events.record(canary, { eventType: 'Warning', reason: typeof reason === 'string' ? reason : 'ReconcileError', message });
     }
-    if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + Math.min(MAX_ERROR_BACKOFF_MS, 500 * 2 ** failures));
+    if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + retryDelayMs(failures));
   }
 
   #countCanary(namespace: string, delta: number): void {

@@ -1,5 +1,4 @@
 import type { Canary } from '../api/canary.ts';
-import { webhooksOfType } from '../api/canary-settings.ts';
 import type { EngineEvent } from '../engine/actions.ts';
 import type { EventRecorder } from '../engine/ports.ts';
 import type { KubeEventRecorder } from '../kube/events.ts';
@@ -22,8 +21,7 @@ export class CanaryEvents implements EventRecorder {
   }
 
   async record(canary: Canary, event: EngineEvent): Promise<void> {
-    const hooks = webhooksOfType(canary.spec.analysis, 'event');
-    this.#notifier.publishEvent(canaryRef(canary), { message: event.message, type: event.eventType }, new Date(this.#now()), hooks);
+    this.#notifier.publishEvent(canaryRef(canary), { message: event.message, type: event.eventType }, new Date(this.#now()), canary.spec.analysis.webhooks ?? []);
     await this.#events.record(canary, event);
   }
 }

@@ -5,8 +5,9 @@ import {
 import type {
   KubernetesListObject,
   KubernetesObject,
-  V1Deployment,
   V1ConfigMap,
+  V1DaemonSet,
+  V1Deployment,
   V1Secret,
   V1Service,
   V2HorizontalPodAutoscaler,
@@ -31,6 +32,7 @@ import {
   CANARY_FIELDS,
   CONFIG_FIELDS,
   CRD_FIELDS,
+  DAEMON_SET_FIELDS,
   DEPLOYMENT_FIELDS,
   METRIC_TEMPLATE_FIELDS,
   SERVICE_FIELDS,
@@ -41,7 +43,7 @@ import {
 export const BY_DEPLOYMENT = 'deployment';
 /** Canaries by their `autoscalerRef`. */
 export const BY_AUTOSCALER = 'autoscaler';
-/** Deployments by the configs their pod template reads: `configmap/<name>`, `secret/<name>`. */
+/** Deployments and DaemonSets by the configs their pod template reads: `configmap/<name>`, `secret/<name>`. */
 export const BY_CONFIG = 'config';
 
 // Defensive about shape: an index function that threw would stop the informer's event delivery.
@@ -52,9 +54,9 @@ const canaryIndexes: Record<string, IndexFunction<Canary>> = {
   },
   [BY_AUTOSCALER]: (canary) => (canary.spec?.autoscalerRef?.name ? [canary.spec.autoscalerRef.name] : []),
 };
-const deploymentIndexes: Record<string, IndexFunction<V1Deployment>> = {
-  [BY_CONFIG]: (deployment) => {
-    const refs = referencedConfigs(deployment.spec?.template?.spec);
+const workloadIndexes: Record<string, IndexFunction<V1Deployment | V1DaemonSet>> = {
+  [BY_CONFIG]: (workload) => {
+    const refs = referencedConfigs(workload.spec?.template?.spec);
     return [...refs.configMaps.map((name) => `configmap/${name}`), ...refs.secrets.map((name) => `secret/${name}`)];
   },
 };
@@ -139,6 +141,8 @@ export interface ClusterCacheOptions {
 export class ClusterCache {
   readonly canaries: ScopedCache<Canary>;
   readonly deployments: ScopedCache<V1Deployment>;
+  /** DaemonSet targets (Flagger's other workload kind) and their primaries. */
+  readonly daemonSets: ScopedCache<V1DaemonSet>;
   /** ConfigMaps and Secrets without their content, which is kept as a checksum. */
   readonly configMaps: ScopedCache<ConfigSummary>;
   readonly secrets: ScopedCache<ConfigSummary>;
@@ -218,7 +222,13 @@ export class ClusterCache {
       'deployments',
       grouped('apps/v1', 'deployments'),
       (ns) => (page) => (ns ? clients.apps.listNamespacedDeployment({ namespace: ns, ...page }) : clients.apps.listDeploymentForAllNamespaces(page)),
-      { fields: DEPLOYMENT_FIELDS, indexes: deploymentIndexes },
+      { fields: DEPLOYMENT_FIELDS, indexes: workloadIndexes },
+    );
+    this.daemonSets = make<V1DaemonSet>(
+      'daemonsets',
+      grouped('apps/v1', 'daemonsets'),
+      (ns) => (page) => (ns ? clients.apps.listNamespacedDaemonSet({ namespace: ns, ...page }) : clients.apps.listDaemonSetForAllNamespaces(page)),
+      { fields: DAEMON_SET_FIELDS, indexes: workloadIndexes },
     );
     // Listed and watched whole (an API server cannot leave content out), summarised on the way in.
     type Summaries = Promise<KubernetesListObject<ConfigSummary>>;
@@ -271,6 +281,7 @@ export class ClusterCache {
     return [
       this.canaries,
       this.deployments,
+      this.daemonSets,
       this.configMaps,
       this.secrets,
       this.autoscalers,

@@ -1,5 +1,6 @@
 import type { Canary } from '../api/canary.ts';
 import type { KanariValidator } from '../api/validation.ts';
+import { formatValidationError } from '../api/validation-error.ts';
 
 /**
  * Canaries validated once per version instead of once per tick. Validation applies the schema's
@@ -25,7 +26,7 @@ export class ValidatedCanaries {
       this.#errors.set(result.value, []);
       return result.value;
     }
-    this.#errors.set(canary, result.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)));
+    this.#errors.set(canary, result.errors.map(formatValidationError));
     return canary;
   }
 

@@ -1,22 +1,16 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Duration } from '../api/duration.ts';
+import { METRIC_PROVIDER_TYPES, type MetricTemplateProvider } from '../api/metric-template.ts';
 import { MetricsError, safeAddress } from './metrics-error.ts';
 import { PrometheusProvider, type PrometheusOptions } from './prometheus.ts';
 import type { MetricsProvider } from './provider.ts';
 import type { SecretReader } from '../kube/secret-reader.ts';
 import { SmiTrafficMetricsReader } from './smi-traffic-metrics.ts';
 
-/** A MetricTemplate's `spec.provider`, the part of it this factory reads. */
-export interface ProviderSpec {
-  type: string;
-  address?: string;
-  /** A Secret in the template's namespace: `token` (bearer) or `username` + `password` (basic auth). */
-  secretRef?: { name: string };
-  insecureSkipVerify?: boolean;
-  headers?: Record<string, string>;
-  /** Per-query timeout as a duration ("5s"); 5 s unless stated. */
-  timeout?: string;
-}
+/**
+ * A MetricTemplate's `spec.provider` as this factory reads it: the API's, except that Flagger's
+ * multi-valued `headers` arrive joined into one value per name, as HTTP sends them.
+ */
+export type ProviderSpec = Omit<MetricTemplateProvider, 'headers'> & { headers?: Record<string, string> };
 
 /** What building a provider may need besides its spec. */
 export interface ProviderContext {
@@ -27,23 +21,21 @@ export interface ProviderContext {
   kubeConfig?: KubeConfig;
 }
 
-export const PROVIDER_TYPES = ['prometheus', 'smi'] as const;
-
 /** Builds the provider a spec describes, resolving its credentials from the referenced Secret. */
 export async function createMetricsProvider(spec: ProviderSpec, context: ProviderContext): Promise<MetricsProvider> {
-  const timeoutMilliseconds = spec.timeout === undefined ? undefined : parseTimeout(spec.timeout);
   switch (spec.type) {
     case 'prometheus':
-      return new PrometheusProvider(await prometheusOptions(spec, context, timeoutMilliseconds));
+      return new PrometheusProvider(await prometheusOptions(spec, context));
     case 'smi':
       if (!context.kubeConfig) throw new MetricsError('InvalidProvider', 'the smi metrics provider needs a Kubernetes connection, and none was given');
-      return new SmiTrafficMetricsReader({ kubeConfig: context.kubeConfig, timeoutMilliseconds });
+      return new SmiTrafficMetricsReader({ kubeConfig: context.kubeConfig });
     default:
-      throw new MetricsError('InvalidProvider', `unknown metrics provider type "${spec.type}": use one of ${PROVIDER_TYPES.join(', ')}`);
+      // Templates come from the informer cache unvalidated: a cluster without the CRD's enum can hold any type.
+      throw new MetricsError('InvalidProvider', `unknown metrics provider type "${String((spec as { type: unknown }).type)}": use one of ${METRIC_PROVIDER_TYPES.join(', ')}`);
   }
 }
 
-async function prometheusOptions(spec: ProviderSpec, context: ProviderContext, timeoutMilliseconds: number | undefined): Promise<PrometheusOptions> {
+async function prometheusOptions(spec: ProviderSpec, context: ProviderContext): Promise<PrometheusOptions> {
   if (!spec.address) throw new MetricsError('InvalidProvider', 'the prometheus metrics provider needs spec.provider.address');
   try {
     new URL(spec.address);
@@ -54,7 +46,6 @@ async function prometheusOptions(spec: ProviderSpec, context: ProviderContext, t
     address: spec.address,
     headers: spec.headers,
     insecureSkipVerify: spec.insecureSkipVerify,
-    timeoutMilliseconds,
   };
   if (!spec.secretRef) return options;
   const secret = await readSecret(spec.secretRef.name, spec.address, context);
@@ -76,10 +67,4 @@ async function readSecret(name: string, address: string, context: ProviderContex
     const why = code === 404 ? 'not found' : code ? `HTTP ${code}` : err instanceof Error ? err.message : 'unreadable';
     throw new MetricsError('InvalidProvider', `cannot read secret ${context.namespace}/${name} for Prometheus ${safeAddress(address)}: ${why}`);
   }
-}
-
-function parseTimeout(text: string): number {
-  const duration = Duration.tryParse(text);
-  if (!duration || duration.milliseconds <= 0) throw new MetricsError('InvalidProvider', `provider timeout "${text}" is not a positive duration such as 5s`);
-  return duration.milliseconds;
 }

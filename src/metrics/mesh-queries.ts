@@ -1,5 +1,6 @@
 import type { Mesh } from '../api/canary.ts';
 import type { WorkloadKind } from './provider.ts';
+import { isLatencyMetric, LATENCY_QUANTILES, type EdgeDirection, type ResourceSelector, type TrafficMetricName } from './traffic-metrics-api.ts';
 
 /**
  * The PromQL behind TrafficMetrics and the built-in checks, per service mesh. Linkerd's are the queries
@@ -7,25 +8,11 @@ import type { WorkloadKind } from './provider.ts';
  * with the labels those meshes emit.
  */
 
-/** The five TrafficMetrics values, in the order smi-metrics emitted them. */
-export const TRAFFIC_METRIC_NAMES = ['p99_response_latency', 'p90_response_latency', 'p50_response_latency', 'success_count', 'failure_count'] as const;
-export type TrafficMetricName = (typeof TRAFFIC_METRIC_NAMES)[number];
-
-/** Which resources a query covers; a missing namespace or name matches all (".+"), as in smi-metrics. */
-export interface ResourceSelector {
-  kind: WorkloadKind;
-  namespace?: string;
-  name?: string;
-}
-
 /** The label pair that identifies a resource of some kind in a mesh's series. */
 export interface ResourceLabels {
   name: string;
   namespace: string;
 }
-
-/** Which side of an edge the selected resource is on: `to` lists whom it calls, `from` who calls it. */
-export type EdgeDirection = 'to' | 'from';
 
 interface MeshSchema {
   requestCounter: string;
@@ -133,12 +120,12 @@ export function edgeQuery(mesh: Mesh, metric: TrafficMetricName, selector: Resou
 
 function build(schema: MeshSchema, metric: TrafficMetricName, matchers: string[], grouping: string[], windowSeconds: number): string {
   const window = `${Math.max(1, Math.round(windowSeconds))}s`;
-  if (metric === 'success_count' || metric === 'failure_count') {
-    const outcome = metric === 'success_count' ? schema.success : schema.failure;
-    return `sum(increase(${schema.requestCounter}{${[outcome, ...matchers].join(', ')}}[${window}])) by (${grouping.join(', ')})`;
+  if (isLatencyMetric(metric)) {
+    const quantile = LATENCY_QUANTILES[metric].toFixed(2);
+    return `histogram_quantile(${quantile}, sum(irate(${schema.latencyHistogram}{${matchers.join(', ')}}[${window}])) by (${[...grouping, 'le'].join(', ')}))`;
   }
-  const quantile = { p99_response_latency: '0.99', p90_response_latency: '0.90', p50_response_latency: '0.50' }[metric];
-  return `histogram_quantile(${quantile}, sum(irate(${schema.latencyHistogram}{${matchers.join(', ')}}[${window}])) by (${[...grouping, 'le'].join(', ')}))`;
+  const outcome = metric === 'success_count' ? schema.success : schema.failure;
+  return `sum(increase(${schema.requestCounter}{${[outcome, ...matchers].join(', ')}}[${window}])) by (${grouping.join(', ')})`;
 }
 
 /** A regex matcher that matches exactly `value`, or anything when it is absent. */

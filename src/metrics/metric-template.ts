@@ -1,25 +1,17 @@
+import { METRIC_TEMPLATE_VARIABLES, type MetricTemplateSpec, type MetricTemplateVariable } from '../api/metric-template.ts';
 import { renderTemplate, TemplateError } from '../text/template.ts';
 import { createMetricsProvider, type ProviderContext, type ProviderSpec } from './factory.ts';
 import { MetricsError } from './metrics-error.ts';
 import type { MetricResult, QueryOptions } from './provider.ts';
 
-/** The part of a `kanari.dev/v1alpha1` MetricTemplate this module reads. */
+/** A `kanari.dev/v1alpha1` MetricTemplate as this module reads it: named, its provider in the factory's form. */
 export interface MetricTemplateLike {
   metadata: { name: string; namespace?: string };
-  spec: { provider: ProviderSpec; query: string };
+  spec: Omit<MetricTemplateSpec, 'provider'> & { provider: ProviderSpec };
 }
 
-/** Flagger's query variables, taken from the Canary and the metric that references the template. */
-export interface MetricTemplateVariables {
-  /** The Canary's name. */
-  name: string;
-  namespace: string;
-  /** `spec.targetRef.name`, the workload under test. */
-  target: string;
-  /** `spec.service.name`. */
-  service: string;
-  /** The metric's interval as written ("1m"), which PromQL reads as a range. */
-  interval: string;
+/** Flagger's query variables (see METRIC_TEMPLATE_VARIABLES), taken from the Canary and the metric that references the template. */
+export interface MetricTemplateVariables extends Record<MetricTemplateVariable, string> {
   /** The metric's `templateVariables`. */
   variables?: Record<string, string>;
 }
@@ -41,14 +33,8 @@ export type TemplateMetricResult = MetricResult & { query: string; provider: str
 /** Renders the template's query with Flagger's variables; throws MetricTemplateError naming an unknown one. */
 export function renderMetricQuery(template: MetricTemplateLike, variables: MetricTemplateVariables): string {
   try {
-    return renderTemplate(template.spec.query, {
-      name: variables.name,
-      namespace: variables.namespace,
-      target: variables.target,
-      service: variables.service,
-      interval: variables.interval,
-      variables: { ...variables.variables },
-    });
+    const named = Object.fromEntries(METRIC_TEMPLATE_VARIABLES.map((name) => [name, variables[name]]));
+    return renderTemplate(template.spec.query, { ...named, variables: { ...variables.variables } });
   } catch (err) {
     if (err instanceof TemplateError) throw new MetricTemplateError(template, err);
     throw err;

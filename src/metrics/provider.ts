@@ -1,3 +1,5 @@
+import type { MetricProviderType } from '../api/metric-template.ts';
+
 /**
  * What every metric source gives the engine: a number, or an explicit "no data" that the engine must
  * count as a failed check. Real failures (unreachable, unauthorised, a bad query) are thrown as
@@ -35,8 +37,8 @@ export interface QueryOptions {
 
 /** A source that evaluates a query text (PromQL for Prometheus, a TrafficMetrics selector for SMI). */
 export interface MetricsProvider {
-  /** Which provider this is, e.g. "prometheus"; shown in Events next to the address. */
-  readonly type: string;
+  /** Which MetricTemplate provider type this is; shown in Events next to the address. */
+  readonly type: MetricProviderType;
   /** The provider's address without credentials, safe for logs, status and Events. */
   readonly address: string;
   /** Evaluates one query to one number or no data; throws MetricsError on a real failure. */

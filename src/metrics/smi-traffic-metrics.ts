@@ -10,35 +10,18 @@ import {
   type MetricsProvider,
   type QueryOptions,
   type Workload,
-  type WorkloadKind,
 } from './provider.ts';
 import { tryParseQuantity } from './quantity.ts';
+import { isLatencyMetric, kindOfResource, RESOURCE_FOR_KIND, TRAFFIC_METRIC_NAMES, TRAFFIC_METRICS_PATH, type TrafficMetricName } from './traffic-metrics-api.ts';
 
-export const TRAFFIC_METRICS_GROUP_VERSION = 'metrics.smi-spec.io/v1alpha1';
-const BASE_PATH = `/apis/${TRAFFIC_METRICS_GROUP_VERSION}`;
 const DEFAULT_TIMEOUT_MILLISECONDS = 5000;
 
 /** The message the engine shows when no cluster component serves TrafficMetrics. */
 export const API_NOT_SERVED_MESSAGE =
   'TrafficMetrics API not served: set spec.metricsServer to your Prometheus, install an SMI metrics server (kanari metrics-server), or use the prometheus provider';
 
-/** The API resource (plural) for each kind as smi-metrics spelled it. */
-export const RESOURCE_FOR_KIND: Record<WorkloadKind, string> = {
-  Deployment: 'deployments',
-  Pod: 'pods',
-  Daemonset: 'daemonsets',
-  Statefulset: 'statefulsets',
-  Namespace: 'namespaces',
-};
-
-/** The named values of one TrafficMetrics object, latencies already in milliseconds. */
-export interface TrafficMetricsValues {
-  p99LatencyMilliseconds: number;
-  p90LatencyMilliseconds: number;
-  p50LatencyMilliseconds: number;
-  successCount: number;
-  failureCount: number;
-}
+/** The five values of one TrafficMetrics object by name, latencies already in milliseconds (NaN when the answer had none). */
+export type TrafficMetricsValues = Record<TrafficMetricName, number>;
 
 /** What one read of the TrafficMetrics API yields: values, or why there are none. */
 export type TrafficMetricsRead = { kind: 'metrics'; values: TrafficMetricsValues } | { kind: 'no-data'; reason: string };
@@ -56,14 +39,6 @@ interface RawTrafficMetrics {
   error?: string;
 }
 
-const METRIC_NAMES: Record<keyof TrafficMetricsValues, string> = {
-  p99LatencyMilliseconds: 'p99_response_latency',
-  p90LatencyMilliseconds: 'p90_response_latency',
-  p50LatencyMilliseconds: 'p50_response_latency',
-  successCount: 'success_count',
-  failureCount: 'failure_count',
-};
-
 /**
  * Reads `metrics.smi-spec.io/v1alpha1` TrafficMetrics through the Kubernetes API (so the kubeconfig's TLS
  * and credentials apply) and computes the built-in checks from them. Every "no data" shape smi-metrics
@@ -80,14 +55,14 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
   constructor(options: { kubeConfig: KubeConfig; timeoutMilliseconds?: number }) {
     this.kubeConfig = options.kubeConfig;
     this.timeoutMilliseconds = options.timeoutMilliseconds ?? DEFAULT_TIMEOUT_MILLISECONDS;
-    this.address = `${options.kubeConfig.getCurrentCluster()?.server ?? 'kubernetes'}${BASE_PATH}`;
+    this.address = `${options.kubeConfig.getCurrentCluster()?.server ?? 'kubernetes'}${TRAFFIC_METRICS_PATH}`;
   }
 
   /** Success rate in percent: success / (success + failure) × 100; zero requests is no data. */
   async requestSuccessRate(workload: Workload, windowMilliseconds: number, options: QueryOptions = {}): Promise<MetricResult> {
     const read = await this.read(workload, windowMilliseconds, options);
     if (read.kind === 'no-data') return read;
-    const { successCount, failureCount } = read.values;
+    const { success_count: successCount, failure_count: failureCount } = read.values;
     const total = successCount + failureCount;
     if (total <= 0) return noData(`zero requests to ${describe(workload)} in the last ${windowText(windowMilliseconds)}`);
     return metricValue((successCount / total) * 100);
@@ -97,8 +72,9 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
   async requestDuration(workload: Workload, windowMilliseconds: number, options: QueryOptions = {}): Promise<MetricResult> {
     const read = await this.read(workload, windowMilliseconds, options);
     if (read.kind === 'no-data') return read;
-    const { successCount, failureCount, p99LatencyMilliseconds } = read.values;
+    const { success_count: successCount, failure_count: failureCount, p99_response_latency: p99LatencyMilliseconds } = read.values;
     if (successCount + failureCount <= 0) return noData(`zero requests to ${describe(workload)} in the last ${windowText(windowMilliseconds)}`);
+    if (Number.isNaN(p99LatencyMilliseconds)) return noData(`no p99 latency for ${describe(workload)} in the TrafficMetrics answer`);
     if (p99LatencyMilliseconds < 0) return noData(`negative p99 latency ${p99LatencyMilliseconds}ms for ${describe(workload)} (the server computed NaN: too few requests)`);
     return metricValue(p99LatencyMilliseconds);
   }
@@ -113,10 +89,11 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
     if (selector.metric === 'success_rate') return this.requestSuccessRate(selector.workload, selector.windowMilliseconds, options);
     const read = await this.read(selector.workload, selector.windowMilliseconds, options);
     if (read.kind === 'no-data') return read;
-    if (selector.metric === 'request_count') return metricValue(read.values.successCount + read.values.failureCount);
-    const key = (Object.keys(METRIC_NAMES) as Array<keyof TrafficMetricsValues>).find((k) => METRIC_NAMES[k] === selector.metric);
-    if (!key) throw new MetricsError('QueryFailed', `unknown TrafficMetrics metric "${selector.metric}" in ${query}: use one of ${[...Object.values(METRIC_NAMES), 'success_rate', 'request_count'].join(', ')}`);
+    if (selector.metric === 'request_count') return metricValue(read.values.success_count + read.values.failure_count);
+    const key = TRAFFIC_METRIC_NAMES.find((name) => name === selector.metric);
+    if (!key) throw new MetricsError('QueryFailed', `unknown TrafficMetrics metric "${selector.metric}" in ${query}: use one of ${[...TRAFFIC_METRIC_NAMES, 'success_rate', 'request_count'].join(', ')}`);
     const value = read.values[key];
+    if (Number.isNaN(value)) return noData(`no ${selector.metric} for ${describe(selector.workload)} in the TrafficMetrics answer`);
     if (value < 0) return noData(`negative ${selector.metric} for ${describe(selector.workload)}`);
     return metricValue(value);
   }
@@ -128,8 +105,8 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
   read(workload: Workload, windowMilliseconds: number, options: QueryOptions = {}): Promise<TrafficMetricsRead> {
     const kind = workload.kind ?? 'Deployment';
     const path = kind === 'Namespace'
-      ? `${BASE_PATH}/namespaces/${encodeURIComponent(workload.name)}`
-      : `${BASE_PATH}/namespaces/${encodeURIComponent(workload.namespace)}/${RESOURCE_FOR_KIND[kind]}/${encodeURIComponent(workload.name)}`;
+      ? `${TRAFFIC_METRICS_PATH}/namespaces/${encodeURIComponent(workload.name)}`
+      : `${TRAFFIC_METRICS_PATH}/namespaces/${encodeURIComponent(workload.namespace)}/${RESOURCE_FOR_KIND[kind]}/${encodeURIComponent(workload.name)}`;
     const url = `${path}?t=${windowText(windowMilliseconds)}`;
     const shared = this.inFlight.get(url);
     if (shared && !options.signal) return shared;
@@ -147,8 +124,9 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
       if (await this.groupServed(options)) return noData(`no TrafficMetrics for ${describe(workload)} (HTTP 404${body?.error ? `: ${body.error}` : ''})`);
       throw new MetricsError('MetricsApiNotServed', API_NOT_SERVED_MESSAGE);
     }
+    // smi-metrics' way of saying it has no series for the workload: nobody called it in the window.
     if (response.status === 500 && body?.error === 'unable to lookup metrics') {
-      return noData(`no metric series for ${describe(workload)} in the last ${windowText(windowMilliseconds)} (HTTP 500 unable to lookup metrics)`);
+      return noData(`no requests to ${describe(workload)} recorded in the last ${windowText(windowMilliseconds)}`);
     }
     this.failOnStatus(response, body);
     if (!body) throw new MetricsError('QueryFailed', `the TrafficMetrics API ${this.address} answered 200 with a body that is not JSON`);
@@ -156,7 +134,7 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
   }
 
   private async groupServed(options: QueryOptions): Promise<boolean> {
-    const response = await this.get(BASE_PATH, options);
+    const response = await this.get(TRAFFIC_METRICS_PATH, options);
     if (response.status === 404) return false;
     this.failOnStatus(response, parseJson(response.body));
     return true;
@@ -196,12 +174,17 @@ function readValues(item: RawTrafficMetrics | undefined, workload: Workload): Tr
   if (!item) return noData(`the TrafficMetrics answer has no item for ${describe(workload)}`);
   const metrics = item.metrics ?? [];
   const values = {} as TrafficMetricsValues;
-  for (const [key, name] of Object.entries(METRIC_NAMES) as Array<[keyof TrafficMetricsValues, string]>) {
+  for (const name of TRAFFIC_METRIC_NAMES) {
     const metric = metrics.find((m) => m.name === name);
+    // Kanari's own servers leave out a latency nothing measured; the counts still tell the success rate.
+    if (isLatencyMetric(name) && !metric) {
+      values[name] = Number.NaN;
+      continue;
+    }
     if (!metric || metric.value === undefined || metric.value === null) return noData(`metric ${name} missing from the TrafficMetrics of ${describe(workload)}`);
     const value = tryParseQuantity(metric.value);
     if (value === undefined) return noData(`metric ${name} of ${describe(workload)} is ${JSON.stringify(metric.value)}, not a quantity`);
-    values[key] = key.endsWith('LatencyMilliseconds') ? value * unitMilliseconds(metric.unit, name) : value;
+    values[name] = isLatencyMetric(name) ? value * unitMilliseconds(metric.unit, name) : value;
   }
   return { kind: 'metrics', values };
 }
@@ -229,10 +212,10 @@ function unitMilliseconds(unit: string | undefined, name: string): number {
 function parseSelector(query: string): { workload: Workload; windowMilliseconds: number; metric: string } {
   const url = new URL(query.trim().replace(/^\/?/, '/'), 'http://selector');
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  const kindByResource = Object.fromEntries(Object.entries(RESOURCE_FOR_KIND).map(([kind, resource]) => [resource, kind])) as Record<string, WorkloadKind>;
+  const kind = parts.length === 4 && parts[0] === 'namespaces' ? kindOfResource(parts[2]) : undefined;
   let workload: Workload | undefined;
-  if (parts.length === 4 && parts[0] === 'namespaces' && kindByResource[parts[2]]) {
-    workload = { namespace: parts[1], kind: kindByResource[parts[2]], name: parts[3] };
+  if (kind) {
+    workload = { namespace: parts[1], kind, name: parts[3] };
   } else if (parts.length === 2 && parts[0] === 'namespaces') {
     workload = { namespace: parts[1], kind: 'Namespace', name: parts[1] };
   }

@@ -1,16 +1,27 @@
-import type { Mesh } from '../api/canary.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Duration } from '../api/duration.ts';
-import { edgeLabels, edgeQuery, resourceLabels, resourceQuery, TRAFFIC_METRIC_NAMES, type EdgeDirection, type ResourceSelector, type TrafficMetricName } from './mesh-queries.ts';
-import type { PrometheusProvider } from './prometheus.ts';
+import type { Logger } from '../log/logger.ts';
 import type { WorkloadKind } from './provider.ts';
 import { formatMilliQuantity } from './quantity.ts';
-import { RESOURCE_FOR_KIND, TRAFFIC_METRICS_GROUP_VERSION } from './smi-traffic-metrics.ts';
+import {
+  isLatencyMetric,
+  kindOfResource,
+  objectReference,
+  RESOURCE_FOR_KIND,
+  TRAFFIC_METRIC_NAMES,
+  TRAFFIC_METRICS_GROUP_VERSION,
+  TRAFFIC_METRICS_PATH,
+  type EdgeDirection,
+  type ObjectReference,
+  type ResourceSelector,
+  type TrafficMetricName,
+} from './traffic-metrics-api.ts';
 
 /**
- * The request handler of `kanari metrics-server`: `metrics.smi-spec.io/v1alpha1` served the way
- * smi-metrics served it (paths, shapes, kinds, Quantity strings, `?t=`, error bodies), computed from
- * Prometheus with a mesh's queries. Mountable in any HTTP(S) server or an API server's aggregation hook.
+ * `metrics.smi-spec.io/v1alpha1` served the way smi-metrics served it (paths, shapes, kinds, Quantity
+ * strings, `?t=`, error bodies) over any source of values: Prometheus with a mesh's queries for
+ * `kanari metrics-server`, the data plane's own records in the sandbox. Mountable in any HTTP(S) server
+ * or an API server's aggregation hook; it never rejects.
  */
 export type TrafficMetricsHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
@@ -23,23 +34,38 @@ export const TRAFFIC_METRICS_RESOURCES = (Object.entries(RESOURCE_FOR_KIND) as A
   verbs: ['get', 'list'],
 }));
 
-export interface TrafficMetricsHandlerOptions {
-  prometheus: PrometheusProvider;
-  mesh: Mesh;
-  /** The clock for timestamps; tests pin it. */
-  now?: () => Date;
+/** The window a request asks about: the `milliseconds` before `at`. */
+export interface MetricsWindow {
+  at: Date;
+  milliseconds: number;
 }
 
-const BASE_PATH = `/apis/${TRAFFIC_METRICS_GROUP_VERSION}`;
-const DEFAULT_WINDOW_MILLISECONDS = 30_000;
-const KIND_FOR_RESOURCE = Object.fromEntries(Object.entries(RESOURCE_FOR_KIND).map(([kind, resource]) => [resource, kind])) as Record<string, WorkloadKind>;
-// Go converts NaN and out-of-range floats to int64 as the minimum value; smi-metrics served that.
-const GO_INT64_MIN = -9223372036854775808n;
+/**
+ * One resource as a source measured it; latencies in milliseconds. A value without a series reads "0", as
+ * in smi-metrics; a latency that is NaN (no requests in the window) is left out of the answer.
+ */
+export interface MeasuredResource {
+  resource: ObjectReference;
+  values: Partial<Record<TrafficMetricName, number>>;
+}
 
-interface ObjectReference {
-  kind: WorkloadKind;
-  namespace?: string;
-  name?: string;
+/**
+ * Where the values come from. A resource with no series in the window is left out rather than reported
+ * as zeros: the API then answers 500 "unable to lookup metrics" for it, as smi-metrics did.
+ */
+export interface TrafficMetricsSource {
+  /** The selected resources (all of a kind, of a namespace, or one), measured over the window. */
+  resources(selector: ResourceSelector, window: MetricsWindow): Promise<MeasuredResource[]>;
+  /** The resources on the other side of the selected one's edges: whom it calls (`to`) or who calls it (`from`). */
+  edges(selector: ResourceSelector, direction: EdgeDirection, window: MetricsWindow): Promise<MeasuredResource[]>;
+}
+
+export interface TrafficMetricsHandlerOptions {
+  source: TrafficMetricsSource;
+  /** The clock for timestamps and windows; tests pin it. */
+  now?: () => Date;
+  /** Where a failed request is reported besides its 500 answer. */
+  logger?: Logger;
 }
 
 interface TrafficMetricsItem {
@@ -53,47 +79,68 @@ interface TrafficMetricsItem {
   metrics: Array<{ name: TrafficMetricName; unit?: 'ms'; value: string }>;
 }
 
-type Route =
+/** What a path asks for. */
+export type Route =
   | { action: 'resources' }
   | { action: 'list' | 'get' | 'edges'; kind: WorkloadKind; namespace?: string; name?: string }
   | { action: 'unsupported'; resource: string }
   | { action: 'not-found' };
 
+const DEFAULT_WINDOW_MILLISECONDS = 30_000;
+// Go converts NaN and out-of-range floats to int64 as the minimum value; smi-metrics served that.
+const GO_INT64_MIN = -9223372036854775808n;
+
 /** Builds the handler; every answer is JSON except chi's plain 404 for paths outside the API. */
 export function createTrafficMetricsHandler(options: TrafficMetricsHandlerOptions): TrafficMetricsHandler {
   const now = options.now ?? (() => new Date());
   return async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://metrics');
-    if (request.method !== 'GET') return send(response, 405, { error: `method ${request.method} not allowed` });
-    const route = routeOf(url.pathname);
-    if (route.action === 'not-found') return sendText(response, 404, '404 page not found\n');
-    if (route.action === 'unsupported') return send(response, 404, { error: `Unsupported resource: ${route.resource}` });
-    if (route.action === 'resources') {
-      return send(response, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: TRAFFIC_METRICS_GROUP_VERSION, resources: TRAFFIC_METRICS_RESOURCES });
-    }
-    const windowMilliseconds = Duration.tryParse(url.searchParams.get('t') ?? '')?.milliseconds || DEFAULT_WINDOW_MILLISECONDS;
-    const at = now();
-    const context = { ...options, at, timestamp: rfc3339(at), windowMilliseconds };
-    const subject: ObjectReference = withoutEmpty({ kind: route.kind, namespace: route.namespace, name: route.name });
     try {
-      if (route.action === 'edges') return send(response, 200, list(`${selfLink(subject)}/edges`, subject, await edgeItems(context, subject)));
-      const items = await resourceItems(context, subject);
-      if (route.action === 'list') return send(response, 200, list(`${BASE_PATH}/${RESOURCE_FOR_KIND[route.kind]}`, subject, items));
-      if (items.length === 1) return send(response, 200, items[0]);
-      if (items.length === 0) return send(response, 500, { error: 'unable to lookup metrics' });
-      return send(response, 200, list(`${BASE_PATH}/${RESOURCE_FOR_KIND[route.kind]}`, subject, items));
+      await serve(request, response, options.source, now());
     } catch (err) {
-      return send(response, 500, { error: err instanceof Error ? err.message : String(err) });
+      const message = err instanceof Error ? err.message : String(err);
+      options.logger?.warn({ path: request.url, reason: message }, 'TrafficMetrics request failed');
+      if (response.headersSent) response.end();
+      else send(response, 500, { error: message });
     }
   };
 }
 
+async function serve(request: IncomingMessage, response: ServerResponse, source: TrafficMetricsSource, at: Date): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://metrics');
+  if (request.method !== 'GET') return send(response, 405, { error: `method ${request.method} not allowed` });
+  const route = routeOf(url.pathname);
+  if (route.action === 'not-found') return sendText(response, 404, '404 page not found\n');
+  if (route.action === 'unsupported') return send(response, 404, { error: `Unsupported resource: ${route.resource}` });
+  if (route.action === 'resources') {
+    return send(response, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: TRAFFIC_METRICS_GROUP_VERSION, resources: TRAFFIC_METRICS_RESOURCES });
+  }
+  const window = { at, milliseconds: windowFromQuery(url.searchParams.get('t')).milliseconds };
+  const stamp = { timestamp: rfc3339(at), window: Duration.fromMilliseconds(window.milliseconds).text };
+  const selector: ResourceSelector = { kind: route.kind, namespace: route.namespace, name: route.name };
+  const subject = objectReference(route.kind, route.namespace, route.name);
+  if (route.action === 'edges') {
+    const link = `${selfLink(subject)}/edges`;
+    const peers = await Promise.all((['from', 'to'] as const).map(async (direction) => {
+      const measured = await source.edges(selector, direction, window);
+      return measured.map((peer) => item(subject, { direction, resource: peer.resource }, link, peer.values, stamp));
+    }));
+    return send(response, 200, list(link, subject, peers.flat()));
+  }
+  const measured = sortByResource(await source.resources(selector, window));
+  const items = measured.map(({ resource, values }) => item(resource, { direction: 'from', resource: null }, selfLink(resource), values, stamp));
+  if (route.action === 'get' && items.length === 1) return send(response, 200, items[0]);
+  if (route.action === 'get' && items.length === 0) return send(response, 500, { error: 'unable to lookup metrics' });
+  return send(response, 200, list(`${TRAFFIC_METRICS_PATH}/${RESOURCE_FOR_KIND[route.kind]}`, subject, items));
+}
+
 /** The routes of smi-metrics (chi): `/namespaces/{name}` is a namespace, `/namespaces/{ns}/e…` is not a list. */
-function routeOf(pathname: string): Route {
-  const relative = pathname.startsWith(BASE_PATH) ? pathname.slice(BASE_PATH.length) : pathname;
+export function routeOf(pathname: string): Route {
+  const relative = pathname.startsWith(TRAFFIC_METRICS_PATH) ? pathname.slice(TRAFFIC_METRICS_PATH.length) : pathname;
   const parts = relative.split('/').filter(Boolean).map(decodeURIComponent);
-  const resource = (plural: string, build: (kind: WorkloadKind) => Route): Route =>
-    KIND_FOR_RESOURCE[plural] ? build(KIND_FOR_RESOURCE[plural]) : { action: 'unsupported', resource: plural };
+  const resource = (plural: string, build: (kind: WorkloadKind) => Route): Route => {
+    const kind = kindOfResource(plural);
+    return kind ? build(kind) : { action: 'unsupported', resource: plural };
+  };
   if (parts.length === 0) return { action: 'resources' };
   if (parts.length === 1) return resource(parts[0], (kind) => ({ action: 'list', kind }));
   if (parts[0] === 'namespaces' && parts.length === 2) return { action: 'get', kind: 'Namespace', name: parts[1] };
@@ -106,79 +153,47 @@ function routeOf(pathname: string): Route {
   return { action: 'not-found' };
 }
 
-interface QueryContext extends TrafficMetricsHandlerOptions {
-  /** Every query of one request is evaluated at this instant, as smi-metrics did, so the values agree. */
-  at: Date;
-  timestamp: string;
-  windowMilliseconds: number;
+/** The window of a request: `?t=` when it is a positive duration, otherwise smi-metrics' 30s; its text as Go prints it ("2m0s"). */
+export function windowFromQuery(t: string | null): Duration {
+  const parsed = t ? Duration.tryParse(t) : undefined;
+  return Duration.fromMilliseconds(parsed && parsed.milliseconds > 0 ? parsed.milliseconds : DEFAULT_WINDOW_MILLISECONDS);
 }
 
-async function resourceItems(context: QueryContext, subject: ObjectReference): Promise<TrafficMetricsItem[]> {
-  const selector: ResourceSelector = { kind: subject.kind, namespace: subject.namespace, name: subject.name };
-  const labels = resourceLabels(context.mesh, subject.kind);
-  const answers = await Promise.all(
-    TRAFFIC_METRIC_NAMES.map((metric) => context.prometheus.queryVector(resourceQuery(context.mesh, metric, selector, context.windowMilliseconds / 1000), { time: context.at })),
-  );
-  const items = new Map<string, TrafficMetricsItem>();
-  answers.forEach((series, index) => {
-    for (const { labels: seriesLabels, value } of series) {
-      const name = seriesLabels[labels.name];
-      if (!name) continue;
-      const resource = withoutEmpty({ kind: subject.kind, namespace: subject.kind === 'Namespace' ? undefined : seriesLabels[labels.namespace], name });
-      const key = `${resource.namespace ?? ''}/${name}`;
-      if (!items.has(key)) items.set(key, item(context, resource, { direction: 'from', resource: null }, selfLink(resource)));
-      setMetric(items.get(key) as TrafficMetricsItem, TRAFFIC_METRIC_NAMES[index], value);
-    }
-  });
-  return sortByResource([...items.values()]);
+/** A count or latency as smi-metrics formatted it: `NewMilliQuantity(int64(v * 1000))`, NaN as Go's int64 of it on amd64. */
+export function formatMetricValue(value: number): string {
+  const millis = value * 1000;
+  if (!Number.isFinite(millis) || Math.abs(millis) >= 2 ** 63) return formatMilliQuantity(GO_INT64_MIN);
+  return formatMilliQuantity(BigInt(Math.trunc(millis)));
 }
 
-async function edgeItems(context: QueryContext, subject: ObjectReference): Promise<TrafficMetricsItem[]> {
-  const selector: ResourceSelector = { kind: subject.kind, namespace: subject.namespace, name: subject.name };
-  const { source, destination } = edgeLabels(context.mesh, subject.kind);
-  const items = new Map<string, TrafficMetricsItem>();
-  for (const direction of ['from', 'to'] as const) {
-    const peerLabels = direction === 'to' ? destination : source;
-    const answers = await Promise.all(
-      TRAFFIC_METRIC_NAMES.map((metric) => context.prometheus.queryVector(edgeQuery(context.mesh, metric, selector, direction, context.windowMilliseconds / 1000), { time: context.at })),
-    );
-    answers.forEach((series, index) => {
-      for (const { labels, value } of series) {
-        const name = labels[peerLabels.name];
-        if (!name) continue;
-        const peer = withoutEmpty({ kind: subject.kind, namespace: subject.kind === 'Namespace' ? undefined : labels[peerLabels.namespace], name });
-        const key = `${direction}/${peer.namespace ?? ''}/${name}`;
-        if (!items.has(key)) items.set(key, item(context, subject, { direction, resource: peer }, `${selfLink(subject)}/edges`));
-        setMetric(items.get(key) as TrafficMetricsItem, TRAFFIC_METRIC_NAMES[index], value);
-      }
-    });
-  }
-  return [...items.values()];
-}
-
-function item(context: QueryContext, resource: ObjectReference, edge: TrafficMetricsItem['edge'], link: string): TrafficMetricsItem {
+function item(
+  resource: ObjectReference,
+  edge: TrafficMetricsItem['edge'],
+  link: string,
+  values: MeasuredResource['values'],
+  stamp: { timestamp: string; window: string },
+): TrafficMetricsItem {
   return {
     kind: 'TrafficMetrics',
     apiVersion: TRAFFIC_METRICS_GROUP_VERSION,
-    metadata: withoutEmpty({ name: resource.name, namespace: resource.namespace, selfLink: link, creationTimestamp: context.timestamp }),
-    timestamp: context.timestamp,
-    window: Duration.fromMilliseconds(context.windowMilliseconds).text,
+    metadata: { ...withName(resource), selfLink: link, creationTimestamp: stamp.timestamp },
+    timestamp: stamp.timestamp,
+    window: stamp.window,
     resource,
     edge,
-    metrics: TRAFFIC_METRIC_NAMES.map((name) => (name.endsWith('latency') ? { name, unit: 'ms' as const, value: '0' } : { name, value: '0' })),
+    metrics: TRAFFIC_METRIC_NAMES.flatMap((name) => {
+      const measured = values[name];
+      // A latency of a window without requests is NaN; smi-metrics printed it as -9223372036854775808m.
+      // It is left out instead: nothing was measured, and a reader sees that rather than a huge negative time.
+      if (isLatencyMetric(name) && measured !== undefined && !Number.isFinite(measured)) return [];
+      const value = measured === undefined ? '0' : formatMetricValue(measured);
+      return [isLatencyMetric(name) ? { name, unit: 'ms' as const, value } : { name, value }];
+    }),
   };
 }
 
-function setMetric(target: TrafficMetricsItem, name: TrafficMetricName, value: number): void {
-  const metric = target.metrics.find((m) => m.name === name);
-  if (metric) metric.value = formatMilliQuantity(goMillis(value));
-}
-
-/** `int64(value*1000)` as Go computes it on amd64, so NaN latency reads exactly as smi-metrics served it. */
-function goMillis(value: number): bigint {
-  const millis = value * 1000;
-  if (!Number.isFinite(millis) || Math.abs(millis) >= 2 ** 63) return GO_INT64_MIN;
-  return BigInt(Math.trunc(millis));
+function withName(resource: ObjectReference): { name?: string; namespace?: string } {
+  return { ...(resource.name ? { name: resource.name } : {}), ...(resource.namespace ? { namespace: resource.namespace } : {}) };
 }
 
 function list(link: string, resource: ObjectReference, items: TrafficMetricsItem[]): object {
@@ -194,16 +209,13 @@ function list(link: string, resource: ObjectReference, items: TrafficMetricsItem
 
 function selfLink(resource: ObjectReference): string {
   const plural = RESOURCE_FOR_KIND[resource.kind];
-  return resource.namespace ? `${BASE_PATH}/namespaces/${resource.namespace}/${plural}/${resource.name ?? ''}` : `${BASE_PATH}/${plural}/${resource.name ?? ''}`;
+  const name = resource.name ?? '';
+  return resource.namespace ? `${TRAFFIC_METRICS_PATH}/namespaces/${resource.namespace}/${plural}/${name}` : `${TRAFFIC_METRICS_PATH}/${plural}/${name}`;
 }
 
-function sortByResource(items: TrafficMetricsItem[]): TrafficMetricsItem[] {
-  const key = (i: TrafficMetricsItem) => `${i.resource.namespace ?? ''}/${i.resource.name ?? ''}`;
-  return items.sort((a, b) => key(a).localeCompare(key(b)));
-}
-
-function withoutEmpty<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as T;
+function sortByResource(measured: MeasuredResource[]): MeasuredResource[] {
+  const key = ({ resource }: MeasuredResource) => `${resource.namespace ?? ''}/${resource.name ?? ''}`;
+  return [...measured].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
 function rfc3339(date: Date): string {

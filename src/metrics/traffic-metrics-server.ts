@@ -2,11 +2,18 @@ import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
+import type { Mesh } from '../api/canary.ts';
 import type { Logger } from '../log/logger.ts';
-import { createTrafficMetricsHandler, type TrafficMetricsHandlerOptions } from './traffic-metrics-handler.ts';
+import type { PrometheusProvider } from './prometheus.ts';
+import { PrometheusTrafficMetrics } from './prometheus-traffic-metrics.ts';
+import { createTrafficMetricsHandler } from './traffic-metrics-handler.ts';
 
-/** How `kanari metrics-server` serves: where, and with which serving certificate. */
-export interface TrafficMetricsServerOptions extends TrafficMetricsHandlerOptions {
+/** How `kanari metrics-server` serves: from which Prometheus and mesh, where, and with which serving certificate. */
+export interface TrafficMetricsServerOptions {
+  prometheus: PrometheusProvider;
+  mesh: Mesh;
+  /** The clock for timestamps; tests pin it. */
+  now?: () => Date;
   port: number;
   host?: string;
   /** PEM files of the serving certificate; a self-signed one is generated when absent. */
@@ -26,14 +33,8 @@ export interface RunningTrafficMetricsServer {
 /** Serves `metrics.smi-spec.io/v1alpha1` over HTTPS until closed. */
 export async function startTrafficMetricsServer(options: TrafficMetricsServerOptions): Promise<RunningTrafficMetricsServer> {
   const { cert, key } = await servingCertificate(options);
-  const handler = createTrafficMetricsHandler(options);
-  const server = https.createServer({ cert, key }, (request, response) => {
-    handler(request, response).catch((err: unknown) => {
-      options.logger?.error({ err, path: request.url }, 'metrics request failed');
-      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify({ error: 'internal error' }));
-    });
-  });
+  const handler = createTrafficMetricsHandler({ source: new PrometheusTrafficMetrics(options.prometheus, options.mesh), now: options.now, logger: options.logger });
+  const server = https.createServer({ cert, key }, (request, response) => void handler(request, response));
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

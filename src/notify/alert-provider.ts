@@ -1,49 +1,27 @@
-import type { SecretReader } from '../kube/secret-reader.ts';
 /**
  * The extension point for alert destinations: an AlertProvider object (type, address or Secret, proxy,
  * template) becomes a sender of Notifications. One file per platform formats the body; this file reads
- * the address, validates the spec and posts.
+ * the address, checks the object against the API's rules and posts.
  */
-import { Duration } from '../api/duration.ts';
+import { ALERT_PROVIDER_TYPES, type AlertProvider as AlertProviderResource, type AlertProviderType } from '../api/alert-provider.ts';
+import { alertProviderRules } from '../api/alert-provider-rules.ts';
+import { isAbsoluteHttpUrl } from '../api/http-url.ts';
+import { shownValueAt } from '../api/offending-value.ts';
+import { formatValidationError, type ValidationError } from '../api/validation-error.ts';
+import type { SecretReader } from '../kube/secret-reader.ts';
 import { redactSecrets } from '../log/redact.ts';
-import { TemplateError } from '../text/template.ts';
 import { discordMessage } from './discord.ts';
 import { genericWebhookMessage } from './generic-webhook.ts';
 import { googleChatMessage } from './googlechat.ts';
 import { postJson } from './http-post.ts';
 import { headline, type Notification } from './message.ts';
-import { messageText, validateMessageTemplate } from './message-template.ts';
+import { messageText } from './message-template.ts';
 import { msTeamsMessage } from './msteams.ts';
 import { responseExcerpt } from './response-excerpt.ts';
 import { slackMessage } from './slack.ts';
 
-export const ALERT_PROVIDER_TYPES = ['slack', 'msteams', 'discord', 'googlechat', 'webhook'] as const;
-
-export type AlertProviderType = (typeof ALERT_PROVIDER_TYPES)[number];
-
-// Flagger's spelling of Google Chat, and a name people reach for when they mean the plain JSON hook.
-const TYPE_ALIASES: Record<string, AlertProviderType> = { gchat: 'googlechat', generic: 'webhook' };
-
-/** `spec` of an AlertProvider (Flagger's fields plus `template` and `timeout`). */
-export interface AlertProviderSpec {
-  type: string;
-  channel?: string;
-  username?: string;
-  address?: string;
-  proxy?: string;
-  /** Secret in the AlertProvider's namespace whose `address` (and optional `proxy`) key wins over the spec. */
-  secretRef?: { name: string };
-  /** Overrides the message text, e.g. "{{ headline }} ({{ cluster }}): {{ reason }}". */
-  template?: string;
-  /** Per-send deadline; default 10s. */
-  timeout?: string;
-}
-
-/** The parts of an AlertProvider object this package reads. */
-export interface AlertProviderObject {
-  metadata: { name: string; namespace: string };
-  spec: AlertProviderSpec;
-}
+/** The parts of an AlertProvider object this package reads: its spec, and the name and namespace it was found under. */
+export type AlertProviderObject = Pick<AlertProviderResource, 'spec'> & { metadata: { name: string; namespace: string } };
 
 /** What a formatter needs besides the message itself. */
 export interface MessageContext {
@@ -87,44 +65,33 @@ const FORMATTERS: Record<AlertProviderType, MessageFormatter> = {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** The canonical type for a spec's `type`, or undefined when Kanari has no such provider. */
-export function alertProviderType(type: string): AlertProviderType | undefined {
-  const known: readonly string[] = ALERT_PROVIDER_TYPES;
-  return known.includes(type) ? (type as AlertProviderType) : TYPE_ALIASES[type];
+/**
+ * The provider type of a spec, or undefined when Kanari has none of that name. The schema's enum already
+ * says so; this guards objects the informer cache holds from a cluster that did not enforce it.
+ */
+export function knownAlertProviderType(type: unknown): AlertProviderType | undefined {
+  return ALERT_PROVIDER_TYPES.find((known) => known === type);
 }
 
-/** Problems of a spec that can be seen without reading its Secret, each naming the field; empty when valid. */
-export function validateAlertProviderSpec(spec: AlertProviderSpec): string[] {
-  const problems: string[] = [];
-  if (!alertProviderType(spec.type)) problems.push(`spec.type "${spec.type}" is not one of ${ALERT_PROVIDER_TYPES.join(', ')}`);
-  if (!spec.address && !spec.secretRef?.name) problems.push('spec.address or spec.secretRef is required');
-  if (spec.address && !isHttpUrl(spec.address)) problems.push(`spec.address ${redactSecrets(spec.address)} is not an http(s) URL`);
-  if (spec.proxy && !isHttpUrl(spec.proxy)) problems.push(`spec.proxy ${redactSecrets(spec.proxy)} is not an http(s) URL`);
-  if (spec.timeout !== undefined && !(Duration.tryParse(spec.timeout)?.milliseconds ?? 0)) {
-    problems.push(`spec.timeout "${spec.timeout}" is not a positive duration such as 10s`);
-  }
-  if (spec.template) {
-    try {
-      validateMessageTemplate(spec.template);
-    } catch (err) {
-      if (!(err instanceof TemplateError)) throw err;
-      problems.push(`spec.template: ${err.message}`);
-    }
-  }
-  return problems;
+/** Problems of an AlertProvider that can be seen without reading its Secret: the API's rules, and a type Kanari can send to. */
+function alertProviderProblems(object: AlertProviderObject): string[] {
+  const type = object.spec.type;
+  const unknownType: ValidationError[] = knownAlertProviderType(type) ? [] : [{ path: 'spec.type', message: `must be one of: ${ALERT_PROVIDER_TYPES.join(', ')}` }];
+  // Worded as `kanari validate` words them: field = value: rule (no value for addresses and proxies).
+  return [...unknownType, ...alertProviderRules(object)].map((error) => formatValidationError({ ...error, value: error.value ?? shownValueAt(object, error.path) }));
 }
 
 /** Builds the sender for an AlertProvider, reading its Secret; throws AlertProviderError when unusable. */
 export async function createAlertProvider(
   object: AlertProviderObject,
   readSecret: SecretReader,
-  options: { defaultTimeoutMs?: number } = {},
+  options: { timeoutMs?: number } = {},
 ): Promise<AlertProvider> {
   const { spec, metadata } = object;
   const id = `${metadata.namespace}/${metadata.name}`;
-  const problems = validateAlertProviderSpec(spec);
+  const problems = alertProviderProblems(object);
   if (problems.length) throw new AlertProviderError(`AlertProvider ${id}: ${problems.join('; ')}`);
-  const type = alertProviderType(spec.type) as AlertProviderType;
+  const type = spec.type;
 
   let secret: Record<string, string> = {};
   if (spec.secretRef?.name) {
@@ -140,12 +107,12 @@ export async function createAlertProvider(
   const knownSecrets = Object.values(secret).flatMap(withUrlPath).filter((value) => value.length >= 4);
   const address = secret.address || spec.address;
   const proxy = secret.proxy || spec.proxy;
-  if (!address || !isHttpUrl(address)) {
+  if (!address || !isAbsoluteHttpUrl(address)) {
     throw new AlertProviderError(
       `AlertProvider ${id}: ${address ? 'the address is not an http(s) URL' : 'no address'}; set spec.address or the "address" key of Secret ${spec.secretRef?.name ?? '(none)'}`,
     );
   }
-  const timeoutMs = spec.timeout ? Duration.parse(spec.timeout).milliseconds : (options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const format = FORMATTERS[type];
 
   return {
@@ -161,7 +128,7 @@ export async function createAlertProvider(
       const outcome = await postJson(address, body, { timeoutMs, proxy, knownSecrets });
       if (outcome.kind === 'no-response') return { ok: false, reason: `${type} ${id}: ${outcome.reason}` };
       if (outcome.status >= 200 && outcome.status < 300) return { ok: true, status: outcome.status };
-      const excerpt = responseExcerpt(outcome.body);
+      const excerpt = responseExcerpt(outcome.body, undefined, outcome.headers['content-type']);
       return { ok: false, status: outcome.status, reason: `${type} ${id} answered ${outcome.status}${excerpt ? `: ${excerpt}` : ''}` };
     },
   };
@@ -174,13 +141,5 @@ function withUrlPath(value: string): string[] {
     return pathname.length > 1 ? [value, `${pathname}${search}`] : [value];
   } catch {
     return [value];
-  }
-}
-
-function isHttpUrl(url: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(url).protocol);
-  } catch {
-    return false;
   }
 }

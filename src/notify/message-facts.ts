@@ -2,7 +2,8 @@
  * The facts every platform shows as labelled fields (canary, namespace, cluster, revision, weight), in
  * one order, so Slack, Teams, Discord and Google Chat agree on what a message says.
  */
-import { formatDuration, formatNumber, type Notification } from './message.ts';
+import type { AlertSeverity } from '../api/canary.ts';
+import { formatDuration, formatNumber, stepsText, type Notification } from './message.ts';
 
 /** A labelled value. */
 export interface Fact {
@@ -35,16 +36,17 @@ export function metricFacts(message: Notification): Fact[] {
   ];
 }
 
-/** "Duration 3m12s · 6 steps", or undefined when the message has neither. */
+/** "Duration 3m12s · 6 steps" (or "· 4 iterations"), or undefined when the message has neither. */
 export function durationLine(message: Notification): string | undefined {
   const parts: string[] = [];
   if (message.durationMs !== undefined) parts.push(`Duration ${formatDuration(message.durationMs)}`);
-  if (message.steps !== undefined) parts.push(`${message.steps} ${message.steps === 1 ? 'step' : 'steps'}`);
+  const steps = stepsText(message);
+  if (steps) parts.push(steps);
   return parts.length ? parts.join(' · ') : undefined;
 }
 
 /** Severity colours shared by the platforms that take one (green, amber, red). */
-export const SEVERITY_COLOURS = { info: 0x2eb67d, warn: 0xecb22e, error: 0xe01e5a } as const;
+export const SEVERITY_COLOURS = { info: 0x2eb67d, warn: 0xecb22e, error: 0xe01e5a } as const satisfies Record<AlertSeverity, number>;
 
 /** A colour as "#2EB67D". */
 export function hexColour(colour: number): string {

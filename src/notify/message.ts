@@ -2,22 +2,16 @@
  * The notification model: what happened to which Canary, with the facts a person needs to act on it,
  * and the default text of each kind. Providers render it; templates reference its fields by name.
  */
+import type { AlertSeverity } from '../api/canary.ts';
 import { Duration } from '../api/duration.ts';
+import { formatMetricNumber } from '../text/metric-value.ts';
 import type { TemplateValues } from '../text/template.ts';
-import type { Severity } from './severity.ts';
 
-export const NOTIFICATION_KINDS = [
-  'new-revision',
-  'waiting-approval',
-  'promotion-started',
-  'promotion-finished',
-  'promotion-failed',
-  'rollback',
-  'progress-deadline',
-  'manual-action',
-] as const;
-
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+/**
+ * What a message is about: the kinds the engine sends (the controller hands its notifications over, so
+ * the compiler checks that each of them is here), each with a headline and a default text below.
+ */
+export type NotificationKind = 'new-revision' | 'waiting-approval' | 'promotion-finished' | 'rollback' | 'progress-deadline' | 'promotion-failed' | 'manual-action';
 
 /** The metric that failed an analysis: `value` crossed `threshold` (a `min` bound unless said otherwise). */
 export interface FailingMetric {
@@ -30,10 +24,13 @@ export interface FailingMetric {
   unit?: string;
 }
 
-/** One message about one Canary. `time` is given by the caller so the model stays free of clocks. */
+/**
+ * One message about one Canary. The kind and severity are the engine's decision; `time` is given by the
+ * caller so the model stays free of clocks.
+ */
 export interface Notification {
   kind: NotificationKind;
-  severity: Severity;
+  severity: AlertSeverity;
   canary: { name: string; namespace: string };
   time: Date;
   cluster?: string;
@@ -44,41 +41,28 @@ export interface Notification {
   metric?: FailingMetric;
   reason?: string;
   durationMs?: number;
+  /** Weight steps taken (canary strategy); `iterations` instead for blue/green and A/B. */
   steps?: number;
+  iterations?: number;
   /** Who asked for a manual action (an annotation's value or the CLI's user). */
   actor?: string;
   /** The manual action: promote, abort, pause, resume, retry. */
   action?: string;
 }
 
-/** What the engine fills in; severity defaults per kind. */
-export type NotificationInput = Omit<Notification, 'severity'> & { severity?: Severity };
-
-const DEFAULT_SEVERITY: Record<NotificationKind, Severity> = {
-  'new-revision': 'info',
-  'waiting-approval': 'warn',
-  'promotion-started': 'info',
-  'promotion-finished': 'info',
-  'promotion-failed': 'error',
-  rollback: 'error',
-  'progress-deadline': 'error',
-  'manual-action': 'warn',
-};
-
 const HEADLINE: Record<NotificationKind, string> = {
   'new-revision': 'New revision',
   'waiting-approval': 'Waiting for approval',
-  'promotion-started': 'Promotion started',
   'promotion-finished': 'Promotion finished',
-  'promotion-failed': 'Promotion failed',
   rollback: 'Rolled back',
   'progress-deadline': 'Progress deadline exceeded',
+  'promotion-failed': 'Promotion failed',
   'manual-action': 'Manual action',
 };
 
-/** A notification with its kind's default severity unless one is given. */
-export function createNotification(input: NotificationInput): Notification {
-  return { ...input, severity: input.severity ?? DEFAULT_SEVERITY[input.kind] };
+/** A notification from the engine's kind and severity and the facts the shell adds. */
+export function createNotification(input: Notification): Notification {
+  return { ...input };
 }
 
 /** "podinfo.test": how Flagger and Kanari name a Canary in messages. */
@@ -100,29 +84,34 @@ export function defaultText(message: Notification): string {
       return `New revision detected for ${canary}${message.revision ? ` (${message.revision})` : ''}`;
     case 'waiting-approval':
       return `Waiting for approval for ${canary}${why}`;
-    case 'promotion-started':
-      return `Promotion started for ${canary}`;
     case 'promotion-finished': {
-      const facts = [message.steps !== undefined ? `${message.steps} ${message.steps === 1 ? 'step' : 'steps'}` : '', message.durationMs !== undefined ? `in ${formatDuration(message.durationMs)}` : '']
+      const facts = [stepsText(message) ?? '', message.durationMs !== undefined ? `in ${formatDuration(message.durationMs)}` : '']
         .filter(Boolean)
         .join(' ');
       return `Promotion finished for ${canary}${facts ? `: ${facts}` : ''}`;
     }
-    case 'promotion-failed':
-      return `Promotion failed for ${canary}${why}`;
     case 'rollback':
       return `Rolled back ${canary}${message.metric ? `: ${describeMetric(message.metric)}` : why}`;
     case 'progress-deadline':
       return `Progress deadline exceeded for ${canary}${why}`;
+    case 'promotion-failed':
+      return `Promotion failed for ${canary}${why}`;
     case 'manual-action':
       return `${message.actor ?? 'Someone'} asked to ${message.action ?? 'act on'} ${canary}${why}`;
   }
 }
 
-/** "request-success-rate 91.2% < 99": the failing value against the bound it crossed. */
+/** "5 steps" or "4 iterations": what the run counted, in its strategy's terms; undefined when neither is known. */
+export function stepsText(message: Pick<Notification, 'steps' | 'iterations'>): string | undefined {
+  if (message.steps !== undefined) return `${message.steps} ${message.steps === 1 ? 'step' : 'steps'}`;
+  if (message.iterations !== undefined) return `${message.iterations} ${message.iterations === 1 ? 'iteration' : 'iterations'}`;
+  return undefined;
+}
+
+/** "request-success-rate 91.2% < 99%": the failing value against the bound it crossed, both in the metric's unit. */
 export function describeMetric(metric: FailingMetric): string {
   const unit = metric.unit ?? '';
-  return `${metric.name} ${formatNumber(metric.value)}${unit} ${metric.bound === 'max' ? '>' : '<'} ${formatNumber(metric.threshold)}`;
+  return `${metric.name} ${formatNumber(metric.value)}${unit} ${metric.bound === 'max' ? '>' : '<'} ${formatNumber(metric.threshold)}${unit}`;
 }
 
 /** Durations the way the rest of Kanari prints them ("3m12s"), to the second. */
@@ -130,36 +119,10 @@ export function formatDuration(milliseconds: number): string {
   return Duration.fromMilliseconds(Math.round(milliseconds / 1000) * 1000).text;
 }
 
-/** Numbers with at most two decimals and no trailing zeros. */
-export function formatNumber(value: number): string {
-  return String(Number(value.toFixed(2)));
-}
+/** Numbers with at most two decimals and no trailing zeros, as every other surface prints metric values. */
+export const formatNumber = formatMetricNumber;
 
-/** Every name a message template may use; absent facts render as empty text. */
-export const TEMPLATE_FIELDS = [
-  'kind',
-  'severity',
-  'name',
-  'namespace',
-  'canary',
-  'cluster',
-  'revision',
-  'weight',
-  'reason',
-  'duration',
-  'durationMs',
-  'steps',
-  'actor',
-  'action',
-  'text',
-  'headline',
-  'metric.name',
-  'metric.value',
-  'metric.threshold',
-  'metric.unit',
-] as const;
-
-/** The values a message template is rendered with (see TEMPLATE_FIELDS). */
+/** The values a message template is rendered with: exactly the API's ALERT_TEMPLATE_VARIABLES. */
 export function templateValues(message: Notification): TemplateValues {
   const text = (value: string | number | undefined): string => (value === undefined ? '' : String(value));
   return {
@@ -174,7 +137,7 @@ export function templateValues(message: Notification): TemplateValues {
     reason: text(message.reason),
     duration: message.durationMs === undefined ? '' : formatDuration(message.durationMs),
     durationMs: text(message.durationMs),
-    steps: text(message.steps),
+    steps: text(message.steps ?? message.iterations),
     actor: text(message.actor),
     action: text(message.action),
     text: defaultText(message),

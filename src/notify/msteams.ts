@@ -3,6 +3,7 @@
  * message whose single attachment is an Adaptive Card 1.4 with a title, the text and a FactSet. The old
  * Office 365 connector MessageCard is retired, so it is not produced.
  */
+import type { AlertSeverity } from '../api/canary.ts';
 import type { MessageContext } from './alert-provider.ts';
 import type { Notification } from './message.ts';
 import { durationLine, identityFacts, metricFacts } from './message-facts.ts';
@@ -11,7 +12,7 @@ const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 
 // Adaptive Card text colours are named, not free: Good, Warning, Attention.
-const SEVERITY_COLOUR = { info: 'Good', warn: 'Warning', error: 'Attention' } as const;
+const SEVERITY_COLOUR = { info: 'Good', warn: 'Warning', error: 'Attention' } as const satisfies Record<AlertSeverity, string>;
 
 /** The JSON body for a Teams Workflows webhook. */
 export function msTeamsMessage(message: Notification, context: MessageContext): Record<string, unknown> {

@@ -4,24 +4,17 @@
  * line and a count, never in an exception. `flush()` lets shutdown and tests wait for what is in flight.
  */
 import { Counter, type Registry } from 'prom-client';
+import type { CanaryAlert, CanaryWebhook } from '../api/canary.ts';
 import type { Logger } from '../log/logger.ts';
 import { redactSecrets } from '../log/redact.ts';
-import { alertProviderType, createAlertProvider, type AlertProviderObject, type SendResult } from './alert-provider.ts';
+import { createAlertProvider, knownAlertProviderType, type AlertProviderObject, type SendResult } from './alert-provider.ts';
 import type { SecretReader } from '../kube/secret-reader.ts';
 import type { Notification } from './message.ts';
-import { passesSeverityFilter, type Severity } from './severity.ts';
+import { passesSeverityFilter } from './severity.ts';
 import type { BackoffPolicy } from './retry-policy.ts';
 import { callWebhook } from './webhook-gate.ts';
+import { webhooksOfType } from '../api/canary-settings.ts';
 import { eventPayload, type CanaryRef, type EventType } from './webhook-payload.ts';
-import type { WebhookSpec } from './webhook-spec.ts';
-
-/** A Canary's `analysis.alerts[]` entry. */
-export interface AlertSpec {
-  name: string;
-  severity?: Severity | '';
-  /** The AlertProvider; its namespace defaults to the Canary's. */
-  providerRef: { name: string; namespace?: string };
-}
 
 /** Finds an AlertProvider object (from the informer cache in the controller). */
 export type AlertProviderLookup = (namespace: string, name: string) => Promise<AlertProviderObject | undefined>;
@@ -37,14 +30,16 @@ export interface NotifierOptions {
   globalEventWebhook?: string;
   /** Backoff of event hook retries; tests shrink it. */
   backoff?: BackoffPolicy;
+  /** Deadline of one alert send; 10 s unless a test shrinks it. */
+  alertTimeoutMs?: number;
 }
 
 /** The delivery side of notifications. */
 export interface Notifier {
-  /** Sends `message` to every alert whose severity filter passes it; returns at once. */
-  notify(alerts: readonly AlertSpec[], message: Notification): void;
+  /** Sends `message` to every alert (a Canary's `analysis.alerts[]`) whose severity filter passes it; returns at once. */
+  notify(alerts: readonly CanaryAlert[], message: Notification): void;
   /** Posts an event to the Canary's `event` hooks and to the global event webhook; returns at once. */
-  publishEvent(canary: CanaryRef, event: { message: string; type: EventType }, now: Date, hooks?: readonly WebhookSpec[]): void;
+  publishEvent(canary: CanaryRef, event: { message: string; type: EventType }, now: Date, hooks?: readonly CanaryWebhook[]): void;
   /** Resolves when every send started so far has finished. */
   flush(): Promise<void>;
 }
@@ -66,7 +61,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     void guarded.finally(() => inFlight.delete(guarded));
   };
 
-  const sendAlert = async (alert: AlertSpec, message: Notification): Promise<void> => {
+  const sendAlert = async (alert: CanaryAlert, message: Notification): Promise<void> => {
     const namespace = alert.providerRef.namespace || message.canary.namespace;
     const context = {
       alert: alert.name,
@@ -82,8 +77,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (!object) {
         result = { ok: false, reason: `AlertProvider ${namespace}/${alert.providerRef.name} not found` };
       } else {
-        providerType = alertProviderType(object.spec.type) ?? 'unknown';
-        const provider = await createAlertProvider(object, options.readSecret);
+        providerType = knownAlertProviderType(object.spec.type) ?? 'unknown';
+        const provider = await createAlertProvider(object, options.readSecret, { timeoutMs: options.alertTimeoutMs });
         providerType = provider.type;
         result = await provider.send(message);
       }
@@ -95,7 +90,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     else logger.warn({ ...context, provider: providerType, reason: redactSecrets(result.reason) }, 'notification failed');
   };
 
-  const sendEvent = async (hook: WebhookSpec, canary: CanaryRef, event: { message: string; type: EventType }, now: Date): Promise<void> => {
+  const sendEvent = async (hook: CanaryWebhook, canary: CanaryRef, event: { message: string; type: EventType }, now: Date): Promise<void> => {
     const result = await callWebhook(hook, eventPayload(canary, event, now, hook), { backoff: options.backoff });
     sends.inc({ provider: EVENT_WEBHOOK_PROVIDER, result: result.ok ? 'success' : 'failure' });
     if (!result.ok) {
@@ -110,7 +105,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       }
     },
     publishEvent(canary, event, now, hooks = []) {
-      const targets = hooks.filter((hook) => hook.type === 'event');
+      const targets = webhooksOfType({ webhooks: [...hooks] }, 'event');
       if (options.globalEventWebhook) targets.push({ name: 'global-event-webhook', type: 'event', url: options.globalEventWebhook });
       for (const hook of targets) track(sendEvent(hook, canary, event, now));
     },

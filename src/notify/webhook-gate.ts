@@ -3,13 +3,14 @@
  * what its answer means; this decides only how the call is made. Every call is its own promise with its
  * own deadline: nothing here is shared between calls, so a slow hook of one Canary never delays another.
  */
+import { CanaryWebhookSchema, type CanaryWebhook } from '../api/canary.ts';
 import { Duration } from '../api/duration.ts';
+import { isAbsoluteHttpUrl } from '../api/http-url.ts';
 import { redactSecrets } from '../log/redact.ts';
 import { postJson, type PostOutcome } from './http-post.ts';
 import { responseExcerpt } from './response-excerpt.ts';
 import { backoffDelay, DEFAULT_BACKOFF, isRetriable, type BackoffPolicy } from './retry-policy.ts';
 import type { WebhookPayload } from './webhook-payload.ts';
-import type { WebhookSpec } from './webhook-spec.ts';
 
 /** A gate's answer: open (2xx up to 202) or closed with a reason a person can act on. */
 export type GateResult = { ok: true; status: number } | { ok: false; status?: number; reason: string };
@@ -21,18 +22,19 @@ export interface WebhookCallOptions {
   knownSecrets?: readonly string[];
 }
 
-export const DEFAULT_WEBHOOK_TIMEOUT = '10s';
+/** The deadline of one attempt when the hook names none: the schema's default for `webhooks[].timeout`. */
+const DEFAULT_WEBHOOK_TIMEOUT = CanaryWebhookSchema.properties.timeout.default as string;
 
 /** Flagger treats 200, 201 and 202 as success and anything above as a failed gate. */
 const HIGHEST_SUCCESS_STATUS = 202;
 
 /** POSTs `payload` to the hook, retrying as its spec allows; resolves with the answer, never throws. */
-export async function callWebhook(hook: WebhookSpec, payload: WebhookPayload, options: WebhookCallOptions = {}): Promise<GateResult> {
+export async function callWebhook(hook: CanaryWebhook, payload: WebhookPayload, options: WebhookCallOptions = {}): Promise<GateResult> {
   const timeout = Duration.tryParse(hook.timeout || DEFAULT_WEBHOOK_TIMEOUT);
   if (!timeout || timeout.milliseconds <= 0) {
     return { ok: false, reason: `webhook ${hook.name}: timeout ${JSON.stringify(hook.timeout)} is not a positive duration such as 30s` };
   }
-  if (!isHttpUrl(hook.url)) {
+  if (!isAbsoluteHttpUrl(hook.url)) {
     return { ok: false, reason: `webhook ${hook.name}: ${redactSecrets(hook.url, options.knownSecrets)} is not an http(s) URL` };
   }
   const retries = Math.max(0, Math.floor(hook.retries ?? 0));
@@ -53,23 +55,17 @@ export async function callWebhook(hook: WebhookSpec, payload: WebhookPayload, op
   return failure(hook.name, outcome as PostOutcome, Math.min(attempt, retries));
 }
 
+// The retries are said before the answer's text, not in parentheses after it: the reason goes into
+// Events that put it in parentheses of their own ("waiting for approval (…)").
 function failure(name: string, outcome: PostOutcome, retriesMade: number): GateResult {
-  const after = retriesMade > 0 ? ` (after ${retriesMade} ${retriesMade === 1 ? 'retry' : 'retries'})` : '';
-  if (outcome.kind === 'no-response') return { ok: false, reason: `webhook ${name}: ${outcome.reason}${after}` };
-  const excerpt = responseExcerpt(outcome.body);
+  const after = retriesMade > 0 ? ` after ${retriesMade} ${retriesMade === 1 ? 'retry' : 'retries'}` : '';
+  if (outcome.kind === 'no-response') return { ok: false, reason: `webhook ${name}${after ? `,${after}` : ''}: ${outcome.reason}` };
+  const excerpt = responseExcerpt(outcome.body, undefined, outcome.headers['content-type']);
   return {
     ok: false,
     status: outcome.status,
-    reason: `webhook ${name} answered ${outcome.status}${excerpt ? `: ${excerpt}` : ''}${after}`,
+    reason: `webhook ${name} answered ${outcome.status}${after}${excerpt ? `: ${excerpt}` : ''}`,
   };
-}
-
-function isHttpUrl(url: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(url).protocol);
-  } catch {
-    return false;
-  }
 }
 
 function delay(ms: number): Promise<void> {

@@ -2,7 +2,7 @@
  * The JSON bodies Flagger posts to webhooks, so receivers written for Flagger (its load tester, approval
  * services) work unchanged with Kanari.
  */
-import type { WebhookSpec } from './webhook-spec.ts';
+import type { CanaryWebhook } from '../api/canary.ts';
 
 /** What a gate needs to know about the Canary it is asked about. */
 export interface CanaryRef {
@@ -31,7 +31,7 @@ export interface EventWebhookPayload extends WebhookPayload {
 }
 
 /** The body posted to a gate hook: the Canary's identity plus the hook's own metadata. */
-export function gatePayload(canary: CanaryRef, hook: Pick<WebhookSpec, 'metadata'>): WebhookPayload {
+export function gatePayload(canary: CanaryRef, hook: Pick<CanaryWebhook, 'metadata'>): WebhookPayload {
   return {
     name: canary.name,
     namespace: canary.namespace,
@@ -50,7 +50,7 @@ export function eventPayload(
   canary: CanaryRef,
   event: { message: string; type: EventType },
   now: Date,
-  hook: Pick<WebhookSpec, 'metadata'> = {},
+  hook: Pick<CanaryWebhook, 'metadata'> = {},
 ): EventWebhookPayload {
   return {
     name: canary.name,

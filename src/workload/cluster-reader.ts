@@ -1,6 +1,7 @@
-import type { KubernetesObject, V1ConfigMap, V1Deployment, V1Secret, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ConfigMap, V1DaemonSet, V1Deployment, V1Secret, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { KubeClients } from '../kube/client.ts';
 import { readOptional } from '../kube/create-or-patch.ts';
+import { isConfigTracked } from './config-tracking.ts';
 import { configMapChecksum, secretChecksum } from './revision.ts';
 
 /** The two kinds of configuration a pod template reads. */
@@ -22,14 +23,19 @@ export interface ClusterReader {
   /** A ConfigMap with its content, to copy it; a cache reader asks the API server (only copies need content). */
   configMap(namespace: string, name: string): Promise<V1ConfigMap | undefined>;
   secret(namespace: string, name: string): Promise<V1Secret | undefined>;
-  /** The content checksum of a ConfigMap or Secret, what a revision tracks; undefined when it does not exist. */
-  configChecksum(kind: ConfigKind, namespace: string, name: string): Promise<string | undefined>;
+  /**
+   * The content checksum of a ConfigMap or Secret, what a revision tracks; undefined when it does not
+   * exist or opted out of tracking (config-tracking.ts).
+   */
+  trackedConfigChecksum(kind: ConfigKind, namespace: string, name: string): Promise<string | undefined>;
   autoscaler(namespace: string, name: string): Promise<V2HorizontalPodAutoscaler | undefined>;
   /**
    * A Service Kanari manages. A cache may hold only the Services labelled as Kanari's: a miss then means
    * absent or not (yet) Kanari's, and the create that follows finds out which.
    */
   service(namespace: string, name: string): Promise<V1Service | undefined>;
+  /** DaemonSet targets and their primaries. */
+  daemonSet(namespace: string, name: string): Promise<V1DaemonSet | undefined>;
 }
 
 /** A ClusterReader that asks the API server every time. */
@@ -40,16 +46,17 @@ export function apiReader(clients: KubeClients): ClusterReader {
     deployment: (namespace, name) => readOptional(() => clients.apps.readNamespacedDeployment({ name, namespace })),
     configMap,
     secret,
-    configChecksum: async (kind, namespace, name) => {
+    trackedConfigChecksum: async (kind, namespace, name) => {
       if (kind === 'configmap') {
         const found = await configMap(namespace, name);
-        return found && configMapChecksum(found);
+        return found && isConfigTracked(found.metadata) ? configMapChecksum(found) : undefined;
       }
       const found = await secret(namespace, name);
-      return found && secretChecksum(found);
+      return found && isConfigTracked(found.metadata) ? secretChecksum(found) : undefined;
     },
     autoscaler: (namespace, name) => readOptional(() => clients.autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace })),
     service: (namespace, name) => readOptional(() => clients.core.readNamespacedService({ name, namespace })),
+    daemonSet: (namespace, name) => readOptional(() => clients.apps.readNamespacedDaemonSet({ name, namespace })),
   };
 }
 
@@ -66,6 +73,7 @@ export function cacheReader(
     secrets: CacheLookup<ConfigSummary>;
     autoscalers?: CacheLookup<V2HorizontalPodAutoscaler>;
     services: CacheLookup<V1Service>;
+    daemonSets?: CacheLookup<V1DaemonSet>;
   },
   api: Pick<ClusterReader, 'configMap' | 'secret'>,
 ): ClusterReader {
@@ -73,8 +81,12 @@ export function cacheReader(
     deployment: async (namespace, name) => caches.deployments.get(namespace, name),
     configMap: (namespace, name) => api.configMap(namespace, name),
     secret: (namespace, name) => api.secret(namespace, name),
-    configChecksum: async (kind, namespace, name) => (kind === 'configmap' ? caches.configMaps : caches.secrets).get(namespace, name)?.contentChecksum,
+    trackedConfigChecksum: async (kind, namespace, name) => {
+      const summary = (kind === 'configmap' ? caches.configMaps : caches.secrets).get(namespace, name);
+      return summary && isConfigTracked(summary.metadata) ? summary.contentChecksum : undefined;
+    },
     autoscaler: async (namespace, name) => caches.autoscalers?.get(namespace, name),
     service: async (namespace, name) => caches.services.get(namespace, name),
+    daemonSet: async (namespace, name) => caches.daemonSets?.get(namespace, name),
   };
 }

@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { eventually } from './eventually.ts';
 
 /** One request as the receiver saw it. */
 export interface RecordedRequest {
@@ -26,6 +27,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Wait this long before answering. */
   delayMs?: number;
+  /** Answer only once this settles: the test decides when, to show what happens while a request is in flight. */
+  until?: Promise<unknown>;
   /** Never answer; the connection stays open until the client gives up or the receiver closes. */
   neverAnswer?: boolean;
   /** Stream this many bytes of body (in 64 KiB chunks, respecting backpressure) instead of `body`. */
@@ -40,8 +43,8 @@ export interface HttpReceiver {
   requests: RecordedRequest[];
   /** Answers the next requests with these replies in order; the last one repeats. */
   script(...replies: Reply[]): void;
-  /** Resolves once `count` requests have arrived; rejects after `timeoutMs`. */
-  waitForRequests(count: number, timeoutMs?: number): Promise<RecordedRequest[]>;
+  /** Resolves with the first `count` requests once they have arrived (the shared polling helper's limit). */
+  waitForRequests(count: number): Promise<RecordedRequest[]>;
   /** Bytes of huge bodies actually written to sockets (to show a client stopped reading). */
   hugeBytesSent(): number;
   close(): Promise<void>;
@@ -59,7 +62,6 @@ export async function startHttpReceiver(...initial: Reply[]): Promise<HttpReceiv
   let served = 0;
   let hugeSent = 0;
   const timers = new Set<NodeJS.Timeout>();
-  const waiters = new Set<() => void>();
 
   const answer = (reply: Reply, res: ServerResponse, request: RecordedRequest): void => {
     if (reply.neverAnswer) return;
@@ -98,10 +100,12 @@ export async function startHttpReceiver(...initial: Reply[]): Promise<HttpReceiv
         receivedAt: performance.now(),
       };
       requests.push(request);
-      for (const wake of [...waiters]) wake();
       const reply = replies[Math.min(served, replies.length - 1)];
       served += 1;
-      if (reply.delayMs) {
+      if (reply.until) {
+        const answerNow = () => answer(reply, res, request);
+        void reply.until.then(answerNow, answerNow);
+      } else if (reply.delayMs) {
         const timer = setTimeout(() => {
           timers.delete(timer);
           answer(reply, res, request);
@@ -117,7 +121,6 @@ export async function startHttpReceiver(...initial: Reply[]): Promise<HttpReceiv
   // As a proxy, a CONNECT (an https target) is recorded and refused: tests see the tunnel was asked for.
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
     requests.push({ method: 'CONNECT', target: req.url ?? '', headers: req.headers, body: '', receivedAt: performance.now() });
-    for (const wake of [...waiters]) wake();
     socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
   });
 
@@ -132,21 +135,8 @@ export async function startHttpReceiver(...initial: Reply[]): Promise<HttpReceiv
       replies = next;
       served = 0;
     },
-    waitForRequests(count, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          if (requests.length < count) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(requests.slice(0, count));
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`expected ${count} requests, got ${requests.length}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
+    waitForRequests(count) {
+      return eventually(`${count} requests`, () => requests.length >= count && requests.slice(0, count), { lastSeen: () => `${requests.length} requests` });
     },
     hugeBytesSent: () => hugeSent,
     async close() {

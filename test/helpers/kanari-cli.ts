@@ -16,8 +16,8 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `kanari …` as a user would (a child process on the pinned Node), with extra environment. */
-export function runKanari(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): Promise<CliRun> {
+/** Runs `kanari …` as a user would (a child process on the pinned Node), with extra environment; a loaded machine may take seconds to start one. */
+export function runKanari(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 90_000): Promise<CliRun> {
   return new Promise((resolve) => {
     // Jest's VM-modules flag must not leak into the child.
     const childEnv = { ...process.env, NODE_OPTIONS: '', ...env };

@@ -5,6 +5,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from './eventually.ts';
 
 /** The Prometheus binary the suites run; CI installs the Debian package when it is missing. */
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? '/usr/bin/prometheus';
@@ -64,18 +65,19 @@ export async function startPrometheus(targets: string[]): Promise<RunningPrometh
   return { url, close };
 }
 
-/** Polls `query` until `accept` says its answer is complete (scrapes have landed), or fails after `timeoutMilliseconds`. */
-export async function waitForQuery(url: string, query: string, accept: (values: number[]) => boolean, timeoutMilliseconds = 20_000): Promise<number[]> {
-  const deadline = Date.now() + timeoutMilliseconds;
+/** Polls `query` until `accept` says its answer is complete (scrapes have landed). */
+export async function waitForQuery(url: string, query: string, accept: (values: number[]) => boolean): Promise<number[]> {
   let last: number[] = [];
-  while (Date.now() < deadline) {
-    const body = await getJson(`${url}/api/v1/query?query=${encodeURIComponent(query)}`).catch(() => undefined);
-    const result = (body as { data?: { result?: Array<{ value: [number, string] }> } } | undefined)?.data?.result ?? [];
-    last = result.map((r) => Number(r.value[1]));
-    if (accept(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`Prometheus never answered ${query} as expected; last answer ${JSON.stringify(last)}`);
+  return eventually(
+    `Prometheus to answer ${query} as expected`,
+    async () => {
+      const body = await getJson(`${url}/api/v1/query?query=${encodeURIComponent(query)}`).catch(() => undefined);
+      const result = (body as { data?: { result?: Array<{ value: [number, string] }> } } | undefined)?.data?.result ?? [];
+      last = result.map((r) => Number(r.value[1]));
+      return accept(last) && last;
+    },
+    { everyMs: 250, lastSeen: () => last },
+  );
 }
 
 /**
@@ -119,19 +121,21 @@ export async function startAuthProxy(targetUrl: string, authorization: string): 
 }
 
 async function waitReady(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Prometheus exited with ${child.exitCode}: ${stderr()}`);
-    const ready = await new Promise<boolean>((resolve) => {
-      http.get(`${url}/-/ready`, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      }).on('error', () => resolve(false));
-    });
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Prometheus did not become ready within 20s: ${stderr()}`);
+  const outcome = await eventually(
+    'Prometheus to become ready',
+    async () => {
+      if (child.exitCode !== null) return 'exited';
+      const ready = await new Promise<boolean>((resolve) => {
+        http.get(`${url}/-/ready`, (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        }).on('error', () => resolve(false));
+      });
+      return ready && 'ready';
+    },
+    { everyMs: 100, lastSeen: stderr },
+  );
+  if (outcome === 'exited') throw new Error(`Prometheus exited with ${child.exitCode}: ${stderr()}`);
 }
 
 function stop(child: ChildProcess): Promise<void> {

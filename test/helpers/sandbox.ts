@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { ApiException, ApiextensionsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { startApiServer, type ApiServerOptions, type SandboxApiServer } from '../../src/sandbox/apiserver/index.ts';
+import { eventually } from './eventually.ts';
 
 /** A started sandbox API server plus the conveniences most tests need. */
 export interface Sandbox {
@@ -62,11 +63,10 @@ export async function startSandbox(opts: ApiServerOptions & { namespaces?: strin
         const created = await rawRequest('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
         if (created.status !== 201) throw new Error(`creating CRD ${crd.metadata.name}: ${JSON.stringify(created.body)}`);
         const name = crd.metadata.name;
-        for (let i = 0; i < 100; i++) {
+        await eventually(`CRD ${name} to be Established`, async () => {
           const got = await ext.readCustomResourceDefinition({ name });
-          if (got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
-          await new Promise((r) => setTimeout(r, 20));
-        }
+          return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+        }, { everyMs: 20 });
       }
     },
     async createNamespace(name) {

@@ -1,4 +1,5 @@
 import type { StatusCause } from './api-error.ts';
+import { crdValidationRuleCauses, servedValidationRules } from './cel/validation-rules.ts';
 import { isObject, metadataOf, type JsonObject } from './json.ts';
 import { allVerbs, type PrinterColumn, type ResourceType, type ScalePaths } from './resource-type.ts';
 import type { SchemaProps } from './structural-schema.ts';
@@ -33,6 +34,7 @@ export function typesServedByCrd(crd: JsonObject): ResourceType[] {
         builtin: false,
         returnsDeletedObject: true,
         schema,
+        celRules: servedValidationRules(crd, String(v.name)),
         printerColumns: Array.isArray(v.additionalPrinterColumns) ? (v.additionalPrinterColumns as PrinterColumn[]) : undefined,
         defaulter: undefined,
       } satisfies ResourceType;
@@ -71,5 +73,6 @@ export function validateCrd(crd: JsonObject): StatusCause[] {
       if (!isObject(v.schema) || !isObject(v.schema.openAPIV3Schema)) required(`spec.versions[${i}].schema.openAPIV3Schema`);
     });
   }
+  causes.push(...crdValidationRuleCauses(crd));
   return causes;
 }

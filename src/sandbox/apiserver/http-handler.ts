@@ -1,17 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
-import { ApiError, badRequest, methodNotAllowed, pathNotFound, serverError, tooManyRequests, unauthorized } from './api-error.ts';
+import { ApiError, methodNotAllowed, pathNotFound, serverError, tooManyRequests, unauthorized } from './api-error.ts';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, serverVersion } from './discovery.ts';
 import type { Faults } from './faults.ts';
 import { FieldSelector } from './field-selector.ts';
-import { isObject, type JsonObject } from './json.ts';
+import type { JsonObject } from './json.ts';
 import { LabelSelector } from './label-selector.ts';
+import { contentTypeOf, prefersProtobuf, type WireFormat } from './media-types.ts';
+import { ObjectSerializer, type EncodedBody } from './object-serializer.ts';
+import { openApiV2Document, openApiV2MediaType } from './openapi-v2.ts';
 import { openApiV3GroupVersion, openApiV3Index } from './openapi-v3.ts';
-import { decodeProtobufObject, isProtobuf } from './protobuf-objects.ts';
 import type { RequestCounter } from './request-counter.ts';
 import type { AccessLog } from './access-log.ts';
-import type { DeleteOptions, ListOptions, RequestTarget, ResourceService, WriteOptions } from './resource-service.ts';
+import { deleteOptions, parseObject, readBodyBytes } from './request-body.ts';
+import type { ListOptions, RequestTarget, ResourceService, WriteOptions } from './resource-service.ts';
+import { apiVersionOf } from './resource-type.ts';
 import { toTable, type IncludeObject } from './table-printer.ts';
+import { jsonFraming, protobufFraming, tableFraming } from './watch-framing.ts';
 import type { WatchHub } from './watch-hub.ts';
 
 /** A handler serving an aggregated API group/version; `path` is what follows /apis/{group}/{version}. */
@@ -30,49 +34,25 @@ export interface HttpHandlerDeps {
   now: () => Date;
 }
 
-const maxBodyBytes = 3 * 1024 * 1024;
-
 function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   sendBytes(res, code, Buffer.from(JSON.stringify(body)), contentType);
 }
 
-// One UTF-8 encode per response: the length header and the body come from the same bytes.
+// One encode per response: the length header and the body come from the same bytes.
 function sendBytes(res: ServerResponse, code: number, bytes: Buffer, contentType = 'application/json'): void {
   res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': bytes.length, 'Cache-Control': 'no-cache, private' });
   res.end(bytes);
 }
 
-function sendError(res: ServerResponse, err: ApiError): void {
+function sendBody(res: ServerResponse, code: number, body: EncodedBody): void {
+  sendBytes(res, code, body.bytes, body.contentType);
+}
+
+/** A failure as a metav1.Status, in protobuf when the client prefers it (kubectl's typed clients do). */
+function sendError(res: ServerResponse, err: ApiError, serializer: ObjectSerializer, accept: string | undefined): void {
   if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.retryAfterSeconds));
-  send(res, err.code, err.toStatus());
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  return (await readBodyBytes(req)).toString('utf8');
-}
-
-async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBodyBytes) throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function parseObject(body: Buffer | string, contentType: string | undefined): JsonObject {
-  if (typeof body !== 'string' && isProtobuf(contentType)) return decodeProtobufObject(body);
-  const text = typeof body === 'string' ? body : body.toString('utf8');
-  let value: unknown;
-  try {
-    value = contentType?.includes('yaml') ? parseYaml(text) : JSON.parse(text);
-  } catch (err) {
-    throw badRequest(`the object provided is unrecognized: ${(err as Error).message}`);
-  }
-  if (!isObject(value)) throw badRequest('the object provided is unrecognized');
-  return value;
+  const format: WireFormat = prefersProtobuf(accept) ? 'protobuf' : 'json';
+  sendBody(res, err.code, serializer.object(err.toStatus() as unknown as JsonObject, format));
 }
 
 /** The apidiscovery version asked for in Accept, if the client asks for aggregated discovery at all. */
@@ -94,19 +74,20 @@ function wantsTable(accept: string): boolean {
  * resource endpoints (/api/v1/..., /apis/{g}/{v}/..., namespaced or not, with subresources).
  */
 export function createHttpHandler(deps: HttpHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const serializer = new ObjectSerializer((type, obj) => deps.service.present(type, obj));
   return (req, res) => {
-    handle(deps, req, res).catch((err: unknown) => {
+    handle(deps, serializer, req, res).catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
         return;
       }
-      if (err instanceof ApiError) sendError(res, err);
-      else sendError(res, new ApiError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`));
+      const apiError = err instanceof ApiError ? err : new ApiError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`);
+      sendError(res, apiError, serializer, req.headers.accept);
     });
   };
 }
 
-async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(deps: HttpHandlerDeps, serializer: ObjectSerializer, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const user = deps.users.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
@@ -140,6 +121,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
   }
   if (segs[0] === 'openapi') {
     deps.counter.count('get openapi');
+    if (segs[1] === 'v2' && segs.length === 2) return sendBytes(res, 200, openApiV2Document(), openApiV2MediaType);
     if (segs[1] !== 'v3') throw pathNotFound();
     if (segs.length === 2) return send(res, 200, openApiV3Index(registry));
     const isCore = segs[2] === 'api';
@@ -176,7 +158,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
   if (aggregated) {
     const resource = rest[0] === 'namespaces' && rest.length > 2 ? rest[2] : rest[0];
     deps.counter.count(`${method.toLowerCase()} ${resource}`);
-    deps.access.record({ user, group, resource, verb: method === 'GET' ? 'get' : method.toLowerCase() });
+    deps.access.record({ user, group, resource, verb: method === 'GET' ? 'get' : method === 'POST' ? 'create' : method.toLowerCase() });
     aggregated(req, res, '/' + rest.join('/'));
     return;
   }
@@ -219,6 +201,10 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
     return { labelSelector: q.get('labelSelector'), fieldSelector: q.get('fieldSelector'), limit: limit ? Number(limit) : undefined, continueToken: q.get('continue') };
   };
   const service = deps.service;
+  const codec = () => serializer.codec();
+  const format = (kind: string, apiVersion = apiVersionOf(type)): WireFormat => serializer.formatFor(accept, apiVersion, kind);
+  /** A write's answer: the object in the format the client prefers. */
+  const answer = (code: number, body: JsonObject): void => sendBody(res, code, serializer.object(body, format(String(body.kind), String(body.apiVersion))));
 
   if (name === undefined) {
     switch (method) {
@@ -226,9 +212,14 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
         if (isWatch) {
           account('watch');
           const timeout = q.get('timeoutSeconds');
-          const table = wantsTable(accept);
           const include = (q.get('includeObject') ?? 'Metadata') as IncludeObject;
-          const present = (obj: JsonObject): JsonObject => service.present(type, obj);
+          const render = (obj: JsonObject) => toTable(type, [service.present(type, obj)], include, { resourceVersion: String((obj.metadata as JsonObject).resourceVersion) }, deps.now());
+          const version = apiVersionOf(type);
+          const framing = wantsTable(accept)
+            ? tableFraming(render)
+            : format(type.kind) === 'protobuf'
+              ? protobufFraming(version, codec(), (obj) => serializer.stored(type, obj, 'protobuf'))
+              : jsonFraming(version, (obj) => serializer.stored(type, obj, 'json'));
           deps.watches.serve(req, res, {
             type,
             namespace,
@@ -237,9 +228,7 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
             resourceVersion: q.get('resourceVersion'),
             allowBookmarks: q.get('allowWatchBookmarks') === 'true',
             timeoutSeconds: timeout ? Number(timeout) : undefined,
-            present,
-            encode: (obj) => service.encodedFull(type, obj),
-            render: table ? (obj) => toTable(type, [present(obj)], include, { resourceVersion: String((obj.metadata as JsonObject).resourceVersion) }, deps.now()) : undefined,
+            framing,
           });
           return;
         }
@@ -250,20 +239,21 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
           send(res, 200, toTable(type, items, (q.get('includeObject') ?? 'Metadata') as IncludeObject, list.metadata as JsonObject, deps.now()));
           return;
         }
-        sendBytes(res, 200, service.listJson(target, listOpts()));
+        const listFormat = format(type.listKind);
+        sendBytes(res, 200, serializer.list(type, service.list(target, listOpts(), true), listFormat), contentTypeOf(listFormat));
         return;
       }
       case 'POST': {
         account('create');
-        const body = parseObject(await readBodyBytes(req), req.headers['content-type']);
+        const body = parseObject(await readBodyBytes(req), req.headers['content-type'], codec);
         const result = service.create(target, body, writeOpts);
-        send(res, result.code, result.body);
+        answer(result.code, result.body);
         return;
       }
       case 'DELETE': {
         account('deletecollection');
-        const del = deleteOptions(await readBody(req), q);
-        send(res, 200, service.deleteCollection(target, listOpts(), del));
+        const del = deleteOptions(await readBodyBytes(req), req.headers['content-type'], q, codec);
+        answer(200, service.deleteCollection(target, listOpts(), del));
         return;
       }
       default:
@@ -279,28 +269,31 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
         send(res, 200, toTable(type, [obj], (q.get('includeObject') ?? 'Metadata') as IncludeObject, { resourceVersion: String((obj.metadata as JsonObject).resourceVersion) }, deps.now()));
         return;
       }
-      sendBytes(res, 200, service.getJson(target));
+      if (subresource === 'scale') return answer(200, service.get(target));
+      const getFormat = format(type.kind);
+      sendBytes(res, 200, serializer.stored(type, service.getStored(target), getFormat), contentTypeOf(getFormat));
       return;
     }
     case 'PUT': {
       account('update');
-      const body = parseObject(await readBodyBytes(req), req.headers['content-type']);
+      const body = parseObject(await readBodyBytes(req), req.headers['content-type'], codec);
       const result = service.update(target, body, writeOpts);
-      send(res, result.code, result.body);
+      answer(result.code, result.body);
       return;
     }
     case 'PATCH': {
       account('patch');
+      // Patch bodies are JSON or YAML in every client, as the real server requires.
       const contentType = req.headers['content-type'] ?? '';
-      const result = service.patch(target, contentType, await readBody(req), writeOpts);
-      send(res, result.code, result.body);
+      const result = service.patch(target, contentType, (await readBodyBytes(req)).toString('utf8'), writeOpts);
+      answer(result.code, result.body);
       return;
     }
     case 'DELETE': {
       if (subresource !== undefined) throw methodNotAllowed();
       account('delete');
-      const result = service.delete(target, deleteOptions(await readBody(req), q));
-      send(res, result.code, result.body);
+      const result = service.delete(target, deleteOptions(await readBodyBytes(req), req.headers['content-type'], q, codec));
+      answer(result.code, result.body);
       return;
     }
     default:
@@ -311,14 +304,4 @@ async function handle(deps: HttpHandlerDeps, req: IncomingMessage, res: ServerRe
 function discovery(deps: HttpHandlerDeps, res: ServerResponse, body: unknown): void {
   deps.counter.count('get discovery');
   send(res, 200, body);
-}
-
-function deleteOptions(text: string, q: URLSearchParams): DeleteOptions {
-  const body = text.trim() === '' ? {} : parseObject(text, undefined);
-  const dryRun = Array.isArray(body.dryRun) ? (body.dryRun as string[]) : q.getAll('dryRun');
-  const pre = isObject(body.preconditions) ? (body.preconditions as { uid?: string; resourceVersion?: string }) : undefined;
-  const policy = typeof body.propagationPolicy === 'string' ? body.propagationPolicy : (q.get('propagationPolicy') ?? undefined);
-  let propagationPolicy = policy;
-  if (propagationPolicy === undefined && body.orphanDependents === true) propagationPolicy = 'Orphan';
-  return { dryRun: dryRun.includes('All'), propagationPolicy, preconditions: pre };
 }

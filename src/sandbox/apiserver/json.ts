@@ -12,6 +12,12 @@ export function metadataOf(obj: JsonObject): JsonObject {
   return obj.metadata as JsonObject;
 }
 
+/** An object without apiVersion and kind (how built-in lists carry their items). */
+export function withoutTypeMeta(obj: JsonObject): JsonObject {
+  const { apiVersion: _a, kind: _k, ...rest } = obj;
+  return rest;
+}
+
 /** A deep copy; objects in the store are never shared with callers. */
 export function clone<T>(v: T): T {
   return structuredClone(v);

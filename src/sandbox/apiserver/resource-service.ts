@@ -11,15 +11,15 @@ import {
 } from './api-error.ts';
 import { validateBuiltin } from './builtin-validation.ts';
 import { crdServedStatus } from './crd-defaults.ts';
-import { EncodedObjects } from './encoded-objects.ts';
 import { typesServedByCrd, validateCrd } from './crd-serving.ts';
 import type { Faults } from './faults.ts';
-import { FieldSelector } from './field-selector.ts';
-import { clone, isObject, jsonEqual, metadataOf, readPath, writePath, type JsonObject } from './json.ts';
-import { LabelSelector } from './label-selector.ts';
+import { GarbageCollector } from './garbage-collector.ts';
+import { clone, jsonEqual, metadataOf, readPath, withoutTypeMeta, writePath, type JsonObject } from './json.ts';
+import { listObjects, type ListOptions } from './list-query.ts';
 import { generatedName, rfc3339, validateObjectName } from './object-metadata.ts';
 import type { ObjectStore } from './object-store.ts';
 import { applyPatch, PatchError } from './patch/index.ts';
+import { requestedReplicas, scaleOf } from './scale-subresource.ts';
 import type { ResourceRegistry } from './resource-registry.ts';
 import { apiVersionOf, groupResourceKey, type DefaultingContext, type ResourceType } from './resource-type.ts';
 import { admitCustomResource } from './structural-schema.ts';
@@ -44,12 +44,7 @@ export interface DeleteOptions {
   preconditions: { uid?: string; resourceVersion?: string } | undefined;
 }
 
-export interface ListOptions {
-  labelSelector: string | null;
-  fieldSelector: string | null;
-  limit: number | undefined;
-  continueToken: string | null;
-}
+export type { ListOptions } from './list-query.ts';
 
 /** The answer of a write: the HTTP code (200/201) and the body. */
 export interface WriteResult {
@@ -71,8 +66,7 @@ export class ResourceService {
   private readonly now: () => Date;
   private nextClusterIp = 10;
   private readonly defaulting: DefaultingContext;
-  /** JSON encodings of stored objects, shared by GET, LIST and WATCH. */
-  readonly encoded = new EncodedObjects();
+  private readonly gc: GarbageCollector;
 
   constructor(store: ObjectStore, registry: ResourceRegistry, faults: Faults, now: () => Date = () => new Date()) {
     this.store = store;
@@ -80,8 +74,9 @@ export class ResourceService {
     this.faults = faults;
     this.now = now;
     this.defaulting = { allocateClusterIp: () => this.allocateClusterIp() };
+    this.gc = new GarbageCollector(store, registry, now);
     store.subscribeAll((e) => {
-      if (e.type === 'DELETED') setImmediate(() => this.afterRemoval(e.collection, e.object));
+      if (e.type === 'DELETED') setImmediate(() => this.gc.afterRemoval(e.collection, e.object));
     });
   }
 
@@ -106,77 +101,18 @@ export class ResourceService {
   /** GET of one object (or its status/scale). */
   get(t: RequestTarget): JsonObject {
     const obj = this.mustGet(t);
-    if (t.subresource === 'scale') return this.scaleOf(t.type, obj);
+    if (t.subresource === 'scale') return scaleOf(t.type, obj);
     return this.present(t.type, obj);
   }
 
-  /** LIST: filtered by selectors, in key order, paged by limit/continue. */
+  /** The stored object a request names (404 when there is none), as the store holds it. */
+  getStored(t: RequestTarget): JsonObject {
+    return this.mustGet(t);
+  }
+
+  /** LIST: filtered by selectors, in key order, paged by limit/continue; `raw` keeps the stored objects. */
   list(t: RequestTarget, opts: ListOptions, raw = false): JsonObject {
-    const labels = LabelSelector.parse(opts.labelSelector);
-    const fields = FieldSelector.parse(opts.fieldSelector, t.type.kind);
-    const rv = this.store.resourceVersion;
-    let start = '';
-    let listRv = rv;
-    if (opts.continueToken) {
-      const token = decodeContinue(opts.continueToken);
-      if (token.rv < this.store.oldestResumableVersion) {
-        throw new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
-      }
-      start = token.start;
-      listRv = token.rv;
-    }
-    const all = this.store.list(groupResourceKey(t.type), t.namespace);
-    const items: JsonObject[] = [];
-    let remaining = 0;
-    let lastKey = '';
-    for (const obj of all) {
-      const md = obj.metadata as JsonObject;
-      const key = `${String(md.namespace ?? '')}/${String(md.name)}`;
-      if (start !== '' && key <= start) continue;
-      if (!labels.empty && !labels.matches(md.labels as Record<string, string> | undefined)) continue;
-      if (!fields.empty && !fields.matches(obj)) continue;
-      if (opts.limit !== undefined && opts.limit > 0 && items.length >= opts.limit) {
-        remaining++;
-        continue;
-      }
-      items.push(raw ? obj : t.type.builtin ? withoutTypeMeta(obj) : this.present(t.type, obj));
-      lastKey = key;
-    }
-    const metadata: JsonObject = { resourceVersion: String(listRv) };
-    if (remaining > 0) {
-      metadata.continue = encodeContinue({ rv: listRv, start: lastKey });
-      if (labels.empty && fields.empty) metadata.remainingItemCount = remaining;
-    }
-    return { kind: t.type.listKind, apiVersion: apiVersionOf(t.type), metadata, items };
-  }
-
-  /** GET of one object as JSON bytes, reusing the stored object's encoding (scale is built each time). */
-  getJson(t: RequestTarget): Buffer {
-    const obj = this.mustGet(t);
-    if (t.subresource === 'scale') return Buffer.from(JSON.stringify(this.scaleOf(t.type, obj)));
-    return this.encodedFull(t.type, obj);
-  }
-
-  /** An object with apiVersion and kind of the type's version, as JSON bytes shared by GET and WATCH. */
-  encodedFull(type: ResourceType, obj: JsonObject): Buffer {
-    return this.encoded.bytes(obj, apiVersionOf(type), () => this.present(type, obj));
-  }
-
-  /**
-   * LIST serialised to JSON, reusing each stored object's encoding across lists: stored objects never
-   * change in place, so a list of 1,000 unchanged objects costs one copy rather than 1,000 stringifies.
-   */
-  listJson(t: RequestTarget, opts: ListOptions): Buffer {
-    const list = this.list(t, opts, true);
-    const items = list.items as JsonObject[];
-    const parts: Buffer[] = [Buffer.from(`{"kind":${JSON.stringify(list.kind)},"apiVersion":${JSON.stringify(list.apiVersion)},"metadata":${JSON.stringify(list.metadata)},"items":[`)];
-    for (let i = 0; i < items.length; i++) {
-      if (i > 0) parts.push(comma);
-      // Built-in lists carry items without type meta, as the real server encodes them.
-      parts.push(t.type.builtin ? this.encoded.bytes(items[i], '', () => withoutTypeMeta(items[i])) : this.encodedFull(t.type, items[i]));
-    }
-    parts.push(listEnd);
-    return Buffer.concat(parts);
+    return listObjects(this.store, t.type, t.namespace, opts, (obj) => (raw ? obj : t.type.builtin ? withoutTypeMeta(obj) : this.present(t.type, obj)));
   }
 
   /** POST: a new object, named (or generated), defaulted, validated, stored. */
@@ -242,7 +178,7 @@ export class ResourceService {
     if (isApply && !opts.fieldManager) {
       throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     }
-    const current = old === undefined ? undefined : t.subresource === 'scale' ? this.scaleOf(t.type, old) : this.present(t.type, old);
+    const current = old === undefined ? undefined : t.subresource === 'scale' ? scaleOf(t.type, old) : this.present(t.type, old);
     let patched: JsonObject;
     try {
       patched = applyPatch({
@@ -294,7 +230,7 @@ export class ResourceService {
     const finalizers = Array.isArray(md.finalizers) ? md.finalizers : [];
     const isNamespace = t.type.kind === 'Namespace' && t.type.group === '';
     if (opts.dryRun) return { code: 200, body: this.present(t.type, old) };
-    if (opts.propagationPolicy === 'Orphan') this.orphanDependents(String(md.uid));
+    if (opts.propagationPolicy === 'Orphan') this.gc.orphanDependents(String(md.uid));
     if (finalizers.length > 0 || isNamespace) {
       if (md.deletionTimestamp) return { code: 202, body: this.present(t.type, old) };
       const next = clone(old);
@@ -304,7 +240,7 @@ export class ResourceService {
       if (isNamespace) (next.status as JsonObject).phase = 'Terminating';
       const stored = this.store.put(collection, next);
       if (t.type.kind === 'CustomResourceDefinition') this.afterWrite(t.type, stored);
-      if (isNamespace) setImmediate(() => this.drainNamespace(String(md.name)));
+      if (isNamespace) setImmediate(() => this.gc.drainNamespace(String(md.name)));
       return { code: isNamespace ? 200 : 200, body: this.present(t.type, stored) };
     }
     const gone = this.store.remove(collection, old);
@@ -357,7 +293,7 @@ export class ResourceService {
   }
 
   /** Defaulting, pruning and validation, in the order the real server runs them. */
-  private admit(type: ResourceType, obj: JsonObject, name: string): void {
+  private admit(type: ResourceType, obj: JsonObject, name: string, old?: JsonObject): void {
     obj.apiVersion = apiVersionOf(type);
     obj.kind = type.kind;
     const causes: StatusCause[] = [];
@@ -368,7 +304,7 @@ export class ResourceService {
       causes.push(...validateBuiltin(type.kind, obj));
       if (type.kind === 'CustomResourceDefinition') causes.push(...validateCrd(obj));
     } else {
-      causes.push(...admitCustomResource(type.schema, obj));
+      causes.push(...admitCustomResource(type.schema, obj, type.celRules, old));
     }
     if (causes.length > 0) throw invalid(type, name, causes);
   }
@@ -413,7 +349,7 @@ export class ResourceService {
         }
       }
     }
-    this.admit(type, next, t.name as string);
+    this.admit(type, next, t.name as string, old);
     const md = next.metadata as JsonObject;
     if (type.hasGeneration && specChanged(old, next, type.hasStatus)) md.generation = Number(oldMd.generation ?? 0) + 1;
     if (type.kind === 'CustomResourceDefinition' && type.group === 'apiextensions.k8s.io' && t.subresource !== 'status') {
@@ -430,167 +366,33 @@ export class ResourceService {
     }
     const stored = this.store.put(collection, next);
     this.afterWrite(type, stored);
-    if (type.kind === 'Namespace' && type.group === '' && md.deletionTimestamp) setImmediate(() => this.drainNamespace(String(md.name)));
+    if (type.kind === 'Namespace' && type.group === '' && md.deletionTimestamp) setImmediate(() => this.gc.drainNamespace(String(md.name)));
     return { code: 200, body: this.present(type, stored) };
-  }
-
-  /** The autoscaling/v1 Scale view of an object with a scale subresource. */
-  private scaleOf(type: ResourceType, obj: JsonObject): JsonObject {
-    const paths = type.scale;
-    if (!paths) throw notFound(type, String(metadataOf(obj).name));
-    const md = obj.metadata as JsonObject;
-    const status: JsonObject = { replicas: Number(readPath(obj, paths.statusReplicasPath) ?? 0) };
-    const selector = readPath(obj, '.spec.selector');
-    if (type.builtin && isObject(selector)) status.selector = LabelSelector.fromLabelSelector(selector).toString();
-    else if (paths.labelSelectorPath && typeof readPath(obj, paths.labelSelectorPath) === 'string') status.selector = readPath(obj, paths.labelSelectorPath);
-    return {
-      kind: 'Scale',
-      apiVersion: 'autoscaling/v1',
-      metadata: { name: md.name, namespace: md.namespace, uid: md.uid, resourceVersion: md.resourceVersion, creationTimestamp: md.creationTimestamp },
-      spec: { replicas: Number(readPath(obj, paths.specReplicasPath) ?? 0) },
-      status,
-    };
   }
 
   private writeScale(t: RequestTarget, old: JsonObject, scale: JsonObject, opts: WriteOptions): WriteResult {
     const paths = t.type.scale;
     if (!paths) throw notFound(t.type, t.name as string);
-    const replicas = readPath(scale, '.spec.replicas');
-    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-      throw new ApiError(422, 'Invalid', `Scale.autoscaling "${String(t.name)}" is invalid: spec.replicas: Invalid value: ${String(replicas)}: must be greater than or equal to 0`, {
-        name: t.name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${String(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }],
-      });
-    }
+    const replicas = requestedReplicas(t.name, scale);
     const next = this.present(t.type, clone(old));
     writePath(next, paths.specReplicasPath, replicas);
     const smd = metadataOf(scale);
     (next.metadata as JsonObject).resourceVersion = smd.resourceVersion ?? (old.metadata as JsonObject).resourceVersion;
     const result = this.replace({ ...t, subresource: undefined }, old, next, opts);
-    return { code: result.code, body: this.scaleOf(t.type, result.body) };
+    return { code: result.code, body: scaleOf(t.type, result.body) };
   }
 
   private afterWrite(type: ResourceType, stored: JsonObject): void {
     if (type.kind === 'CustomResourceDefinition' && type.group === 'apiextensions.k8s.io') {
       this.registry.serveCrd(String(metadataOf(stored).name), typesServedByCrd(stored));
-      if (metadataOf(stored).deletionTimestamp) setImmediate(() => this.drainCrd(stored));
+      if (metadataOf(stored).deletionTimestamp) setImmediate(() => this.gc.drainCrd(stored));
     }
-  }
-
-  /** Background cascading deletion, CRD and namespace cleanup, once an object is really gone. */
-  private afterRemoval(collection: string, gone: JsonObject): void {
-    const md = gone.metadata as JsonObject;
-    if (collection === 'customresourcedefinitions.apiextensions.k8s.io') {
-      this.registry.serveCrd(String(md.name), []);
-      this.removeCustomResources(gone);
-    }
-    const ns = md.namespace as string | undefined;
-    if (ns) {
-      const namespace = this.store.get('namespaces.', undefined, ns);
-      if (namespace && (namespace.metadata as JsonObject).deletionTimestamp) this.finishNamespaceIfEmpty(ns);
-    }
-    this.collectDependents(String(md.uid));
-  }
-
-  private collectDependents(ownerUid: string): void {
-    for (const collection of this.store.collectionNames()) {
-      for (const obj of this.store.list(collection)) {
-        const refs = ((obj.metadata as JsonObject).ownerReferences ?? []) as JsonObject[];
-        if (!refs.some((r) => r.uid === ownerUid)) continue;
-        const others = refs.filter((r) => r.uid !== ownerUid && this.ownerExists(r, String((obj.metadata as JsonObject).namespace ?? '')));
-        if (others.length > 0) {
-          const next = clone(obj);
-          (next.metadata as JsonObject).ownerReferences = others;
-          this.store.put(collection, next);
-          continue;
-        }
-        this.deleteStored(collection, obj);
-      }
-    }
-  }
-
-  private ownerExists(ref: JsonObject, namespace: string): boolean {
-    for (const collection of this.store.collectionNames()) {
-      for (const candidate of this.store.list(collection)) {
-        const md = candidate.metadata as JsonObject;
-        if (md.uid === ref.uid && (md.namespace === undefined || md.namespace === namespace)) return true;
-      }
-    }
-    return false;
-  }
-
-  private orphanDependents(ownerUid: string): void {
-    for (const collection of this.store.collectionNames()) {
-      for (const obj of this.store.list(collection)) {
-        const refs = ((obj.metadata as JsonObject).ownerReferences ?? []) as JsonObject[];
-        if (!refs.some((r) => r.uid === ownerUid)) continue;
-        const next = clone(obj);
-        const remaining = refs.filter((r) => r.uid !== ownerUid);
-        if (remaining.length === 0) delete (next.metadata as JsonObject).ownerReferences;
-        else (next.metadata as JsonObject).ownerReferences = remaining;
-        this.store.put(collection, next);
-      }
-    }
-  }
-
-  /** Deletes a stored object the way DELETE would: honouring its finalizers. */
-  private deleteStored(collection: string, obj: JsonObject): void {
-    const md = obj.metadata as JsonObject;
-    if (Array.isArray(md.finalizers) && md.finalizers.length > 0) {
-      if (md.deletionTimestamp) return;
-      const next = clone(obj);
-      (next.metadata as JsonObject).deletionTimestamp = rfc3339(this.now());
-      (next.metadata as JsonObject).deletionGracePeriodSeconds = 0;
-      this.store.put(collection, next);
-      return;
-    }
-    this.store.remove(collection, obj);
-  }
-
-  private drainNamespace(namespace: string): void {
-    for (const collection of this.store.collectionNames()) {
-      if (collection === 'namespaces.') continue;
-      for (const obj of this.store.list(collection, namespace)) this.deleteStored(collection, obj);
-    }
-    this.finishNamespaceIfEmpty(namespace);
-  }
-
-  private finishNamespaceIfEmpty(namespace: string): void {
-    const ns = this.store.get('namespaces.', undefined, namespace);
-    if (!ns) return;
-    const md = ns.metadata as JsonObject;
-    if (!md.deletionTimestamp || (Array.isArray(md.finalizers) && md.finalizers.length > 0)) return;
-    for (const collection of this.store.collectionNames()) {
-      if (collection !== 'namespaces.' && this.store.list(collection, namespace).length > 0) return;
-    }
-    this.store.remove('namespaces.', ns);
-  }
-
-  private drainCrd(crd: JsonObject): void {
-    this.removeCustomResources(crd);
-    const current = this.store.get('customresourcedefinitions.apiextensions.k8s.io', undefined, String(metadataOf(crd).name));
-    const finalizers = current ? ((current.metadata as JsonObject).finalizers as unknown[] | undefined) ?? [] : [];
-    if (current && finalizers.length === 0) this.store.remove('customresourcedefinitions.apiextensions.k8s.io', current);
-  }
-
-  private removeCustomResources(crd: JsonObject): void {
-    const spec = isObject(crd.spec) ? crd.spec : {};
-    const plural = isObject(spec.names) ? String(spec.names.plural) : '';
-    const collection = `${plural}.${String(spec.group)}`;
-    for (const obj of this.store.list(collection)) this.store.remove(collection, obj);
   }
 
   private allocateClusterIp(): string {
     const n = this.nextClusterIp++;
     return `10.96.${Math.floor(n / 256) % 256}.${n % 256}`;
   }
-}
-
-const comma = Buffer.from(',');
-const listEnd = Buffer.from(']}');
-
-function withoutTypeMeta(obj: JsonObject): JsonObject {
-  const { apiVersion: _a, kind: _k, ...rest } = obj;
-  return rest;
 }
 
 function withoutManagedTimes(obj: JsonObject): JsonObject {
@@ -607,23 +409,4 @@ function specChanged(old: JsonObject, next: JsonObject, statusIsSubresource: boo
     if (!jsonEqual(old[k], next[k])) return true;
   }
   return false;
-}
-
-interface ContinueToken {
-  rv: number;
-  start: string;
-}
-
-function encodeContinue(token: ContinueToken): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: token.rv, start: token.start })).toString('base64url');
-}
-
-function decodeContinue(text: string): ContinueToken {
-  try {
-    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { rv: unknown; start: unknown };
-    if (typeof parsed.rv === 'number' && typeof parsed.start === 'string') return { rv: parsed.rv, start: parsed.start };
-  } catch {
-    // fall through to the real server's error
-  }
-  throw badRequest(`continue key is not valid: ${text}`);
 }

@@ -1,3 +1,4 @@
+import type { RuleNode } from './cel/validation-rules.ts';
 import type { JsonObject } from './json.ts';
 import type { SchemaProps } from './structural-schema.ts';
 
@@ -41,6 +42,8 @@ export interface ResourceType {
   /** Whether DELETE answers with the deleted object (true) or a Success Status (false). */
   returnsDeletedObject: boolean;
   schema: SchemaProps | undefined;
+  /** The schema's x-kubernetes-validations rules, compiled once when the CRD was written. */
+  celRules?: RuleNode;
   printerColumns: PrinterColumn[] | undefined;
   /** Fills in the fields the real server defaults; mutates the object it is given. */
   defaulter: ((obj: JsonObject, ctx: DefaultingContext) => void) | undefined;

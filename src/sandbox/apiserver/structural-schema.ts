@@ -1,4 +1,5 @@
 import type { StatusCause } from './api-error.ts';
+import { validationRuleCauses, type RuleNode } from './cel/validation-rules.ts';
 import { clone, isObject, jsonEqual, type JsonObject } from './json.ts';
 
 /** The subset of a CRD's openAPIV3Schema the server enforces. */
@@ -172,8 +173,11 @@ export function pruneUnknown(schema: SchemaProps, value: unknown, isRoot = false
   }
 }
 
-/** Defaults, prunes and validates a custom resource as the apiextensions server does, in that order. */
-export function admitCustomResource(schema: SchemaProps | undefined, obj: JsonObject): StatusCause[] {
+/**
+ * Defaults, prunes and validates a custom resource as the apiextensions server does, in that order, then
+ * evaluates the CRD's validation rules (with the stored object as `old` on updates).
+ */
+export function admitCustomResource(schema: SchemaProps | undefined, obj: JsonObject, rules?: RuleNode, old?: JsonObject): StatusCause[] {
   if (!schema) return [];
   pruneUnknown(schema, obj, true);
   applyDefaults(schema, obj);
@@ -182,5 +186,6 @@ export function admitCustomResource(schema: SchemaProps | undefined, obj: JsonOb
   delete rootSchema.properties?.metadata;
   delete rootSchema.properties?.apiVersion;
   delete rootSchema.properties?.kind;
-  return validateSchema(rootSchema, obj, '');
+  const causes = validateSchema(rootSchema, obj, '');
+  return [...causes, ...validationRuleCauses(rules, obj, old, causes)];
 }

@@ -41,6 +41,19 @@ function servicePorts(o: JsonObject): string {
   return ports.map((p: JsonObject) => `${String(p.port)}${p.nodePort ? ':' + String(p.nodePort) : ''}/${String(p.protocol ?? 'TCP')}`).join(',');
 }
 
+// The columns `kubectl get -o wide` adds (priority 1), as the server's printers fill them.
+const templateContainers = (o: JsonObject): JsonObject[] => {
+  const containers = readPath(o, '.spec.template.spec.containers');
+  return Array.isArray(containers) ? containers : [];
+};
+const labelList = (labels: unknown): string =>
+  isObject(labels) && Object.keys(labels).length > 0 ? Object.entries(labels).map(([k, v]) => `${k}=${String(v)}`).join(',') : '<none>';
+const workloadWideColumns = (): Column[] => [
+  col('Containers', 'string', 'Names of each container in the template.', (o) => templateContainers(o).map((c) => String(c.name)).join(','), 1),
+  col('Images', 'string', 'Images referenced by each container in the template.', (o) => templateContainers(o).map((c) => String(c.image)).join(','), 1),
+  col('Selector', 'string', 'Label selector for pods.', (o) => labelList(readPath(o, '.spec.selector.matchLabels')), 1),
+];
+
 /** The columns kubectl shows for the built-in kinds (the server's printers), NAME/AGE otherwise. */
 function builtinColumns(kind: string): Column[] {
   switch (kind) {
@@ -53,6 +66,7 @@ function builtinColumns(kind: string): Column[] {
         col('Up-to-date', 'string', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', (o) => num(o, '.status.updatedReplicas')),
         col('Available', 'string', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', (o) => num(o, '.status.availableReplicas')),
         ageColumn,
+        ...workloadWideColumns(),
       ];
     case 'ReplicaSet':
       return [
@@ -61,6 +75,7 @@ function builtinColumns(kind: string): Column[] {
         col('Current', 'integer', 'Replicas is the most recently observed number of replicas.', (o) => num(o, '.status.replicas')),
         col('Ready', 'integer', 'The number of ready replicas for this replica set.', (o) => num(o, '.status.readyReplicas')),
         ageColumn,
+        ...workloadWideColumns(),
       ];
     case 'Pod':
       return [
@@ -77,6 +92,8 @@ function builtinColumns(kind: string): Column[] {
           return String(Array.isArray(statuses) ? statuses.reduce((n: number, s: JsonObject) => n + Number(s.restartCount ?? 0), 0) : 0);
         }),
         ageColumn,
+        col('IP', 'string', 'The IP address assigned to the pod.', (o) => readPath(o, '.status.podIP') ?? '<none>', 1),
+        col('Node', 'string', 'The node the pod is assigned to.', (o) => readPath(o, '.spec.nodeName') ?? '<none>', 1),
       ];
     case 'Service':
       return [
@@ -86,6 +103,7 @@ function builtinColumns(kind: string): Column[] {
         col('External-IP', 'string', 'The external IP address of the service.', () => '<none>'),
         col('Port(s)', 'string', 'The ports of the service.', servicePorts),
         ageColumn,
+        col('Selector', 'string', 'The selector of the service.', (o) => labelList(readPath(o, '.spec.selector')), 1),
       ];
     case 'ConfigMap':
       return [nameColumn, col('Data', 'string', 'Number of data entries', (o) => Object.keys(isObject(o.data) ? o.data : {}).length + Object.keys(isObject(o.binaryData) ? o.binaryData : {}).length), ageColumn];

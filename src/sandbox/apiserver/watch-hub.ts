@@ -4,6 +4,7 @@ import { type JsonObject } from './json.ts';
 import type { LabelSelector } from './label-selector.ts';
 import type { ObjectStore, StoreEvent, WatchEventType } from './object-store.ts';
 import { apiVersionOf, groupResourceKey, type ResourceType } from './resource-type.ts';
+import type { WatchFraming } from './watch-framing.ts';
 
 /** One watch request, parsed. */
 export interface WatchParams {
@@ -14,11 +15,8 @@ export interface WatchParams {
   resourceVersion: string | null;
   allowBookmarks: boolean;
   timeoutSeconds: number | undefined;
-  /** Presents an object for this watch (apiVersion/kind, or a Table row); undefined uses the shared JSON. */
-  render: ((obj: JsonObject) => JsonObject) | undefined;
-  present: (obj: JsonObject) => JsonObject;
-  /** The object's JSON bytes as `present` shows it, cached per stored object and shared with GET and LIST. */
-  encode: (obj: JsonObject) => Buffer;
+  /** How events are written (JSON, Table rows or protobuf frames). */
+  framing: WatchFraming;
 }
 
 type Deliver = (event: StoreEvent) => void;
@@ -29,22 +27,19 @@ interface CollectionRoute {
   unsubscribe: () => void;
 }
 
-const eventPrefixes: Record<string, Buffer> = Object.fromEntries(
-  ['ADDED', 'MODIFIED', 'DELETED'].map((t) => [t, Buffer.from(`{"type":"${t}","object":`)]),
-);
-const eventSuffix = Buffer.from('}\n');
 // Not a valid namespace name, so it cannot collide with one (cluster-scoped objects have namespace '').
 const allNamespaces = '*';
 
 interface OpenWatch {
   res: ServerResponse;
+  framing: WatchFraming;
   close(): void;
 }
 
 /**
  * Streams watch events to every open watch: replay from a resourceVersion (or initial ADDED events),
  * live changes filtered by namespace and selectors, bookmarks, 410 Gone for expired versions and
- * timeoutSeconds. Each event is serialised once per apiVersion however many watchers receive it.
+ * timeoutSeconds. Each event is serialised once per format and apiVersion however many watchers receive it.
  */
 export class WatchHub {
   private readonly open = new Set<OpenWatch>();
@@ -65,8 +60,8 @@ export class WatchHub {
   /** Serves one watch request until it times out, the client goes away or the server drops it. */
   serve(req: IncomingMessage, res: ServerResponse, p: WatchParams): void {
     const collection = groupResourceKey(p.type);
-    const apiVersion = apiVersionOf(p.type);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    const framing = p.framing;
+    res.writeHead(200, { 'Content-Type': framing.contentType, 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
     // Clients wait for the headers before they consider the watch open; send them now, not with the first event.
     res.flushHeaders();
     const selective = !p.labels.empty || !p.fields.empty;
@@ -76,11 +71,10 @@ export class WatchHub {
       if (p.namespace !== undefined && md.namespace !== p.namespace) return false;
       return (p.labels.empty || p.labels.matches(md.labels as Record<string, string> | undefined)) && (p.fields.empty || p.fields.matches(obj));
     };
-    const line = (type: WatchEventType, obj: JsonObject): Buffer =>
-      p.render ? Buffer.from(`${JSON.stringify({ type, object: p.render(obj) })}\n`) : Buffer.concat([eventPrefixes[type], p.encode(obj), eventSuffix]);
+    const line = (type: WatchEventType, obj: JsonObject): Buffer => framing.stored(type, obj);
     const encode = (event: StoreEvent, type: WatchEventType): Buffer => {
-      if (p.render) return line(type, event.object);
-      const cacheKey = `${apiVersion}|${type}`;
+      if (framing.shareKey === undefined) return line(type, event.object);
+      const cacheKey = `${framing.shareKey}|${type}`;
       event.encoded ??= new Map();
       let bytes = event.encoded.get(cacheKey);
       if (bytes === undefined) {
@@ -111,6 +105,7 @@ export class WatchHub {
     let timeoutTimer: NodeJS.Timeout | undefined;
     const watch: OpenWatch = {
       res,
+      framing,
       close: () => {
         if (!this.open.delete(watch)) return;
         unsubscribe();
@@ -132,12 +127,12 @@ export class WatchHub {
     } else {
       const from = Number(rv);
       if (!Number.isInteger(from) || from < 0) {
-        res.write(`${JSON.stringify({ type: 'ERROR', object: statusObject(400, 'BadRequest', `invalid resource version: ${rv}`) })}\n`);
+        res.write(framing.made('ERROR', statusObject(400, 'BadRequest', `invalid resource version: ${rv}`)));
         watch.close();
         return;
       }
       if (from < this.store.oldestResumableVersion) {
-        this.sendGone(res, from);
+        this.sendGone(res, framing, from);
         watch.close();
         return;
       }
@@ -169,7 +164,7 @@ export class WatchHub {
   /** Sends 410 Gone to every open watch and ends it, as after a compaction of the history they need. */
   expireAll(): void {
     for (const w of [...this.open]) {
-      this.sendGone(w.res, undefined);
+      this.sendGone(w.res, w.framing, undefined);
       w.close();
     }
   }
@@ -219,13 +214,13 @@ export class WatchHub {
 
   private bookmark(res: ServerResponse, p: WatchParams): void {
     const object = { kind: p.type.kind, apiVersion: apiVersionOf(p.type), metadata: { resourceVersion: String(this.store.resourceVersion) } };
-    res.write(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`);
+    res.write(p.framing.made('BOOKMARK', object));
   }
 
-  private sendGone(res: ServerResponse, requested: number | undefined): void {
+  private sendGone(res: ServerResponse, framing: WatchFraming, requested: number | undefined): void {
     const oldest = this.store.oldestResumableVersion;
     const message = requested === undefined ? `too old resource version: ${oldest - 1} (${oldest})` : `too old resource version: ${requested} (${oldest})`;
-    res.write(`${JSON.stringify({ type: 'ERROR', object: statusObject(410, 'Expired', message) })}\n`);
+    res.write(framing.made('ERROR', statusObject(410, 'Expired', message)));
   }
 }
 

@@ -3,10 +3,12 @@
  * 30s", "the last 2m") can be asked, as Prometheus would answer an increase() over it. Cumulative totals
  * are kept beside the slots so the Prometheus exposition counters never go backwards.
  */
+import type { WorkloadKind } from '../../metrics/provider.ts';
 import { addBuckets, bucketIndex, emptyBuckets, type BucketCounts } from './latency-histogram.ts';
 
 /** The kinds of workload the store aggregates by, spelled as TrafficMetrics spells them. */
-export type StoredKind = 'Deployment' | 'Pod' | 'Namespace';
+export const STORED_KINDS = ['Deployment', 'Pod', 'Namespace'] as const satisfies readonly WorkloadKind[];
+export type StoredKind = (typeof STORED_KINDS)[number];
 
 /** One workload series; `namespace` equals `name` for a Namespace. */
 export interface WorkloadKey {

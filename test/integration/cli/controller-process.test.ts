@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineHarness, NAMESPACE, quickAnalysis } from '../engine/engine-harness.ts';
+import { eventually } from '../../helpers/eventually.ts';
 
 const NODE = new URL('../../../node_modules/.bin/node', import.meta.url).pathname;
 const KANARI = new URL('../../../bin/kanari.js', import.meta.url).pathname;
@@ -54,13 +55,3 @@ describe('kanari controller as a process', () => {
     expect(output).toContain('"msg":"shutting down"');
   });
 });
-
-async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

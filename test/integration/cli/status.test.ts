@@ -6,6 +6,7 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
 import type { CanaryStatus } from '../../../src/api/canary-status.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
+import { eventually } from '../../helpers/eventually.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
 import { KANARI_BIN, NODE, REPO_ROOT, runKanari, type CliRun } from '../../helpers/kanari-cli.ts';
 
@@ -17,7 +18,7 @@ const progressing: CanaryStatus = {
   phase: 'Progressing',
   canaryWeight: 30,
   failedChecks: 1,
-  lastTransitionTime: new Date(Date.now() - 150_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  lastTransitionTime: transitionedAgo(125_000),
   lastAnalysisTime: '2026-11-24T07:04:00Z',
   lastAnalysis: [
     { metric: 'request-success-rate', value: 99.5, thresholdRange: { min: 99 }, result: 'pass', time: '2026-11-24T07:04:00Z' },
@@ -28,6 +29,11 @@ const progressing: CanaryStatus = {
     { type: 'Promoted', status: 'False', reason: 'Progressing', message: 'Revision 5d8f is being rolled out.', lastTransitionTime: '2026-11-24T07:00:00Z' },
   ],
 };
+
+/** A lastTransitionTime `ms` ago; 125 s shows as "2m5s" and stays "2m…s" for the 54 s a slow process start may take. */
+function transitionedAgo(ms: number): string {
+  return new Date(Date.now() - ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
 
 describe('kanari status and kanari list', () => {
   let sandbox: Sandbox;
@@ -53,12 +59,8 @@ describe('kanari status and kanari list', () => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const until = async (predicate: (out: string) => boolean, what: string) => {
-      for (let waited = 0; !predicate(stdout); waited += 50) {
-        if (waited > 20_000) throw new Error(`timed out waiting for ${what}; stdout: ${stdout}; stderr: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
+    const until = (predicate: (out: string) => boolean, what: string) =>
+      eventually(what, () => predicate(stdout), { lastSeen: () => `stdout: ${stdout}; stderr: ${stderr}` });
     return { child, exited, until, output: () => stdout, errors: () => stderr };
   }
 
@@ -106,6 +108,7 @@ describe('kanari status and kanari list', () => {
   });
 
   test('status shows phase with its age, weight, step, failed checks, metrics against thresholds and conditions', async () => {
+    await writeStatus('podinfo', 'test', { lastTransitionTime: transitionedAgo(125_000) });
     const run = await kanari('status', 'podinfo');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -117,8 +120,8 @@ describe('kanari status and kanari list', () => {
       'Step:          step 3 of 5 (weights 10, 20, 30, 40, 50; max 50)',
       'Failed checks: 1/5 (rolls back at 5)',
       '  METRIC                 VALUE   THRESHOLD   RESULT',
-      '  request-success-rate   99.5    ≥ 99        pass',
-      '  request-duration       612     ≤ 500       fail: 612ms above 500ms',
+      '  request-success-rate   99.5%   ≥ 99%       pass',
+      '  request-duration       612ms   ≤ 500ms     fail: 612ms above 500ms',
       'Conditions:',
     ]));
     expect(lines.some((line) => /^ {2}Promoted +False +Progressing +\S+ +Revision 5d8f is being rolled out\.$/.test(line))).toBe(true);
@@ -133,6 +136,7 @@ describe('kanari status and kanari list', () => {
   });
 
   test('list shows the table for the context namespace, one namespace, and all of them', async () => {
+    await writeStatus('podinfo', 'test', { lastTransitionTime: transitionedAgo(125_000) });
     const [here, prod, all] = await Promise.all([kanari('list'), kanari('list', '-n', 'prod'), kanari('list', '-A')]);
     expect(here.stdout.split('\n')[1]).toMatch(/^test {8}podinfo {3}Progressing {3}30 {7}1\/5 {6}2m\d+s +True$/);
     expect(here.stdout.trimEnd().split('\n')).toHaveLength(2);

@@ -3,8 +3,10 @@ import { AutoscalingV2Api, type KubernetesObject } from '@kubernetes/client-node
 import { runController, type RunningController } from '../../../src/controller/run-controller.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
 import { createLogger } from '../../../src/log/logger.ts';
+import { eventually } from '../../helpers/eventually.ts';
 import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.ts';
 import { EngineHarness, NAMESPACE, quickAnalysis } from '../engine/engine-harness.ts';
+import { createDaemonSet, setDaemonSetImage } from '../engine/flagger-targets.ts';
 import { renderChart, renderContext } from './chart-render.ts';
 import { CHART_DIR, DEPLOY_RELEASE } from './deploy-manifests.ts';
 import { parseAllDocuments } from 'yaml';
@@ -22,7 +24,7 @@ function grantedByChart(): Set<string> {
 /**
  * RBAC proven, not guessed: the controller runs under its own user through scenarios that reach every
  * path that talks to the API (initialization with configs and an HPA, promotion, rollback, A/B, manual
- * control, alerts, revertOnDeletion, leader election), the sandbox API server logs each (group,
+ * control, alerts, a DaemonSet target, revertOnDeletion, leader election), the sandbox API server logs each (group,
  * resource, verb) it used, and the chart's roles must grant exactly those: nothing missing (the controller
  * would fail in a cluster) and nothing unused (least privilege).
  */
@@ -43,12 +45,15 @@ describe("the chart's ClusterRole and Role grant exactly what the controller use
 
   test('every access is granted and every grant is used', async () => {
     const identity = world.sandbox.server.addUser('kanari');
+    world.countTicksOf(() => (running ? [running] : []));
     running = await runController({
       kubeConfig: identity.kubeConfig,
       logger: createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) }),
       namespaces: [NAMESPACE],
       informer: { relistIntervalMs: 0, watchdogMs: 0 },
       webhookBackoff: { baseMs: 10, maxMs: 50 },
+      healthAddress: { host: '127.0.0.1', port: 0 },
+      clock: world.clock,
       leaderElection: { namespace: NAMESPACE, leaseName: 'kanari-leader', leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 200 },
     });
 
@@ -80,7 +85,7 @@ describe("the chart's ClusterRole and Role grant exactly what the controller use
     await world.waitForPhase('podinfo', 'Initialized');
     world.traffic.set('podinfo', { kind: 'metrics', success: 1000, failure: 0, p99Ms: 50 });
     await world.setImage('podinfo', 'podinfo:2');
-    await world.waitForPhase('podinfo', 'Succeeded');
+    await world.runUntilPhase('podinfo', 'Succeeded');
 
     // The target's HPA changes: the primary's copy follows.
     const autoscaling = world.sandbox.kubeConfig.makeApiClient(AutoscalingV2Api);
@@ -90,16 +95,16 @@ describe("the chart's ClusterRole and Role grant exactly what the controller use
     // New configuration data is a new revision; promotion updates the -primary copies.
     await world.core.patchNamespacedConfigMap({ name: 'settings', namespace: NAMESPACE, body: { data: { level: 'debug' } } }, mergePatchOptions());
     await world.core.patchNamespacedSecret({ name: 'creds', namespace: NAMESPACE, body: { stringData: { token: 'u' } } }, mergePatchOptions());
-    await eventually('the -primary copies to be promoted', async () =>
+    await world.drive('podinfo', async () =>
       (await world.core.readNamespacedConfigMap({ name: 'settings-primary', namespace: NAMESPACE })).data?.level === 'debug' &&
       Buffer.from((await world.core.readNamespacedSecret({ name: 'creds-primary', namespace: NAMESPACE })).data?.token ?? '', 'base64').toString() === 'u',
-    );
-    await world.waitForPhase('podinfo', 'Succeeded');
+    'the -primary copies to be promoted');
+    await world.runUntilPhase('podinfo', 'Succeeded');
 
     // A rollback, then a manual retry through the annotation.
     world.traffic.set('podinfo', { kind: 'metrics', success: 50, failure: 50, p99Ms: 50 });
     await world.setImage('podinfo', 'podinfo:3');
-    await world.waitForPhase('podinfo', 'Failed');
+    await world.runUntilPhase('podinfo', 'Failed');
     await world.custom.patchNamespacedCustomObject(
       { group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name: 'podinfo', body: { metadata: { annotations: { 'kanari.dev/retry': 'alice' } } } },
       mergePatchOptions(),
@@ -114,28 +119,44 @@ describe("the chart's ClusterRole and Role grant exactly what the controller use
     await world.setImage('frontend', 'frontend:2');
     // Changing the match mid-run rewrites the HTTPRouteGroup.
     const routeGroup = () => world.custom.getNamespacedCustomObject({ group: 'specs.smi-spec.io', version: 'v1alpha4', namespace: NAMESPACE, plural: 'httproutegroups', name: 'frontend' }) as Promise<{ spec: { matches: { headers?: Record<string, string> }[] } }>;
-    await eventually('the HTTPRouteGroup', async () => routeGroup().then(() => true, () => false));
+    await eventually('the HTTPRouteGroup', () => routeGroup().then(() => true, () => false));
     await world.custom.patchNamespacedCustomObject(
       { group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name: 'frontend', body: { spec: { analysis: { match: [{ headers: { 'x-canary': { exact: 'beta' } } }] } } } },
       mergePatchOptions(),
     );
-    await eventually('the HTTPRouteGroup to match the new header', async () => JSON.stringify((await routeGroup()).spec.matches).includes('beta'));
+    // The route follows the edited match at the next analysis.
+    await world.drive('frontend', async () => JSON.stringify((await routeGroup()).spec.matches).includes('beta'), 'the HTTPRouteGroup to match the new header');
     await world.custom.patchNamespacedCustomObject(
       { group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name: 'frontend', body: { metadata: { annotations: { 'kanari.dev/promote-full': 'bob' } } } },
       mergePatchOptions(),
     );
-    await world.waitForPhase('frontend', 'Succeeded');
+    await world.runUntilPhase('frontend', 'Succeeded');
+
+    // A DaemonSet target (provider kubernetes): its primary created, promoted and, on revert, deleted.
+    await createDaemonSet(world, 'agent', 'agent:1');
+    await world.createCanary('agent', {
+      provider: 'kubernetes',
+      revertOnDeletion: true,
+      targetRef: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent' },
+      analysis: quickAnalysis({ stepWeight: undefined, maxWeight: undefined, iterations: 1 }),
+    });
+    await world.waitForPhase('agent', 'Initialized');
+    world.traffic.set('agent', { kind: 'metrics', success: 1000, failure: 0, p99Ms: 50 });
+    await setDaemonSetImage(world, 'agent', 'agent:2');
+    await world.runUntilPhase('agent', 'Succeeded');
 
     // revertOnDeletion: the finalizer restores the target and removes what Kanari made.
-    await world.custom.deleteNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name: 'podinfo' });
-    await eventually('the Canary to be gone', async () => {
-      try {
-        await world.canary('podinfo');
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    for (const name of ['podinfo', 'agent']) {
+      await world.custom.deleteNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name });
+      await eventually(`the Canary ${name} to be gone`, async () => {
+        try {
+          await world.canary(name);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+    }
     await running.stop();
     running = undefined;
 
@@ -151,11 +172,3 @@ describe("the chart's ClusterRole and Role grant exactly what the controller use
     expect({ grantedButNeverUsed: [...granted].filter((grant) => !used.has(grant)).sort() }).toEqual({ grantedButNeverUsed: [] });
   });
 });
-
-async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -1,61 +1,67 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readdirSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type V1Deployment } from '@kubernetes/client-node';
 import { CANARY_API_VERSION, type Canary, type CanarySpec } from '../../../src/api/canary.ts';
 import type { CanaryStatus } from '../../../src/api/canary-status.ts';
+import { Duration } from '../../../src/api/duration.ts';
+import { primaryName } from '../../../src/api/names.ts';
 import { assembleController, type ControllerOptions } from '../../../src/controller/assemble.ts';
 import type { CanaryController } from '../../../src/controller/canary-controller.ts';
-import { ResilientInformer } from '../../../src/kube/informer.ts';
+import type { RunningController } from '../../../src/controller/run-controller.ts';
+import { isNotFound } from '../../../src/kube/api-errors.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
 import { createLogger } from '../../../src/log/logger.ts';
-import { formatQuantity, tryParseQuantity } from '../../../src/metrics/quantity.ts';
 import { TRAFFIC_METRICS_RESOURCES } from '../../../src/metrics/traffic-metrics-handler.ts';
+import { startDaemonSetController, type DaemonSetController } from '../../../src/sandbox/kubelet/daemonset-controller.ts';
+import { startDeploymentController, type DeploymentController } from '../../../src/sandbox/kubelet/deployment-controller.ts';
 import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
 import { createControllerMetrics, type ControllerMetrics } from '../../../src/server/controller-metrics.ts';
-import { DeploymentControllerSim } from '../../helpers/deployment-controller.ts';
+import { deploymentReadiness, observeDeployment } from '../../../src/workload/readiness.ts';
+import { eventually } from '../../helpers/eventually.ts';
+import { FakeClock } from '../../../src/time/clock.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
-
-/** What the scripted TrafficMetrics API answers for one Deployment. */
-export type TrafficScript =
-  | { kind: 'metrics'; success: number; failure: number; p99Ms: number }
-  | { kind: 'no-series' }
-  | { kind: 'zero-requests' };
+import { HistoryRecorder } from './history-recorder.ts';
+import { serveScriptedTrafficMetrics, type TrafficScript } from './scripted-traffic-metrics.ts';
 
 export const NAMESPACE = 'test';
+/** Where the fake clock starts: a Monday morning. */
+export const START = Date.parse('2026-03-02T10:00:00Z');
 
 /**
- * The engine's integration world: the sandbox API server with Kanari's and SMI's CRDs, a stand-in for
- * the deployment controller, a scripted TrafficMetrics API mounted where a real one would be, and the
- * real controller — all through client-node, nothing mocked.
+ * The engine's integration world: the sandbox API server with Kanari's and SMI's CRDs, the sandbox's
+ * deployment controller, a scripted TrafficMetrics API mounted where a real one would be, and the real
+ * controller — all through client-node, nothing mocked. The controller and the deployment controller run
+ * on one fake clock: analysis intervals pass only when a test advances it, so nothing depends on how
+ * fast the machine is. Watch events (a new revision, pods becoming ready, an annotation) still make the
+ * controller act at once, as in a cluster.
  */
 export class EngineHarness {
   readonly sandbox: Sandbox;
   readonly apps: AppsV1Api;
   readonly core: CoreV1Api;
   readonly custom: CustomObjectsApi;
-  readonly deployments: DeploymentControllerSim;
+  readonly clock = new FakeClock(START);
+  /** Plays Kubernetes' deployment controller: new pods are ready at once unless held. */
+  deployments!: DeploymentController;
+  /** Plays the DaemonSet controller for DaemonSet targets: pods on the sandbox's nodes, ready at once. */
+  daemonSets!: DaemonSetController;
   readonly traffic = new Map<string, TrafficScript>();
-  /** Every distinct canary weight the TrafficSplit took, in order. */
-  readonly weightHistory: number[] = [];
-  /** The same, per TrafficSplit name, for tests that run several Canaries side by side. */
-  readonly weightHistories = new Map<string, number[]>();
   /** The TrafficSplit version the history is recorded from: the newest one the cluster serves. */
   splitVersion = 'v1alpha4';
-  /** Every distinct Canary phase seen, in order. */
-  readonly phaseHistory: string[] = [];
+  /** What the TrafficSplits and Canaries of the namespace went through. */
+  history!: HistoryRecorder;
   readonly logLines: string[] = [];
   controller?: CanaryController;
   /** The running controller's Prometheus metrics (its reconcile count tells that ticks happen). */
   controllerMetrics?: ControllerMetrics;
-  #watchers: ResilientInformer<never>[] = [];
+  /** Counts ticks of controllers the harness did not start (see `countTicksOf`); replaces `controllerMetrics`. */
+  tickCounter?: (name: string) => Promise<number>;
 
   private constructor(sandbox: Sandbox) {
     this.sandbox = sandbox;
     this.apps = sandbox.kubeConfig.makeApiClient(AppsV1Api);
     this.core = sandbox.kubeConfig.makeApiClient(CoreV1Api);
     this.custom = sandbox.kubeConfig.makeApiClient(CustomObjectsApi);
-    this.deployments = new DeploymentControllerSim({ kubeConfig: sandbox.kubeConfig, delayMs: 20 });
   }
 
   /** Starts the world; `split` picks the TrafficSplit versions the cluster serves (all by default). */
@@ -68,14 +74,16 @@ export class EngineHarness {
     await sandbox.installCrds(...readdirSync(crdDir).map((file) => `${crdDir}${file}`));
     await sandbox.installCrds(...(smiCrds({ split: options.split }) as never[]));
     if (options.trafficMetrics !== false) {
-      sandbox.server.mountAggregatedApi('metrics.smi-spec.io', 'v1alpha1', TRAFFIC_METRICS_RESOURCES, (req, res, path) => harness.#serveTrafficMetrics(req, res, path));
+      sandbox.server.mountAggregatedApi('metrics.smi-spec.io', 'v1alpha1', TRAFFIC_METRICS_RESOURCES, (_req, res, path) => serveScriptedTrafficMetrics(harness.traffic, res, path));
     }
-    await harness.deployments.start();
-    await harness.#recordHistory();
+    harness.deployments = await startDeploymentController({ kubeConfig: sandbox.kubeConfig, namespace: NAMESPACE, startupDelayMs: 0, clock: harness.clock });
+    harness.daemonSets = await startDaemonSetController({ kubeConfig: sandbox.kubeConfig, namespace: NAMESPACE, startupDelayMs: 0, clock: harness.clock });
+    harness.history = new HistoryRecorder({ kubeConfig: sandbox.kubeConfig, custom: harness.custom, namespace: NAMESPACE, splitVersion: harness.splitVersion, splitsServed: served.length > 0 });
+    await harness.history.start();
     return harness;
   }
 
-  /** Starts a controller (a second call after `stopController` is a restart). */
+  /** Starts a controller on the harness's fake clock (a second call after `stopController` is a restart). */
   async startController(options: Partial<ControllerOptions> = {}): Promise<CanaryController> {
     const logger = createLogger({
       level: 'debug',
@@ -94,6 +102,7 @@ export class EngineHarness {
       namespaces: [NAMESPACE],
       webhookBackoff: { baseMs: 10, maxMs: 50 },
       informer: { relistIntervalMs: 0, watchdogMs: 0 },
+      clock: this.clock,
       ...options,
     }).controller;
     await this.controller.start();
@@ -107,8 +116,9 @@ export class EngineHarness {
 
   async stop(): Promise<void> {
     await this.stopController();
-    await Promise.all(this.#watchers.map((w) => w.stop()));
+    await this.history.stop();
     await this.deployments.stop();
+    await this.daemonSets.stop();
     await this.sandbox.stop();
   }
 
@@ -157,20 +167,111 @@ export class EngineHarness {
     return (await this.canary(name)).status ?? {};
   }
 
-  /** Polls until `predicate` holds for the Canary's status, or fails naming what it last saw. */
-  async waitForStatus(name: string, predicate: (status: CanaryStatus) => boolean, what: string, timeoutMs = 20_000): Promise<CanaryStatus> {
-    const deadline = Date.now() + timeoutMs;
+  /** Polls until `predicate` holds for the Canary's status (without moving the clock). */
+  async waitForStatus(name: string, predicate: (status: CanaryStatus) => boolean, what: string): Promise<CanaryStatus> {
     let last: CanaryStatus = {};
-    while (Date.now() < deadline) {
-      last = await this.status(name);
-      if (predicate(last)) return last;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify(last)}\nphases: ${this.phaseHistory.join(' → ')}`);
+    return eventually(
+      `${name}: ${what}`,
+      async () => {
+        last = await this.status(name);
+        return predicate(last) && last;
+      },
+      { lastSeen: () => `status ${JSON.stringify(last)}; ${this.histories()}` },
+    );
   }
 
-  waitForPhase(name: string, phase: string, timeoutMs?: number): Promise<CanaryStatus> {
-    return this.waitForStatus(name, (s) => s.phase === phase, `phase ${phase}`, timeoutMs);
+  waitForPhase(name: string, phase: string): Promise<CanaryStatus> {
+    return this.waitForStatus(name, (s) => s.phase === phase, `phase ${phase}`);
+  }
+
+  /** The phases and weights seen so far, for failure messages. */
+  histories(): string {
+    return `phases: ${this.phaseHistory.join(' → ')}; weights: ${this.weightHistory.join(', ')}`;
+  }
+
+  /** The Canary's analysis interval in milliseconds. */
+  async intervalOf(name: string): Promise<number> {
+    const canary = await eventually(`a read of ${name}`, () => this.canary(name));
+    return Duration.parse(canary.spec.analysis.interval ?? '1m').milliseconds;
+  }
+
+  /**
+   * Moves the fake clock one analysis interval of `name` at a time, `n` times, each time waiting until
+   * the controller has finished a tick of `name` (or `stop` holds): the way to show that nothing moves
+   * while time passes, and the way to let one analysis step happen.
+   */
+  async passIntervals(name: string, n = 1, stop: () => Promise<boolean> = async () => false): Promise<void> {
+    const interval = await this.intervalOf(name);
+    for (let i = 0; i < n; i++) {
+      await this.settle();
+      const before = await this.ticks(name);
+      this.clock.advance(interval);
+      await eventually(`a tick of ${name} after the clock moved ${interval} ms`, async () => (await this.ticks(name)) > before || (await stop()), {
+        lastSeen: () => this.histories(),
+      });
+    }
+  }
+
+  /**
+   * Lets analysis intervals of `name` pass until `done` yields something. While the Canary's target or
+   * primary Deployment is still rolling out, time stands still: the deployment controller makes pods
+   * ready without it, and moving the clock meanwhile would only eat into the progress deadline.
+   */
+  async drive<T>(name: string, done: () => Promise<T | false | undefined>, what: string, maxIntervals = 40): Promise<T> {
+    for (let passed = 0; ; ) {
+      const result = await done();
+      if (result) return result;
+      if (!(await this.rolledOut(name))) {
+        await eventually(`${name}: ${what}, or its Deployments rolled out`, async () => Boolean(await done()) || (await this.rolledOut(name)), {
+          lastSeen: () => this.histories(),
+        });
+        continue;
+      }
+      if (passed++ >= maxIntervals) throw new Error(`${name}: no ${what} after ${maxIntervals} intervals; ${this.histories()}`);
+      await this.passIntervals(name, 1, async () => Boolean(await done()));
+    }
+  }
+
+  /** Lets intervals pass until the Canary's status satisfies `predicate`; status reads that fail are tried again. */
+  advanceUntil(name: string, predicate: (status: CanaryStatus) => boolean, what: string, maxIntervals?: number): Promise<CanaryStatus> {
+    const done = async () => {
+      const status = await eventually(`a status read of ${name}`, () => this.status(name));
+      return predicate(status) && status;
+    };
+    return this.drive(name, done, what, maxIntervals);
+  }
+
+  /** Whether the Canary's target and primary Deployments (those that exist) have finished rolling out. */
+  async rolledOut(name: string): Promise<boolean> {
+    const target = (await eventually(`a read of ${name}`, () => this.canary(name))).spec.targetRef.name;
+    for (const deployment of [target, primaryName(target)]) {
+      const read = await eventually(`a read of Deployment ${deployment}`, () =>
+        this.apps.readNamespacedDeployment({ name: deployment, namespace: NAMESPACE }).then(
+          (found) => ({ found }),
+          (err: unknown) => {
+            if (isNotFound(err)) return { found: undefined };
+            throw err;
+          },
+        ),
+      );
+      if (read.found && !deploymentReadiness(observeDeployment(read.found)).ready) return false;
+    }
+    return true;
+  }
+
+  /** Lets intervals pass until the Canary is in `phase`. */
+  runUntilPhase(name: string, phase: string, maxIntervals?: number): Promise<CanaryStatus> {
+    return this.advanceUntil(name, (s) => s.phase === phase, `phase ${phase}`, maxIntervals);
+  }
+
+  /**
+   * Waits until the deployment controller has written what it was asked to, so pods that became ready
+   * are in the API before time moves on. (Not the controller's idleness: a test may hold one Canary's
+   * tick on a webhook that never answers while another Canary runs.)
+   */
+  async settle(): Promise<void> {
+    await this.deployments.idle();
+    await this.daemonSets.idle();
   }
 
   /** Events recorded on the Canary, as "Reason: message" lines. */
@@ -181,7 +282,22 @@ export class EngineHarness {
 
   /** Canary weights of one TrafficSplit (by name), distinct and in order. */
   weightHistoryOf(split: string): number[] {
-    return this.weightHistories.get(split) ?? [];
+    return this.history.weightsBySplit.get(split) ?? [];
+  }
+
+  /** Every distinct canary weight the TrafficSplits took, in order. */
+  get weightHistory(): number[] {
+    return this.history.weights;
+  }
+
+  /** Every distinct Canary phase seen, in order. */
+  get phaseHistory(): string[] {
+    return this.history.phases;
+  }
+
+  /** Waits until the history watches are live again after dropped watches or compaction (see HistoryRecorder). */
+  historyCaughtUp(name: string): Promise<void> {
+    return this.history.caughtUp(name);
   }
 
   /** The TrafficSplit `name` as stored, read through the version the history is recorded from. */
@@ -189,107 +305,36 @@ export class EngineHarness {
     return (await this.custom.getNamespacedCustomObject({ group: 'split.smi-spec.io', version: this.splitVersion, namespace: NAMESPACE, plural: 'trafficsplits', name })) as never;
   }
 
-  /** Merge-patches the Canary's spec or metadata, as `kubectl patch --type merge` does. */
-  async patchCanary(name: string, body: object): Promise<void> {
-    await this.custom.patchNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name, body }, mergePatchOptions());
-  }
-
   /** How many reconcile ticks the running controller has finished for Canary `name`. */
   async ticks(name: string): Promise<number> {
+    if (this.tickCounter) return this.tickCounter(name);
     const histogram = await this.controllerMetrics?.duration.get();
     const count = histogram?.values.find((v) => v.metricName === 'kanari_canary_duration_seconds_count' && v.labels.name === name);
     return count?.value ?? 0;
   }
 
-  /** Waits until the controller has reconciled Canary `name` `n` more times: the way to show that nothing moves. */
-  async waitForTicks(name: string, n: number, timeoutMs = 20_000): Promise<void> {
-    const target = (await this.ticks(name)) + n;
-    await this.waitFor(async () => (await this.ticks(name)) >= target, `${n} more ticks of ${name}`, timeoutMs);
-  }
-
-  /** Polls until `check` resolves true, or fails naming `what`. */
-  async waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (await check()) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`timed out waiting for ${what}\nphases: ${this.phaseHistory.join(' → ')}\nweights: ${this.weightHistory.join(', ')}`);
-  }
-
-  /** How many times Events with `reason` were recorded on the Canary (the recorder aggregates repeats into a count). */
-  async eventCount(name: string, reason: string): Promise<number> {
-    const list = await this.core.listNamespacedEvent({ namespace: NAMESPACE });
-    return list.items.filter((e) => e.involvedObject.name === name && e.involvedObject.kind === 'Canary' && e.reason === reason).reduce((sum, e) => sum + (e.count ?? 1), 0);
-  }
-
-  async #recordHistory(): Promise<void> {
-    const kubeConfig = this.sandbox.kubeConfig;
-    const version = this.splitVersion;
-    const splits = new ResilientInformer<never>({
-      kubeConfig,
-      path: `/apis/split.smi-spec.io/${version}/namespaces/${NAMESPACE}/trafficsplits`,
-      list: () => this.custom.listNamespacedCustomObject({ group: 'split.smi-spec.io', version, namespace: NAMESPACE, plural: 'trafficsplits' }) as never,
-      watchdogMs: 0,
-      relistIntervalMs: 0,
-    });
-    splits.onEvent((type, split: { metadata?: { name?: string }; spec?: { backends?: { service: string; weight: number | string }[] } }) => {
-      if (type === 'delete') return;
-      const canary = split.spec?.backends?.find((b) => b.service.endsWith('-canary'));
-      // v1alpha1 weights are Quantities ("10", "500m"); a weight that does not parse shows up as NaN.
-      const weight = tryParseQuantity(canary?.weight ?? 0) ?? Number.NaN;
-      if (this.weightHistory.at(-1) !== weight) this.weightHistory.push(weight);
-      const name = split.metadata?.name ?? '';
-      const own = this.weightHistories.get(name) ?? [];
-      if (own.at(-1) !== weight) own.push(weight);
-      this.weightHistories.set(name, own);
-    });
-    const canaries = new ResilientInformer<never>({
-      kubeConfig,
-      path: `/apis/kanari.dev/v1alpha1/namespaces/${NAMESPACE}/canaries`,
-      list: () => this.custom.listNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries' }) as never,
-      watchdogMs: 0,
-      relistIntervalMs: 0,
-    });
-    canaries.onEvent((type, canary: Canary) => {
-      const phase = canary.status?.phase;
-      if (type !== 'delete' && phase && this.phaseHistory.at(-1) !== phase) this.phaseHistory.push(phase);
-    });
-    this.#watchers = [splits, canaries];
-    // The TrafficSplit CRD may serve only older versions in some tests; history then stays empty.
-    await Promise.race([Promise.all(this.#watchers.map((w) => w.start())), new Promise((resolve) => setTimeout(resolve, 1000))]);
-  }
-
-  #serveTrafficMetrics(_req: IncomingMessage, res: ServerResponse, path: string): void {
-    const match = /^\/namespaces\/([^/]+)\/deployments\/([^/?]+)/.exec(path);
-    const script = match ? this.traffic.get(match[2]) : undefined;
-    const reply = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (!match || !script || script.kind === 'no-series') return reply(500, { error: 'unable to lookup metrics' });
-    const [success, failure, p99] = script.kind === 'zero-requests' ? [0, 0, 0] : [script.success, script.failure, script.p99Ms];
-    const metric = (name: string, value: number, unit?: string) => ({ name, ...(unit ? { unit } : {}), value: formatQuantity(value) });
-    reply(200, {
-      kind: 'TrafficMetrics',
-      apiVersion: 'metrics.smi-spec.io/v1alpha1',
-      metadata: { name: match[2], namespace: match[1], creationTimestamp: new Date().toISOString() },
-      timestamp: new Date().toISOString(),
-      window: '30s',
-      resource: { kind: 'Deployment', namespace: match[1], name: match[2] },
-      edge: { direction: 'from', resource: null },
-      metrics: [
-        metric('p99_response_latency', p99, 'ms'),
-        metric('p90_response_latency', p99 * 0.9, 'ms'),
-        metric('p50_response_latency', p99 * 0.5, 'ms'),
-        metric('success_count', success),
-        metric('failure_count', failure),
-      ],
-    });
+  /**
+   * Counts ticks from what controller processes a test runs itself (runController with a health address)
+   * serve on /metrics; a replica that stopped keeps the count it last showed.
+   */
+  countTicksOf(replicas: () => RunningController[]): void {
+    const counted = new Map<RunningController, number>();
+    this.tickCounter = async (name) => {
+      for (const replica of replicas()) {
+        if (!replica.health) throw new Error('countTicksOf needs replicas started with a healthAddress');
+        const text = await fetch(`${replica.health.url}/metrics`).then((r) => r.text(), () => undefined);
+        const line = text?.split('\n').find((l) => l.startsWith('kanari_canary_duration_seconds_count{') && l.includes(`name="${name}"`));
+        if (line) counted.set(replica, Number(line.split(' ').at(-1)));
+      }
+      return [...counted.values()].reduce((sum, n) => sum + n, 0);
+    };
   }
 }
 
-/** The analysis most tests use: 300 ms ticks, steps of 20 up to 60, two failed checks allowed. */
+/** The analysis most tests use: a tick a minute (of the fake clock), steps of 20 up to 60, two failed checks allowed. */
 export function quickAnalysis(overrides: Partial<CanarySpec['analysis']> = {}): CanarySpec['analysis'] {
   return {
-    interval: '300ms',
+    interval: '1m',
     threshold: 2,
     stepWeight: 20,
     maxWeight: 60,

@@ -2,12 +2,19 @@ import type { CanaryWebhook } from '../../../src/api/canary.ts';
 import type { ManualRequestKind } from '../../../src/api/annotations.ts';
 import { requestAnnotation } from '../../../src/api/annotations.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
+import { eventually } from '../../helpers/eventually.ts';
 import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.ts';
 import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
 
 const HEALTHY = { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 } as const;
 const CLOSED = { status: 403, body: 'not approved yet' };
 
+/**
+ * Gates and manual control through real webhook receivers on loopback and real annotations: what the
+ * receivers hear, and that the controller reacts to them. How each gate holds or moves a run (pre-rollout,
+ * rollout, confirm-traffic-increase, confirm-promotion, promote-full, abort, retry) is unit-tested on the
+ * engine's World (test/unit/engine/run-gates.test.ts).
+ */
 describe('canary engine: webhook gates and manual control through the real controller', () => {
   let world: EngineHarness;
   const receivers: HttpReceiver[] = [];
@@ -37,16 +44,6 @@ describe('canary engine: webhook gates and manual control through the real contr
     await world.setImage(name, `${name}:2`);
   }
 
-  /** Holds for `ms` and fails if the Canary's status ever stops satisfying `holds` meanwhile. */
-  async function holdsFor(name: string, ms: number, holds: (s: Awaited<ReturnType<EngineHarness['status']>>) => boolean): Promise<void> {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      const status = await world.status(name);
-      if (!holds(status)) throw new Error(`status changed while it should hold: ${JSON.stringify(status)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
   async function annotate(name: string, kind: ManualRequestKind, who: string): Promise<void> {
     const [key, value] = requestAnnotation(kind, who, Date.now());
     await world.custom.patchNamespacedCustomObject(
@@ -60,67 +57,21 @@ describe('canary engine: webhook gates and manual control through the real contr
     gate.script(CLOSED);
     await shipWith('podinfo', [{ name: 'approve', type: 'confirm-rollout', url: `${gate.url}/gate/approve` }]);
     await world.waitForPhase('podinfo', 'Waiting');
-    await holdsFor('podinfo', 1200, (s) => s.phase === 'Waiting');
+    // Three intervals, three ticks, each asking the gate again: still Waiting, no traffic.
+    await world.passIntervals('podinfo', 3);
+    expect((await world.status('podinfo')).phase).toBe('Waiting');
+    expect(gate.requests.length).toBeGreaterThanOrEqual(4);
     expect(world.weightHistory).toEqual([0]);
     expect((await world.events('podinfo')).some((e) => e.startsWith('WaitingApproval: ') && e.includes('not approved yet'))).toBe(true);
 
     gate.script({ status: 200 });
-    await world.waitForPhase('podinfo', 'Succeeded');
+    await world.runUntilPhase('podinfo', 'Succeeded');
     expect(world.weightHistory).toEqual([0, 20, 40, 60, 0]);
     const body = JSON.parse(gate.requests[0].body) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(['checksum', 'metadata', 'name', 'namespace', 'phase']);
     expect(body).toMatchObject({ name: 'podinfo', namespace: NAMESPACE, metadata: {} });
     expect(typeof body.checksum).toBe('string');
     expect(body.checksum).not.toBe('');
-  });
-
-  test('a failing pre-rollout hook is a failed check and rolls the canary back without advancing', async () => {
-    const pre = await receiver();
-    pre.script({ status: 500, body: 'smoke test failed: /healthz 503' });
-    await shipWith('podinfo', [{ name: 'smoke', type: 'pre-rollout', url: `${pre.url}/smoke` }]);
-    const status = await world.waitForPhase('podinfo', 'Failed');
-    expect(status.canaryWeight).toBe(0);
-    expect(Math.max(...world.weightHistory)).toBe(0);
-    expect((await world.events('podinfo')).some((e) => e.includes('smoke test failed'))).toBe(true);
-  });
-
-  test('a failing rollout hook is a failed check each interval and ends in rollback', async () => {
-    const load = await receiver();
-    const hooks: CanaryWebhook[] = [{ name: 'load', type: 'rollout', url: `${load.url}/`, metadata: { cmd: 'hey -z 1m http://podinfo-canary' } }];
-    await shipWith('podinfo', hooks);
-    await world.waitForStatus('podinfo', (s) => s.canaryWeight === 20, 'weight 20');
-    load.script({ status: 502, body: 'load generator down' });
-    const status = await world.waitForPhase('podinfo', 'Failed');
-    expect(status.canaryWeight).toBe(0);
-    expect(world.weightHistory.at(-1)).toBe(0);
-    expect(Math.max(...world.weightHistory)).toBeLessThan(60);
-    expect(JSON.parse(load.requests[0].body)).toMatchObject({ name: 'podinfo', phase: 'Progressing', metadata: { cmd: 'hey -z 1m http://podinfo-canary' } });
-  });
-
-  test('confirm-traffic-increase closed holds the weight; opened, the weight advances', async () => {
-    const gate = await receiver();
-    await shipWith('podinfo', [{ name: 'more', type: 'confirm-traffic-increase', url: `${gate.url}/more` }]);
-    await world.waitForStatus('podinfo', (s) => s.canaryWeight === 20, 'weight 20');
-    gate.script(CLOSED);
-    await new Promise((resolve) => setTimeout(resolve, 400)); // let a tick in flight with an open answer finish
-    const held = (await world.status('podinfo')).canaryWeight;
-    await holdsFor('podinfo', 1200, (s) => s.canaryWeight === held && s.phase === 'Progressing');
-    gate.script({ status: 200 });
-    await world.waitForPhase('podinfo', 'Succeeded');
-    expect(world.weightHistory).toEqual([0, 20, 40, 60, 0]);
-  });
-
-  test('confirm-promotion closed keeps WaitingPromotion with checks still running; opened, it promotes', async () => {
-    const gate = await receiver();
-    gate.script(CLOSED);
-    await shipWith('podinfo', [{ name: 'ship-it', type: 'confirm-promotion', url: `${gate.url}/ship` }]);
-    const waiting = await world.waitForPhase('podinfo', 'WaitingPromotion');
-    // Checks keep running while waiting: the analysis time moves on, and a bad metric would still count.
-    await world.waitForStatus('podinfo', (s) => s.phase === 'WaitingPromotion' && s.lastAnalysisTime !== waiting.lastAnalysisTime, 'a check while waiting');
-    expect((await world.status('podinfo')).canaryWeight).toBe(60);
-    gate.script({ status: 202 });
-    await world.waitForPhase('podinfo', 'Succeeded');
-    expect(world.weightHistory).toEqual([0, 20, 40, 60, 0]);
   });
 
   test('a rollback hook answering 2xx rolls back at once; post-rollout hears Failed; event hooks hear each event', async () => {
@@ -135,8 +86,9 @@ describe('canary engine: webhook gates and manual control through the real contr
     ]);
     await world.waitForStatus('podinfo', (s) => s.canaryWeight === 20, 'weight 20');
     rollback.script({ status: 200 });
-    await world.waitForPhase('podinfo', 'Failed');
-    expect(Math.max(...world.weightHistory)).toBeLessThanOrEqual(40);
+    await world.runUntilPhase('podinfo', 'Failed');
+    // The next analysis asks the rollback hook first: back to the primary from the first step.
+    expect(world.weightHistory).toEqual([0, 20, 0]);
 
     const [postCall] = await post.waitForRequests(1);
     expect(JSON.parse(postCall.body)).toMatchObject({ name: 'podinfo', namespace: NAMESPACE, phase: 'Failed', metadata: { team: 'payments' } });
@@ -151,10 +103,20 @@ describe('canary engine: webhook gates and manual control through the real contr
     expect(bodies.some((b) => b.metadata.eventType === 'Warning')).toBe(true);
   });
 
+  test("a rollout hook behind a proxy's HTML error page: the Event names the page by its title, no markup", async () => {
+    const gate = await receiver();
+    const page = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n';
+    gate.script({ status: 502, body: page, headers: { 'content-type': 'text/html' } });
+    await shipWith('podinfo', [{ name: 'smoke', type: 'rollout', url: `${gate.url}/` }]);
+    await world.advanceUntil('podinfo', (s) => (s.failedChecks ?? 0) > 0, 'a failed check');
+    const halted = await eventually('a FailedCheck Event', async () => (await world.events('podinfo')).find((e) => e.startsWith('FailedCheck: ')));
+    expect(halted).toMatch(/^FailedCheck: Halt advancement of podinfo\.test: rollout hook failed: webhook smoke answered 502: HTML page "502 Bad Gateway" \(failed checks 1\/\d+\)$/);
+  });
+
   test('post-rollout hears Succeeded after a promotion', async () => {
     const post = await receiver();
     await shipWith('podinfo', [{ name: 'notify', type: 'post-rollout', url: `${post.url}/` }]);
-    await world.waitForPhase('podinfo', 'Succeeded');
+    await world.runUntilPhase('podinfo', 'Succeeded');
     const [call] = await post.waitForRequests(1);
     expect(JSON.parse(call.body)).toMatchObject({ name: 'podinfo', namespace: NAMESPACE, phase: 'Succeeded' });
   });
@@ -163,16 +125,22 @@ describe('canary engine: webhook gates and manual control through the real contr
     const dead = await receiver();
     dead.script({ neverAnswer: true });
     await world.startController();
-    await shipWith('stuck', [{ name: 'hangs', type: 'rollout', url: `${dead.url}/`, timeout: '20s' }]);
+    // The hook would give up after ten minutes of real time: far longer than this test may take.
+    await shipWith('stuck', [{ name: 'hangs', type: 'rollout', url: `${dead.url}/`, timeout: '10m' }]);
+    await world.waitForStatus('stuck', (s) => s.canaryWeight === 20, 'weight 20');
+    // The next analysis asks the rollout hook, which never answers: that tick of `stuck` hangs.
+    world.clock.advance(await world.intervalOf('stuck'));
     await dead.waitForRequests(1);
-    const started = Date.now();
+    const stuckTicks = await world.ticks('stuck');
+
     await shipWith('healthy', []);
-    await world.waitForPhase('healthy', 'Succeeded');
-    const took = Date.now() - started;
-    // Three 300 ms steps plus promotion take about 2 s; a shared wait on the dead hook would take 20 s.
-    expect(took).toBeLessThan(10_000);
+    await world.runUntilPhase('healthy', 'Succeeded');
+    // The whole run of `healthy` happened while the tick of `stuck` was still waiting on its hook.
+    expect(world.weightHistoryOf('healthy')).toEqual([0, 20, 40, 60, 0]);
+    expect(await world.ticks('stuck')).toBe(stuckTicks);
+    expect(dead.requests).toHaveLength(1);
     expect((await world.status('stuck')).phase).toBe('Progressing');
-  }, 40_000);
+  });
 
   test('manual control by annotation: pause holds, resume continues, promote opens a closed gate, each naming who asked', async () => {
     const gate = await receiver();
@@ -180,30 +148,17 @@ describe('canary engine: webhook gates and manual control through the real contr
     await shipWith('podinfo', [{ name: 'ship-it', type: 'confirm-promotion', url: `${gate.url}/ship` }]);
     await world.waitForStatus('podinfo', (s) => s.canaryWeight === 20, 'weight 20');
     await annotate('podinfo', 'pause', 'alice');
+    // The annotation alone wakes the controller: no interval passes before it is paused.
     await world.waitForStatus('podinfo', (s) => s.paused !== undefined, 'paused');
-    const held = (await world.status('podinfo')).canaryWeight;
-    await holdsFor('podinfo', 1000, (s) => s.canaryWeight === held);
+    await world.passIntervals('podinfo', 3);
+    expect(await world.status('podinfo')).toMatchObject({ phase: 'Progressing', canaryWeight: 20, paused: { by: 'alice' } });
     await annotate('podinfo', 'resume', 'bob');
-    await world.waitForPhase('podinfo', 'WaitingPromotion');
+    await world.runUntilPhase('podinfo', 'WaitingPromotion');
     await annotate('podinfo', 'promote', 'carol');
-    await world.waitForPhase('podinfo', 'Succeeded');
+    await world.runUntilPhase('podinfo', 'Succeeded');
+    expect(world.weightHistory).toEqual([0, 20, 40, 60, 0]);
 
     const events = await world.events('podinfo');
     expect(events).toEqual(expect.arrayContaining([expect.stringMatching(/^ManualAction: Pause .*requested by alice/), expect.stringMatching(/^ManualAction: Resume .*requested by bob/), expect.stringMatching(/^ManualAction: Promote .*requested by carol/)]));
-  });
-
-  test('manual control by annotation: promote-full skips the analysis, abort rolls back now', async () => {
-    await world.startController();
-    await shipWith('fast', [], quickAnalysis({ interval: '2s' }));
-    await world.waitForStatus('fast', (s) => s.phase === 'Progressing', 'Progressing');
-    await annotate('fast', 'promote-full', 'dave');
-    await world.waitForPhase('fast', 'Succeeded', 15_000);
-    expect((await world.events('fast')).some((e) => /^ManualAction: Full promotion .*requested by dave/.test(e))).toBe(true);
-
-    await shipWith('doomed', []);
-    await world.waitForStatus('doomed', (s) => s.canaryWeight === 20, 'weight 20');
-    await annotate('doomed', 'abort', 'erin');
-    await world.waitForPhase('doomed', 'Failed');
-    expect((await world.events('doomed')).some((e) => /^ManualAction: Abort .*requested by erin/.test(e))).toBe(true);
   });
 });

@@ -39,7 +39,7 @@ describe('canary engine: Slack notifications from an AlertProvider whose address
     await world.waitForPhase('podinfo', 'Initialized');
     world.traffic.set('podinfo', { kind: 'metrics', success: 80, failure: 20, p99Ms: 120 });
     await world.setImage('podinfo', 'podinfo:6.0.1');
-    await world.waitForPhase('podinfo', 'Failed');
+    await world.runUntilPhase('podinfo', 'Failed');
     await world.controller?.flushNotifications();
 
     const texts = (r: HttpReceiver) => r.requests.map((q) => q.body);
@@ -70,8 +70,12 @@ describe('canary engine: Slack notifications from an AlertProvider whose address
     await world.waitForPhase('podinfo', 'Initialized');
     world.traffic.set('podinfo', { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 });
     await world.setImage('podinfo', 'podinfo:6.0.1');
-    await world.waitForPhase('podinfo', 'Succeeded');
+    await world.runUntilPhase('podinfo', 'Succeeded');
     await world.controller?.flushNotifications();
-    expect(slack.requests.some((q) => /promot/i.test(q.body) && /podinfo/.test(q.body))).toBe(true);
+    const finished = slack.requests.find((q) => /Promotion finished/.test(q.body) && /podinfo/.test(q.body));
+    expect(finished).toBeDefined();
+    // Promoted, the new version serves everyone as the primary: a "Weight: 0%" field would say the opposite.
+    expect(finished!.body).toMatch(/\d+ steps in \d/);
+    expect(finished!.body).not.toContain('*Weight*');
   });
 });

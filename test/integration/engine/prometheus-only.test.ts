@@ -32,7 +32,7 @@ beforeAll(async () => {
   prometheus = await startPrometheus([exporter.target]);
   // irate and increase need two samples of every series.
   await waitForQuery(prometheus.url, 'count(count_over_time(response_latency_ms_bucket[10s]) >= 3)', (v) => v[0] > 0);
-}, 40_000);
+});
 
 afterAll(async () => {
   await prometheus?.close();
@@ -63,34 +63,34 @@ describe('canary engine with Prometheus as the only metric source (no TrafficMet
 
   test('spec.metricsServer: promotes on good values, recording what it measured', async () => {
     await ship('good', { metricsServer: prometheus.url, mesh: 'linkerd', analysis: quickAnalysis({ metrics: builtins }) });
-    const status = await world.waitForPhase('good', 'Succeeded', 30_000);
+    const status = await world.runUntilPhase('good', 'Succeeded');
     expect(world.weightHistory).toEqual([0, 20, 40, 60, 0]);
     const measured = Object.fromEntries((status.lastAnalysis ?? []).map((a) => [a.metric, a]));
     expect(measured['request-success-rate']).toMatchObject({ result: 'pass' });
     expect(Number(measured['request-success-rate'].value)).toBeCloseTo(99.75, 1);
     expect(Number(measured['request-duration'].value)).toBeGreaterThan(50);
     expect(Number(measured['request-duration'].value)).toBeLessThanOrEqual(100);
-  }, 45_000);
+  });
 
   test('spec.metricsServer: rolls back on bad values, naming the value against its threshold', async () => {
     await ship('bad', { metricsServer: prometheus.url, mesh: 'linkerd', analysis: quickAnalysis({ metrics: builtins }) });
-    const status = await world.waitForPhase('bad', 'Failed', 30_000);
+    const status = await world.runUntilPhase('bad', 'Failed');
     expect(status.canaryWeight).toBe(0);
     expect(Math.max(...world.weightHistory)).toBeLessThanOrEqual(20);
     const rate = status.lastAnalysis?.find((a) => a.metric === 'request-success-rate');
     expect(rate?.result).toBe('fail');
     expect(Number(rate?.value)).toBeCloseTo(80, 0);
     expect((await world.events('bad')).some((e) => /request-success-rate 80(\.0+)?%? .*99/.test(e))).toBe(true);
-  }, 45_000);
+  });
 
   test('without metricsServer, the Canary says the TrafficMetrics API is not served and what to do', async () => {
     await ship('good', { analysis: quickAnalysis({ metrics: builtins }) });
-    const status = await world.waitForStatus('good', (s) => s.conditions?.some((c) => c.type === 'Ready' && c.reason === 'MetricsApiNotServed') ?? false, 'Ready=False MetricsApiNotServed', 20_000);
+    const status = await world.advanceUntil('good', (s) => s.conditions?.some((c) => c.type === 'Ready' && c.reason === 'MetricsApiNotServed') ?? false, 'Ready=False MetricsApiNotServed');
     const ready = status.conditions?.find((c) => c.type === 'Ready');
     expect(ready?.status).toBe('False');
     expect(ready?.message).toMatch(/TrafficMetrics API not served: set spec.metricsServer/);
     expect(status.phase).not.toBe('Succeeded');
-  }, 30_000);
+  });
 
   test('a MetricTemplate with the prometheus provider gates the rollout', async () => {
     await world.custom.createNamespacedCustomObject({
@@ -113,9 +113,9 @@ describe('canary engine with Prometheus as the only metric source (no TrafficMet
     const metrics = [{ name: 'error-percent', interval: '10s', templateRef: { name: 'error-percent' }, thresholdRange: { max: 5 } }];
     await ship('good', { analysis: quickAnalysis({ metrics }) });
     await ship('bad', { analysis: quickAnalysis({ metrics }) });
-    const good = await world.waitForPhase('good', 'Succeeded', 30_000);
-    const bad = await world.waitForPhase('bad', 'Failed', 30_000);
+    const good = await world.runUntilPhase('good', 'Succeeded');
+    const bad = await world.runUntilPhase('bad', 'Failed');
     expect(Number(good.lastAnalysis?.[0].value)).toBeCloseTo(0.25, 1);
     expect(Number(bad.lastAnalysis?.[0].value)).toBeCloseTo(20, 0);
-  }, 45_000);
+  });
 });

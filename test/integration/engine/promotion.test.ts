@@ -1,5 +1,10 @@
 import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
 
+/**
+ * One promotion and one rollback end to end: the adapters against the API server (primary, Services,
+ * TrafficSplit, TrafficMetrics, Events, status). The rollout rules themselves, including no-traffic
+ * checks, are unit tests on the engine's World (test/unit/engine/run-*.test.ts).
+ */
 describe('canary engine: promotion and rollback through the real controller', () => {
   let world: EngineHarness;
 
@@ -23,7 +28,7 @@ describe('canary engine: promotion and rollback through the real controller', ()
 
     world.traffic.set('podinfo', { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 });
     await world.setImage('podinfo', 'podinfo:6.0.1');
-    await world.waitForPhase('podinfo', 'Succeeded');
+    await world.runUntilPhase('podinfo', 'Succeeded');
 
     expect(world.weightHistory).toEqual([0, 20, 40, 60, 0]);
     expect(world.phaseHistory).toEqual(expect.arrayContaining(['Initialized', 'Progressing', 'Promoting', 'Finalising', 'Succeeded']));
@@ -48,7 +53,7 @@ describe('canary engine: promotion and rollback through the real controller', ()
 
     world.traffic.set('podinfo', { kind: 'metrics', success: 80, failure: 20, p99Ms: 120 });
     await world.setImage('podinfo', 'podinfo:6.0.1');
-    const status = await world.waitForPhase('podinfo', 'Failed');
+    const status = await world.runUntilPhase('podinfo', 'Failed');
 
     expect(status.canaryWeight).toBe(0);
     expect(Math.max(...world.weightHistory)).toBeLessThanOrEqual(20);
@@ -57,20 +62,5 @@ describe('canary engine: promotion and rollback through the real controller', ()
     expect(primary.spec?.template.spec?.containers[0].image).toBe('podinfo:6.0.0');
     expect((await world.apps.readNamespacedDeployment({ name: 'podinfo', namespace: NAMESPACE })).spec?.replicas).toBe(0);
     expect((await world.events('podinfo')).some((e) => e.startsWith('FailedChecks: Rolling back'))).toBe(true);
-  });
-
-  test('no traffic is a failed check with reason NoTraffic, never a pass', async () => {
-    await world.createDeployment('podinfo', 'podinfo:6.0.0');
-    await world.createCanary('podinfo', { analysis: quickAnalysis() });
-    await world.startController();
-    await world.waitForPhase('podinfo', 'Initialized');
-
-    world.traffic.set('podinfo', { kind: 'zero-requests' });
-    await world.setImage('podinfo', 'podinfo:6.0.1');
-    await world.waitForPhase('podinfo', 'Failed');
-
-    // As in Flagger, the first step opens traffic before any check can see it; no-data checks then stop it there.
-    expect(world.weightHistory).toEqual([0, 20, 0]);
-    expect((await world.events('podinfo')).some((e) => e.startsWith('NoTraffic: ') && /no traffic/.test(e))).toBe(true);
   });
 });

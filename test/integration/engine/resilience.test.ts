@@ -2,6 +2,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo, Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { CanaryController } from '../../../src/controller/canary-controller.ts';
+import { eventually } from '../../helpers/eventually.ts';
 import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
 
 /** One API request as the doomed controller sent it. */
@@ -119,22 +120,21 @@ describe('canary engine: controller crashes and API server faults', () => {
 
   /**
    * Runs controllers one after another, each behind its own link that dies at the next kill point, then
-   * a last one that lives. Resolves with the names of the points actually reached, in order.
+   * a last one that lives. Analysis intervals pass (on the fake clock) until each point is reached.
+   * Resolves with the names of the points actually reached, in order.
    */
-  async function killAt(points: KillPoint[], timeoutMs = 20_000): Promise<string[]> {
+  async function killAt(points: KillPoint[]): Promise<string[]> {
     const reached: string[] = [];
     for (const point of points) {
       const link = new SeverableLink(world.sandbox.server.url, point);
       await link.listen();
+      let severed = false;
+      void link.severed.then(() => (severed = true));
       const doomed = await world.startController({ kubeConfig: kubeConfigVia(world.sandbox.kubeConfig, link.url) });
       world.controller = undefined;
       zombies.push(doomed);
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-      const outcome = await Promise.race([link.severed, timedOut]);
-      clearTimeout(timer);
+      await world.drive('podinfo', async () => severed, `kill point "${point.name}" (reached so far: ${reached.join(', ')})`);
       link.sever();
-      if (outcome === 'timeout') throw new Error(`kill point "${point.name}" never came; reached ${reached.join(', ')}; phases ${world.phaseHistory.join(' → ')}`);
       reached.push(point.name);
     }
     await world.startController();
@@ -169,8 +169,8 @@ describe('canary engine: controller crashes and API server faults', () => {
   test('stopped and restarted in every phase, a promotion ends as an uninterrupted one does', async () => {
     await world.createDeployment('podinfo', 'podinfo:6.0.0');
     // Held unready, the primary keeps the canary in Initializing long enough to restart there.
-    world.deployments.keepUnready(NAMESPACE, 'podinfo-primary');
-    await world.createCanary('podinfo', { analysis: quickAnalysis({ interval: '500ms' }) });
+    world.deployments.holdUnready(NAMESPACE, 'podinfo-primary');
+    await world.createCanary('podinfo', { analysis: quickAnalysis() });
     const restart = async () => {
       await world.stopController();
       await world.startController();
@@ -186,23 +186,23 @@ describe('canary engine: controller crashes and API server faults', () => {
     world.traffic.set('podinfo', { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 });
     await world.setImage('podinfo', 'podinfo:6.0.1');
     for (const weight of [20, 40]) {
-      await world.waitForStatus('podinfo', (s) => s.phase === 'Progressing' && s.canaryWeight === weight, `weight ${weight}`);
+      await world.advanceUntil('podinfo', (s) => s.phase === 'Progressing' && s.canaryWeight === weight, `weight ${weight}`);
       await restart();
     }
     // Held again, the promoted primary's rollout keeps the canary in Promoting while we restart.
-    world.deployments.keepUnready(NAMESPACE, 'podinfo-primary');
-    await world.waitForStatus('podinfo', (s) => s.phase === 'Progressing' && s.canaryWeight === 60, 'weight 60');
+    world.deployments.holdUnready(NAMESPACE, 'podinfo-primary');
+    await world.advanceUntil('podinfo', (s) => s.phase === 'Progressing' && s.canaryWeight === 60, 'weight 60');
     await restart();
-    await world.waitForPhase('podinfo', 'Promoting');
+    await world.advanceUntil('podinfo', (s) => s.phase === 'Promoting', 'phase Promoting');
     await restart();
     world.deployments.release(NAMESPACE, 'podinfo-primary');
-    await world.waitForPhase('podinfo', 'Succeeded');
+    await world.runUntilPhase('podinfo', 'Succeeded');
     await restart();
     await world.controller?.idle();
 
     expect(world.phaseHistory).toEqual(['Initializing', 'Initialized', 'Progressing', 'Promoting', 'Finalising', 'Succeeded']);
     await expectPromoted();
-  }, 50_000);
+  });
 
   test('killed between an action and its status write, and with status writes lost, a promotion still never skips or repeats a step', async () => {
     await world.createDeployment('podinfo', 'podinfo:6.0.0');
@@ -227,12 +227,12 @@ describe('canary engine: controller crashes and API server faults', () => {
     world.traffic.set('podinfo', { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 });
     await world.setImage('podinfo', 'podinfo:6.0.1');
     expect(await killing).toEqual(points.map((p) => p.name));
-    await world.waitForPhase('podinfo', 'Succeeded');
+    await world.runUntilPhase('podinfo', 'Succeeded');
     await world.controller?.idle();
 
     expect(world.phaseHistory).toEqual(['Initializing', 'Initialized', 'Progressing', 'Promoting', 'Finalising', 'Succeeded']);
     await expectPromoted();
-  }, 55_000);
+  });
 
   test('killed mid-rollback, a failing canary still ends Failed with all traffic on the primary', async () => {
     await world.createDeployment('podinfo', 'podinfo:6.0.0');
@@ -248,10 +248,9 @@ describe('canary engine: controller crashes and API server faults', () => {
       { name: 'rolled back to 0', when: 'after', matches: splitWrite(0) },
       { name: 'Failed lost', when: 'before', matches: statusWrite(/"phase":"Failed"/) },
     ];
-    const killing = killAt(points);
     await world.setImage('podinfo', 'podinfo:6.0.1');
-    expect(await killing).toEqual(points.map((p) => p.name));
-    const status = await world.waitForPhase('podinfo', 'Failed');
+    expect(await killAt(points)).toEqual(points.map((p) => p.name));
+    const status = await world.runUntilPhase('podinfo', 'Failed');
     await world.controller?.idle();
 
     // As uninterrupted (promotion.test.ts): one step of 20, then everything back on the primary.
@@ -260,57 +259,44 @@ describe('canary engine: controller crashes and API server faults', () => {
     const primary = await world.apps.readNamespacedDeployment({ name: 'podinfo-primary', namespace: NAMESPACE });
     expect(primary.spec?.template.spec?.containers[0].image).toBe('podinfo:6.0.0');
     expect((await world.apps.readNamespacedDeployment({ name: 'podinfo', namespace: NAMESPACE })).spec?.replicas).toBe(0);
-  }, 50_000);
-
-  /** Like world.waitForStatus, but a request the injected faults fail is a reason to look again, not to fail. */
-  async function waitThroughFaults(predicate: (s: Awaited<ReturnType<EngineHarness['status']>>) => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    while (Date.now() < deadline) {
-      last = await world.status('podinfo').catch((err: unknown) => `read failed: ${String(err)}`);
-      if (typeof last === 'object' && last !== null && predicate(last)) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-  }
-
-  async function waitUntil(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
+  });
 
   test('5xx and 429 bursts, forced status conflicts, dropped watches and compaction mid-run: the promotion completes exactly', async () => {
     await world.createDeployment('podinfo', 'podinfo:6.0.0');
-    await world.createCanary('podinfo', { analysis: quickAnalysis({ interval: '500ms' }) });
+    await world.createCanary('podinfo', { analysis: quickAnalysis() });
     await world.startController();
     await world.waitForPhase('podinfo', 'Initialized');
 
     world.traffic.set('podinfo', { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 });
     await world.setImage('podinfo', 'podinfo:6.0.1');
     const faults = world.sandbox.server.faults;
-    await waitThroughFaults((s) => s.phase === 'Progressing' && s.canaryWeight === 20, 'weight 20');
-    // No polling while faults are pending, so the controller is the one that meets them.
+    await world.waitForStatus('podinfo', (s) => s.phase === 'Progressing' && s.canaryWeight === 20, 'weight 20');
+    await world.settle();
+    await world.controller?.idle();
+    // Nothing else talks to the API server now; the next interval's tick is the one that meets the 503s.
     const logged = (pattern: RegExp) => () => world.logLines.some((line) => pattern.test(line));
+    const interval = await world.intervalOf('podinfo');
     faults.failNext(6, 503);
-    await waitUntil(logged(/reconcile failed; retrying/), 'the controller met a 503');
+    world.clock.advance(interval);
+    await eventually('the controller met a 503', logged(/reconcile failed; retrying/));
     // Conflicts land on whichever write comes next (the controller's status or Event patch, or the
-    // deployment stand-in's): every writer must take a 409 in its stride.
+    // deployment controller's): every writer must take a 409 in its stride.
     faults.conflictNext(2);
-    await waitThroughFaults((s) => s.canaryWeight === 40, 'weight 40 after 503s and conflicts');
+    await world.advanceUntil('podinfo', (s) => s.canaryWeight === 40, 'weight 40 after 503s and conflicts');
+    // 429s while every informer reconnects after its watch dropped; then the run goes on.
     faults.failNext(4, 429, 0);
     faults.dropWatches();
-    await waitThroughFaults((s) => s.canaryWeight === 60, 'weight 60 after 429s and dropped watches');
+    await world.historyCaughtUp('podinfo');
+    await world.advanceUntil('podinfo', (s) => s.canaryWeight === 60, 'weight 60 after 429s and dropped watches');
     faults.compact();
     faults.dropWatches();
-    await waitThroughFaults((s) => s.phase === 'Succeeded', 'Succeeded after compaction');
+    await world.historyCaughtUp('podinfo');
+    await world.runUntilPhase('podinfo', 'Succeeded');
     await world.controller?.idle();
 
     expect(world.phaseHistory).toEqual(['Initializing', 'Initialized', 'Progressing', 'Promoting', 'Finalising', 'Succeeded']);
     await expectPromoted();
-  }, 50_000);
+  });
 
   test('/readyz reports unhealthy while the informers cannot reach the API server, and healthy again after', async () => {
     await world.createDeployment('podinfo', 'podinfo:6.0.0');
@@ -321,14 +307,14 @@ describe('canary engine: controller crashes and API server faults', () => {
     expect(unhealthy()).toEqual([]);
 
     await world.sandbox.server.faults.down();
-    await waitUntil(() => unhealthy().length > 0, 'an informer reports unhealthy');
+    await eventually('an informer reports unhealthy', () => unhealthy().length > 0);
     expect(unhealthy().some((name) => name.startsWith('informer '))).toBe(true);
     await world.sandbox.server.faults.up();
-    await waitUntil(() => unhealthy().length === 0, 'every informer is healthy again', 40_000);
+    await eventually('every informer is healthy again', () => unhealthy().length === 0, { lastSeen: unhealthy });
 
     // Back up, the controller still works: a new revision is analysed and promoted.
     world.traffic.set('podinfo', { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 });
     await world.setImage('podinfo', 'podinfo:6.0.1');
-    await world.waitForPhase('podinfo', 'Succeeded', 30_000);
-  }, 55_000);
+    await world.runUntilPhase('podinfo', 'Succeeded');
+  });
 });

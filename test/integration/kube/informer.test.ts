@@ -1,15 +1,7 @@
 import { CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
 import { ResilientInformer } from '../../../src/kube/informer.ts';
-
-/** Polls until `check` holds (the informer is asynchronous by nature); fails with `what` after 10 s. */
-async function eventually(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { eventually } from '../../helpers/eventually.ts';
 
 describe('resilient informer against the sandbox API server', () => {
   let sandbox: Sandbox;

@@ -3,13 +3,14 @@ import { Registry } from 'prom-client';
 import { createLogger } from '../../../src/log/logger.ts';
 import type { AlertProviderObject } from '../../../src/notify/alert-provider.ts';
 import type { SecretReader } from '../../../src/kube/secret-reader.ts';
-import { createNotification, type NotificationInput } from '../../../src/notify/message.ts';
-import { createNotifier, type AlertSpec, type NotifierOptions } from '../../../src/notify/notifier.ts';
+import { createNotification, type Notification } from '../../../src/notify/message.ts';
+import { createNotifier, type NotifierOptions } from '../../../src/notify/notifier.ts';
+import type { CanaryAlert } from '../../../src/api/canary.ts';
 import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.ts';
 
 const canary = { name: 'podinfo', namespace: 'test' };
 const time = new Date('2026-05-01T12:00:00Z');
-const message = (input: Omit<NotificationInput, 'canary' | 'time'>) => createNotification({ canary, time, ...input });
+const message = (input: Omit<Notification, 'canary' | 'time'>) => createNotification({ canary, time, ...input });
 
 /** A logger writing JSON lines into memory, so tests can read exactly what an operator would see. */
 function capturedLogger() {
@@ -60,7 +61,7 @@ describe('notifier', () => {
 
   test('each alert gets the messages its severity lets through; no severity means everything', async () => {
     for (const level of ['info', 'warn', 'error', 'unset']) addProvider(level, { type: 'webhook', address: `${receiver.url}/${level}` });
-    const alerts: AlertSpec[] = [
+    const alerts: CanaryAlert[] = [
       { name: 'all', severity: 'info', providerRef: { name: 'info' } },
       { name: 'warnings', severity: 'warn', providerRef: { name: 'warn' } },
       { name: 'errors', severity: 'error', providerRef: { name: 'error' } },
@@ -68,9 +69,9 @@ describe('notifier', () => {
     ];
     const notifier = createNotifier(options());
 
-    notifier.notify(alerts, message({ kind: 'new-revision' }));
-    notifier.notify(alerts, message({ kind: 'waiting-approval' }));
-    notifier.notify(alerts, message({ kind: 'rollback', reason: 'failed checks threshold reached 5' }));
+    notifier.notify(alerts, message({ kind: 'new-revision', severity: 'info' }));
+    notifier.notify(alerts, message({ kind: 'waiting-approval', severity: 'warn' }));
+    notifier.notify(alerts, message({ kind: 'rollback', severity: 'error', reason: 'failed checks threshold reached 5' }));
     await notifier.flush();
 
     const received = (path: string) =>
@@ -85,19 +86,36 @@ describe('notifier', () => {
     expect(await counterValues(registry)).toEqual({ 'webhook/success': 9 });
   });
 
-  test('notify returns at once while a receiver hangs; flush waits for the send to time out', async () => {
+  test('notify returns while the send is still in flight; flush waits for it to end', async () => {
+    let answer: () => void = () => undefined;
+    receiver.script({ status: 200, until: new Promise<void>((resolve) => (answer = resolve)) });
+    addProvider('held', { type: 'slack', address: receiver.url });
+    // A deadline beyond Jest's own, so only the test decides when the send ends.
+    const notifier = createNotifier(options({ alertTimeoutMs: 600_000 }));
+
+    notifier.notify([{ name: 'slack', providerRef: { name: 'held' } }], message({ kind: 'new-revision', severity: 'info' }));
+    let flushed = false;
+    const flushing = notifier.flush().then(() => (flushed = true));
+    // The receiver holds the message unanswered: notify has returned, the send has not ended.
+    await receiver.waitForRequests(1);
+    expect(flushed).toBe(false);
+    expect(await counterValues(registry)).toEqual({});
+
+    answer();
+    await flushing;
+    expect(await counterValues(registry)).toEqual({ 'slack/success': 1 });
+  });
+
+  test('flush waits for a send to a receiver that never answers to end at the alert timeout', async () => {
     receiver.script({ neverAnswer: true });
-    addProvider('slow', { type: 'slack', address: receiver.url, timeout: '300ms' });
-    const notifier = createNotifier(options());
+    addProvider('slow', { type: 'slack', address: receiver.url });
+    const notifier = createNotifier(options({ alertTimeoutMs: 300 }));
 
     const started = performance.now();
-    notifier.notify([{ name: 'slack', providerRef: { name: 'slow' } }], message({ kind: 'new-revision' }));
-    const returnedAfter = performance.now() - started;
+    notifier.notify([{ name: 'slack', providerRef: { name: 'slow' } }], message({ kind: 'new-revision', severity: 'info' }));
+    // Without a deadline flush would hang until Jest gives up; with one it ends after it, never before.
     await notifier.flush();
-    const flushedAfter = performance.now() - started;
-
-    expect(returnedAfter).toBeLessThan(50);
-    expect(flushedAfter).toBeGreaterThanOrEqual(290);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     expect(await counterValues(registry)).toEqual({ 'slack/failure': 1 });
     expect(log.text()).toContain('no answer within 300ms');
   });
@@ -109,16 +127,16 @@ describe('notifier', () => {
     const notifier = createNotifier(options());
     receiver.script({ status: 204 }, { status: 202 }, { status: 500, body: 'internal' });
 
-    notifier.notify([{ name: 'a', providerRef: { name: 'ok' } }], message({ kind: 'new-revision' }));
+    notifier.notify([{ name: 'a', providerRef: { name: 'ok' } }], message({ kind: 'new-revision', severity: 'info' }));
     await notifier.flush();
-    notifier.notify([{ name: 'b', providerRef: { name: 'other-ns', namespace: 'ops' } }], message({ kind: 'new-revision' }));
+    notifier.notify([{ name: 'b', providerRef: { name: 'other-ns', namespace: 'ops' } }], message({ kind: 'new-revision', severity: 'info' }));
     await notifier.flush();
     notifier.notify(
       [
         { name: 'c', providerRef: { name: 'broken' } },
         { name: 'd', providerRef: { name: 'missing' } },
       ],
-      message({ kind: 'new-revision' }),
+      message({ kind: 'new-revision', severity: 'info' }),
     );
     await notifier.flush();
 
@@ -154,7 +172,7 @@ describe('notifier', () => {
     );
     notifier.notify(
       ['slack', 'hook', 'from-secret', 'unreadable'].map((name) => ({ name, providerRef: { name } })),
-      message({ kind: 'rollback', reason: 'failed checks threshold reached 5' }),
+      message({ kind: 'rollback', severity: 'error', reason: 'failed checks threshold reached 5' }),
     );
     await notifier.flush();
 

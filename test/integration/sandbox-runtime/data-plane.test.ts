@@ -3,12 +3,14 @@ import { existsSync } from 'node:fs';
 import { ApiextensionsV1Api, AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { kubeGet } from '../../../src/metrics/kube-get.ts';
 import { parseQuantity } from '../../../src/metrics/quantity.ts';
+import { TRAFFIC_METRICS_GROUP, TRAFFIC_METRICS_VERSION } from '../../../src/metrics/traffic-metrics-api.ts';
+import { TRAFFIC_METRICS_RESOURCES } from '../../../src/metrics/traffic-metrics-handler.ts';
 import { startApiServer, type SandboxApiServer } from '../../../src/sandbox/apiserver/index.ts';
 import { startSmiDataPlane, type ApexProxy, type SmiDataPlane } from '../../../src/sandbox/dataplane/smi-data-plane.ts';
 import { startSimulatedKubelet, type SimulatedKubelet } from '../../../src/sandbox/kubelet/simulated-kubelet.ts';
 import { startLoad } from '../../../src/sandbox/loadgen/load-generator.ts';
 import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
-import { eventually } from './eventually.ts';
+import { eventually } from '../../helpers/eventually.ts';
 
 const NS = 'default';
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -54,7 +56,7 @@ describe('SMI data plane', () => {
           spec: {
             replicas: 2,
             selector: { matchLabels: { app: name } },
-            template: { metadata: { labels: { app: name } }, spec: { serviceAccountName: 'podinfo', containers: [{ name: 'podinfo', image: 'podinfo', env: [{ name: 'VERSION', value: version }] }] } },
+            template: { metadata: { labels: { app: name } }, spec: { serviceAccountName: 'podinfo', containers: [{ name: 'podinfo', image: 'podinfo', env: [{ name: 'VERSION', value: version }, { name: 'LATENCY_MS', value: '20' }] }] } },
           },
         },
       });
@@ -63,10 +65,10 @@ describe('SMI data plane', () => {
     await core.createNamespacedService({ namespace: NS, body: { metadata: { name: 'podinfo' }, spec: { selector: { app: 'podinfo-primary' }, ports: [{ port: 80 }] } } });
     kubelet = await startSimulatedKubelet({ kubeConfig: kc, startupDelayMs: 20, seed: 2 });
     dataPlane = await startSmiDataPlane({ kubeConfig: kc, endpoints: kubelet.endpoints, seed: 3 });
-    unmount = server.mountAggregatedApi('metrics.smi-spec.io', 'v1alpha1', ['deployments', 'pods', 'daemonsets', 'statefulsets'].map((name) => ({ name, kind: 'TrafficMetrics', namespaced: true, verbs: ['get', 'list'] })), (req, res) => dataPlane.trafficMetricsHandler(req, res));
+    unmount = server.mountAggregatedApi(TRAFFIC_METRICS_GROUP, TRAFFIC_METRICS_VERSION, TRAFFIC_METRICS_RESOURCES, (req, res) => dataPlane.trafficMetricsHandler(req, res));
     apex = await dataPlane.addApex(NS, 'podinfo');
     await dataPlane.synced();
-    await eventually(() => kubelet.endpoints(NS, 'podinfo-primary').length === 2 && kubelet.endpoints(NS, 'podinfo-canary').length === 2, 8000, 'both versions ready');
+    await eventually('both versions ready', () => kubelet.endpoints(NS, 'podinfo-primary').length === 2 && kubelet.endpoints(NS, 'podinfo-canary').length === 2);
   }, 30_000);
 
   afterAll(async () => {
@@ -82,15 +84,15 @@ describe('SMI data plane', () => {
 
   it('follows TrafficSplit weights 100/0, 0/100 and 75/25', async () => {
     await putSplit(split([100, 0]));
-    await eventually(async () => (await versionsOf(1)).v1 === 1, 2000, 'split 100/0 seen');
+    await eventually('split 100/0 seen', async () => (await versionsOf(1)).v1 === 1);
     expect(await versionsOf(60)).toEqual({ v1: 60 });
 
     await putSplit(split([0, 100]));
-    await eventually(async () => (await versionsOf(1)).v2 === 1, 2000, 'split 0/100 seen');
+    await eventually('split 0/100 seen', async () => (await versionsOf(1)).v2 === 1);
     expect(await versionsOf(60)).toEqual({ v2: 60 });
 
     await putSplit(split([75, 25]));
-    await eventually(async () => (await versionsOf(10)).v1 !== undefined, 2000, 'split 75/25 seen');
+    await eventually('split 75/25 seen', async () => (await versionsOf(10)).v1 !== undefined);
     const shares = await versionsOf(200);
     expect(shares.v1).toBeGreaterThan(shares.v2);
     expect(shares.v1 / 200).toBeGreaterThan(0.65);
@@ -99,28 +101,17 @@ describe('SMI data plane', () => {
 
   it('reads Quantity weights written through v1alpha1 (stored as strings: the CRD has no conversion)', async () => {
     await putSplit(split(['0', '500m']), 'v1alpha1');
-    await eventually(async () => (await versionsOf(1)).v2 === 1, 2000, 'quantity split seen');
+    await eventually('quantity split seen', async () => (await versionsOf(1)).v2 === 1);
     expect(await versionsOf(30)).toEqual({ v2: 30 });
   });
 
-  it('applies a weight change within 100 ms', async () => {
+  it('follows a merge patch of the weights of an existing split', async () => {
     await putSplit(split([100, 0]));
-    await eventually(async () => (await versionsOf(1)).v1 === 1, 2000, 'split 100/0 seen');
-    // Warm the probing client so its first-use cost is not counted as routing delay.
-    await (await fetch(apex.url)).text();
+    await eventually('split 100/0 seen', async () => (await versionsOf(1)).v1 === 1);
+    // How fast the change reaches the proxy is a figure of bench/data-plane.bench.ts, not a bound here.
     await custom.patchNamespacedCustomObject({ group: 'split.smi-spec.io', version: 'v1alpha4', namespace: NS, plural: 'trafficsplits', name: 'podinfo', body: { spec: { backends: [{ service: 'podinfo-primary', weight: 0 }, { service: 'podinfo-canary', weight: 100 }] } } }, mergePatch);
-    const patchedAt = performance.now();
-    let tookMs = Number.POSITIVE_INFINITY;
-    while (performance.now() - patchedAt < 2000) {
-      const response = await fetch(apex.url);
-      await response.text();
-      if (response.headers.get('x-kanari-version') === 'v2') {
-        tookMs = performance.now() - patchedAt;
-        break;
-      }
-    }
-    console.log(`weight change observed by the data plane after ${tookMs.toFixed(1)} ms`);
-    expect(tookMs).toBeLessThan(100);
+    await eventually('patched split 0/100 seen', async () => (await versionsOf(1)).v2 === 1);
+    expect(await versionsOf(60)).toEqual({ v2: 60 });
   });
 
   it('routes A/B by header: matching requests by the split, others to the primary', async () => {
@@ -129,7 +120,7 @@ describe('SMI data plane', () => {
       body: { apiVersion: 'specs.smi-spec.io/v1alpha4', kind: 'HTTPRouteGroup', metadata: { name: 'podinfo-insiders' }, spec: { matches: [{ name: 'insiders', headers: { 'x-canary': 'insider' } }] } },
     });
     await putSplit(split([0, 100], { matches: [{ kind: 'HTTPRouteGroup', name: 'podinfo-insiders' }] }));
-    await eventually(async () => (await versionsOf(1, { 'x-canary': 'insider' })).v2 === 1, 2000, 'A/B split seen');
+    await eventually('A/B split seen', async () => (await versionsOf(1, { 'x-canary': 'insider' })).v2 === 1);
     expect(await versionsOf(30, { 'x-canary': 'insider' })).toEqual({ v2: 30 });
     expect(await versionsOf(30, { 'x-canary': 'outsider' })).toEqual({ v1: 30 });
     expect(await versionsOf(30)).toEqual({ v1: 30 });
@@ -155,12 +146,12 @@ describe('SMI data plane', () => {
           spec: { destination: { kind: 'ServiceAccount', name: 'podinfo', namespace: NS }, sources: [{ kind: 'ServiceAccount', name: 'loadtester', namespace: NS }], rules: [{ kind: 'HTTPRouteGroup', name: 'everything', matches: ['all'] }] },
         },
       });
-      await eventually(async () => (await ask()).status === 200, 2000, 'allowed');
+      await eventually('allowed', async () => (await ask()).status === 200);
       expect((await fetch(apex.url, { headers: { 'x-kanari-source-sa': `${NS}/stranger` } })).status).toBe(403);
       expect((await fetch(apex.url)).status).toBe(403);
 
       await custom.deleteNamespacedCustomObject({ group: 'access.smi-spec.io', version: 'v1alpha3', namespace: NS, plural: 'traffictargets', name: 'loadtester-to-podinfo' });
-      await eventually(async () => (await ask()).status === 403, 2000, 'denied again');
+      await eventually('denied again', async () => (await ask()).status === 403);
     } finally {
       dataPlane.setAccessControl(false);
     }
@@ -179,7 +170,11 @@ describe('SMI data plane', () => {
     expect(parseQuantity(object.metrics[3].value)).toBe(totals?.success);
     expect(parseQuantity(object.metrics[4].value)).toBe(totals?.failure);
     expect(totals?.success).toBeGreaterThan(100);
-    expect(parseQuantity(object.metrics[0].value)).toBeGreaterThan(0);
+    // Latency as the app states it (LATENCY_MS 20 ± 10 %), whatever else the machine was doing: the p99
+    // lies in Linkerd's (20, 30] ms bucket.
+    const p99 = parseQuantity(object.metrics[0].value);
+    expect(p99).toBeGreaterThan(20);
+    expect(p99).toBeLessThanOrEqual(30);
 
     const list = await kubeGet(server.kubeConfig, `/apis/metrics.smi-spec.io/v1alpha1/namespaces/${NS}/deployments`, { timeoutMilliseconds: 5000 });
     expect((JSON.parse(list.body) as { items: Array<{ metadata: { name: string } }> }).items.map((i) => i.metadata.name)).toEqual(['podinfo-canary', 'podinfo-primary']);

@@ -1,7 +1,8 @@
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
 import { startApiServer, type SandboxApiServer } from '../../../src/sandbox/apiserver/index.ts';
+import { FakeClock } from '../../../src/time/clock.ts';
 import { PORT_ANNOTATION, startSimulatedKubelet, type SimulatedKubelet } from '../../../src/sandbox/kubelet/simulated-kubelet.ts';
-import { eventually } from './eventually.ts';
+import { eventually } from '../../helpers/eventually.ts';
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
@@ -20,7 +21,10 @@ function podinfo(name: string, env: Record<string, string>, replicas = 2): V1Dep
   };
 }
 
+/** Pods start and deadlines pass on a fake clock: the test says when time moves. */
 describe('simulated kubelet', () => {
+  const STARTUP_MS = 50;
+  const clock = new FakeClock(Date.parse('2026-03-02T10:00:00Z'));
   let server: SandboxApiServer;
   let kubelet: SimulatedKubelet;
   let apps: AppsV1Api;
@@ -30,7 +34,7 @@ describe('simulated kubelet', () => {
     server = await startApiServer();
     apps = server.kubeConfig.makeApiClient(AppsV1Api);
     core = server.kubeConfig.makeApiClient(CoreV1Api);
-    kubelet = await startSimulatedKubelet({ kubeConfig: server.kubeConfig, startupDelayMs: 50, seed: 1 });
+    kubelet = await startSimulatedKubelet({ kubeConfig: server.kubeConfig, startupDelayMs: STARTUP_MS, clock, seed: 1 });
   });
   afterAll(async () => {
     await kubelet?.stop();
@@ -41,10 +45,12 @@ describe('simulated kubelet', () => {
 
   it('brings a Deployment to ready with the status fields the deployment controller writes, serving its VERSION', async () => {
     await apps.createNamespacedDeployment({ namespace: 'default', body: podinfo('web', { VERSION: 'v1' }) });
-    const deployment = await eventually(async () => {
+    await eventually('web pods created', async () => (await read('web')).status?.replicas === 2);
+    clock.advance(STARTUP_MS);
+    const deployment = await eventually('web ready', async () => {
       const d = await read('web');
       return d.status?.readyReplicas === 2 && d.status.conditions?.find((c) => c.type === 'Progressing')?.reason === 'NewReplicaSetAvailable' && d;
-    }, 5000, 'web ready');
+    });
     expect(deployment.status).toMatchObject({ observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2, unavailableReplicas: 0 });
     expect(deployment.status?.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
       ['Available', 'True', 'MinimumReplicasAvailable'],
@@ -68,17 +74,19 @@ describe('simulated kubelet', () => {
   });
 
   it('rolls out a changed template through a new ReplicaSet, never dropping below the desired ready count', async () => {
-    await eventually(() => kubelet.replicasOf('default', 'web').length === 2, 5000, 'web running');
+    await eventually('web running', () => kubelet.replicasOf('default', 'web').length === 2);
     const lowest: number[] = [];
     const sampler = setInterval(() => lowest.push(kubelet.replicasOf('default', 'web').length), 5);
     await apps.patchNamespacedDeployment(
       { name: 'web', namespace: 'default', body: { spec: { template: { spec: { containers: [{ name: 'podinfo', image: 'ghcr.io/stefanprodan/podinfo:6.0.1', env: [{ name: 'VERSION', value: 'v2' }] }] } } } } },
       mergePatch,
     );
-    const deployment = await eventually(async () => {
+    await eventually('the v2 pods created', async () => (await read('web')).status?.observedGeneration === 2);
+    clock.advance(STARTUP_MS);
+    const deployment = await eventually('rollout of v2', async () => {
       const d = await read('web');
       return d.status?.observedGeneration === 2 && d.status.updatedReplicas === 2 && d.status.replicas === 2 && d.status.availableReplicas === 2 && d;
-    }, 5000, 'rollout of v2');
+    });
     clearInterval(sampler);
     expect(deployment.status?.conditions?.find((c) => c.type === 'Progressing')?.reason).toBe('NewReplicaSetAvailable');
     expect(Math.min(...lowest)).toBeGreaterThanOrEqual(2);
@@ -91,7 +99,7 @@ describe('simulated kubelet', () => {
   it('stops the servers when scaled to 0', async () => {
     const urls = kubelet.replicasOf('default', 'web').map((e) => e.url);
     await apps.patchNamespacedDeployment({ name: 'web', namespace: 'default', body: { spec: { replicas: 0 } } }, mergePatch);
-    await eventually(async () => (await read('web')).status?.replicas === 0, 5000, 'scaled to 0');
+    await eventually('scaled to 0', async () => (await read('web')).status?.replicas === 0);
     expect(kubelet.replicasOf('default', 'web')).toEqual([]);
     for (const url of urls) await expect(fetch(url)).rejects.toThrow();
     expect((await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=web' })).items).toHaveLength(0);
@@ -100,19 +108,26 @@ describe('simulated kubelet', () => {
   it('holds a Deployment unready until released, reporting ProgressDeadlineExceeded after the deadline', async () => {
     kubelet.holdUnready('default', 'slow');
     await apps.createNamespacedDeployment({ namespace: 'default', body: podinfo('slow', { VERSION: 'v1' }, 1) });
-    const stuck = await eventually(async () => {
+    await eventually('slow pod created', async () => (await read('slow')).status?.replicas === 1);
+    await kubelet.idle();
+    expect((await read('slow')).status?.conditions?.find((c) => c.type === 'Progressing')?.reason).toBe('ReplicaSetUpdated');
+    // Past the 2 s progress deadline: the deadline timer wakes the kubelet up.
+    clock.advance(3000);
+    const stuck = await eventually('deadline exceeded', async () => {
       const d = await read('slow');
       return d.status?.conditions?.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded') && d;
-    }, 5000, 'deadline exceeded');
+    });
     expect(stuck.status).toMatchObject({ replicas: 1, readyReplicas: 0, availableReplicas: 0, unavailableReplicas: 1 });
     kubelet.release('default', 'slow');
-    await eventually(async () => (await read('slow')).status?.availableReplicas === 1, 5000, 'released');
+    await eventually('released', async () => (await read('slow')).status?.availableReplicas === 1);
   });
 
   it('finds the ready pods a Service selects', async () => {
     await apps.createNamespacedDeployment({ namespace: 'default', body: podinfo('api', { VERSION: 'v7' }, 3) });
     await core.createNamespacedService({ namespace: 'default', body: { metadata: { name: 'api' }, spec: { selector: { app: 'api' }, ports: [{ port: 80 }] } } });
-    const endpoints = await eventually(() => kubelet.endpoints('default', 'api').length === 3 && kubelet.endpoints('default', 'api'), 5000, 'api endpoints');
+    await eventually('api pods created', async () => (await read('api')).status?.replicas === 3);
+    clock.advance(STARTUP_MS);
+    const endpoints = await eventually('api endpoints', () => kubelet.endpoints('default', 'api').length === 3 && kubelet.endpoints('default', 'api'));
     expect(endpoints.map((e) => [e.deployment, e.version, e.serviceAccount])).toEqual([
       ['api', 'v7', 'podinfo'],
       ['api', 'v7', 'podinfo'],

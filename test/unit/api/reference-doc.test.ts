@@ -80,7 +80,7 @@ const brokenCanaries: Array<(c: Json) => void> = [
   (c) => (c.spec.analysis.iterations = 3),
   (c) => delete c.spec.analysis.stepWeight,
   (c) => (delete c.spec.analysis.stepWeight, (c.spec.analysis.stepWeights = [10, 5])),
-  (c) => (c.spec.analysis.maxWeight = 5),
+  (c) => ((c.spec.provider = 'kubernetes'), (c.spec.targetRef.kind = 'DaemonSet'), (c.spec.autoscalerRef = { name: 'hpa' })),
   (c) => (c.spec.analysis.match = [{ headers: { x: { exact: 'a' } } }]),
   (c) => (delete c.spec.analysis.stepWeight, delete c.spec.analysis.maxWeight, (c.spec.analysis.iterations = 2), (c.spec.analysis.match = [{}])),
   (c) => (delete c.spec.analysis.stepWeight, delete c.spec.analysis.maxWeight, (c.spec.analysis.iterations = 2), (c.spec.analysis.match = [{ headers: { x: { exact: 'a', prefix: 'b' } }, uri: { regex: '(' } }])),
@@ -90,7 +90,6 @@ const brokenCanaries: Array<(c: Json) => void> = [
   (c) => delete c.spec.analysis.metrics[0].thresholdRange,
   (c) => (c.spec.analysis.metrics[0].thresholdRange = {}),
   (c) => (c.spec.analysis.metrics[0].thresholdRange = { min: 2, max: 1 }),
-  (c) => (c.spec.analysis.metrics[0].threshold = 99),
   (c) => (c.spec.analysis.webhooks = [{ name: 'a', url: 'loadtester/', timeout: '0s' }, { name: 'a', url: 'http://x/' }]),
   (c) => (c.spec.analysis.alerts = [{ name: 'a', providerRef: { name: 'p' } }, { name: 'a', providerRef: { name: 'p' } }]),
   (c) => (c.spec.analysis.window = { schedules: ['not cron'], timezone: 'Mars/Olympus' }),
@@ -122,7 +121,7 @@ describe('the documented rules', () => {
 
   test('cover the MetricTemplate and AlertProvider rules', () => {
     const template = { apiVersion: 'kanari.dev/v1alpha1', kind: 'MetricTemplate', metadata: {}, spec: { provider: { type: 'prometheus' }, query: 'up{job="{{ job }}"}' } };
-    const provider = { apiVersion: 'kanari.dev/v1alpha1', kind: 'AlertProvider', metadata: {}, spec: { type: 'slack', address: 'hooks', proxy: 'proxy' } };
+    const provider = { apiVersion: 'kanari.dev/v1alpha1', kind: 'AlertProvider', metadata: {}, spec: { type: 'slack', address: 'hooks', proxy: 'proxy', template: '{{ score }}' } };
     const noAddress = { ...provider, metadata: { name: 'a' }, spec: { type: 'slack' } };
     const badUrl = { ...template, metadata: { name: 'a' }, spec: { ...template.spec, provider: { type: 'prometheus', address: 'prom' } } };
     const paths = (kind: string, object: unknown) => createValidator().validate(object).errors.map((e) => [kind, e.path]);

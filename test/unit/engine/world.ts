@@ -1,50 +1,30 @@
-import type { Canary, CanaryAnalysis, CanarySpec, WebhookType } from '../../../src/api/canary.ts';
+import type { Canary, CanaryMatch, CanarySpec, WebhookType } from '../../../src/api/canary.ts';
 import type { CanaryStatus } from '../../../src/api/canary-status.ts';
-import type { Action, ActDecision, Decision, EngineEvent, Notification } from '../../../src/engine/actions.ts';
+import { manualRequestsFromAnnotations, requestAnnotation, type ManualRequest, type ManualRequestKind } from '../../../src/api/annotations.ts';
+import type { Action, ActDecision, EngineEvent, Notification } from '../../../src/engine/actions.ts';
+import { FakeClock } from '../../../src/time/clock.ts';
 import { decide } from '../../../src/engine/decide.ts';
 import { createPhaseMachine } from '../../../src/engine/machine.ts';
-import type { ManualRequest } from '../../../src/api/annotations.ts';
-import type { GateAnswer, MetricObservation, Observation, Weights, WorkloadObservation } from '../../../src/engine/observation.ts';
+import type { MetricObservation, Observation, Weights, WorkloadObservation } from '../../../src/engine/observation.ts';
+import { reconcileCanary, type ReconcileDeps } from '../../../src/engine/reconcile.ts';
+import { MINUTE, START, readyWorkload, unreadyWorkload, validator } from './world-fixtures.ts';
+import { WorldScheduler } from './world-scheduler.ts';
 
 /**
- * A tiny simulated cluster for the pure core: it answers gathers from scripted gates and metrics,
- * performs actions on plain values (weights, replicas) with the Deployment controller's part played
- * instantly, and writes the status last, exactly in the shell's order.
+ * A cluster made of plain values for the engine: the World implements every port of src/engine/ports.ts
+ * (workloads, router, metrics, gates, notifier, events, manual requests, status writer) and runs the
+ * real `reconcileCanary` on them, with the time of a FakeClock. The Deployment controller's part is played
+ * instantly: a scaled-up canary is ready at once unless told otherwise. Ticks happen when a test calls
+ * `tick()`, or, after `start()`, when the real Scheduler says they are due as the clock advances.
  */
 
-export const START = Date.parse('2026-03-02T10:00:00Z');
-export const MINUTE = 60_000;
+export { MINUTE, START, makeCanary, quickAnalysis, readyWorkload, unreadyWorkload } from './world-fixtures.ts';
 
-/** A Canary with Flagger's defaults and the given analysis. */
-export function makeCanary(analysis: Partial<CanaryAnalysis> = {}, spec: Partial<CanarySpec> = {}): Canary {
-  return {
-    apiVersion: 'kanari.dev/v1alpha1',
-    kind: 'Canary',
-    metadata: { name: 'podinfo', namespace: 'test', generation: 1 },
-    spec: {
-      targetRef: { kind: 'Deployment', name: 'podinfo' },
-      service: { port: 9898 },
-      progressDeadlineSeconds: 600,
-      ...spec,
-      analysis: { interval: '1m', threshold: 2, stepWeight: 10, maxWeight: 30, ...analysis },
-    },
-  };
-}
-
-/** A ready Deployment with `replicas` pods. */
-export function readyWorkload(replicas = 2): WorkloadObservation {
-  return { exists: true, desiredReplicas: replicas, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGenerationCurrent: true };
-}
-
-/** A Deployment rolling out: no pod available yet. */
-export function unreadyWorkload(replicas = 2): WorkloadObservation {
-  return { ...readyWorkload(replicas), readyReplicas: 0, availableReplicas: 0 };
-}
-
-export type GateScript = (type: WebhookType, name: string, world: World) => boolean;
+/** A webhook's answer: open or closed, with the reason the shell would give (the answer's body). */
+export type GateScript = (type: WebhookType, name: string, world: World) => boolean | { ok: boolean; reason?: string };
 export type MetricScript = (name: string, world: World) => MetricObservation;
 
-/** One decision as the shell saw it: the status before, the final decision, the gathers asked. */
+/** One tick as the loop ran it: the status before, what decide saw and asked for, and its verdict. */
 export interface Step {
   before: CanaryStatus;
   observation: Observation;
@@ -52,36 +32,53 @@ export interface Step {
   gathered: { gates: WebhookType[]; metrics: boolean }[];
 }
 
+/** One webhook call: its type and name, and the phase its payload carried. */
+export interface GateCall {
+  type: WebhookType;
+  name: string;
+  phase: string;
+}
+
+const KEY = 'test/podinfo';
+
 export class World {
   canary: Canary;
-  now = START;
+  readonly clock = new FakeClock(START);
   revision = 'rev-1';
   trackedConfigs: Record<string, string> = { 'configmap/podinfo': 'c1' };
   target: WorkloadObservation = readyWorkload();
   targetReplicasWanted = 2;
   primary: WorkloadObservation | undefined = undefined;
+  /** The revision the primary Deployment runs (what "the primary's image" is here). */
+  primaryRevision: string | undefined;
   primaryReadyAfterPromotion = true;
   canaryReadyOnScaleUp = true;
   weights: Weights | undefined = undefined;
-  matches: unknown[] = [];
+  matches: CanaryMatch[] = [];
   abTesting = true;
   routerAvailable = true;
-  deletionRequested = false;
+  /** False plays Flagger's `kubernetes` provider: a router that moves no traffic. */
+  routesTraffic = true;
+  finalizer = false;
+  finalized = false;
   validationErrors: string[] = [];
+  /** Requests handed to the engine besides the ones the Canary's annotations carry. */
   manualRequests: ManualRequest[] = [];
   /** Every gate passes; a rollback hook "passing" would mean roll back, so it refuses by default. */
   gates: GateScript = (type) => type !== 'rollback';
   metrics: MetricScript = (name) => ({ name, result: 'value', value: name === 'request-duration' ? 120 : 99.8 });
+  /** The next status write fails as a controller dying between its actions and the write would. */
+  crashBeforeNextStatusWrite = false;
   weightHistory: number[] = [];
+  phaseHistory: string[] = [];
   actionLog: Action[] = [];
   events: EngineEvent[] = [];
   notifications: Notification[] = [];
-  gateCalls: { type: WebhookType; name: string }[] = [];
-  hooksRun: { hookType: WebhookType; phase: string }[] = [];
+  gateCalls: GateCall[] = [];
   steps: Step[] = [];
-  promotedRevision: string | undefined;
-  finalized = false;
   readonly machine = createPhaseMachine();
+  #step: Partial<Step> & { gathered: Step['gathered'] } = { gathered: [] };
+  #scheduler: WorldScheduler | undefined;
 
   constructor(canary: Canary) {
     this.canary = canary;
@@ -95,93 +92,249 @@ export class World {
     return this.status.phase ?? '';
   }
 
-  observation(): Observation {
-    return {
-      now: this.now,
-      target: { ...this.target, revision: this.revision, trackedConfigs: { ...this.trackedConfigs } },
-      primary: this.primary === undefined ? undefined : { ...this.primary },
-      router: { available: this.routerAvailable, abTesting: this.abTesting, weights: this.weights, reason: this.routerAvailable ? undefined : 'TrafficSplit CRD not installed' },
-      manualRequests: [...this.manualRequests],
-      deletionRequested: this.deletionRequested,
-      validationErrors: [...this.validationErrors],
-    };
+  get now(): number {
+    return this.clock.now();
   }
 
-  /** Observes, decides (answering gathers), without acting: what the shell would do next. */
-  plan(): Step {
-    const before = structuredClone(this.status);
-    let observation = this.observation();
-    const gathered: Step['gathered'] = [];
-    for (let round = 0; round < 10; round++) {
-      const decision: Decision = decide(this.canary, observation, this.machine);
-      if (decision.kind === 'act') return { before, observation, decision, gathered };
-      gathered.push({ gates: decision.gates, metrics: decision.metrics });
-      observation = this.answer(observation, decision.gates, decision.metrics);
-    }
-    throw new Error('decide kept asking for answers');
+  /** Post-rollout hooks fired, with the phase their payload announced. */
+  get hooksRun(): { hookType: WebhookType; phase: string }[] {
+    return this.gateCalls.filter((call) => call.type === 'post-rollout').map((call) => ({ hookType: call.type, phase: call.phase }));
   }
 
-  answer(observation: Observation, types: WebhookType[], metrics: boolean): Observation {
-    const gates: Partial<Record<WebhookType, GateAnswer[]>> = { ...(observation.gates ?? {}) };
-    for (const type of types) {
-      gates[type] = (this.canary.spec.analysis.webhooks ?? [])
-        .filter((hook) => (hook.type ?? 'rollout') === type)
-        .map((hook) => {
-          this.gateCalls.push({ type, name: hook.name });
-          const ok = this.gates(type, hook.name, this);
-          return { name: hook.name, type, ok, reason: ok ? undefined : 'HTTP 403: not approved' };
-        });
-    }
-    const measured = metrics ? (this.canary.spec.analysis.metrics ?? []).map((metric) => this.metrics(metric.name, this)) : observation.metrics;
-    return { ...observation, gates, metrics: measured };
-  }
+  /** The ports, as the controller hands them to `reconcileCanary`. */
+  readonly deps: ReconcileDeps = {
+    decide: (canary, observation) => {
+      const decision = decide(canary, observation, this.machine);
+      this.#step.observation ??= observation;
+      if (decision.kind === 'gather') this.#step.gathered.push({ gates: decision.gates, metrics: decision.metrics });
+      else this.#step.decision = decision;
+      return decision;
+    },
+    workloads: {
+      observe: async () => ({
+        target: { ...this.target, revision: this.revision, trackedConfigs: { ...this.trackedConfigs } },
+        primary: this.primary === undefined ? undefined : { ...this.primary },
+      }),
+      ensurePrimary: async () => this.#act({ type: 'ensurePrimary' }),
+      scaleCanary: async (_canary, to) => this.#act({ type: 'scaleCanary', to }),
+      syncAutoscaler: async () => {},
+      promotePrimary: async () => this.#act({ type: 'promotePrimary' }),
+      finalize: async () => this.#act({ type: 'finalize' }),
+      ensureFinalizer: async () => this.#act({ type: 'ensureFinalizer' }),
+      releaseFinalizer: async () => this.#act({ type: 'releaseFinalizer' }),
+    },
+    router: {
+      observe: async () => ({
+        available: this.routerAvailable,
+        abTesting: this.abTesting,
+        weights: this.weights,
+        reason: this.routerAvailable ? undefined : 'TrafficSplit CRD not installed',
+        routesTraffic: this.routesTraffic,
+      }),
+      ensureRoute: async () => this.#act({ type: 'ensureRoute' }),
+      removeRoute: async () => this.#act({ type: 'removeRoute' }),
+      setWeights: async (_canary, weights) => this.#act({ type: 'setWeights', weights }),
+      setRouteMatches: async (_canary, matches) => this.#act({ type: 'setRouteMatches', matches }),
+    },
+    metrics: { measure: async (_canary, metric) => this.metrics(metric.name, this) },
+    gates: {
+      ask: async (canary, hook) => {
+        const type = hook.type || 'rollout';
+        this.gateCalls.push({ type, name: hook.name, phase: canary.status?.phase ?? '' });
+        const answer = this.gates(type, hook.name, this);
+        const { ok, reason } = typeof answer === 'boolean' ? { ok: answer, reason: `webhook ${hook.name} answered 403: not approved` } : answer;
+        return { name: hook.name, type, ok, reason: ok ? undefined : reason };
+      },
+    },
+    notifier: { notify: async (_canary, notification) => void this.notifications.push(notification) },
+    events: { record: async (_canary, event) => void this.events.push(event) },
+    manualRequests: { pending: (canary) => [...this.manualRequests, ...manualRequestsFromAnnotations(canary.metadata.annotations)] },
+    statusWriter: {
+      write: async (canary, status, resourceVersion) => {
+        if (resourceVersion !== (this.canary.metadata.resourceVersion ?? '')) return 'conflict';
+        if (this.crashBeforeNextStatusWrite) {
+          this.crashBeforeNextStatusWrite = false;
+          throw new CrashBeforeStatusWrite();
+        }
+        this.canary = { ...canary, metadata: { ...canary.metadata, resourceVersion: String(Number(resourceVersion) + 1) }, status };
+        if (status.phase && this.phaseHistory.at(-1) !== status.phase) this.phaseHistory.push(status.phase);
+        return 'written';
+      },
+    },
+    validate: () => [...this.validationErrors],
+    now: () => this.clock.now(),
+  };
 
-  /** Performs one decision's actions, then writes its status (the shell's order). */
-  perform(decision: ActDecision, options: { crashBeforeStatusWrite?: boolean } = {}): void {
-    for (const action of decision.actions) this.act(action);
-    if (options.crashBeforeStatusWrite) return;
-    this.canary = { ...this.canary, status: decision.status };
-    this.events.push(...decision.events);
-    this.notifications.push(...decision.notifications);
-  }
-
-  /** One full tick: plan and perform. */
-  tick(): Step {
-    const step = this.plan();
+  /** One tick through the real loop: observe, decide (answering gathers), act, write the status, emit. */
+  async tick(): Promise<Step> {
+    const step = await this.#attempt();
     this.steps.push(step);
-    this.perform(step.decision);
     return step;
   }
 
-  /** Ticks at `now`, then moves the clock by `ms`, `count` times. */
-  run(count: number, ms = MINUTE): void {
+  /**
+   * One tick whose status write never happens, as when the controller dies right before it: the actions
+   * are performed, the status stays, and no event or notification goes out. A tick with nothing to write
+   * cannot crash there; it completes (`crashed: false`).
+   */
+  async crashingTick(): Promise<{ step: Step; crashed: boolean }> {
+    this.crashBeforeNextStatusWrite = true;
+    try {
+      const step = await this.#attempt();
+      this.steps.push(step);
+      return { step, crashed: false };
+    } catch (err) {
+      if (!(err instanceof CrashBeforeStatusWrite)) throw err;
+      return { step: this.#finishStep(), crashed: true };
+    } finally {
+      this.crashBeforeNextStatusWrite = false;
+    }
+  }
+
+  async #attempt(): Promise<Step> {
+    this.#step = { before: structuredClone(this.status), gathered: [] };
+    const outcome = await reconcileCanary(this.canary, this.deps);
+    if (outcome.result === 'conflict') throw new Error('status write conflict: the Canary changed during the tick');
+    return this.#finishStep();
+  }
+
+  #finishStep(): Step {
+    const step = this.#step;
+    if (!step.before || !step.observation || !step.decision) throw new Error('the tick ended without a decision');
+    return { before: step.before, observation: step.observation, decision: step.decision, gathered: step.gathered };
+  }
+
+  /** Ticks, then moves the clock by `ms`, `count` times. */
+  async run(count: number, ms = MINUTE): Promise<void> {
     for (let i = 0; i < count; i++) {
-      this.tick();
-      this.now += ms;
+      await this.tick();
+      this.clock.advance(ms);
     }
   }
 
   /** Ticks every interval until the phase is one of `phases` (or `limit` ticks). */
-  runUntil(phases: string[], limit = 50, ms = MINUTE): void {
+  async runUntil(phases: string[], limit = 50, ms = MINUTE): Promise<void> {
     for (let i = 0; i < limit; i++) {
-      this.tick();
+      await this.tick();
       if (phases.includes(this.phase)) return;
-      this.now += ms;
+      this.clock.advance(ms);
     }
     throw new Error(`phase ${this.phase} after ${limit} ticks, wanted ${phases.join('|')}`);
   }
 
-  act(action: Action): void {
+  /**
+   * Hands the Canary to the real Scheduler on this world's clock, as the controller does at start: from
+   * here on `advance` runs every tick that falls due, and changes to Deployments, the spec or the
+   * annotations make the Canary due at once, as watch events do.
+   */
+  start(): void {
+    this.#scheduler = new WorldScheduler(this.clock, KEY, () =>
+      this.tick().then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof CrashBeforeStatusWrite) return false;
+          throw err;
+        },
+      ),
+    );
+    this.#scheduler.triggerNow();
+  }
+
+  /** Moves the clock by `ms`, running every tick that falls due on the way; needs `start()`. */
+  async advance(ms: number): Promise<void> {
+    if (!this.#scheduler) throw new Error('advance needs start()');
+    await this.#scheduler.advance(ms, () => this.canary, () => this.#deploymentsSnapshot());
+  }
+
+  /** Moves the clock to the Canary's next due time and runs the ticks due then (watch-triggered ones too). */
+  async advanceToNextTick(): Promise<void> {
+    const due = this.#scheduler?.dueTime();
+    if (due === undefined) throw new Error('nothing scheduled: advanceToNextTick needs start()');
+    await this.advance(Math.max(0, due - this.clock.now()));
+  }
+
+  /** Runs the scheduled ticks one due time at a time until `done`, at most `limit` of them. */
+  async advanceUntil(done: (world: World) => boolean, limit = 50): Promise<void> {
+    for (let i = 0; i < limit && !done(this); i++) await this.advanceToNextTick();
+    if (!done(this)) throw new Error(`not done after ${limit} due times; phase ${this.phase}, weights ${this.weightHistory.join(', ')}`);
+  }
+
+  /** Ticks run by the scheduler so far. */
+  get scheduledTicks(): number {
+    return this.#scheduler?.ticks ?? 0;
+  }
+
+  #deploymentsSnapshot(): string {
+    return JSON.stringify([this.target, this.primary, this.primaryRevision, this.revision, this.trackedConfigs]);
+  }
+
+  /** Makes the Canary due now, as a watch event would (no-op before `start()`). */
+  #changed(): void {
+    this.#scheduler?.triggerNow();
+  }
+
+  /** Changes the target's pod template: a new revision. */
+  newRevision(revision: string): void {
+    this.revision = revision;
+    this.#changed();
+  }
+
+  /** Edits the Canary's spec as `kubectl edit` would: a new generation. */
+  editSpec(edit: (spec: CanarySpec) => void): void {
+    const canary = structuredClone(this.canary);
+    edit(canary.spec);
+    const result = validator.validateCanary(canary);
+    if (!result.valid) throw new Error(`edited Canary is invalid: ${JSON.stringify(result.errors)}`);
+    this.canary = { ...result.value, metadata: { ...canary.metadata, generation: (canary.metadata.generation ?? 1) + 1 } };
+    this.#changed();
+  }
+
+  /** `kubectl delete`: the API server sets the deletion timestamp and waits for the finalizers. */
+  requestDeletion(): void {
+    this.canary = { ...this.canary, metadata: { ...this.canary.metadata, deletionTimestamp: new Date(this.clock.now()) } };
+    this.#changed();
+  }
+
+  /** Writes a manual request annotation (`kanari.dev/<kind>: who@time`), as `kanari <kind>` does. */
+  annotate(kind: ManualRequestKind, who: string): void {
+    const [key, value] = requestAnnotation(kind, who, this.clock.now());
+    this.canary = { ...this.canary, metadata: { ...this.canary.metadata, annotations: { ...this.canary.metadata.annotations, [key]: value } } };
+    this.#changed();
+  }
+
+  /** Events as `kubectl describe` lists them: `Reason: message`. */
+  eventLines(): string[] {
+    return this.events.map((e) => `${e.reason}: ${e.message}`);
+  }
+
+  eventMessages(): string[] {
+    return this.events.map((e) => e.message);
+  }
+
+  #act(action: Action): void {
     this.actionLog.push(action);
     switch (action.type) {
       case 'ensurePrimary':
-        this.primary ??= readyWorkload();
+        if (this.primary === undefined) {
+          this.primary = readyWorkload();
+          this.primaryRevision = this.revision;
+        }
         return;
       case 'ensureRoute':
         this.weights ??= { canary: 0, primary: 100 };
         return;
+      case 'removeRoute':
+        this.weights = undefined;
+        this.matches = [];
+        return;
+      case 'ensureFinalizer':
+        this.finalizer = true;
+        return;
+      case 'releaseFinalizer':
+        this.finalizer = false;
+        return;
       case 'scaleCanary':
-        if (action.to === 'zero') this.target = { ...readyWorkload(0) };
+        if (action.to === 'zero') this.target = readyWorkload(0);
         else if (this.target.desiredReplicas === 0 || !this.canaryReadyOnScaleUp) {
           this.target = this.canaryReadyOnScaleUp ? readyWorkload(this.targetReplicasWanted) : unreadyWorkload(this.targetReplicasWanted);
         }
@@ -194,36 +347,45 @@ export class World {
         this.matches = action.matches;
         return;
       case 'promotePrimary':
-        this.promotedRevision = this.revision;
+        this.primaryRevision = this.revision;
         this.primary = this.primaryReadyAfterPromotion ? readyWorkload() : unreadyWorkload();
         return;
-      case 'runHooks':
-        this.hooksRun.push({ hookType: action.hookType, phase: action.phase });
-        return;
       case 'finalize':
+        // Revert on deletion: the target takes its pods back, the primary goes, the finalizer with it.
+        this.target = readyWorkload(this.targetReplicasWanted);
+        this.primary = undefined;
+        this.primaryRevision = undefined;
+        this.finalizer = false;
         this.finalized = true;
         return;
-      default:
+      case 'runHooks':
         return;
     }
   }
+}
 
-  /** Changes the target's pod template: a new revision; the Deployment controller rolls it out at once. */
-  newRevision(revision: string): void {
-    this.revision = revision;
-  }
-
-  eventMessages(): string[] {
-    return this.events.map((e) => e.message);
+/** Thrown by the World's StatusWriter when told to crash before the next write. */
+export class CrashBeforeStatusWrite extends Error {
+  constructor() {
+    super('the controller died before the status write');
   }
 }
 
-/** A World that has gone through initialization and sits in Initialized. */
-export function initializedWorld(canary: Canary): World {
+/** A World that has gone through initialization and sits in Initialized, ticked by hand. */
+export async function initializedWorld(canary: Canary): Promise<World> {
   const world = new World(canary);
-  world.tick();
-  world.tick();
+  await world.tick();
+  await world.tick();
   if (world.phase !== 'Initialized') throw new Error(`expected Initialized, got ${world.phase}`);
   world.steps = [];
+  return world;
+}
+
+/** A World handed to the Scheduler and initialized (no time passes: the primary is ready at once). */
+export async function startedWorld(canary: Canary): Promise<World> {
+  const world = new World(canary);
+  world.start();
+  await world.advance(0);
+  if (world.phase !== 'Initialized') throw new Error(`expected Initialized, got ${world.phase}`);
   return world;
 }

@@ -29,7 +29,9 @@ test('an undeclared templateVariable is named with its prefix', () => {
 });
 
 test('an unknown provider type is an InvalidProvider error', async () => {
-  const bad = template('up', { type: 'datadog', address: 'https://api.datadoghq.com' });
+  // The schema's enum forbids it, but the informer cache holds objects as the cluster stored them.
+  const datadog = { type: 'datadog', address: 'https://api.datadoghq.com' } as unknown as MetricTemplateLike['spec']['provider'];
+  const bad = template('up', datadog);
   await expect(runMetricTemplate(bad, variables, {})).rejects.toMatchObject({ reason: 'InvalidProvider', message: expect.stringMatching(/"datadog".*prometheus, smi/) });
 });
 

@@ -5,6 +5,7 @@ import { messageText } from '../../../src/notify/message-template.ts';
 /** A rollback with every fact set: the richest message a provider renders. */
 export const rollback: Notification = createNotification({
   kind: 'rollback',
+  severity: 'error',
   canary: { name: 'podinfo', namespace: 'test' },
   time: new Date('2026-05-01T12:00:00.000Z'),
   cluster: 'prod-eu',
@@ -18,6 +19,7 @@ export const rollback: Notification = createNotification({
 /** A promotion with only the identity facts. */
 export const promoted: Notification = createNotification({
   kind: 'promotion-finished',
+  severity: 'info',
   canary: { name: 'podinfo', namespace: 'test' },
   time: new Date('2026-05-01T12:00:00.000Z'),
 });
