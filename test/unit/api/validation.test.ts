@@ -130,9 +130,9 @@ const invalid: Array<[string, () => Json, string[]]> = [
   ['alert severity unknown', () => set(canary(), (c) => (c.spec.analysis.alerts[0].severity = 'critical')), ['spec.analysis.alerts[0].severity: must be one of: info, warn, error']],
   ['alert without providerRef', () => set(canary(), (c) => delete c.spec.analysis.alerts[0].providerRef), ['spec.analysis.alerts[0].providerRef: is required']],
   ['provider istio', () => set(canary(), (c) => (c.spec.provider = 'istio')), [
-    'spec.provider: must be smi or smi:v1alpha1…smi:v1alpha4 (Kanari routes with SMI TrafficSplit; istio is not supported)',
+    'spec.provider: must be smi, smi:v1alpha1…smi:v1alpha4, gatewayapi, gatewayapi:v1 or gatewayapi:v1beta1 (Kanari routes with SMI TrafficSplit or Gateway API HTTPRoute; istio is not supported)',
   ]],
-  ['provider gatewayapi', () => set(canary(), (c) => (c.spec.provider = 'gatewayapi:v1')), ['spec.provider: Gateway API routing is not supported yet: use smi']],
+  ['provider gatewayapi with an unknown version', () => set(canary(), (c) => (c.spec.provider = 'gatewayapi:v1alpha2')), ['spec.provider: must name an HTTPRoute version: gatewayapi, gatewayapi:v1beta1 or gatewayapi:v1']],
   ['provider unknown SMI version', () => set(canary(), (c) => (c.spec.provider = 'smi:v1beta1')), [
     'spec.provider: must name an SMI TrafficSplit version: one of smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, smi:v1alpha4',
   ]],
