@@ -4,6 +4,7 @@ import type { CanaryPhase, CanaryStatus } from '../api/canary-status.ts';
 import type { Action, Decision, EngineEvent, Notification, NotificationFacts, NotificationKind } from './actions.ts';
 import { withConditions, type ReadinessProblem } from './conditions.ts';
 import { nextPhase, type PhaseEventType, type PhaseMachine } from './machine.ts';
+import { settleRoute } from './rules/route-upkeep.ts';
 import type { GateAnswer, Observation } from './observation.ts';
 import { strategyOf, weightsFor, type StrategyKind } from './strategy.ts';
 
@@ -66,6 +67,7 @@ export class Tick {
       if (signal instanceof MissingAnswers) return { kind: 'gather', gates: signal.gates, metrics: signal.metrics };
       throw signal;
     }
+    settleRoute(this);
     const status = withConditions(this.status, {
       generation: this.canary.metadata.generation,
       now: this.now,
@@ -142,8 +144,9 @@ export class Tick {
     return webhooksOfType(this.analysis, type);
   }
 
-  /** Routes everything to the primary (and removes A/B matches), as every way out of a run does. */
+  /** Routes everything to the primary (and removes A/B matches and mirroring), as every way out of a run does. */
   routeToPrimary(): void {
+    this.status.trafficMirrored = undefined;
     this.actions.push({ type: 'setWeights', weights: weightsFor(0) });
     if (this.strategy === 'ab-testing') this.actions.push({ type: 'setRouteMatches', matches: [] });
   }
