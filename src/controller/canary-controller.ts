@@ -153,9 +153,9 @@ export class CanaryController {
         this.#trigger(keyOf(canary));
       }
     });
-    // A mesh installed or upgraded after Kanari: re-detect the served SMI versions and let every Canary try again.
+    // A mesh or Gateway API installed or upgraded after Kanari: re-detect the served versions and let every Canary try again.
     this.#cache.customResourceDefinitions.onEvent((_type, crd) => {
-      if (!/\.(split|specs)\.smi-spec\.io$/.test(crd.metadata?.name ?? '')) return;
+      if (!/\.(split|specs)\.smi-spec\.io$|^httproutes\.gateway\.networking\.k8s\.io$/.test(crd.metadata?.name ?? '')) return;
       void Promise.all(this.#parts.routers.all().map((router) => router.refresh())).then(() => {
         for (const canary of this.#cache.canaries.list()) this.#trigger(keyOf(canary));
       });

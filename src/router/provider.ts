@@ -1,9 +1,9 @@
-import { parseRouterProvider } from '../api/router-provider.ts';
+import { parseRouterProvider, type HttpRouteVersion } from '../api/router-provider.ts';
 import { UnknownProvider } from './router-errors.ts';
 import type { SplitVersion } from './smi-versions.ts';
 
-/** A parsed `spec.provider`: which router, and for SMI an optional pinned TrafficSplit version. */
-export type ProviderSpec = { kind: 'smi'; pinnedVersion?: SplitVersion };
+/** A parsed `spec.provider`: which router, and an optional pinned version of its route API. */
+export type ProviderSpec = { kind: 'smi'; pinnedVersion?: SplitVersion } | { kind: 'gatewayapi'; pinnedVersion?: HttpRouteVersion };
 
 /**
  * The router's reading of `spec.provider`, through the same parser validation uses (so a provider the
@@ -12,5 +12,6 @@ export type ProviderSpec = { kind: 'smi'; pinnedVersion?: SplitVersion };
 export function parseProvider(provider: string | undefined): ProviderSpec {
   const parsed = parseRouterProvider(provider?.trim());
   if (parsed.kind === 'unsupported') throw new UnknownProvider(provider ?? '');
+  if (parsed.kind === 'gatewayapi') return parsed.version ? { kind: 'gatewayapi', pinnedVersion: parsed.version } : { kind: 'gatewayapi' };
   return parsed.version ? { kind: 'smi', pinnedVersion: parsed.version } : { kind: 'smi' };
 }
