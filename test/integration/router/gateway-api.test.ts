@@ -1,5 +1,5 @@
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import type { Canary, CanarySpec } from '../../../src/api/canary.ts';
+import type { Canary, CanaryMatch, CanarySpec } from '../../../src/api/canary.ts';
 import type { CanaryStatus } from '../../../src/api/canary-status.ts';
 import { createKubeClients } from '../../../src/kube/client.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
@@ -105,7 +105,7 @@ describe.each(CRD_SETS.map((set) => [set.label, set]))('Gateway API router, %s',
   });
 
   test('A/B: headers, query parameters and a cookie routed to the canary before everyone else, and taken down again', async () => {
-    const match = [
+    const match: CanaryMatch[] = [
       { headers: { 'x-canary': { exact: 'insider' } } },
       { queryParams: { canary: { exact: 'true' } } },
       { headers: { cookie: { regex: '^(.*?;)?(canary=always)(;.*)?$' } } },
