@@ -44,6 +44,11 @@ export interface RouterObservation {
    * ones Kanari wrote are someone else's edit (put back and reported). Absent: the router cannot tell.
    */
   weightsFresh?: boolean;
+  /**
+   * The route is exactly as this controller's own last write left it: its weights are Kanari's even when
+   * the Canary's status read this tick is older than that write. Absent after a restart or without a write.
+   */
+  ownWrite?: boolean;
   /** Whether the route's weights are in force, from the route's status; absent when the API has none (SMI). */
   routeStatus?: RouteStatusObservation;
   /** False when the route no longer says what the spec asks besides the weights (parents, hosts, filters): the engine re-syncs it. */

@@ -53,13 +53,14 @@ function lastWeights(actions: readonly Action[]): SetWeights | undefined {
  * A route whose weights are not the ones Kanari last wrote was edited by someone else: the weights go
  * back (unless this tick moves them anyway) and an Event says so. The next tick reads Kanari's weights
  * again, so one edit is reported once. A router that cannot tell its own write from a stale read says
- * nothing (`weightsFresh`), and nothing is reverted.
+ * nothing (`weightsFresh`), and nothing is reverted; a route still as this controller last wrote it is
+ * never someone else's edit, even when the status read this tick predates that write (`ownWrite`).
  */
 function revertForeignWeights(tick: Tick): void {
   const router = tick.observation.router;
   const expected = tick.canary.status?.routedWeight;
   const observed = router.weights?.canary;
-  if (!router.weightsFresh || expected === undefined || observed === undefined || observed === expected) return;
+  if (!router.weightsFresh || router.ownWrite || expected === undefined || observed === undefined || observed === expected) return;
   const written = lastWeights(tick.actions);
   // The same weights again: this tick repeats a write whose status never landed (a crash), not an edit.
   if (written?.weights.canary === observed) return;

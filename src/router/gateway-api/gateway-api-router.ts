@@ -80,6 +80,8 @@ export class GatewayApiRouter implements TrafficRouter {
     const weights = routeWeights(route, services);
     if (weights) observation.weights = weights;
     observation.weightsFresh = true;
+    const written = this.#written.get(`${canary.metadata.namespace}/${route.metadata.name}`);
+    if (written !== undefined && route.metadata.generation === written) observation.ownWrite = true;
     observation.routeStatus = routeStatusOf(route);
     const desired = this.#body(canary, route, trafficStateOf(route, services, canary.spec.analysis.match), api.features);
     observation.routeCurrent = desired === undefined;

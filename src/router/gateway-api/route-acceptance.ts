@@ -11,10 +11,11 @@ import type { HttpRoute, ParentRef, RouteParentStatus } from './http-route.ts';
 
 type Condition = NonNullable<RouteParentStatus['conditions']>[number];
 
-function parentLabel(ref: ParentRef | undefined): string {
+function parentLabel(ref: ParentRef | undefined, routeNamespace: string | undefined): string {
   if (!ref) return 'a parent';
   const kind = ref.kind ?? 'Gateway';
-  const where = ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
+  const namespace = ref.namespace ?? routeNamespace;
+  const where = namespace ? `${namespace}/${ref.name}` : ref.name;
   return `${kind} ${where}${ref.sectionName ? ` (listener ${ref.sectionName})` : ''}${ref.port ? ` port ${ref.port}` : ''}`;
 }
 
@@ -37,7 +38,7 @@ export function routeStatusOf(route: HttpRoute): RouteStatusObservation {
   const parents = route.status?.parents ?? [];
   const generation = route.metadata.generation;
   if (parents.length === 0) {
-    const wanted = (route.spec.parentRefs ?? []).map(parentLabel).join(', ') || 'its parents';
+    const wanted = (route.spec.parentRefs ?? []).map((ref) => parentLabel(ref, route.metadata.namespace)).join(', ') || 'its parents';
     return {
       state: 'refused',
       reason: 'NoParentStatus',
@@ -54,6 +55,6 @@ export function routeStatusOf(route: HttpRoute): RouteStatusObservation {
   return {
     state: 'refused',
     reason,
-    message: `${parentLabel(refusing.parentRef)} ${what} HTTPRoute ${name}: ${reason}${failed?.message ? `: ${failed.message}` : ''}`,
+    message: `${parentLabel(refusing.parentRef, route.metadata.namespace)} ${what} HTTPRoute ${name}: ${reason}${failed?.message ? `: ${failed.message}` : ''}`,
   };
 }

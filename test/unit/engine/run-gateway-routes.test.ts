@@ -132,6 +132,19 @@ describe("a person's edit to the route's weights", () => {
     expect(world.eventLines().some((e) => e.startsWith('WeightsReverted: '))).toBe(false);
   });
 
+  test("is not confused with Kanari's own latest write when the status read this tick predates it", async () => {
+    const world = await gatewayWorld(quickAnalysis({ interval: '5m' }));
+    world.newRevision('rev-2');
+    await world.advanceUntil((w) => w.weightHistory.at(-1) === 20);
+    // The controller's cache still holds the Canary as it was before that write; the router knows the
+    // route is exactly as its own last write left it.
+    world.canary = { ...world.canary, status: { ...world.status, canaryWeight: 0, routedWeight: 0 } };
+    world.ownWrite = true;
+    await world.tick();
+    expect(world.weights).toEqual({ canary: 20, primary: 80 });
+    expect(world.eventLines().some((e) => e.startsWith('WeightsReverted: '))).toBe(false);
+  });
+
   test("is not confused with Kanari's own write repeated after a crash before the status write", async () => {
     const world = new World(makeCanary(quickAnalysis(), { provider: 'gatewayapi' }));
     world.weightsFresh = true;

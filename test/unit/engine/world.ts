@@ -61,6 +61,8 @@ export class World {
   routeStatus: RouteStatusObservation | undefined = undefined;
   /** The router tells a foreign weight edit from a stale read (Gateway API); undefined as with SMI. */
   weightsFresh: boolean | undefined = undefined;
+  /** The route is as this controller's last write left it (the router remembers its writes). */
+  ownWrite: boolean | undefined = undefined;
   /** False: the route drifted from the spec (besides weights) and the router would re-sync it. */
   routeCurrent: boolean | undefined = undefined;
   /** The route API can mirror a share of requests. */
@@ -137,7 +139,7 @@ export class World {
         abTesting: this.abTesting,
         weights: this.weights,
         reason: this.routerAvailable ? undefined : 'TrafficSplit CRD not installed',
-        ...definedOnly({ weightsFresh: this.weightsFresh, routeStatus: this.routeStatus, routeCurrent: this.routeCurrent, mirrorPercent: this.mirrorPercent }),
+        ...definedOnly({ weightsFresh: this.weightsFresh, ownWrite: this.ownWrite, routeStatus: this.routeStatus, routeCurrent: this.routeCurrent, mirrorPercent: this.mirrorPercent }),
       }),
       ensureRoute: async () => {
         if (this.routeCurrent === false) this.routeCurrent = true;

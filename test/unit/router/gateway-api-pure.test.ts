@@ -148,6 +148,6 @@ describe("a route's parents on its status", () => {
   });
 
   test('nobody reported: refused, asking whether an implementation serves the parents', () => {
-    expect(routeStatusOf(route([]))).toEqual({ state: 'refused', reason: 'NoParentStatus', message: 'no parent reported on HTTPRoute test/app: is a Gateway API implementation serving Service app?' });
+    expect(routeStatusOf(route([]))).toEqual({ state: 'refused', reason: 'NoParentStatus', message: 'no parent reported on HTTPRoute test/app: is a Gateway API implementation serving Service test/app?' });
   });
 });
