@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { startLoad } from '../sandbox/loadgen/load-generator.ts';
-import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE } from '../playground/playground-world.ts';
+import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE, PLAYGROUND_ROUTERS } from '../playground/playground-world.ts';
 import { ProgressOutput } from '../playground/progress-output.ts';
 import { progressKey, progressLine } from '../playground/progress-view.ts';
 import { DEFAULT_SEED, runPlayground, scenarioNames } from '../playground/run-playground.ts';
@@ -17,10 +17,13 @@ export const registerPlayground: RegisterCommand = (program: Command) => {
     .option('--scenario <name...>', `scenarios to run, in order: ${scenarioNames().join(', ')} (default: all)`)
     .option('--seed <n>', 'seed of the load, the faults and the weighted routing', String(DEFAULT_SEED))
     .option('--keep', 'leave everything running afterwards and print how to drive it with kubectl, until Ctrl-C')
-    .action(async (flags: { scenario?: string[]; seed: string; keep?: boolean }) => {
+    .option('--router <router>', `route the releases through ${PLAYGROUND_ROUTERS.join(' or ')}: SMI TrafficSplits, or Gateway API HTTPRoutes (scenarios: ${scenarioNames('gatewayapi').join(', ')})`, 'smi')
+    .action(async (flags: { scenario?: string[]; seed: string; keep?: boolean; router: string }) => {
       const seed = Number(flags.seed);
       if (!Number.isInteger(seed)) throw new Error(`--seed ${flags.seed} is not an integer`);
-      const run = await runPlayground({ scenarios: flags.scenario, seed, keep: flags.keep, output: process.stdout });
+      const router = PLAYGROUND_ROUTERS.find((r) => r === flags.router);
+      if (!router) throw new Error(`--router ${flags.router} is not a router of the playground: use ${PLAYGROUND_ROUTERS.join(' or ')}`);
+      const run = await runPlayground({ scenarios: flags.scenario, seed, keep: flags.keep, output: process.stdout, router });
       process.exitCode = run.ok ? 0 : 1;
       if (!run.world) return;
       const world = run.world;
@@ -36,7 +39,7 @@ export const registerPlayground: RegisterCommand = (program: Command) => {
           `  kubectl --kubeconfig ${kc} set image deploy/podinfo app=ghcr.io/stefanprodan/podinfo:6.0.3`,
           `  kubectl --kubeconfig ${kc} set env deploy/podinfo VERSION=v4 ERROR_RATE=0.3     # a bad release`,
           `  npx kanari status podinfo --watch --kubeconfig ${kc}     # in the clone; or kanari, once on the PATH (README)`,
-          `  kubectl --kubeconfig ${kc} get trafficsplits,traffictargets,httproutegroups`,
+          `  kubectl --kubeconfig ${kc} get ${router === 'gatewayapi' ? 'httproutes,traffictargets' : 'trafficsplits,traffictargets,httproutegroups'}`,
           `  kubectl --kubeconfig ${kc} get --raw /apis/metrics.smi-spec.io/v1alpha1/namespaces/${PLAYGROUND_NAMESPACE}/deployments/podinfo`,
           `  curl -H 'x-kanari-source-sa: ${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}' ${apex.url}/     # podinfo through the mesh`,
           `Users call podinfo at ${KEEP_RPS}/s; rollouts you start and what Slack receives show below.`,
