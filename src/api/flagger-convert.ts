@@ -2,6 +2,7 @@ import { CANARY_API_VERSION, MESHES, WEBHOOK_TYPES } from './canary.ts';
 import { ALERT_PROVIDER_TYPES } from './alert-provider.ts';
 import { METRIC_PROVIDER_TYPES } from './metric-template.ts';
 import { SMI_MESH_ALIASES, SMI_VERSIONS } from './router-provider.ts';
+import { isFlaggerGatewayProvider, joinGatewayFields, splitGatewayFields } from './flagger-convert-gateway.ts';
 import { childPath } from './validation-error.ts';
 import { objectLabel } from './yaml-documents.ts';
 
@@ -78,7 +79,7 @@ function convertFlaggerObject(object: Json, notes: Notes): Json | undefined {
   const metadata = convertMetadata(asObject(object.metadata));
   const header = { apiVersion: CANARY_API_VERSION, kind, metadata };
   if (kind === 'Canary') {
-    const converted = convertCanarySpec(spec, notes);
+    const converted = isFlaggerGatewayProvider(spec.provider) ? convertGatewayCanarySpec(spec, notes) : convertCanarySpec(spec, notes);
     return converted && { ...header, spec: converted };
   }
   if (kind === 'MetricTemplate') {
@@ -155,6 +156,13 @@ function convertCanarySpec(spec: Json, notes: Notes): Json | undefined {
   return result;
 }
 
+// A gatewayapi Canary keeps its router: its Gateway API fields are carried over (flagger-convert-gateway.ts).
+function convertGatewayCanarySpec(spec: Json, notes: Notes): Json | undefined {
+  const split = splitGatewayFields(spec, (path, reason) => notes.add(path, reason));
+  const converted = convertCanarySpec(split.rest, notes);
+  return converted && joinGatewayFields(converted, split);
+}
+
 function convertProvider(provider: string, notes: Notes): Json {
   if (provider === 'smi' || SMI_VERSIONS.some((v) => provider === `smi:${v}`)) return { provider };
   if ((SMI_MESH_ALIASES as readonly string[]).includes(provider)) {
@@ -164,7 +172,7 @@ function convertProvider(provider: string, notes: Notes): Json {
   const mesh = (MESHES as readonly string[]).includes(provider) ? { mesh: provider } : {};
   notes.add(
     'spec.provider',
-    `${provider} → smi: Kanari routes with SMI TrafficSplit, so the cluster must serve the TrafficSplit API${provider.startsWith('gatewayapi') ? ' (Gateway API routing is not supported yet)' : ''}`,
+    `${provider} → smi: Kanari routes with SMI TrafficSplit, so the cluster must serve the TrafficSplit API`,
   );
   return { provider: 'smi', ...mesh };
 }

@@ -50,6 +50,7 @@ export const SessionAffinitySchema = Struct({
 export const gatewayServiceFields = {
   gatewayRefs: Type.Optional(Type.Array(GatewayRefSchema, { maxItems: 32, description: 'Gateway API router: the Gateways the HTTPRoute attaches to (north–south). Without them the route attaches to the apex Service (in-mesh, GAMMA).' })),
   timeout: Type.Optional(Type.String({ pattern: GATEWAY_DURATION_PATTERN, description: 'Gateway API router: the request timeout of the route (rules[].timeouts.request).' })),
+  backendTimeout: Type.Optional(Type.String({ pattern: GATEWAY_DURATION_PATTERN, description: 'Gateway API router: the timeout of each try to a backend (rules[].timeouts.backendRequest); at most timeout.' })),
   headers: Type.Optional(ServiceHeadersSchema),
   rewrite: Type.Optional(ServiceRewriteSchema),
 };

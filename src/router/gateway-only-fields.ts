@@ -10,6 +10,7 @@ export function gatewayOnlyFields(canary: Canary): string[] {
   const fields: string[] = [];
   if (service.gatewayRefs && service.gatewayRefs.length > 0) fields.push('spec.service.gatewayRefs');
   if (service.timeout !== undefined) fields.push('spec.service.timeout');
+  if (service.backendTimeout !== undefined) fields.push('spec.service.backendTimeout');
   if (service.headers !== undefined) fields.push('spec.service.headers');
   if (service.rewrite !== undefined) fields.push('spec.service.rewrite');
   if (analysis.mirror) fields.push('spec.analysis.mirror');

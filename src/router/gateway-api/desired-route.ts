@@ -89,7 +89,8 @@ export function desiredRoute(canary: Canary, state: TrafficState, features: Http
   const { analysis, service } = canary.spec;
   const status = canary.status ?? {};
   const common = serviceFilters(canary);
-  const timeouts = service.timeout !== undefined && features.timeouts ? { timeouts: { request: service.timeout } } : {};
+  const timeoutValues = { ...(service.timeout !== undefined ? { request: service.timeout } : {}), ...(service.backendTimeout !== undefined ? { backendRequest: service.backendTimeout } : {}) };
+  const timeouts = Object.keys(timeoutValues).length > 0 && features.timeouts ? { timeouts: timeoutValues } : {};
   const rule = (rule: RouteRule): RouteRule => {
     const out: RouteRule = { ...rule, ...timeouts };
     if (!out.filters || out.filters.length === 0) delete out.filters;

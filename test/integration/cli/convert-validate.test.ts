@@ -67,6 +67,17 @@ describe('kanari convert and kanari validate', () => {
     expect(validated).toEqual({ code: 0, stdout: 'OK: 3 Kanari objects valid\n', stderr: '' });
   }, CLI_TEST_TIMEOUT);
 
+  test("Flagger's gatewayapi Canaries convert without loss to Canaries that validate accepts", async () => {
+    const converted = await kanari(['convert', join(fixtures, 'podinfo-gatewayapi.yaml')]);
+    expect(converted.code).toBe(0);
+    const canaries = parseAllDocuments(converted.stdout).map((d) => d.toJS());
+    expect(canaries.map((c) => [c.metadata.name, c.spec.provider])).toEqual([['podinfo', 'gatewayapi:v1'], ['frontend', 'gatewayapi:v1'], ['checkout', 'gatewayapi:v1beta1'], ['backend', 'gatewayapi']]);
+    expect(canaries[1].spec.analysis.sessionAffinity).toEqual({ cookieName: 'flagger-cookie', maxAge: 21600 });
+    expect(canaries[2].spec.analysis.match[1]).toEqual({ queryParams: { canary: { exact: 'true' } } });
+    const validated = await kanari(['validate', '-'], converted.stdout);
+    expect(validated).toEqual({ code: 0, stdout: 'OK: 4 Kanari objects valid\n', stderr: '' });
+  }, CLI_TEST_TIMEOUT);
+
   test('convert exits non-zero when nothing could be converted', async () => {
     const result = await kanari(['convert', '-'], 'apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: ds}\nspec:\n  targetRef: {kind: DaemonSet, name: ds}\n');
     expect(result.code).not.toBe(0);

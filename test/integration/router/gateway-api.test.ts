@@ -79,13 +79,14 @@ describe.each(CRD_SETS.map((set) => [set.label, set]))('Gateway API router, %s',
     expect(backends(await read(c))).toEqual(['app-primary:50 app-canary:50']);
   });
 
-  test('north–south: parents are the gatewayRefs, hosts are the hostnames; timeout, headers and rewrite become the rule\'s', async () => {
+  test('north–south: parents are the gatewayRefs, hosts are the hostnames; timeouts, headers and rewrite become the rule\'s', async () => {
     const c = await canary({
       service: {
         port: 80,
         hosts: ['app.example.com'],
         gatewayRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https', port: 443 }],
         timeout: '30s',
+        backendTimeout: '10s',
         headers: { request: { set: { 'x-route': 'kanari' } }, response: { add: { 'x-served-by': 'app' }, remove: ['server'] } },
         rewrite: { uri: '/v2' },
       },
@@ -95,7 +96,7 @@ describe.each(CRD_SETS.map((set) => [set.label, set]))('Gateway API router, %s',
     expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'gateway-system', sectionName: 'https', ...(later ? { port: 443 } : {}) }]);
     expect(route.spec.hostnames).toEqual(['app.example.com']);
     const rule = route.spec.rules![0];
-    expect(rule.timeouts).toEqual(later ? { request: '30s' } : undefined);
+    expect(rule.timeouts).toEqual(later ? { request: '30s', backendRequest: '10s' } : undefined);
     expect(rule.filters).toEqual([
       { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-route', value: 'kanari' }] } },
       { type: 'ResponseHeaderModifier', responseHeaderModifier: { add: [{ name: 'x-served-by', value: 'app' }], remove: ['server'] } },

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 import { convertFlaggerDocuments, formatConversionNote } from '../../../src/api/flagger-convert.ts';
 import { createValidator } from '../../../src/api/validation.ts';
 import { formatValidationError } from '../../../src/api/validation-error.ts';
@@ -102,5 +104,71 @@ describe('converting Flagger objects', () => {
     expect(result.documents[0].converted).toBe(deployment);
     expect(result.convertedCount).toBe(0);
     expect(result.notes.map(formatConversionNote)).toEqual(['Deployment/web: not a Flagger object: copied unchanged']);
+  });
+});
+
+describe("converting Flagger's gatewayapi Canaries", () => {
+  const validator = createValidator();
+  const fixture = readFileSync(new URL('../../fixtures/flagger/podinfo-gatewayapi.yaml', import.meta.url), 'utf8');
+  const converted = () => convertFlaggerDocuments(parseAllDocuments(fixture).map((d) => d.toJS()));
+  const byName = (name: string) => converted().documents.map((d) => d.converted as Record<string, any>).find((o) => o.metadata.name === name)!; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  test('every Canary keeps its Gateway API router and validates; only what no Kanari router can use is noted', () => {
+    const result = converted();
+    expect(result.convertedCount).toBe(4);
+    for (const document of result.documents) expect(validator.validate(document.converted).errors.map(formatValidationError)).toEqual([]);
+    expect(result.notes.map(formatConversionNote)).toEqual([
+      "Canary/frontend: spec.analysis.metrics: Flagger's gatewayapi built-ins read Envoy series; Kanari's read the TrafficMetrics API or the mesh's Prometheus series (spec.mesh: linkerd, istio): for an Envoy-based gateway use a MetricTemplate (docs/metrics.md)",
+    ]);
+  });
+
+  test("the Linkerd tutorial's in-mesh Canary: provider and the Service parent as written", () => {
+    const podinfo = byName('podinfo');
+    expect(podinfo.spec.provider).toBe('gatewayapi:v1');
+    expect(podinfo.spec.service.gatewayRefs).toEqual([{ name: 'podinfo', namespace: 'test', group: 'core', kind: 'Service', port: 9898 }]);
+    expect(podinfo.spec.analysis.metrics[0].templateRef).toEqual({ name: 'success-rate', namespace: 'test' });
+  });
+
+  test('north–south: gatewayRefs, hosts, timeout, headers, rewrite and session affinity carried over', () => {
+    const frontend = byName('frontend');
+    expect(frontend.spec.service).toEqual({
+      port: 9898,
+      hosts: ['www.example.com'],
+      gatewayRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }],
+      timeout: '30s',
+      headers: { request: { set: { 'x-release': 'canary' } }, response: { remove: ['server'] } },
+      rewrite: { uri: '/' },
+    });
+    expect(frontend.spec.analysis.sessionAffinity).toEqual({ cookieName: 'flagger-cookie', maxAge: 21600 });
+  });
+
+  test('A/B with headers, query parameters and a cookie match, and blue/green mirroring, carried over', () => {
+    expect(byName('checkout').spec.provider).toBe('gatewayapi:v1beta1');
+    expect(byName('checkout').spec.analysis.match).toEqual([
+      { headers: { 'x-canary': { exact: 'insider' } } },
+      { queryParams: { canary: { exact: 'true' } } },
+      { headers: { cookie: { regex: '^(.*?;)?(canary=always)(;.*)?$' } } },
+    ]);
+    expect(byName('backend').spec).toMatchObject({ provider: 'gatewayapi', analysis: { iterations: 5, mirror: true, mirrorWeight: 25 } });
+  });
+
+  test('fields even the Gateway API router cannot use are named, Istio-only ones as before', () => {
+    const { object, notes } = convertOne(
+      flaggerCanary(
+        { provider: 'gatewayapi:v1alpha2', service: { port: 80, match: [{ uri: { prefix: '/api' } }], retries: { attempts: 3 }, canary: { labels: { a: 'b' }, backendRef: { port: 81 } } } },
+        { stepWeight: undefined, maxWeight: undefined, iterations: 2, match: [{ sourceLabels: { app: 'x' }, queryParams: { q: { exact: '1' } } }], mirror: false, mirrorWeight: 0 },
+      ),
+    );
+    expect(notes).toEqual([
+      'Canary/web: spec.service.canary.backendRef: not supported by Kanari: the router writes the backendRefs of the -primary and -canary Services itself',
+      'Canary/web: spec.provider: gatewayapi:v1alpha2 → gatewayapi: Kanari writes HTTPRoute v1beta1 or v1 (v1 where served)',
+      "Canary/web: spec.service.match: not supported by Kanari's Gateway API router: the route takes every path; narrow it with the Gateway's listeners and hostnames",
+      'Canary/web: spec.analysis.match[0].sourceLabels: HTTPRoute matches headers, query parameters, path and method only',
+      'Canary/web: spec.service.retries: Istio-only: not used with SMI TrafficSplit',
+    ]);
+    expect(object.spec.provider).toBe('gatewayapi');
+    expect(object.spec.service.canary).toEqual({ labels: { a: 'b' } });
+    expect(object.spec.analysis).not.toHaveProperty('mirror');
+    expect(validator.validate(object).errors.map(formatValidationError)).toEqual([]);
   });
 });
