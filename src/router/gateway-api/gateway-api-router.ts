@@ -75,7 +75,8 @@ export class GatewayApiRouter implements TrafficRouter {
     }
     const route = await this.#read(canary, api.version, false);
     const observation: RouterObservation = { available: true, abTesting: true, mirrorPercent: api.features.mirrorPercent };
-    if (!route) return observation;
+    // A missing route (deleted by someone, or a Canary just moved from SMI) is written again at the next tick.
+    if (!route) return { ...observation, routeCurrent: false };
     const services = routeServices(canary);
     const weights = routeWeights(route, services);
     if (weights) observation.weights = weights;

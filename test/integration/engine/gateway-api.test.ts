@@ -192,6 +192,29 @@ describe('provider gatewayapi on Gateway API v1.6.1', () => {
   });
 });
 
+test('an idle SMI Canary moved to provider gatewayapi gets its HTTPRoute at the next tick, all traffic on the primary', async () => {
+  const world = await EngineHarness.start({ gatewayApi: { release: 'v1.6.1' } });
+  try {
+    await world.createDeployment('podinfo', 'podinfo:1');
+    await world.createCanary('podinfo', { analysis: quickAnalysis() });
+    await world.startController();
+    await world.waitForPhase('podinfo', 'Initialized');
+    expect((await world.readSplit('podinfo')).spec.backends.map((b) => `${b.service}:${b.weight}`)).toEqual(['podinfo-canary:0', 'podinfo-primary:100']);
+    await world.custom.patchNamespacedCustomObject(
+      { group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name: 'podinfo', body: { spec: { provider: 'gatewayapi' } } },
+      mergePatchOptions(),
+    );
+    const route = await eventually('the HTTPRoute', () =>
+      world.custom.getNamespacedCustomObject({ group: GROUP, version: 'v1', namespace: NAMESPACE, plural: 'httproutes', name: 'podinfo' }).then((r) => r as HttpRoute, () => undefined));
+    expect(route.spec.rules?.map((r) => r.backendRefs?.map((b) => `${b.name}:${b.weight}`))).toEqual([['podinfo-primary:100', 'podinfo-canary:0']]);
+    world.traffic.set('podinfo', { ...HEALTHY });
+    await world.setImage('podinfo', 'podinfo:2');
+    await world.runUntilPhase('podinfo', 'Succeeded');
+  } finally {
+    await world.stop();
+  }
+});
+
 test('a Canary waiting for the HTTPRoute CRD says what to install, and initializes as soon as the Gateway API is installed', async () => {
   const world = await EngineHarness.start();
   try {
