@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CurrentRunSchema, MAX_PAST_RUNS, RunSummarySchema } from './run-history.ts';
 import { StringEnum, StringMap, Struct } from './schema-types.ts';
 
 /**
@@ -87,6 +88,10 @@ export const CanaryStatusSchema = Type.Object({
   previousSessionAffinityCookie: Type.Optional(Type.String()),
   /** `name=value` of the cookie that keeps users who reached the primary on it (`primaryCookieName`). */
   primarySessionAffinityCookie: Type.Optional(Type.String()),
+  /** The current run's timeline (or the last run's, until the next starts): run-history.ts. */
+  run: Type.Optional(CurrentRunSchema),
+  /** The runs before it, newest first, one line each. */
+  pastRuns: Type.Optional(Type.Array(RunSummarySchema, { maxItems: MAX_PAST_RUNS })),
 });
 
 export type CanaryStatus = Static<typeof CanaryStatusSchema>;

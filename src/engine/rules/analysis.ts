@@ -57,6 +57,7 @@ export function analyse(tick: Tick, target: TargetObservation): void {
   let verdicts: MetricVerdict[] = [];
   if (checkMetrics) {
     verdicts = judgeMetrics(tick.analysis.metrics ?? [], tick.observation.metrics ?? []);
+    tick.verdicts = verdicts;
     recordVerdicts(tick, verdicts);
     const bad = verdicts.filter((v) => v.verdict !== 'pass');
     if (bad.length > 0) return failedMetrics(tick, bad);
