@@ -2,7 +2,9 @@
  * What a rollout looked like from outside: every route weight (of the TrafficSplits, or of the
  * HTTPRoutes when the Canaries use the Gateway API) and every Canary status the API server handed out,
  * through watches, so nothing in between two polls can be missed. The progress view redraws from it and
- * the tests check the weight history against the analysis.
+ * the tests check the weight history against the analysis; each route state is kept by resourceVersion,
+ * so a request can be judged by the state that routed it (the data plane names it in every answer)
+ * rather than by when it was sent.
  */
 import { CustomObjectsApi, type KubeConfig, type KubernetesListObject } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
@@ -18,6 +20,15 @@ export interface WeightSample {
   canary: number;
 }
 
+/** One state of a TrafficSplit as written, found by its resourceVersion. */
+export interface SplitState {
+  split: string;
+  /** Weight of the `-canary` backend (0..100). */
+  canary: number;
+  /** Whether the split routes only requests matching its `matches` (an A/B route). */
+  routeMatches: boolean;
+}
+
 /** One phase as the Canary's status showed it. */
 export interface PhaseSample {
   at: number;
@@ -26,13 +37,13 @@ export interface PhaseSample {
 }
 
 interface SplitObject {
-  metadata?: { name?: string };
-  spec?: { backends?: { service: string; weight: number | string }[] };
+  metadata?: { name?: string; resourceVersion?: string };
+  spec?: { backends?: { service: string; weight: number | string }[]; matches?: unknown[] };
 }
 
 interface HttpRouteObject {
-  metadata?: { name?: string };
-  spec?: { rules?: { backendRefs?: { name: string; weight?: number }[] }[] };
+  metadata?: { name?: string; resourceVersion?: string };
+  spec?: { rules?: { matches?: { headers?: unknown[]; queryParams?: unknown[] }[]; backendRefs?: { name: string; weight?: number }[] }[] };
 }
 
 /** Which route kind carries the weights. */
@@ -47,9 +58,16 @@ function httpRouteCanaryWeight(route: HttpRouteObject): number | undefined {
   return total > 0 ? Math.round((weightOf('canary') / total) * 100) : undefined;
 }
 
-/** Records TrafficSplit weights and Canary phases in one namespace; `stop()` it. */
+/** Whether an HTTPRoute sends some requests by header or query parameter (an A/B route is up). */
+function httpRouteMatchesRequests(route: HttpRouteObject): boolean {
+  return (route.spec?.rules ?? []).some((rule) => (rule.matches ?? []).some((m) => (m.headers?.length ?? 0) > 0 || (m.queryParams?.length ?? 0) > 0));
+}
+
+/** Records route weights and states and Canary phases in one namespace; `stop()` it. */
 export class RolloutRecorder {
   readonly weights: WeightSample[] = [];
+  /** Every TrafficSplit state seen, by resourceVersion. */
+  readonly splitStates = new Map<string, SplitState>();
   readonly phases: PhaseSample[] = [];
   readonly #canaries = new Map<string, Canary>();
   readonly #listeners = new Set<(canary: Canary) => void>();
@@ -69,7 +87,11 @@ export class RolloutRecorder {
       if (type === 'delete') return;
       const split = object.metadata?.name ?? '';
       const canary = routes === 'httproutes' ? httpRouteCanaryWeight(object) : Number(object.spec?.backends?.find((b) => b.service.endsWith('-canary'))?.weight ?? 0);
-      if (canary !== undefined && this.weightHistory(split).at(-1) !== canary) this.weights.push({ at: Date.now(), split, canary });
+      if (canary === undefined) return;
+      const routeMatches = routes === 'httproutes' ? httpRouteMatchesRequests(object) : (object.spec?.matches?.length ?? 0) > 0;
+      const resourceVersion = object.metadata?.resourceVersion;
+      if (resourceVersion) this.splitStates.set(resourceVersion, { split, canary, routeMatches });
+      if (this.weightHistory(split).at(-1) !== canary) this.weights.push({ at: Date.now(), split, canary });
     });
     const canaries = new ResilientInformer<never>({
       kubeConfig,

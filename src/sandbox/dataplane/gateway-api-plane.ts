@@ -12,8 +12,11 @@ import { watchSmiResource } from './smi-resource-watch.ts';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
-/** Where the proxy sends a request: a Service (with what the route asks done on the way), or an error status. */
-export type BackendChoice = { service: string; namespace: string; routed?: RoutedRequest } | { error: string; status: number };
+/**
+ * Where the proxy sends a request: a Service (with what the route asks done on the way, and the
+ * resourceVersion of the TrafficSplit or HTTPRoute state that decided), or an error status.
+ */
+export type BackendChoice = { service: string; namespace: string; routeVersion?: string; routed?: RoutedRequest } | { error: string; status: number };
 
 /** The running Gateway API side; `stop()` it. */
 export interface GatewayApiPlane {
@@ -35,7 +38,7 @@ function choiceOf(decision: ReturnType<typeof routeRequest>, what: string): Back
     case 'no-backend':
       return { status: 500, error: decision.message };
     case 'routed':
-      return { service: decision.backend.service, namespace: decision.backend.namespace, routed: decision };
+      return { service: decision.backend.service, namespace: decision.backend.namespace, routeVersion: decision.routeVersion, routed: decision };
   }
 }
 

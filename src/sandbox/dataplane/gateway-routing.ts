@@ -30,6 +30,8 @@ export interface RoutedRequest {
   host?: string;
   /** Services that get a copy of the request; their answers are discarded. */
   mirrors: { namespace: string; service: string }[];
+  /** The resourceVersion of the HTTPRoute that decided. */
+  routeVersion?: string;
 }
 
 /** No route attached to the parent, no rule matched (404), or the rule has no backend with weight (500). */
@@ -132,5 +134,6 @@ export function routeRequest(routes: readonly RouteView[], attached: (parent: Pa
     path: rewritePath(filters, best.match, path, url.search),
     host: filters.find((f) => f.rewrite?.hostname)?.rewrite?.hostname,
     mirrors,
+    routeVersion: best.route.resourceVersion,
   };
 }

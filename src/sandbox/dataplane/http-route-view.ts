@@ -58,6 +58,8 @@ export interface RouteView {
   name: string;
   /** Epoch ms of creation: the oldest route wins a precedence tie. */
   created: number;
+  /** The state of the route that was read. */
+  resourceVersion?: string;
   parents: ParentView[];
   hostnames: string[];
   rules: RuleView[];
@@ -122,7 +124,7 @@ function filtersOf(value: unknown, namespace: string): FilterView[] {
 }
 
 /** Reads an HTTPRoute object; undefined when it has no spec. */
-export function readHttpRoute(object: { metadata?: { name?: string; namespace?: string; creationTimestamp?: unknown }; spec?: unknown }): RouteView | undefined {
+export function readHttpRoute(object: { metadata?: { name?: string; namespace?: string; creationTimestamp?: unknown; resourceVersion?: string }; spec?: unknown }): RouteView | undefined {
   const spec = asObject(object.spec);
   if (Object.keys(spec).length === 0) return undefined;
   const namespace = object.metadata?.namespace ?? 'default';
@@ -131,6 +133,7 @@ export function readHttpRoute(object: { metadata?: { name?: string; namespace?: 
     namespace,
     name: object.metadata?.name ?? '',
     created: Number.isNaN(created) ? 0 : created,
+    resourceVersion: object.metadata?.resourceVersion,
     parents: asList(spec.parentRefs).flatMap((p) => {
       const name = asString(p.name);
       if (!name) return [];
