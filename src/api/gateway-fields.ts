@@ -44,6 +44,12 @@ export const SessionAffinitySchema = Struct({
   cookieName: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$', description: 'The cookie that keeps a user who reached the canary on it.' }),
   maxAge: Type.Optional(Type.Integer({ minimum: 1, default: 86400, description: 'Max-Age of the cookie in seconds.' })),
   primaryCookieName: Type.Optional(Type.String({ minLength: 1, pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$', description: 'A cookie that keeps a user who reached the primary on it while the weights move.' })),
+  domain: Type.Optional(Type.String({ minLength: 1, pattern: '^[^;,\\s]+$', description: 'Domain attribute of the cookies.' })),
+  path: Type.Optional(Type.String({ minLength: 1, pattern: '^[^;,\\s]+$', description: 'Path attribute of the cookies.' })),
+  httpOnly: Type.Optional(Type.Boolean({ description: 'HttpOnly attribute: scripts cannot read the cookies.' })),
+  secure: Type.Optional(Type.Boolean({ description: 'Secure attribute: the cookies travel over HTTPS only.' })),
+  sameSite: Type.Optional(StringEnum(['Strict', 'Lax', 'None'], { description: 'SameSite attribute of the cookies.' })),
+  partitioned: Type.Optional(Type.Boolean({ description: 'Partitioned attribute (CHIPS).' })),
 }, { description: 'Gateway API router, weighted canaries: users who reach the canary get a cookie that keeps them there for the run.' });
 
 /** The Gateway API fields of `spec.service`. */

@@ -39,6 +39,8 @@ export interface RouterObservation {
   /** Weights as read from the route, absent when it does not exist yet. */
   weights?: Weights;
   reason?: string;
+  /** False for a router that moves no traffic (Flagger's `kubernetes` provider); absent means true. */
+  routesTraffic?: boolean;
   /**
    * The weights were read at or after Kanari's own last write to the route, so weights other than the
    * ones Kanari wrote are someone else's edit (put back and reported). Absent: the router cannot tell.
@@ -92,6 +94,7 @@ export interface GateAnswer {
   name: string;
   type: WebhookType;
   ok: boolean;
+  /** Why the gate is closed, worded for a person and naming the hook: `webhook load-test answered 403: …`. */
   reason?: string;
 }
 

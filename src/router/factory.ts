@@ -6,6 +6,7 @@ import { ApiDiscovery } from './api-discovery.ts';
 import { GatewayApiRouter, type HttpRouteCache, type HttpRouteCrdSource } from './gateway-api/gateway-api-router.ts';
 import { HTTPROUTE_CRD } from './gateway-api/http-route.ts';
 import { parseProvider } from './provider.ts';
+import { KubernetesRouter } from './kubernetes-router.ts';
 import type { TrafficRouter } from './router.ts';
 import { SmiTrafficSplitRouter, type TrafficSplitCache } from './smi-trafficsplit.ts';
 
@@ -17,6 +18,7 @@ import { SmiTrafficSplitRouter, type TrafficSplitCache } from './smi-trafficspli
 export class RouterFactory {
   readonly #smi: SmiTrafficSplitRouter;
   readonly #gateway: GatewayApiRouter;
+  readonly #kubernetes = new KubernetesRouter();
 
   constructor(options: {
     clients: KubeClients;
@@ -41,11 +43,13 @@ export class RouterFactory {
         return this.#smi;
       case 'gatewayapi':
         return this.#gateway;
+      case 'kubernetes':
+        return this.#kubernetes;
     }
   }
 
   /** Every router, e.g. to refresh them all when CRDs change. */
   all(): TrafficRouter[] {
-    return [this.#smi, this.#gateway];
+    return [this.#smi, this.#gateway, this.#kubernetes];
   }
 }

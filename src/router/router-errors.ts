@@ -35,7 +35,7 @@ export class ABTestingNotSupported extends RouterError {
 /** `spec.provider` names a router Kanari does not have. */
 export class UnknownProvider extends RouterError {
   constructor(provider: string) {
-    super('UnknownProvider', `spec.provider "${provider}" is not supported: use smi (or smi:v1alpha1 … smi:v1alpha4 to pin a TrafficSplit version), or gatewayapi (gatewayapi:v1, gatewayapi:v1beta1)`);
+    super('UnknownProvider', `spec.provider "${provider}" is not supported: use smi (or smi:v1alpha1 … smi:v1alpha4 to pin a TrafficSplit version), gatewayapi (gatewayapi:v1, gatewayapi:v1beta1), or kubernetes to route nothing`);
   }
 }
 

@@ -10,7 +10,8 @@ import type { Tick } from '../tick.ts';
 
 /** Blue/green with mirror, once the pre-rollout gate passed: mirror every analysis iteration. */
 export function startMirroring(tick: Tick): void {
-  if (!tick.analysis.mirror || tick.status.trafficMirrored) return;
+  // A router that moves no traffic (provider: kubernetes) mirrors none either, as in Flagger.
+  if (!tick.analysis.mirror || tick.status.trafficMirrored || tick.observation.router.routesTraffic === false) return;
   tick.status.trafficMirrored = true;
   tick.actions.push({ type: 'setWeights', weights: weightsFor(0) });
   tick.event('Normal', 'Mirroring', `Mirroring ${share(tick)} to ${tick.label} canary; users are answered by the primary`);
@@ -21,7 +22,7 @@ export function startMirroring(tick: Tick): void {
  * step after it ends mirroring and gives the canary its first weight.
  */
 export function mirrorStep(tick: Tick, current: number): boolean {
-  if (!tick.analysis.mirror || current > 0) return false;
+  if (!tick.analysis.mirror || current > 0 || tick.observation.router.routesTraffic === false) return false;
   if (tick.status.trafficMirrored) {
     tick.status.trafficMirrored = undefined;
     return false;

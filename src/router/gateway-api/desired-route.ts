@@ -108,13 +108,13 @@ export function desiredRoute(canary: Canary, state: TrafficState, features: Http
     if (primaryCookie !== undefined) rules.push(rule({ matches: [cookieMatch(primaryCookie)], filters: common, backendRefs: [backendRef(services.primary, services.port, 100)] }));
   }
   if (expiring !== undefined) {
-    const filters = withResponseHeaders(common, [setCookie(expiring, -1)]);
+    const filters = withResponseHeaders(common, [setCookie(expiring, -1, affinity)]);
     rules.push(rule({ matches: [cookieMatch(expiring)], filters, backendRefs: [backendRef(services.primary, services.port, 100)] }));
   }
   const weighted = weightedBackends(services, state.weights).map((backend) => {
     const ref = backendRef(backend.name, services.port, backend.weight);
     const cookie = backend.role === 'canary' ? canaryCookie : backend.role === 'primary' ? primaryCookie : undefined;
-    if (cookie !== undefined) ref.filters = withResponseHeaders([], [setCookie(cookie, maxAge)]);
+    if (cookie !== undefined) ref.filters = withResponseHeaders([], [setCookie(cookie, maxAge, affinity)]);
     return ref;
   });
   if (state.abMatches && state.abMatches.length > 0) {

@@ -65,7 +65,24 @@ export function mirrorFilter(service: string, port: number, percent: number | un
   return { type: 'RequestMirror', requestMirror };
 }
 
-/** The `Set-Cookie` header that gives a user `cookie` (`name=value`) for `maxAge` seconds; -1 expires it. */
-export function setCookie(cookie: string, maxAge: number): { name: string; value: string } {
-  return { name: 'Set-Cookie', value: `${cookie}; Max-Age=${maxAge}` };
+/** Cookie attributes of `analysis.sessionAffinity` besides the name and Max-Age. */
+export interface CookieAttributes {
+  domain?: string;
+  path?: string;
+  httpOnly?: boolean;
+  secure?: boolean;
+  sameSite?: 'Strict' | 'Lax' | 'None';
+  partitioned?: boolean;
+}
+
+/** The `Set-Cookie` header that gives a user `cookie` (`name=value`) for `maxAge` seconds (-1 expires it), with its attributes. */
+export function setCookie(cookie: string, maxAge: number, attributes: CookieAttributes = {}): { name: string; value: string } {
+  const parts = [cookie, `Max-Age=${maxAge}`];
+  if (attributes.domain !== undefined) parts.push(`Domain=${attributes.domain}`);
+  if (attributes.path !== undefined) parts.push(`Path=${attributes.path}`);
+  if (attributes.httpOnly) parts.push('HttpOnly');
+  if (attributes.secure) parts.push('Secure');
+  if (attributes.sameSite !== undefined) parts.push(`SameSite=${attributes.sameSite}`);
+  if (attributes.partitioned) parts.push('Partitioned');
+  return { name: 'Set-Cookie', value: parts.join('; ') };
 }

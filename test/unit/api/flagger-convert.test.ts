@@ -3,6 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import { convertFlaggerDocuments, formatConversionNote } from '../../../src/api/flagger-convert.ts';
 import { createValidator } from '../../../src/api/validation.ts';
 import { formatValidationError } from '../../../src/api/validation-error.ts';
+import { webhookTypeOf } from '../../../src/api/canary-settings.ts';
 
 function flaggerCanary(spec: Record<string, unknown>, analysis: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -10,6 +11,7 @@ function flaggerCanary(spec: Record<string, unknown>, analysis: Record<string, u
     kind: 'Canary',
     metadata: { name: 'web', namespace: 'prod', uid: 'u-1', resourceVersion: '42', labels: { team: 'a' } },
     spec: {
+      provider: 'smi',
       targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
       service: { port: 80 },
       ...spec,
@@ -45,10 +47,93 @@ describe('converting Flagger objects', () => {
     expect(notes).toEqual(["Canary/web: spec.canaryAnalysis: renamed to spec.analysis (canaryAnalysis is Flagger's deprecated name)"]);
   });
 
-  test('a non-SMI provider becomes smi with its mesh kept for metric names', () => {
+  test('a non-SMI provider becomes smi with its mesh kept for metric names, and says what that means', () => {
     const { object, notes } = convertOne(flaggerCanary({ provider: 'istio' }));
     expect([object.spec.provider, object.spec.mesh]).toEqual(['smi', 'istio']);
-    expect(notes).toEqual(['Canary/web: spec.provider: istio → smi: Kanari routes with SMI TrafficSplit, so the cluster must serve the TrafficSplit API']);
+    expect(notes).toEqual([
+      "Canary/web: spec.provider: istio → smi: Kanari has no istio router: kanari convert writes provider: smi (the cluster must then serve the SMI TrafficSplit API) and drops the router's own fields; write provider: kubernetes to route nothing",
+    ]);
+  });
+
+  test('a Canary without provider says Flagger chose its router by flag', () => {
+    const input = flaggerCanary({});
+    delete (input.spec as Record<string, unknown>).provider;
+    const { object, notes } = convertOne(input);
+    expect(object.spec.provider).toBeUndefined();
+    expect(notes).toEqual([
+      'Canary/web: spec.provider: Flagger ran this Canary on the router of its -mesh-provider flag; Kanari routes it with smi (SMI TrafficSplit). Set spec.provider if your Flagger used another router (kubernetes for none)',
+    ]);
+  });
+
+  test('service.hosts of a router other than SMI are not made the TrafficSplit root service', () => {
+    const istio = convertOne(flaggerCanary({ provider: 'istio', service: { port: 80, hosts: ['app.example.com'] } }));
+    expect(istio.object.spec.service.hosts).toBeUndefined();
+    expect(istio.notes).toContain(
+      "Canary/web: spec.service.hosts: dropped: host names of an Istio VirtualService, not the TrafficSplit's root service. Remove them (Kanari uses the apex Service as the root service); with provider: gatewayapi they are the HTTPRoute's hostnames",
+    );
+    const linkerd = convertOne(flaggerCanary({ provider: 'linkerd', service: { port: 80, hosts: ['web-root'] } }));
+    expect(linkerd.object.spec.service.hosts).toEqual(['web-root']);
+    expect(linkerd.notes).toEqual([]);
+  });
+
+  test('match conditions Kanari cannot express refuse the Canary instead of turning an A/B test into blue/green', () => {
+    const { object, notes, count } = convertOne(flaggerCanary({}, { stepWeight: undefined, maxWeight: undefined, iterations: 5, match: [{ queryParams: { beta: { exact: 'on' } } }] }));
+    expect([object, count]).toEqual([undefined, 0]);
+    expect(notes).toEqual([
+      'Canary/web: spec.analysis.match[0].queryParams: SMI HTTPRouteGroups cannot match query parameters, and without them the A/B test would send other users to the canary. Match on headers (or uri, method) instead, or set provider: gatewayapi; not converted',
+    ]);
+  });
+
+  test("the kubernetes provider's weights become Flagger's 10 iterations and its matches are dropped, with notes", () => {
+    const { object, notes } = convertOne(flaggerCanary({ provider: 'kubernetes' }, { match: [{ headers: { x: { exact: 'y' } } }] }));
+    expect(object.spec.analysis).toMatchObject({ iterations: 10 });
+    expect(object.spec.analysis.stepWeight).toBeUndefined();
+    expect(object.spec.analysis.match).toBeUndefined();
+    expect(notes).toEqual([
+      'Canary/web: spec.analysis.stepWeight: → iterations: 10: the kubernetes provider routes no traffic, so Flagger runs 10 blue/green iterations instead (with a warning Event): write iterations: 10 (kanari convert does)',
+      'Canary/web: spec.analysis.match: dropped: the kubernetes provider routes no traffic, so Flagger ignores these conditions (with a warning Event) and runs a blue/green. Remove them',
+    ]);
+    expect(validator.validate(object).errors).toEqual([]);
+  });
+
+  test("an interval below Flagger's 10s minimum and a negative threshold are written as Flagger ran them", () => {
+    const { object, notes } = convertOne(flaggerCanary({}, { interval: '5s', threshold: -1 }));
+    expect(object.spec.analysis).toMatchObject({ interval: '10s', threshold: 1 });
+    expect(notes).toEqual([
+      'Canary/web: spec.analysis.interval: 5s → 10s: Flagger checked every 10s (its minimum): kanari convert writes 10s',
+      'Canary/web: spec.analysis.threshold: -1 → 1: Flagger reads a threshold below 1 as 1: kanari convert writes 1',
+    ]);
+  });
+
+  // Flagger's docs name a gloo-mesh router and a KEDA HTTPScaledObject: convert must not write a Canary
+  // that validate then refuses without a word.
+  test('a router Kanari does not know by name becomes smi with a note, and a scaler other than an HPA refuses the Canary', () => {
+    const gloo = convertOne(flaggerCanary({ provider: 'gloo-mesh' }));
+    expect(gloo.object.spec.provider).toBe('smi');
+    expect(validator.validate(gloo.object).errors.map(formatValidationError)).toEqual([]);
+    expect(gloo.notes).toEqual([
+      "Canary/web: spec.provider: gloo-mesh → smi: Kanari has no router of that name: kanari convert writes provider: smi (the cluster must then serve the SMI TrafficSplit API) and drops the router's own fields; write provider: kubernetes to route nothing",
+    ]);
+    const http = convertOne(flaggerCanary({ autoscalerRef: { apiVersion: 'keda.sh/v1alpha1', kind: 'HTTPScaledObject', name: 'web' } }));
+    expect(http.object).toBeUndefined();
+    expect(http.notes).toEqual([
+      'Canary/web: spec.autoscalerRef.kind: HTTPScaledObject: Kanari copies HorizontalPodAutoscalers only. Point autoscalerRef at an HPA, or remove autoscalerRef and scale the primary yourself; not converted',
+    ]);
+  });
+
+  // Flagger's alerting page sets both; Flagger posts to the Secret's address, and Kanari takes one source.
+  test('an AlertProvider with an address and a secretRef keeps the Secret, with a note', () => {
+    const { object, notes } = convertOne({
+      apiVersion: 'flagger.app/v1beta1',
+      kind: 'AlertProvider',
+      metadata: { name: 'on-call', namespace: 'flagger' },
+      spec: { type: 'slack', channel: 'on-call-alerts', address: 'https://hooks.slack.com/services/X', secretRef: { name: 'on-call-url' } },
+    });
+    expect(object.spec).toEqual({ type: 'slack', channel: 'on-call-alerts', secretRef: { name: 'on-call-url' } });
+    expect(validator.validate(object).errors.map(formatValidationError)).toEqual([]);
+    expect(notes).toEqual([
+      "AlertProvider/on-call: spec.address: dropped: with secretRef set, Flagger posts to the address in the Secret, as Kanari does; Flagger's fallback to this address, for a Secret without one, is not Kanari's",
+    ]);
   });
 
   test('a pinned SMI version is kept as it is', () => {
@@ -57,19 +142,25 @@ describe('converting Flagger objects', () => {
     expect(notes).toEqual([]);
   });
 
-  test("Flagger's empty webhook type and alert severity fall back to Kanari's defaults", () => {
-    const { object } = convertOne(
+  test("Flagger's empty webhook type stays a rollout hook; an alert of empty severity, which Flagger never sent, is dropped", () => {
+    const { object, notes } = convertOne(
       flaggerCanary({}, {
         webhooks: [{ name: 'load', type: '', url: 'http://tester/' }],
-        alerts: [{ name: 'team', severity: '', providerRef: { name: 'slack' } }],
+        alerts: [
+          { name: 'team', severity: '', providerRef: { name: 'slack' } },
+          { name: 'oncall', severity: 'error', providerRef: { name: 'pager' } },
+        ],
       }),
     );
     const result = validator.validateCanary(object);
     expect(result.errors.map(formatValidationError)).toEqual([]);
     if (result.valid) {
-      expect(result.value.spec.analysis.webhooks?.[0].type).toBe('rollout');
-      expect(result.value.spec.analysis.alerts?.[0].severity).toBe('info');
+      expect(webhookTypeOf(result.value.spec.analysis.webhooks![0])).toBe('rollout');
+      expect(result.value.spec.analysis.alerts?.map((a) => a.name)).toEqual(['oncall']);
     }
+    expect(notes).toEqual([
+      'Canary/web: spec.analysis.alerts[0].severity: alert "team" dropped: Flagger sends nothing to an alert with an empty severity (no message has one). Write info for every message, warn or error for fewer, or remove the alert (kanari convert removes it)',
+    ]);
   });
 
   test('mesh-specific fields are named with the reason they cannot be carried over', () => {
@@ -80,10 +171,10 @@ describe('converting Flagger objects', () => {
       ),
     );
     expect(notes).toEqual([
-      'Canary/web: spec.ingressRef: ingress and gateway references do not apply to SMI TrafficSplit routing',
-      'Canary/web: spec.autoscalerRef: ScaledObject is not supported (HorizontalPodAutoscaler only): dropped',
-      'Canary/web: spec.analysis.sessionAffinity: session affinity cookies need an ingress or Gateway API router, not SMI TrafficSplit',
-      'Canary/web: spec.analysis.match[0].queryParams: SMI HTTPRouteGroups match headers, path and method only',
+      'Canary/web: spec.ingressRef: dropped: routing through an NGINX or Skipper Ingress: Kanari does not route through an Ingress. Remove it; Kanari routes with SMI TrafficSplit (`provider: smi`, `linkerd`, `osm`), Gateway API HTTPRoute (`provider: gatewayapi`) or not at all (`provider: kubernetes`)',
+      'Canary/web: spec.autoscalerRef.kind: KEDA ScaledObjects: Kanari copies HorizontalPodAutoscalers only. Point autoscalerRef at an HPA, or remove autoscalerRef and scale the primary yourself; not converted',
+      "Canary/web: spec.analysis.sessionAffinity: dropped: session affinity cookies need a Gateway API router; an SMI TrafficSplit cannot set cookies. Remove it (during a weighted run a user's requests may then reach either version), or set provider: gatewayapi",
+      'Canary/web: spec.analysis.match[0].queryParams: SMI HTTPRouteGroups cannot match query parameters, and without them the A/B test would send other users to the canary. Match on headers (or uri, method) instead, or set provider: gatewayapi; not converted',
     ]);
   });
 
@@ -118,7 +209,7 @@ describe("converting Flagger's gatewayapi Canaries", () => {
     expect(result.convertedCount).toBe(4);
     for (const document of result.documents) expect(validator.validate(document.converted).errors.map(formatValidationError)).toEqual([]);
     expect(result.notes.map(formatConversionNote)).toEqual([
-      "Canary/frontend: spec.analysis.metrics: Flagger's gatewayapi built-ins read Envoy series; Kanari's read the TrafficMetrics API or the mesh's Prometheus series (spec.mesh: linkerd, istio): for an Envoy-based gateway use a MetricTemplate (docs/metrics.md)",
+      "Canary/frontend: spec.analysis.metrics[0].name: request-success-rate with provider gatewayapi:v1: Flagger read this built-in metric from the router's own Prometheus metrics; Kanari reads the SMI TrafficMetrics API, or with metricsServer the mesh's metrics (linkerd unless spec.mesh says istio or osm). Use a MetricTemplate with your router's query to keep Flagger's",
     ]);
   });
 
@@ -152,23 +243,37 @@ describe("converting Flagger's gatewayapi Canaries", () => {
     expect(byName('backend').spec).toMatchObject({ provider: 'gatewayapi', analysis: { iterations: 5, mirror: true, mirrorWeight: 25 } });
   });
 
-  test('fields even the Gateway API router cannot use are named, Istio-only ones as before', () => {
-    const { object, notes } = convertOne(
+  test("Istio's service fields are dropped as on any router, and the Gateway API fields of a Canary on another router too", () => {
+    const gateway = convertOne(
       flaggerCanary(
-        { provider: 'gatewayapi:v1alpha2', service: { port: 80, match: [{ uri: { prefix: '/api' } }], retries: { attempts: 3 }, canary: { labels: { a: 'b' }, backendRef: { port: 81 } } } },
-        { stepWeight: undefined, maxWeight: undefined, iterations: 2, match: [{ sourceLabels: { app: 'x' }, queryParams: { q: { exact: '1' } } }], mirror: false, mirrorWeight: 0 },
+        { provider: 'gatewayapi:v1', service: { port: 80, match: [{ uri: { prefix: '/api' } }], retries: { attempts: 3 }, canary: { labels: { a: 'b' } } } },
+        { mirror: false },
       ),
     );
-    expect(notes).toEqual([
-      'Canary/web: spec.service.canary.backendRef: not supported by Kanari: the router writes the backendRefs of the -primary and -canary Services itself',
-      'Canary/web: spec.provider: gatewayapi:v1alpha2 → gatewayapi: Kanari writes HTTPRoute v1beta1 or v1 (v1 where served)',
-      "Canary/web: spec.service.match: not supported by Kanari's Gateway API router: the route takes every path; narrow it with the Gateway's listeners and hostnames",
-      'Canary/web: spec.analysis.match[0].sourceLabels: HTTPRoute matches headers, query parameters, path and method only',
-      'Canary/web: spec.service.retries: Istio-only: not used with SMI TrafficSplit',
+    expect(gateway.notes).toEqual([
+      "Canary/web: spec.service.match: dropped: request conditions of an Istio VirtualService: Kanari's routers write no Istio VirtualService or DestinationRule; an SMI TrafficSplit routes every request of the service. Remove it",
+      "Canary/web: spec.service.retries: dropped: an Istio retry policy: Kanari's routers write no Istio VirtualService or DestinationRule. Remove it and set retries in your mesh's own configuration",
     ]);
+    expect(gateway.object.spec).toMatchObject({ provider: 'gatewayapi:v1', service: { port: 80, canary: { labels: { a: 'b' } } } });
+    expect(gateway.object.spec.analysis).not.toHaveProperty('mirror');
+    expect(validator.validate(gateway.object).errors.map(formatValidationError)).toEqual([]);
+
+    const smi = convertOne(flaggerCanary({ provider: 'linkerd', service: { port: 80, gatewayRefs: [{ name: 'public' }], timeout: '10s' } }, { mirror: true, mirrorWeight: 20 }));
+    expect(smi.notes).toEqual([
+      'Canary/web: spec.service.gatewayRefs: dropped: the Gateways of a Gateway API HTTPRoute: an SMI TrafficSplit attaches to no Gateway. Remove them, or set provider: gatewayapi',
+      "Canary/web: spec.service.timeout: dropped: a request timeout of an Istio VirtualService or Gateway API HTTPRoute: an SMI TrafficSplit has no timeouts. Remove it and set timeouts in your mesh's own configuration, or set provider: gatewayapi",
+      "Canary/web: spec.analysis.mirror: dropped: traffic mirroring needs an Istio or Gateway API router; an SMI TrafficSplit cannot mirror. Remove it (a blue/green run then gives the canary only your load tests' traffic, and a canary run starts without a mirrored first step), or set provider: gatewayapi",
+      'Canary/web: spec.analysis.mirrorWeight: dropped: the share of mirrored traffic: an SMI TrafficSplit cannot mirror. Remove it, or set provider: gatewayapi',
+    ]);
+    expect(validator.validate(smi.object).errors.map(formatValidationError)).toEqual([]);
+  });
+
+  test('a Canary without provider whose gatewayRefs say Flagger ran it on the Gateway API keeps that router', () => {
+    const { object, notes } = convertOne(flaggerCanary({ provider: undefined, service: { port: 80, gatewayRefs: [{ name: 'podinfo', kind: 'Service', group: 'core', port: 80 }] } }));
     expect(object.spec.provider).toBe('gatewayapi');
-    expect(object.spec.service.canary).toEqual({ labels: { a: 'b' } });
-    expect(object.spec.analysis).not.toHaveProperty('mirror');
-    expect(validator.validate(object).errors.map(formatValidationError)).toEqual([]);
+    expect(object.spec.service.gatewayRefs).toEqual([{ name: 'podinfo', kind: 'Service', group: 'core', port: 80 }]);
+    expect(notes).toEqual([
+      "Canary/web: spec.provider: Flagger ran this Canary on the router of its -mesh-provider flag, and its gatewayRefs say that was the Gateway API: kanari convert writes provider: gatewayapi (Kanari's Gateway API router, v1 where served)",
+    ]);
   });
 });

@@ -80,7 +80,7 @@ const brokenCanaries: Array<(c: Json) => void> = [
   (c) => (c.spec.analysis.iterations = 3),
   (c) => delete c.spec.analysis.stepWeight,
   (c) => (delete c.spec.analysis.stepWeight, (c.spec.analysis.stepWeights = [10, 5])),
-  (c) => (c.spec.analysis.maxWeight = 5),
+  (c) => ((c.spec.provider = 'kubernetes'), (c.spec.targetRef.kind = 'DaemonSet'), (c.spec.autoscalerRef = { name: 'hpa' })),
   (c) => (c.spec.analysis.match = [{ headers: { x: { exact: 'a' } } }]),
   (c) => (delete c.spec.analysis.stepWeight, delete c.spec.analysis.maxWeight, (c.spec.analysis.iterations = 2), (c.spec.analysis.match = [{}])),
   (c) => (delete c.spec.analysis.stepWeight, delete c.spec.analysis.maxWeight, (c.spec.analysis.iterations = 2), (c.spec.analysis.match = [{ headers: { x: { exact: 'a', prefix: 'b' } }, uri: { regex: '(' } }])),
@@ -90,12 +90,15 @@ const brokenCanaries: Array<(c: Json) => void> = [
   (c) => delete c.spec.analysis.metrics[0].thresholdRange,
   (c) => (c.spec.analysis.metrics[0].thresholdRange = {}),
   (c) => (c.spec.analysis.metrics[0].thresholdRange = { min: 2, max: 1 }),
-  (c) => (c.spec.analysis.metrics[0].threshold = 99),
   (c) => (c.spec.analysis.webhooks = [{ name: 'a', url: 'loadtester/', timeout: '0s' }, { name: 'a', url: 'http://x/' }]),
   (c) => (c.spec.analysis.alerts = [{ name: 'a', providerRef: { name: 'p' } }, { name: 'a', providerRef: { name: 'p' } }]),
   (c) => (c.spec.analysis.window = { schedules: ['not cron'], timezone: 'Mars/Olympus' }),
-  (c) => (delete c.spec.analysis.stepWeight, delete c.spec.analysis.maxWeight, (c.spec.analysis.iterations = 2), (c.spec.analysis.match = [{ queryParams: { x: { exact: 'a', regex: 'b' } } }]), (c.spec.analysis.mirror = true)),
-  (c) => (c.spec.analysis.mirrorWeight = 10),
+  (c) => (delete c.spec.analysis.stepWeight, delete c.spec.analysis.maxWeight, (c.spec.provider = 'gatewayapi'), (c.spec.analysis.iterations = 2), (c.spec.analysis.match = [{ queryParams: { x: { exact: 'a', regex: 'b' } } }]), (c.spec.analysis.mirror = true)),
+  (c) => {
+    c.spec.service = { ...c.spec.service, gatewayRefs: [{ name: 'public' }], timeout: '10s', backendTimeout: '5s', headers: { request: { set: { a: 'b' } } }, rewrite: { uri: '/' } };
+    c.spec.analysis = { ...c.spec.analysis, mirror: true, mirrorWeight: 10, sessionAffinity: { cookieName: 'a' } };
+  },
+  (c) => (delete c.spec.analysis.stepWeight, delete c.spec.analysis.maxWeight, (c.spec.analysis.iterations = 2), (c.spec.analysis.match = [{ queryParams: { x: { exact: 'a' } } }])),
   (c) => (delete c.spec.analysis.stepWeight, delete c.spec.analysis.maxWeight, (c.spec.analysis.iterations = 2), (c.spec.analysis.sessionAffinity = { cookieName: 'a' })),
   (c) => (c.spec.analysis.sessionAffinity = { cookieName: 'a', primaryCookieName: 'a' }),
   (c) => (c.spec.service.rewrite = {}),

@@ -69,6 +69,8 @@ export class World {
   mirrorPercent: boolean | undefined = undefined;
   /** Every weight write, with what the router read from the status the tick decided. */
   routeWrites: RouteWrite[] = [];
+  /** False plays Flagger's `kubernetes` provider: a router that moves no traffic. */
+  routesTraffic = true;
   finalizer = false;
   finalized = false;
   validationErrors: string[] = [];
@@ -139,6 +141,7 @@ export class World {
         abTesting: this.abTesting,
         weights: this.weights,
         reason: this.routerAvailable ? undefined : 'TrafficSplit CRD not installed',
+        routesTraffic: this.routesTraffic,
         ...definedOnly({ weightsFresh: this.weightsFresh, ownWrite: this.ownWrite, routeStatus: this.routeStatus, routeCurrent: this.routeCurrent, mirrorPercent: this.mirrorPercent }),
       }),
       ensureRoute: async () => {
@@ -160,7 +163,7 @@ export class World {
     metrics: { measure: async (_canary, metric) => this.metrics(metric.name, this) },
     gates: {
       ask: async (canary, hook) => {
-        const type = hook.type ?? 'rollout';
+        const type = hook.type || 'rollout';
         this.gateCalls.push({ type, name: hook.name, phase: canary.status?.phase ?? '' });
         const answer = this.gates(type, hook.name, this);
         const { ok, reason } = typeof answer === 'boolean' ? { ok: answer, reason: `webhook ${hook.name} answered 403: not approved` } : answer;
