@@ -60,9 +60,9 @@ describe('kanari convert and kanari validate', () => {
     expect(converted.stderr.trim().split('\n')).toEqual([
       'AlertProvider/rocket: spec.type: rocket is not supported (slack, msteams, discord, googlechat, webhook): not converted',
       'AlertProvider/chat: spec.type: gchat → googlechat',
-      'Canary/podinfo: spec.service.gatewayRefs: dropped: the Gateways of a Gateway API HTTPRoute: Kanari routes with SMI TrafficSplit. Remove them',
       "Canary/podinfo: spec.service.gateways: dropped: Istio gateways: Kanari's routers write no Istio VirtualService or DestinationRule. Remove them",
-      "Canary/podinfo: spec.analysis.mirror: dropped: traffic mirroring needs an Istio or Gateway API router; an SMI TrafficSplit cannot mirror. Remove it: a blue/green run then gives the canary only your load tests' traffic, and a canary run starts without a mirrored first step",
+      'Canary/podinfo: spec.service.gatewayRefs: dropped: the Gateways of a Gateway API HTTPRoute: an SMI TrafficSplit attaches to no Gateway. Remove them, or set provider: gatewayapi',
+      "Canary/podinfo: spec.analysis.mirror: dropped: traffic mirroring needs an Istio or Gateway API router; an SMI TrafficSplit cannot mirror. Remove it (a blue/green run then gives the canary only your load tests' traffic, and a canary run starts without a mirrored first step), or set provider: gatewayapi",
       'not converted (see the notes above): AlertProvider/rocket',
     ]);
     // The inline query is kept: Kanari runs it on the Canary's metricsServer, as Flagger does.
