@@ -1,3 +1,4 @@
+import { ApiextensionsV1Api, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import type { CanarySpec } from '../../../src/api/canary.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
 import type { HttpRoute } from '../../../src/router/gateway-api/http-route.ts';
@@ -228,6 +229,33 @@ test('a Canary waiting for the HTTPRoute CRD says what to install, and initializ
     await world.waitForPhase('podinfo', 'Initialized');
     // The CRD watch woke the Canary at once: not an interval passed.
     expect(world.clock.now()).toBe(installedAt);
+  } finally {
+    await world.stop();
+  }
+});
+
+test('a Canary pinning HTTPRoute v1 on a cluster serving only v1beta1 says what to change, and initializes as soon as the CRD is upgraded', async () => {
+  const world = await EngineHarness.start({ gatewayApi: { release: 'v1.6.1', served: ['v1beta1'] } });
+  try {
+    await world.createDeployment('podinfo', 'podinfo:1');
+    await world.createCanary('podinfo', { provider: 'gatewayapi:v1', analysis: quickAnalysis() });
+    await world.startController();
+    const waiting = await world.waitForStatus('podinfo', (s) => s.conditions?.some((c) => c.type === 'Ready' && c.status === 'False') ?? false, 'Ready=False');
+    expect(waiting.conditions?.find((c) => c.type === 'Ready')?.message).toBe('spec.provider pins HTTPRoute v1, but the cluster serves v1beta1: change spec.provider to gatewayapi or to a served version');
+    await world.passIntervals('podinfo', 2);
+    expect((await world.status('podinfo')).phase).toBeUndefined();
+
+    // The platform team upgrades the CRD to serve v1 as well, as the upstream v1.6.1 install does.
+    const upgraded = gatewayApiCrds('v1.6.1').find((crd) => crd.metadata.name === 'httproutes.gateway.networking.k8s.io')!;
+    const extensions = world.sandbox.kubeConfig.makeApiClient(ApiextensionsV1Api);
+    const installed = await extensions.readCustomResourceDefinition({ name: upgraded.metadata.name });
+    const upgradedAt = world.clock.now();
+    await extensions.replaceCustomResourceDefinition({ name: upgraded.metadata.name, body: { ...(upgraded as never as V1CustomResourceDefinition), metadata: { name: upgraded.metadata.name, resourceVersion: installed.metadata?.resourceVersion } } });
+    await world.waitForPhase('podinfo', 'Initialized');
+    // The CRD watch re-detected the served versions and woke the Canary at once: not an interval passed.
+    expect(world.clock.now()).toBe(upgradedAt);
+    const route = (await world.custom.getNamespacedCustomObject({ group: GROUP, version: 'v1', namespace: NAMESPACE, plural: 'httproutes', name: 'podinfo' })) as HttpRoute;
+    expect(route.spec.rules?.map((r) => r.backendRefs?.map((b) => `${b.name}:${b.weight}`))).toEqual([['podinfo-primary:100', 'podinfo-canary:0']]);
   } finally {
     await world.stop();
   }
