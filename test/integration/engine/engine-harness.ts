@@ -174,6 +174,19 @@ export class EngineHarness {
     await this.custom.createNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', body });
   }
 
+  /**
+   * A Deployment and Canary `name` at revision `name:1`, initialized (the controller started if it is
+   * not running), then shipped `name:2`; `beforeShip` runs just before the new revision, e.g. to set traffic.
+   */
+  async ship(name: string, spec: Parameters<EngineHarness['createCanary']>[1], beforeShip?: () => void): Promise<void> {
+    await this.createDeployment(name, `${name}:1`);
+    await this.createCanary(name, spec);
+    if (!this.controller) await this.startController();
+    await this.waitForPhase(name, 'Initialized');
+    beforeShip?.();
+    await this.setImage(name, `${name}:2`);
+  }
+
   async canary(name: string): Promise<Canary> {
     return (await this.custom.getNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name })) as Canary;
   }
