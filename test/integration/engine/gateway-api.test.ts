@@ -40,11 +40,7 @@ async function started(set: CrdSet): Promise<{ world: EngineHarness; routes: Rou
 }
 
 async function release(world: EngineHarness, name: string, spec: Partial<CanarySpec> & { analysis: CanarySpec['analysis'] }, phase = 'Succeeded'): Promise<void> {
-  await world.createDeployment(name, `${name}:1`);
-  await world.createCanary(name, { provider: 'gatewayapi', ...spec });
-  await world.waitForPhase(name, 'Initialized');
-  world.traffic.set(name, { ...HEALTHY });
-  await world.setImage(name, `${name}:2`);
+  await world.ship(name, { provider: 'gatewayapi', ...spec }, () => world.traffic.set(name, { ...HEALTHY }));
   await world.runUntilPhase(name, phase);
 }
 
@@ -116,11 +112,7 @@ describe('provider gatewayapi on Gateway API v1.6.1', () => {
 
   test('session affinity: the sticky cookie of the run survives a controller restart, and expires after the run', async () => {
     const analysis = quickAnalysis({ sessionAffinity: { cookieName: 'canary', maxAge: 600 } });
-    await world.createDeployment('shop', 'shop:1');
-    await world.createCanary('shop', { provider: 'gatewayapi', analysis });
-    await world.waitForPhase('shop', 'Initialized');
-    world.traffic.set('shop', { ...HEALTHY });
-    await world.setImage('shop', 'shop:2');
+    await world.ship('shop', { provider: 'gatewayapi', analysis }, () => world.traffic.set('shop', { ...HEALTHY }));
     const before = await world.advanceUntil('shop', (s) => s.canaryWeight === 20, 'weight 20');
     const cookie = before.sessionAffinityCookie!;
     expect(cookie).toMatch(/^canary=[a-z0-9]+-[0-9a-z]+$/);
@@ -149,11 +141,7 @@ describe('provider gatewayapi on Gateway API v1.6.1', () => {
       group: GROUP, version: 'v1', namespace: NAMESPACE, plural: 'gateways',
       body: { apiVersion: `${GROUP}/v1`, kind: 'Gateway', metadata: { name: 'public' }, spec: { gatewayClassName: SANDBOX_GATEWAY_CLASS, listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] } },
     });
-    await world.createDeployment('store', 'store:1');
-    await world.createCanary('store', { provider: 'gatewayapi', service: { port: 9898, hosts: ['store.example.com'], gatewayRefs: [{ name: 'public', sectionName: 'https' }] }, analysis: quickAnalysis() });
-    await world.waitForPhase('store', 'Initialized');
-    world.traffic.set('store', { ...HEALTHY });
-    await world.setImage('store', 'store:2');
+    await world.ship('store', { provider: 'gatewayapi', service: { port: 9898, hosts: ['store.example.com'], gatewayRefs: [{ name: 'public', sectionName: 'https' }] }, analysis: quickAnalysis() }, () => world.traffic.set('store', { ...HEALTHY }));
     const held = await world.advanceUntil('store', (s) => s.conditions?.some((c) => c.type === 'Ready' && c.reason === 'RouteNotAccepted') ?? false, 'RouteNotAccepted');
     expect(held.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
       status: 'False',
@@ -175,11 +163,7 @@ describe('provider gatewayapi on Gateway API v1.6.1', () => {
 
   test("a person's edit to the weights is put back at the next tick and reported once", async () => {
     const approve = 'http://127.0.0.1:9/never';
-    await world.createDeployment('cart', 'cart:1');
-    await world.createCanary('cart', { provider: 'gatewayapi', analysis: quickAnalysis({ webhooks: [{ name: 'approval', type: 'confirm-promotion', url: approve, timeout: '1s' }] }) });
-    await world.waitForPhase('cart', 'Initialized');
-    world.traffic.set('cart', { ...HEALTHY });
-    await world.setImage('cart', 'cart:2');
+    await world.ship('cart', { provider: 'gatewayapi', analysis: quickAnalysis({ webhooks: [{ name: 'approval', type: 'confirm-promotion', url: approve, timeout: '1s' }] }) }, () => world.traffic.set('cart', { ...HEALTHY }));
     await world.runUntilPhase('cart', 'WaitingPromotion');
     const route = routes.of('cart').at(-1)!;
     const rule = route.spec.rules![0];
