@@ -13,6 +13,7 @@ import type { Logger } from '../log/logger.ts';
 import { createNotifier } from '../notify/notifier.ts';
 import type { BackoffPolicy } from '../notify/retry-policy.ts';
 import { RouterFactory } from '../router/factory.ts';
+import { HTTPROUTE_CRD } from '../router/gateway-api/http-route.ts';
 import type { TrafficRouter } from '../router/router.ts';
 import type { ControllerMetrics } from '../server/controller-metrics.ts';
 import { DaemonSetWorkloads } from '../workload/daemonset-workloads.ts';
@@ -87,7 +88,7 @@ export function assembleController(options: ControllerOptions): AssembledControl
   const now = () => clock.now();
   options.metrics.info.set({ version: kanariVersion(), mesh_provider: options.defaultProvider ?? 'smi' }, 1);
   const clients = createKubeClients({ kind: 'given', kubeConfig: options.kubeConfig });
-  const validation = new ValidatedCanaries(createValidator());
+  const validation = new ValidatedCanaries(createValidator(), options.defaultProvider);
   const cache = new ClusterCache({
     clients,
     admitCanary: (canary) => validation.admit(canary),
@@ -114,6 +115,8 @@ export function assembleController(options: ControllerOptions): AssembledControl
     : new RouterFactory({
         clients,
         splits: { get: (version, namespace, name) => cache.trafficSplit(version, namespace, name), synced: (version) => cache.trafficSplitsSynced(version) },
+        routes: { get: (version, namespace, name) => cache.httpRoute(version, namespace, name) },
+        httpRouteCrd: async () => cache.customResourceDefinitions.get('', HTTPROUTE_CRD),
       });
   const machine = createPhaseMachine();
   const ports: CanaryPorts = {
@@ -148,7 +151,6 @@ export function assembleController(options: ControllerOptions): AssembledControl
     logger: options.logger,
     metrics: options.metrics,
     flushNotifications: () => notifier.flush(),
-    defaultProvider: options.defaultProvider,
     concurrency: options.concurrency,
   });
   return { controller, clients, cache, clock };

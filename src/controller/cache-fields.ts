@@ -53,3 +53,15 @@ export const TRAFFIC_SPLIT_FIELDS: FieldSelection = { spec: true };
 
 /** Only that a CRD of a group changed (the SMI versions are then re-discovered); never its schema, the bulk of it. */
 export const CRD_FIELDS: FieldSelection = { spec: { group: true, names: true } };
+
+/**
+ * The CRDs whose served versions and schema a router reads (the Gateway API router picks the HTTPRoute
+ * version and the optional fields it has from it): kept whole, one object.
+ */
+export const CRD_WHOLE_FIELDS: FieldSelection = { spec: true };
+
+/**
+ * Spec and status (the Gateway's acceptance in status.parents holds a run); the generation tells a copy
+ * older than Kanari's own last write.
+ */
+export const HTTP_ROUTE_FIELDS: FieldSelection = { metadata: { generation: true }, spec: true, status: true };

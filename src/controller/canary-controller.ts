@@ -40,8 +40,6 @@ export interface CanaryControllerParts {
   metrics: ControllerMetrics;
   /** Waits for alerts and event hooks in flight. */
   flushNotifications(): Promise<void>;
-  /** Router for Canaries that say only `smi`, e.g. `smi:v1alpha2`. */
-  defaultProvider?: string;
   /** How many Canaries reconcile at once. */
   concurrency?: number;
 }
@@ -172,9 +170,9 @@ export class CanaryController {
         this.#trigger(keyOf(canary));
       }
     });
-    // A mesh installed or upgraded after Kanari: re-detect the served SMI versions and let every Canary try again.
+    // A mesh or Gateway API installed or upgraded after Kanari: re-detect the served versions and let every Canary try again.
     this.#cache.customResourceDefinitions.onEvent((_type, crd) => {
-      if (!/\.(split|specs)\.smi-spec\.io$/.test(crd.metadata?.name ?? '')) return;
+      if (!/\.(split|specs)\.smi-spec\.io$|^httproutes\.gateway\.networking\.k8s\.io$/.test(crd.metadata?.name ?? '')) return;
       void Promise.all(this.#parts.routers.all().map((router) => router.refresh())).then(() => {
         for (const canary of this.#cache.canaries.list()) this.#trigger(keyOf(canary));
       });
@@ -235,10 +233,11 @@ export class CanaryController {
   }
 
   async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previous?: Canary['status'] } | { result: 'conflict' }> {
-    // Validation applies schema defaults, so decide sees the spec a person would expect; the cache holds
-    // Canaries validated on their way in, so this is a lookup unless the Canary was just read fresh.
+    // Validation applies schema defaults (and the controller's default router first, so fields only that
+    // router reads are valid); the cache holds Canaries validated on their way in, so this is a lookup
+    // unless the Canary was just read fresh.
     const checked = this.#parts.validation.check(raw);
-    const canary = this.#withDefaultProvider(checked.canary);
+    const canary = checked.canary;
     const validationErrors = [...checked.errors];
     // Made when there is something to say: a child logger per tick was garbage on every idle tick.
     const log = () => canaryLogger(this.#log, { name: canary.metadata.name ?? '', namespace: canary.metadata.namespace ?? '' });
@@ -257,12 +256,6 @@ export class CanaryController {
     const { decision } = outcome;
     if (decision.status.phase !== raw.status?.phase) log().info({ phase: decision.status.phase, weight: decision.status.canaryWeight }, 'phase changed');
     return { result: 'written', status: decision.status, previous: raw.status };
-  }
-
-  #withDefaultProvider(canary: Canary): Canary {
-    const fallback = this.#parts.defaultProvider;
-    if (!fallback || (canary.spec.provider && canary.spec.provider !== 'smi')) return canary;
-    return { ...canary, spec: { ...canary.spec, provider: fallback } };
   }
 
   async #readFresh(namespace: string, name: string): Promise<Canary | undefined> {

@@ -26,14 +26,17 @@ import { referencedConfigs } from '../workload/config-refs.ts';
 import { configMapChecksum, secretChecksum } from '../workload/revision.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../workload/managed-labels.ts';
 import type { TrafficSplit } from '../router/traffic-split.ts';
+import { HTTPROUTE_CRD, type HttpRoute } from '../router/gateway-api/http-route.ts';
 import {
   ALERT_PROVIDER_FIELDS,
   AUTOSCALER_FIELDS,
   CANARY_FIELDS,
   CONFIG_FIELDS,
   CRD_FIELDS,
+  CRD_WHOLE_FIELDS,
   DAEMON_SET_FIELDS,
   DEPLOYMENT_FIELDS,
+  HTTP_ROUTE_FIELDS,
   METRIC_TEMPLATE_FIELDS,
   SERVICE_FIELDS,
   TRAFFIC_SPLIT_FIELDS,
@@ -151,7 +154,7 @@ export class ClusterCache {
   readonly services: ScopedCache<V1Service>;
   readonly metricTemplates: ScopedCache<MetricTemplate>;
   readonly alertProviders: ScopedCache<AlertProvider>;
-  /** Cluster-scoped: the served versions of the SMI APIs change when their CRDs do. */
+  /** Cluster-scoped: the served versions of the SMI and Gateway APIs change when their CRDs do. */
   readonly customResourceDefinitions: ScopedCache<V1CustomResourceDefinition>;
 
   readonly #clients: KubeClients;
@@ -161,7 +164,7 @@ export class ClusterCache {
     listOf: (namespace: string) => (page: ListPage) => Promise<KubernetesListObject<T>>,
     shape: CacheShape<T>,
   ) => ScopedCache<T>;
-  /** TrafficSplit caches per served version, made when the router first asks for one. */
+  /** Route caches (TrafficSplits, HTTPRoutes) per served version, made when a router first asks for one. */
   readonly #splits = new Map<string, ScopedCache<KubernetesObject>>();
   #running = false;
 
@@ -255,11 +258,13 @@ export class ClusterCache {
       { fields: SERVICE_FIELDS, labelSelector: kanariServices },
     );
     const extensions = makeApiClient(clients.kubeConfig, ApiextensionsV1Api);
+    const keepWholeCrd = keepFields<V1CustomResourceDefinition>(CRD_WHOLE_FIELDS);
+    const keepCrdNames = keepFields<V1CustomResourceDefinition>(CRD_FIELDS);
     const crds = new ResilientInformer<V1CustomResourceDefinition>({
       kubeConfig: clients.kubeConfig,
       path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
       list: (page) => extensions.listCustomResourceDefinition(page),
-      transform: keepFields(CRD_FIELDS),
+      transform: (crd) => (crd.metadata?.name === HTTPROUTE_CRD ? keepWholeCrd(crd) : keepCrdNames(crd)),
       name: 'customresourcedefinitions',
       logger: options.logger,
       relistIntervalMs: options.relistIntervalMs,
@@ -309,27 +314,39 @@ export class ClusterCache {
    * for a version starts its informer: which versions a cluster serves is known only through discovery.
    */
   trafficSplit(version: string, namespace: string, name: string): TrafficSplit | undefined {
-    let cache = this.#splits.get(version);
+    return this.#routeObject('split.smi-spec.io', 'trafficsplits', version, namespace, name) as TrafficSplit | undefined;
+  }
+
+  /** An HTTPRoute from the cache of its version, or undefined until that cache has one (as trafficSplit). */
+  httpRoute(version: string, namespace: string, name: string): HttpRoute | undefined {
+    return this.#routeObject('gateway.networking.k8s.io', 'httproutes', version, namespace, name) as HttpRoute | undefined;
+  }
+
+  // Route caches per group and served version, made when a router first asks for one: which versions a
+  // cluster serves is known only through discovery.
+  #routeObject(group: string, plural: string, version: string, namespace: string, name: string): KubernetesObject | undefined {
+    const key = `${plural}.${version}`;
+    let cache = this.#splits.get(key);
     if (!cache && this.#running) {
-      const groupVersion = `split.smi-spec.io/${version}`;
+      const groupVersion = `${group}/${version}`;
       cache = this.#make<KubernetesObject>(
-        `trafficsplits.${version}`,
-        (ns) => (ns ? `/apis/${groupVersion}/namespaces/${ns}/trafficsplits` : `/apis/${groupVersion}/trafficsplits`),
+        key,
+        (ns) => (ns ? `/apis/${groupVersion}/namespaces/${ns}/${plural}` : `/apis/${groupVersion}/${plural}`),
         (ns) => async (page) =>
           (ns
-            ? await this.#clients.custom.listNamespacedCustomObject({ group: 'split.smi-spec.io', version, namespace: ns, plural: 'trafficsplits', ...page })
-            : await this.#clients.custom.listClusterCustomObject({ group: 'split.smi-spec.io', version, plural: 'trafficsplits', ...page })) as KubernetesListObject<KubernetesObject>,
-        { fields: TRAFFIC_SPLIT_FIELDS },
+            ? await this.#clients.custom.listNamespacedCustomObject({ group, version, namespace: ns, plural, ...page })
+            : await this.#clients.custom.listClusterCustomObject({ group, version, plural, ...page })) as KubernetesListObject<KubernetesObject>,
+        { fields: plural === 'trafficsplits' ? TRAFFIC_SPLIT_FIELDS : HTTP_ROUTE_FIELDS },
       );
-      this.#splits.set(version, cache);
+      this.#splits.set(key, cache);
       void cache.start();
     }
-    return cache?.get(namespace, name) as TrafficSplit | undefined;
+    return cache?.get(namespace, name);
   }
 
   /** Whether the TrafficSplit cache of `version` holds a full list. */
   trafficSplitsSynced(version: string): boolean {
-    return this.#splits.get(version)?.hasSynced() ?? false;
+    return this.#splits.get(`trafficsplits.${version}`)?.hasSynced() ?? false;
   }
 
   /** The workload shell's reads, answered from the caches. */

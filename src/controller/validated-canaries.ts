@@ -12,22 +12,33 @@ import { formatValidationError } from '../api/validation-error.ts';
  */
 export class ValidatedCanaries {
   readonly #validator: KanariValidator;
+  readonly #defaultProvider: string | undefined;
   /** Each admitted Canary's spec problems, worded for a person (empty when valid). */
   readonly #errors = new WeakMap<Canary, readonly string[]>();
 
-  constructor(validator: KanariValidator) {
+  /** `defaultProvider`: the router for Canaries that name none or only `smi`, applied before validation. */
+  constructor(validator: KanariValidator, defaultProvider?: string) {
     this.#validator = validator;
+    this.#defaultProvider = defaultProvider;
   }
 
   /** Validates a Canary: the defaulted copy when valid, else the Canary as it came; the verdict is remembered. */
   admit(canary: Canary): Canary {
-    const result = this.#validator.validateCanary(canary);
+    // Ajv writes defaults in place: the copy made here keeps the caller's object as it came.
+    const result = this.#validator.validateCanary(this.#withDefaultProvider(structuredClone(canary)));
     if (result.valid) {
       this.#errors.set(result.value, []);
       return result.value;
     }
-    this.#errors.set(canary, result.errors.map(formatValidationError));
-    return canary;
+    const shown = this.#withDefaultProvider(canary);
+    this.#errors.set(shown, result.errors.map(formatValidationError));
+    return shown;
+  }
+
+  #withDefaultProvider(canary: Canary): Canary {
+    const fallback = this.#defaultProvider;
+    if (!fallback || (canary.spec.provider && canary.spec.provider !== 'smi')) return canary;
+    return { ...canary, spec: { ...canary.spec, provider: fallback } };
   }
 
   /** The Canary to decide on and its problems; only a Canary not admitted yet (read from the API) is validated here. */
