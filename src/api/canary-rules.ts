@@ -4,6 +4,7 @@ import { ABSOLUTE_HTTP_URL_RULE, isAbsoluteHttpUrl } from './http-url.ts';
 import { parseRouterProvider } from './router-provider.ts';
 import { childPath, type ValidationError } from './validation-error.ts';
 import { duplicateNames, metadataNameRules, positiveDurationRule } from './common-rules.ts';
+import { compareRules, judgeAnalysisRules } from './compare-rules.ts';
 
 /**
  * The Canary rules a JSON schema cannot say: relations between fields, and values only code can check
@@ -67,9 +68,10 @@ function analysisRules(analysis: CanaryAnalysis, path: string, checkWindow: Wind
         message: `is not a built-in metric (${BUILTIN_METRICS.join(', ')}): set templateRef to a MetricTemplate for a custom query`,
       });
     }
-    if (!metric.thresholdRange && metric.threshold === undefined) {
-      errors.push({ path: childPath(metricPath, 'thresholdRange'), message: 'is required: set min and/or max to judge the value against' });
+    if (!metric.thresholdRange && metric.threshold === undefined && metric.compare === undefined) {
+      errors.push({ path: childPath(metricPath, 'thresholdRange'), message: 'is required: set min and/or max to judge the value against, or compare to judge the canary against the primary' });
     }
+    errors.push(...compareRules(metric, metricPath));
     const range = metric.thresholdRange;
     if (range && range.min === undefined && range.max === undefined) {
       errors.push({ path: childPath(metricPath, 'thresholdRange'), message: 'must set min, max or both' });
@@ -90,6 +92,7 @@ function analysisRules(analysis: CanaryAnalysis, path: string, checkWindow: Wind
   errors.push(...duplicateNames(analysis.webhooks, childPath(path, 'webhooks')));
   errors.push(...duplicateNames(analysis.alerts, childPath(path, 'alerts')));
   if (analysis.window) errors.push(...checkWindow(analysis.window, childPath(path, 'window')));
+  errors.push(...judgeAnalysisRules(analysis, path));
   return errors;
 }
 

@@ -9,7 +9,8 @@ import { metricValue, noData, type BuiltinMetricsSource, type MetricResult, type
  */
 export class PrometheusMeshMetrics implements BuiltinMetricsSource {
   readonly mesh: Mesh;
-  private readonly prometheus: PrometheusProvider;
+  /** Where the mesh's series are read; the judge reads its counters too. */
+  readonly prometheus: PrometheusProvider;
 
   constructor(prometheus: PrometheusProvider, mesh: Mesh) {
     this.prometheus = prometheus;

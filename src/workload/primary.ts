@@ -95,8 +95,8 @@ export async function applyPrimaryDeployment(apps: AppsV1Api, target: V1Deployme
   return outcome;
 }
 
-// Compares what Kanari wrote with what the server returns, ignoring the server's defaults on the way back.
-function sameTemplate(current: V1PodTemplateSpec | undefined, desired: V1PodTemplateSpec): boolean {
+/** Compares what Kanari wrote with what the server returns, ignoring the server's defaults on the way back. */
+export function sameTemplate(current: V1PodTemplateSpec | undefined, desired: V1PodTemplateSpec): boolean {
   if (!current) return false;
   return stableJson(projectOnto(current, desired)) === stableJson(desired);
 }

@@ -1,7 +1,7 @@
 import type { NotificationFacts, NotificationKind } from '../actions.ts';
 import { isWorkloadReady } from '../readiness.ts';
 import type { TargetObservation } from '../observation.ts';
-import { nextPromotionWeights, weightSequence } from '../strategy.ts';
+import { nextPromotionWeights, weightSequence, weightsFor } from '../strategy.ts';
 import type { Tick } from '../tick.ts';
 
 /**
@@ -11,6 +11,11 @@ import type { Tick } from '../tick.ts';
 
 /** Copies the canary's spec to the primary and enters Promoting. */
 export function startPromotion(tick: Tick, message: string): void {
+  if (tick.analysis.baseline === true && tick.strategy === 'canary') {
+    // The analysis is over: the baseline's share goes back to the primary, and the baseline goes.
+    tick.actions.push({ type: 'setWeights', weights: weightsFor(tick.status.canaryWeight ?? 0) });
+  }
+  tick.removeBaseline();
   tick.actions.push({ type: 'promotePrimary' });
   tick.move('PROMOTE');
   tick.status.lastPromotedSpec = tick.status.lastAppliedSpec;
