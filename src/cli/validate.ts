@@ -5,6 +5,9 @@ import { createValidator, isKanariDocument } from '../api/validation.ts';
 import { formatValidationError } from '../api/validation-error.ts';
 import { objectLabel, parseYamlDocuments } from '../api/yaml-documents.ts';
 import { FLAGGER_GROUP } from '../api/flagger-convert.ts';
+import { compareTemplateRules } from '../api/compare-rules.ts';
+import type { Canary } from '../api/canary.ts';
+import type { MetricTemplate } from '../api/metric-template.ts';
 
 /** `kanari validate FILE…`: checks Kanari YAML offline with the same rules the controller applies. */
 export const registerValidate: RegisterCommand = (program: Command) => {
@@ -22,6 +25,9 @@ async function validateFiles(files: string[]): Promise<number> {
   const validator = createValidator();
   let problems = 0;
   let checked = 0;
+  // Compared metrics need their MetricTemplate's counts: checked once every file is read.
+  const canaries: { shown: string; canary: Canary }[] = [];
+  const templates = new Map<string, MetricTemplate>();
   for (const file of files) {
     const shown = file === '-' ? '<stdin>' : file;
     let text: string;
@@ -48,7 +54,14 @@ async function validateFiles(files: string[]): Promise<number> {
       const result = validator.validate(document.value);
       for (const error of result.errors) console.log(`${shown}: ${objectLabel(document.value)}: ${formatValidationError(error)}`);
       problems += result.errors.length;
+      if (result.valid && result.value.kind === 'Canary') canaries.push({ shown, canary: result.value });
+      if (result.valid && result.value.kind === 'MetricTemplate') templates.set(`${result.value.metadata.namespace ?? 'default'}/${result.value.metadata.name}`, result.value);
     }
+  }
+  for (const { shown, canary } of canaries) {
+    const errors = compareTemplateRules(canary, (namespace, name) => templates.get(`${namespace}/${name}`));
+    for (const error of errors) console.log(`${shown}: ${objectLabel(canary)}: ${formatValidationError(error)}`);
+    problems += errors.length;
   }
   if (problems > 0) return 1;
   console.log(checked === 0 ? 'OK: no Kanari objects found' : `OK: ${checked} Kanari object${checked === 1 ? '' : 's'} valid`);

@@ -22,6 +22,7 @@ const judged = (baseline: boolean): CanarySpec['analysis'] => ({
 
 const EVEN = { kind: 'metrics', success: 990, failure: 10, p99Ms: 100 } as const;
 const BAD = { kind: 'metrics', success: 900, failure: 100, p99Ms: 100 } as const;
+type Script = { kind: 'metrics'; success: number; failure: number; p99Ms: number };
 
 describe('the judge through the real controller', () => {
   let world: EngineHarness;
@@ -31,7 +32,7 @@ describe('the judge through the real controller', () => {
   });
   afterEach(() => world.stop());
 
-  async function shipped(baseline: boolean, canary: typeof EVEN | typeof BAD): Promise<void> {
+  async function shipped(baseline: boolean, canary: Script): Promise<void> {
     await world.createDeployment('podinfo', 'podinfo:6.0.0', {}, 3);
     await world.createCanary('podinfo', { analysis: judged(baseline) });
     await world.startController();
