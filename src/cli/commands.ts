@@ -22,6 +22,7 @@ export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
   status: async () => (await import('./status.ts')).registerStatus,
   list: async () => (await import('./status.ts')).registerStatus,
   playground: async () => (await import('./playground.ts')).registerPlayground,
+  backtest: async () => (await import('./backtest.ts')).registerBacktest,
 };
 
 /** The registrations needed for `argv`: the named subcommand's, none for `--version`, or every one for help and unknown names. */

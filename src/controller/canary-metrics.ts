@@ -26,6 +26,8 @@ export interface CanaryMetricsOptions {
   defaultMetricsServer?: string;
   /** `--mesh`: whose metric names the Prometheus queries use; Linkerd's (smi-metrics' own) by default. */
   defaultMesh?: Mesh;
+  /** The instant values are measured at; now unless a replay of history (`kanari backtest`) says otherwise. */
+  at?: () => Date;
 }
 
 /**
@@ -116,16 +118,18 @@ export class CanaryMetrics implements MetricsSource {
     const namespace = canary.metadata.namespace ?? 'default';
     const interval = metricInterval(metric);
     if (metric.templateRef) {
-      return runMetricTemplate(this.template(canary, metric.templateRef), this.variables(canary, metric), {
-        secretReader: this.options.secretReader,
-        kubeConfig: this.options.kubeConfig,
-      });
+      const context = { secretReader: this.options.secretReader, kubeConfig: this.options.kubeConfig };
+      return runMetricTemplate(this.template(canary, metric.templateRef), this.variables(canary, metric), context, this.queryOptions());
     }
     if (!isBuiltinMetric(metric.name)) {
       throw new MetricsError('InvalidProvider', `metric "${metric.name}" is neither built in nor backed by a templateRef`);
     }
     const workload = { namespace, name: canary.spec.targetRef.name, kind: 'Deployment' as const };
-    return measureBuiltinMetric(this.builtinSource(canary), metric.name, workload, interval.milliseconds);
+    return measureBuiltinMetric(this.builtinSource(canary), metric.name, workload, interval.milliseconds, this.queryOptions());
+  }
+
+  private queryOptions(): { time?: Date } {
+    return this.options.at === undefined ? {} : { time: this.options.at() };
   }
 
   private builtinSource(canary: Canary): BuiltinMetricsSource {

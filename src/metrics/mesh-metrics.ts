@@ -43,7 +43,7 @@ export class PrometheusMeshMetrics implements BuiltinMetricsSource {
     const selector = { kind: workload.kind ?? 'Deployment', namespace: workload.namespace, name: workload.name } as const;
     const seconds = windowMilliseconds / 1000;
     // One evaluation instant for both counts, so they cover exactly the same samples.
-    const pinned = { ...options, time: new Date() };
+    const pinned = { ...options, time: options.time ?? new Date() };
     const [success, failure] = await Promise.all([
       this.prometheus.query(resourceQuery(this.mesh, 'success_count', selector, seconds), pinned),
       this.prometheus.query(resourceQuery(this.mesh, 'failure_count', selector, seconds), pinned),

@@ -17,7 +17,8 @@ const allowed: Record<string, string[]> = {
   metrics: ['api', 'kube', 'log', 'text'],
   notify: ['api', 'kube', 'log', 'text'],
   controller: ['api', 'engine', 'kube', 'log', 'metrics', 'notify', 'router', 'server', 'text', 'workload'],
-  cli: ['api', 'controller', 'engine', 'kube', 'log', 'metrics', 'notify', 'playground', 'router', 'sandbox', 'server', 'text', 'workload'],
+  backtest: ['api', 'controller', 'engine', 'kube', 'log', 'metrics', 'text'],
+  cli: ['api', 'backtest', 'controller', 'engine', 'kube', 'log', 'metrics', 'notify', 'playground', 'router', 'sandbox', 'server', 'text', 'workload'],
   playground: ['api', 'controller', 'engine', 'kube', 'log', 'metrics', 'notify', 'router', 'sandbox', 'server', 'text', 'workload'],
   sandbox: ['api', 'kube', 'log', 'metrics', 'text'],
 };
