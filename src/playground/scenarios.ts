@@ -5,6 +5,7 @@
  */
 import { weightSequence } from '../engine/strategy.ts';
 import { accessScenario } from './access-scenario.ts';
+import { judgeScenarioCatalog } from './judge-scenarios.ts';
 import { badVersionBound, FRONTEND_ANALYSIS, FRONTEND_V1, FRONTEND_V2, PODINFO_ANALYSIS, PODINFO_RPS, PODINFO_V1, PODINFO_V2, PODINFO_V3_BAD } from './releases.ts';
 import { rolloutScenario } from './rollout-scenario.ts';
 import type { Scenario, ScenarioResult } from './scenario.ts';
@@ -112,7 +113,12 @@ export function abExposure(result: ScenarioResult): { insiders: { total: number;
   return { insiders: count('insiders', routedAt + 200), others: count('everyone else', 0) };
 }
 
-/** Every scenario by name, in the default order. */
-export function scenarioCatalog(): Scenario[] {
+/** The scenarios of a default run, in order: short, one minute in all on a quiet machine. */
+export function defaultScenarios(): Scenario[] {
   return [goodRelease(), badRelease(), abTest(), accessScenario()];
+}
+
+/** Every scenario by name: the default ones, then the opt-in ones (the judge's, a minute or two each). */
+export function scenarioCatalog(): Scenario[] {
+  return [...defaultScenarios(), ...judgeScenarioCatalog()];
 }

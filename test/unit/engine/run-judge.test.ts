@@ -47,7 +47,7 @@ test('a subtle regression the threshold passes (primary 0.3 %, canary 0.9 %) is 
   // The evidence stays in the status for people: the ratio's interval lies above the tolerated 1.2×.
   const evidence = world.status.lastAnalysis?.find((a) => a.metric === 'request-success-rate')?.comparison;
   expect(evidence).toMatchObject({ against: 'primary', tolerated: 1.2, outcome: 'worse' });
-  expect(evidence?.lower).toBeGreaterThan(1.2);
+  expect(evidence?.lower).toBeGreaterThanOrEqual(1.2);
   expect(evidence?.eValue).toBeGreaterThanOrEqual(evidence?.bar ?? Infinity);
   expect(world.status.judge).toMatchObject({ decision: 'rollback', bar: 20, confidence: 0.95 });
 });
