@@ -7,6 +7,7 @@ const benches: [file: string, args: string[]][] = [
   ['apiserver.bench.ts', []],
   ['cel-validation.bench.ts', []],
   ['controller-reaction.bench.ts', []],
+  ['run-history-size.bench.ts', []],
   ['controller-scale.bench.ts', process.argv.slice(2).filter((arg) => arg !== '--')],
   ['analysis-quality.bench.ts', []],
 ];

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { JudgeStatusSchema, MetricComparisonSchema } from './judge-status.ts';
+import { CurrentRunSchema, MAX_PAST_RUNS, RunSummarySchema } from './run-history.ts';
 import { StringEnum, StringMap, Struct } from './schema-types.ts';
 
 /**
@@ -82,6 +83,10 @@ export const CanaryStatusSchema = Type.Object({
   trafficIncreaseWaitingSince: Type.Optional(Type.String()),
   /** The judge comparing the canary with the primary: its evidence so far, kept across restarts. */
   judge: Type.Optional(JudgeStatusSchema),
+  /** The current run's timeline (or the last run's, until the next starts): run-history.ts. */
+  run: Type.Optional(CurrentRunSchema),
+  /** The runs before it, newest first, one line each. */
+  pastRuns: Type.Optional(Type.Array(RunSummarySchema, { maxItems: MAX_PAST_RUNS })),
 });
 
 export type CanaryStatus = Static<typeof CanaryStatusSchema>;

@@ -5,6 +5,7 @@ import { Duration } from '../api/duration.ts';
 import { runController } from '../controller/run-controller.ts';
 import { loadKubeConfig } from '../kube/client.ts';
 import { createLogger } from '../log/logger.ts';
+import { parseAddress } from './address.ts';
 import type { RegisterCommand } from './commands.ts';
 
 interface ControllerFlags {
@@ -28,6 +29,8 @@ interface ControllerFlags {
   leaderElectLeaseDuration: string;
   leaderElectRenewDeadline: string;
   leaderElectRetryPeriod: string;
+  dashboardAddress?: string;
+  dashboardActions?: boolean;
 }
 
 /** `kanari controller`: watches Canaries and runs their rollouts, in a cluster or against a kubeconfig. */
@@ -53,6 +56,9 @@ export const registerController: RegisterCommand = (program: Command) => {
     .addOption(option('--mesh <mesh>', 'whose metric names the Prometheus queries use', 'KANARI_MESH').choices([...MESHES]))
     .addOption(option('--event-webhook <url>', 'also post every Canary event to this webhook', 'KANARI_EVENT_WEBHOOK'))
     .addOption(option('--cluster-name <name>', 'cluster name shown in notifications', 'KANARI_CLUSTER_NAME'))
+    .addOption(option('--dashboard-address <host:port>', 'serve the dashboard here, e.g. :9090 (default: off)', 'KANARI_DASHBOARD_ADDRESS'))
+    // Not .env(): commander turns a boolean flag on for any value of its variable, and the chart writes "false".
+    .addOption(new Option('--dashboard-actions', 'allow promote, abort, pause, resume and retry from the dashboard, each with the person\'s own bearer token (env KANARI_DASHBOARD_ACTIONS=true)'))
     .addOption(option('--concurrency <n>', 'how many Canaries reconcile at once', 'KANARI_CONCURRENCY').default('32'))
     .addOption(option('--leader-elect', 'run only while holding a Lease, so several replicas can stand by', 'KANARI_LEADER_ELECT'))
     .addOption(option('--leader-elect-namespace <ns>', 'namespace of the Lease', 'POD_NAMESPACE').default('kanari-system'))
@@ -82,6 +88,9 @@ export const registerController: RegisterCommand = (program: Command) => {
         clusterName: flags.clusterName,
         concurrency: positiveInteger('--concurrency', flags.concurrency),
         healthAddress: parseAddress(flags.metricsAddr),
+        dashboard: flags.dashboardAddress
+          ? { address: parseAddress(flags.dashboardAddress, '--dashboard-address'), actions: flags.dashboardActions === true || process.env.KANARI_DASHBOARD_ACTIONS === 'true' }
+          : undefined,
         leaderElection: flags.leaderElect
           ? {
               namespace: flags.leaderElectNamespace,
@@ -111,14 +120,6 @@ export const registerController: RegisterCommand = (program: Command) => {
 /** The chart passes every flag, some as `--flag=`; an empty value means the flag was not set. */
 function withoutEmptyValues(flags: ControllerFlags): ControllerFlags {
   return Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== '')) as unknown as ControllerFlags;
-}
-
-/** `:8080` → all interfaces; `127.0.0.1:0` → loopback, any free port. */
-export function parseAddress(address: string): { host: string; port: number } {
-  const match = /^(.*):(\d+)$/.exec(address);
-  const port = match ? Number(match[2]) : NaN;
-  if (!match || port > 65535) throw new Error(`--metrics-addr ${address}: expected host:port, e.g. :8080 or 127.0.0.1:8080`);
-  return { host: match[1] === '' ? '0.0.0.0' : match[1].replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 function positiveInteger(flag: string, value: string): number {

@@ -36,6 +36,7 @@ export const registerPlayground: RegisterCommand = (program: Command) => {
           `  kubectl --kubeconfig ${kc} set image deploy/podinfo app=ghcr.io/stefanprodan/podinfo:6.0.3`,
           `  kubectl --kubeconfig ${kc} set env deploy/podinfo VERSION=v4 ERROR_RATE=0.3     # a bad release`,
           `  npx kanari status podinfo --watch --kubeconfig ${kc}     # in the clone; or kanari, once on the PATH (README)`,
+          `  open ${world.dashboard.url}     # promote/abort there with the kubeconfig's token: kubectl --kubeconfig ${kc} config view --raw -o jsonpath='{.users[0].user.token}'`,
           `  kubectl --kubeconfig ${kc} get trafficsplits,traffictargets,httproutegroups`,
           `  kubectl --kubeconfig ${kc} get --raw /apis/metrics.smi-spec.io/v1alpha1/namespaces/${PLAYGROUND_NAMESPACE}/deployments/podinfo`,
           `  curl -H 'x-kanari-source-sa: ${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}' ${apex.url}/     # podinfo through the mesh`,

@@ -24,6 +24,7 @@ import { CanaryGates } from './canary-gates.ts';
 import { CanaryMetrics, metricTemplateLike } from './canary-metrics.ts';
 import { CanaryStatusWriter } from './canary-status-writer.ts';
 import { ClusterCache } from './cluster-cache.ts';
+import { kanariVersion } from './kanari-version.ts';
 
 /** Everything the controller is built from; only `kubeConfig`, `logger` and `metrics` are required. */
 export interface ControllerOptions {
@@ -79,6 +80,7 @@ export interface AssembledController {
 export function assembleController(options: ControllerOptions): AssembledController {
   const clock = options.clock ?? new SystemClock();
   const now = () => clock.now();
+  options.metrics.info.set({ version: kanariVersion(), mesh_provider: options.defaultProvider ?? 'smi' }, 1);
   const clients = createKubeClients({ kind: 'given', kubeConfig: options.kubeConfig });
   const cache = new ClusterCache({
     clients,

@@ -1,12 +1,11 @@
 import type { V1Deployment, KubernetesObject } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
-import { analysisInterval } from '../api/canary-settings.ts';
 import { primaryName } from '../api/names.ts';
 import type { KanariValidator } from '../api/validation.ts';
 import type { Clock } from '../engine/clock.ts';
 import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
-import { nextDueTime, Scheduler } from '../engine/scheduler.ts';
+import { nextTickAfter, retryDelayMs, Scheduler } from '../engine/scheduler.ts';
 import { isNotFound } from '../kube/api-errors.ts';
 import type { KubeClients } from '../kube/client.ts';
 import { KeyedWorkQueue } from '../kube/work-queue.ts';
@@ -17,7 +16,7 @@ import type { ControllerMetrics } from '../server/controller-metrics.ts';
 import type { ReadinessCheck } from '../server/health-server.ts';
 import { referencedConfigs } from '../workload/config-refs.ts';
 import type { ClusterCache } from './cluster-cache.ts';
-import { reportCanaryMetrics } from './report-metrics.ts';
+import { CanaryMetricsReporter } from './report-metrics.ts';
 
 /** The ports every tick uses; the router is chosen per Canary, validation per tick. */
 export type CanaryPorts = Omit<ReconcileDeps, 'router' | 'validate'>;
@@ -48,7 +47,6 @@ export interface CanaryControllerParts {
 
 // Three conflicts in a row means another writer is racing us; the next tick tries again.
 const MAX_CONFLICT_RETRIES = 3;
-const MAX_ERROR_BACKOFF_MS = 60_000;
 
 /**
  * The controller: informer caches feed a per-Canary work queue; a scheduler holding each Canary's next
@@ -62,6 +60,7 @@ export class CanaryController {
   readonly #scheduler: Scheduler;
   readonly #queue: KeyedWorkQueue;
   readonly #log: Logger;
+  readonly #reporter: CanaryMetricsReporter;
   readonly #failures = new Map<string, number>();
   /** Canaries whose target's HPA changed: the primary's copy is synced at their next tick. */
   readonly #autoscalerChanged = new Set<string>();
@@ -76,6 +75,7 @@ export class CanaryController {
     this.#cache = parts.cache;
     this.#clock = parts.clock;
     this.#log = parts.logger;
+    this.#reporter = new CanaryMetricsReporter(parts.metrics);
     this.#scheduler = new Scheduler(this.#clock, (key) => this.#queue.add(key));
     this.#queue = new KeyedWorkQueue({
       handler: (key) => this.#reconcile(key),
@@ -126,6 +126,7 @@ export class CanaryController {
         this.#scheduler.remove(key);
         this.#seenSpec.delete(key);
         this.#failures.delete(key);
+        this.#reporter.forget(canary.metadata?.namespace ?? '', canary.metadata?.name ?? '');
         this.#reportTotals();
         return;
       }
@@ -192,21 +193,24 @@ export class CanaryController {
         if (outcome.result === 'written') {
           this.#failures.delete(key);
           canary = { ...canary, status: outcome.status };
-          reportCanaryMetrics(this.#parts.metrics, canary, outcome.previousPhase);
+          // A Canary deleted while its tick ran keeps no series: its delete event already removed them.
+          if (this.#cache.canaries.get(namespace, name)) this.#reporter.report(canary, outcome.previous);
           break;
         }
         canary = await this.#readFresh(namespace, name);
       }
-      if (canary && this.#running) this.#scheduler.schedule(key, this.#nextTick(canary));
+      if (canary && this.#running) this.#scheduler.schedule(key, nextTickAfter(canary, this.#clock.now()));
     } catch (err) {
       if (isNotFound(err)) return; // deleted between the cache read and the write
       await this.#reportFailure(key, canary, err);
     } finally {
-      this.#parts.metrics.duration.observe({ name, namespace }, (this.#clock.now() - started) / 1000);
+      // Every tick counts, failed ones too (as Flagger's duration histogram does); not a deleted Canary's.
+      const current = this.#cache.canaries.get(namespace, name);
+      if (current) this.#reporter.observeTick(current, (this.#clock.now() - started) / 1000);
     }
   }
 
-  async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previousPhase?: string } | { result: 'conflict' }> {
+  async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previous?: Canary['status'] } | { result: 'conflict' }> {
     // Validation applies schema defaults, so decide sees the spec a person would expect; the cache's
     // object is cloned first because ajv writes defaults in place.
     const validated = this.#parts.validator.validateCanary(structuredClone(raw));
@@ -227,21 +231,13 @@ export class CanaryController {
     }
     const { decision } = outcome;
     if (decision.status.phase !== raw.status?.phase) log.info({ phase: decision.status.phase, weight: decision.status.canaryWeight }, 'phase changed');
-    return { result: 'written', status: decision.status, previousPhase: raw.status?.phase };
+    return { result: 'written', status: decision.status, previous: raw.status };
   }
 
   #withDefaultProvider(canary: Canary): Canary {
     const fallback = this.#parts.defaultProvider;
     if (!fallback || (canary.spec.provider && canary.spec.provider !== 'smi')) return canary;
     return { ...canary, spec: { ...canary.spec, provider: fallback } };
-  }
-
-  /** Next tick: when the status says the analysis is due, but at least one interval away when nothing is due yet. */
-  #nextTick(canary: Canary): number {
-    const now = this.#clock.now();
-    const due = nextDueTime(canary, now);
-    if (due > now) return due;
-    return now + analysisInterval(canary.spec.analysis).milliseconds;
   }
 
   async #readFresh(namespace: string, name: string): Promise<Canary | undefined> {
@@ -263,7 +259,7 @@ export class CanaryController {
     if (canary) {
       await this.#parts.ports.events.record(canary, { eventType: 'Warning', reason: typeof reason === 'string' ? reason : 'ReconcileError', message });
     }
-    if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + Math.min(MAX_ERROR_BACKOFF_MS, 500 * 2 ** failures));
+    if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + retryDelayMs(failures));
   }
 
   #reportTotals(): void {

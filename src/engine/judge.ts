@@ -1,4 +1,5 @@
 import type { CanaryMetric } from '../api/canary.ts';
+import type { JudgeInterval } from '../api/run-history.ts';
 import type { MetricObservation } from './observation.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface MetricVerdict {
   max?: number;
   reason?: string;
   errorReason?: string;
+  /** A judge comparing canary and primary: estimate, confidence interval and bar (kept in the run's timeline). */
+  interval?: JudgeInterval;
   /** Person-readable explanation, used in Events and alerts. */
   explanation: string;
 }

@@ -22,6 +22,21 @@ export function nextDueTime(canary: Canary, now: number): number {
   return Math.max(now, judge === undefined ? step : Math.min(step, judge));
 }
 
+/** When to tick after a completed one: when the status says the analysis is due, but at least one interval on. */
+export function nextTickAfter(canary: Canary, now: number): number {
+  const due = nextDueTime(canary, now);
+  return due > now ? due : now + analysisInterval(canary.spec.analysis).milliseconds;
+}
+
+// A failing tick is retried at 1 s, 2 s, 4 s… up to this: an API server that is away long enough to
+// hit it is back within one such wait of its return.
+const MAX_RETRY_DELAY_MS = 60_000;
+
+/** How long to wait before retrying a Canary whose last `failures` ticks in a row failed. */
+export function retryDelayMs(failures: number): number {
+  return Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** failures);
+}
+
 export class Scheduler {
   private readonly clock: Clock;
   private readonly onDue: (key: string) => void;

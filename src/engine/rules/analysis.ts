@@ -10,6 +10,7 @@ import {
   baselineNotReady,
   comparedResults,
   failedComparisons,
+  historyVerdicts,
   judgeBetweenSteps,
   judgeEvidence,
   judgePlanned,
@@ -78,6 +79,7 @@ export function analyse(tick: Tick, target: TargetObservation): void {
   if (checkMetrics) {
     verdicts = judgeMetrics(thresholdMetrics, tick.observation.metrics ?? []);
     judged = plan === undefined ? undefined : judgePlanned(tick, plan);
+    tick.verdicts = historyVerdicts(verdicts, judged);
     recordVerdicts(tick, verdicts, judged);
     if (judged?.verdict?.decision === 'rollback') return rollbackOnEvidence(tick, judged);
     const bad = [...verdicts.filter((v) => v.verdict !== 'pass'), ...failedComparisons(judged)];

@@ -70,6 +70,22 @@ export function failedComparisons(judged: JudgedInterval | undefined): MetricVer
   return (judged?.checks ?? []).filter((check) => check.verdict === 'no-data' || check.verdict === 'error');
 }
 
+/**
+ * The checks the run history records for this step: the threshold checks, and each compared metric with
+ * its interval (estimate and bounds, and the tolerated ratio as the bar it is held to) when both ends
+ * are known.
+ */
+export function historyVerdicts(verdicts: MetricVerdict[], judged: JudgedInterval | undefined): MetricVerdict[] {
+  if (judged === undefined) return verdicts;
+  const withInterval = (verdict: MetricVerdict): MetricVerdict => {
+    const c = judged.comparisons[verdict.name];
+    if (c?.estimate === undefined || c.lower === undefined || c.upper === undefined) return verdict;
+    return { ...verdict, interval: { estimate: c.estimate, lower: c.lower, upper: c.upper, bar: c.tolerated } };
+  };
+  const checked = new Set(verdicts.map((v) => v.name));
+  return [...verdicts, ...judged.checks.filter((check) => !checked.has(check.name))].map(withInterval);
+}
+
 /** The judge's words for an Advance or Promoting Event, after the threshold checks' own. */
 export function judgeEvidence(judged: JudgedInterval | undefined): string[] {
   return judged?.status.message === undefined ? [] : [judged.status.message];

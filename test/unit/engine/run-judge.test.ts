@@ -50,6 +50,14 @@ test('a subtle regression the threshold passes (primary 0.3 %, canary 0.9 %) is 
   expect(evidence?.lower).toBeGreaterThanOrEqual(1.2);
   expect(evidence?.eValue).toBeGreaterThanOrEqual(evidence?.bar ?? Infinity);
   expect(world.status.judge).toMatchObject({ decision: 'rollback', bar: 20, confidence: 0.95 });
+  // The run's timeline keeps each step's interval, held to the tolerated ratio, for the dashboard's chart.
+  const intervals = (world.status.run?.entries ?? []).flatMap((entry) => entry.metrics ?? []).flatMap((metric) => (metric.interval ? [metric.interval] : []));
+  expect(intervals.length).toBeGreaterThan(0);
+  for (const interval of intervals) {
+    expect(interval.bar).toBe(1.2);
+    expect(interval.lower).toBeLessThanOrEqual(interval.estimate);
+    expect(interval.upper).toBeGreaterThanOrEqual(interval.estimate);
+  }
 });
 
 test('a shared incident (both sides failing 1.5 %) rolls back under thresholds and is promoted by the judge', async () => {
