@@ -2,7 +2,7 @@ import type { Canary } from '../api/canary.ts';
 import { analysisInterval } from '../api/canary-settings.ts';
 import type { CanaryStatus } from '../api/canary-status.ts';
 import type { Action, EngineEvent } from '../engine/actions.ts';
-import { FakeClock } from '../engine/clock.ts';
+import { FakeClock } from '../time/clock.ts';
 import { decide } from '../engine/decide.ts';
 import { createPhaseMachine } from '../engine/machine.ts';
 import type { MetricsSource } from '../engine/ports.ts';

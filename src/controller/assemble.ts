@@ -2,7 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Mesh } from '../api/canary.ts';
 import { manualRequestsFromAnnotations } from '../api/annotations.ts';
 import { createValidator } from '../api/validation.ts';
-import { SystemClock, type Clock } from '../engine/clock.ts';
+import { SystemClock, type Clock } from '../time/clock.ts';
 import { decide } from '../engine/decide.ts';
 import { createPhaseMachine } from '../engine/machine.ts';
 import type { EventRecorder, Gates, MetricsSource, Notifier as NotifierPort, StatusWriter } from '../engine/ports.ts';

@@ -2,7 +2,7 @@ import type { V1Deployment, KubernetesObject } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
 import { primaryName } from '../api/names.ts';
 import type { KanariValidator } from '../api/validation.ts';
-import type { Clock } from '../engine/clock.ts';
+import type { Clock } from '../time/clock.ts';
 import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
 import { nextTickAfter, retryDelayMs, Scheduler } from '../engine/scheduler.ts';

@@ -6,6 +6,7 @@ import { startDashboard, type DashboardServer } from '../dashboard/dashboard-ser
 import { reuseConnections } from '../kube/client.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
 import type { Logger } from '../log/logger.ts';
+import type { Clock } from '../time/clock.ts';
 import { createControllerMetrics } from '../server/controller-metrics.ts';
 import { startHealthServer, type HealthServer, type ReadinessCheck } from '../server/health-server.ts';
 import { assembleController, type ControllerOptions } from './assemble.ts';
@@ -19,6 +20,8 @@ export interface LeaderElectionSettings {
   retryPeriodMs: number;
   /** Unique per replica; the pod name plus a random suffix by default. */
   identity?: string;
+  /** The Lease's time (renewals, retries, the renew deadline): the process clock by default, not the controller's `clock`. */
+  clock?: Clock;
 }
 
 export interface RunControllerOptions extends Omit<ControllerOptions, 'metrics'> {
@@ -87,6 +90,7 @@ export async function runController(options: RunControllerOptions): Promise<Runn
       renewDeadlineMs: settings.renewDeadlineMs,
       retryPeriodMs: settings.retryPeriodMs,
       logger: options.logger,
+      clock: settings.clock,
     });
     void elector.run({
       onStartedLeading: async () => {

@@ -1,6 +1,6 @@
 import type { Canary } from '../api/canary.ts';
 import { analysisInterval } from '../api/canary-settings.ts';
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from '../time/clock.ts';
 import { DueHeap } from './due-heap.ts';
 import { judgeDueTime } from './rules/comparison.ts';
 

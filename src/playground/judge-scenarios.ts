@@ -185,6 +185,7 @@ async function runPair(context: ScenarioContext, plan: JudgePlan): Promise<Scena
     expectedPhase: plan.expect.judge.phase,
     weights: judgeApp.weights,
     weightSamples: world.recorder.weights.filter((w) => w.split === apps.judge && w.at >= startedAt).map(({ at, canary }) => ({ at, canary })),
+    splitStates: Object.fromEntries([...world.recorder.splitStates].filter(([, state]) => state.split === apps.judge)),
     phases: phases.map((p) => p.phase),
     phaseTimes,
     users,

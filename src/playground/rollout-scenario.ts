@@ -115,6 +115,7 @@ async function runRollout(context: ScenarioContext, plan: RolloutPlan): Promise<
     expectedPhase: plan.expectPhase,
     weights: world.recorder.weightHistory(plan.app, startedAt),
     weightSamples: world.recorder.weights.filter((w) => w.split === plan.app && w.at >= startedAt).map(({ at, canary }) => ({ at, canary })),
+    splitStates: Object.fromEntries([...world.recorder.splitStates].filter(([, state]) => state.split === plan.app)),
     phases: phases.map((p) => p.phase),
     phaseTimes,
     users,

@@ -5,6 +5,7 @@
 import type { LoadSummary, UserRequest } from '../sandbox/loadgen/load-generator.ts';
 import type { PlaygroundWorld } from './playground-world.ts';
 import type { ProgressOutput } from './progress-output.ts';
+import type { SplitState } from './rollout-recorder.ts';
 import type { SlackDelivery } from './slack-receiver.ts';
 
 /** One stream of users during a scenario (e.g. "insiders" sending `x-canary: insider`). */
@@ -30,6 +31,8 @@ export interface ScenarioResult {
   weights: number[];
   /** The same weights with the epoch ms at which the watch delivered each. */
   weightSamples: { at: number; canary: number }[];
+  /** The app's TrafficSplit states by resourceVersion, to judge each request by the state that routed it. */
+  splitStates: Record<string, SplitState>;
   phases: string[];
   /** Epoch ms at which each phase was first seen during the scenario. */
   phaseTimes: Record<string, number>;

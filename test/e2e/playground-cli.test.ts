@@ -27,7 +27,5 @@ describe('npm start (the playground)', () => {
     expect(summary).toMatch(/✔ ab-test: as expected, Succeeded in/);
     expect(summary).toMatch(/✔ traffic-access: as expected in [\d.]+s\n +curl: 403 403 403 403 403 → TrafficTarget → 200 200 200 200 200 → deleted → 403 403 403 403 403/);
     expect(summary).toContain('All scenarios ended as expected.');
-    const seconds = Number(/Summary \(([\d.]+)s in all/.exec(summary)?.[1]);
-    expect(seconds).toBeLessThan(90);
   }, 180_000);
 });

@@ -17,7 +17,7 @@ import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
 import { createControllerMetrics, type ControllerMetrics } from '../../../src/server/controller-metrics.ts';
 import { deploymentReadiness, observeDeployment } from '../../../src/workload/readiness.ts';
 import { eventually } from '../../helpers/eventually.ts';
-import { PromptFakeClock } from '../../helpers/prompt-fake-clock.ts';
+import { FakeClock } from '../../../src/time/clock.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
 import { HistoryRecorder } from './history-recorder.ts';
 import { serveScriptedTrafficMetrics, type TrafficScript } from './scripted-traffic-metrics.ts';
@@ -39,7 +39,7 @@ export class EngineHarness {
   readonly apps: AppsV1Api;
   readonly core: CoreV1Api;
   readonly custom: CustomObjectsApi;
-  readonly clock = new PromptFakeClock(START);
+  readonly clock = new FakeClock(START);
   /** Plays Kubernetes' deployment controller: new pods are ready at once unless held. */
   deployments!: DeploymentController;
   readonly traffic = new Map<string, TrafficScript>();

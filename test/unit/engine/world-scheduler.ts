@@ -1,5 +1,5 @@
 import type { Canary } from '../../../src/api/canary.ts';
-import type { FakeClock } from '../../../src/engine/clock.ts';
+import type { FakeClock } from '../../../src/time/clock.ts';
 import { nextTickAfter, retryDelayMs, Scheduler } from '../../../src/engine/scheduler.ts';
 
 /**
@@ -31,9 +31,9 @@ export class WorldScheduler {
     this.#scheduler.triggerNow(this.#key);
   }
 
-  /** When the Canary is due next, if scheduled. */
+  /** When the Canary is due next, if scheduled (now, once its timer fired and its tick waits for `advance`). */
   dueTime(): number | undefined {
-    return this.#scheduler.dueTime(this.#key);
+    return this.#due ? this.#clock.now() : this.#scheduler.dueTime(this.#key);
   }
 
   /** Moves the clock by `ms`, running every tick that falls due on the way, in time order. */

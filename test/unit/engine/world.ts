@@ -2,7 +2,7 @@ import type { Canary, CanaryMatch, CanarySpec, WebhookType } from '../../../src/
 import type { CanaryStatus } from '../../../src/api/canary-status.ts';
 import { manualRequestsFromAnnotations, requestAnnotation, type ManualRequest, type ManualRequestKind } from '../../../src/api/annotations.ts';
 import type { Action, ActDecision, EngineEvent, Notification } from '../../../src/engine/actions.ts';
-import { FakeClock } from '../../../src/engine/clock.ts';
+import { FakeClock } from '../../../src/time/clock.ts';
 import { decide } from '../../../src/engine/decide.ts';
 import { createPhaseMachine } from '../../../src/engine/machine.ts';
 import type { ComparisonObservation, ComparisonRequest, MetricObservation, Observation, Weights, WorkloadObservation } from '../../../src/engine/observation.ts';
