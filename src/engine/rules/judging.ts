@@ -26,7 +26,7 @@ export function judgePlanned(tick: Tick, plan: ComparisonPlan): JudgedInterval {
  */
 export function judgeBetweenSteps(tick: Tick, trafficFlows: boolean): void {
   const due = judgeDueTime(tick.status, tick.analysis);
-  if (due === undefined || tick.observation.now < due || !tick.status.preRolloutPassed || !trafficFlows) return;
+  if (due === undefined || tick.observation.now < due || !tick.status.preRolloutPassed || !trafficFlows || tick.canary.spec.skipAnalysis) return;
   const plan = comparisonPlan(tick);
   if (plan === undefined) return;
   tick.answers([], false, comparisonRequests(tick, plan));
