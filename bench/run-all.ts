@@ -11,6 +11,7 @@ const benches: [file: string, args: string[]][] = [
   ['run-history-size.bench.ts', []],
   ['controller-scale.bench.ts', process.argv.slice(2).filter((arg) => arg !== '--')],
   ['analysis-quality.bench.ts', []],
+  ['flagger-compat.bench.ts', []],
   ['playground.bench.ts', []],
 ];
 

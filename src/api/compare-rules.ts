@@ -34,10 +34,13 @@ export function compareRules(metric: CanaryMetric, path: string): ValidationErro
 }
 
 /** Rules of `analysis.baseline` and `analysis.judge`, which only make sense with compared metrics. */
-export function judgeAnalysisRules(analysis: CanaryAnalysis, path: string): ValidationError[] {
+export function judgeAnalysisRules(analysis: CanaryAnalysis, path: string, targetKind = 'Deployment'): ValidationError[] {
   const errors: ValidationError[] = [];
   const compared = comparedMetrics(analysis).length > 0;
   if (analysis.baseline === true) {
+    if (targetKind !== 'Deployment') {
+      errors.push({ path: childPath(path, 'baseline'), message: `is for Deployment targets: a ${targetKind} runs on every node and has no size a baseline could copy` });
+    }
     if (analysis.iterations !== undefined) {
       errors.push({ path: childPath(path, 'baseline'), message: 'is only used with stepWeight or stepWeights: blue/green and A/B route all or nothing, so a baseline cannot get the same share as the canary' });
     }

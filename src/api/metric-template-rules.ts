@@ -16,7 +16,7 @@ export function metricTemplateRules(template: MetricTemplate): ValidationError[]
   if (provider.type === 'prometheus' && provider.address === undefined) {
     errors.push({ path: 'spec.provider.address', message: 'is required for the prometheus provider' });
   }
-  errors.push(...variableRules(template.spec.query, 'spec.query'));
+  errors.push(...variableRules(template.spec.query ?? '', 'spec.query'));
   const counts = template.spec.counts;
   if (counts !== undefined) {
     if (provider.type !== 'prometheus') {

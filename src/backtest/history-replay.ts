@@ -1,5 +1,5 @@
 import type { Canary } from '../api/canary.ts';
-import { analysisInterval } from '../api/canary-settings.ts';
+import { analysisInterval, webhookTypeOf } from '../api/canary-settings.ts';
 import type { CanaryStatus } from '../api/canary-status.ts';
 import type { Action, EngineEvent } from '../engine/actions.ts';
 import { FakeClock } from '../time/clock.ts';
@@ -83,7 +83,7 @@ export async function replayAnalysis(canary: Canary, metrics: (clock: FakeClock)
       setRouteMatches: async () => {},
     },
     metrics: metrics(clock),
-    gates: { ask: async (_c, hook) => ({ name: hook.name, type: hook.type ?? 'rollout', ok: hook.type !== 'rollback' }) },
+    gates: { ask: async (_c, hook) => ({ name: hook.name, type: webhookTypeOf(hook), ok: webhookTypeOf(hook) !== 'rollback' }) },
     notifier: { notify: async () => {} },
     events: { record: async (_c, event) => void events.push(event) },
     manualRequests: { pending: () => [] },

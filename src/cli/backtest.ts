@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { MESHES, type Canary, type Mesh } from '../api/canary.ts';
 import type { MetricTemplate } from '../api/metric-template.ts';
@@ -8,7 +7,9 @@ import { formatValidationError } from '../api/validation-error.ts';
 import { objectLabel, parseYamlDocuments } from '../api/yaml-documents.ts';
 import { runBacktest } from '../backtest/backtest.ts';
 import { renderBacktest } from '../backtest/report.ts';
+import { CliError } from './cli-error.ts';
 import type { RegisterCommand } from './commands.ts';
+import { readInputFile, yamlProblemLines } from './input-file.ts';
 
 /** `kanari backtest CANARY.yaml --prometheus URL --from T1 --to T2`: what the thresholds and the judge would have decided over a past release. */
 export const registerBacktest: RegisterCommand = (program: Command) => {
@@ -29,31 +30,31 @@ export const registerBacktest: RegisterCommand = (program: Command) => {
 };
 
 async function readOptions(file: string, flags: { prometheus: string; from: string; to: string; canary?: string; mesh?: string }) {
-  if (!isAbsoluteHttpUrl(flags.prometheus)) throw new Error(`--prometheus ${flags.prometheus}: must be an absolute http:// or https:// URL`);
+  if (!isAbsoluteHttpUrl(flags.prometheus)) throw new CliError(`--prometheus ${flags.prometheus}: must be an absolute http:// or https:// URL`);
   const from = parseTime('--from', flags.from);
   const to = parseTime('--to', flags.to);
-  if (to <= from) throw new Error(`--to ${flags.to}: must be after --from ${flags.from}`);
-  if (flags.mesh !== undefined && !(MESHES as readonly string[]).includes(flags.mesh)) throw new Error(`--mesh ${flags.mesh}: must be one of ${MESHES.join(', ')}`);
+  if (to <= from) throw new CliError(`--to ${flags.to}: must be after --from ${flags.from}`);
+  if (flags.mesh !== undefined && !(MESHES as readonly string[]).includes(flags.mesh)) throw new CliError(`--mesh ${flags.mesh}: must be one of ${MESHES.join(', ')}`);
   const validator = createValidator();
   const canaries: Canary[] = [];
   const templates: MetricTemplate[] = [];
-  for (const document of parseYamlDocuments(await readFile(file, 'utf8'))) {
-    if (!document.ok) throw new Error(`${file}: document ${document.index + 1}: not valid YAML: ${document.error}`);
+  for (const document of parseYamlDocuments(await readInputFile(file))) {
+    if (!document.ok) throw new CliError(document.problems.flatMap((problem) => yamlProblemLines(file, problem)).join('\n'));
     const result = validator.validate(document.value);
-    if (!result.valid) throw new Error(`${file}: ${objectLabel(document.value)}: ${result.errors.map(formatValidationError).join('; ')}`);
+    if (!result.valid) throw new CliError(`${file}: ${objectLabel(document.value)}: ${result.errors.map(formatValidationError).join('; ')}`);
     if (result.value.kind === 'Canary') canaries.push(result.value);
     if (result.value.kind === 'MetricTemplate') templates.push(result.value);
   }
   const candidates = flags.canary === undefined ? canaries : canaries.filter((c) => c.metadata.name === flags.canary);
   if (candidates.length !== 1) {
     const names = canaries.map((c) => c.metadata.name).join(', ') || 'none';
-    throw new Error(`${file}: ${candidates.length === 0 ? 'no Canary' : 'several Canaries'}${flags.canary ? ` named ${flags.canary}` : ''} (found: ${names}); name one with --canary`);
+    throw new CliError(`${file}: ${candidates.length === 0 ? 'no Canary' : 'several Canaries'}${flags.canary ? ` named ${flags.canary}` : ''} (found: ${names}); name one with --canary`);
   }
   return { canary: candidates[0], templates, prometheus: flags.prometheus, from, to, ...(flags.mesh ? { mesh: flags.mesh as Mesh } : {}) };
 }
 
 function parseTime(flag: string, text: string): number {
   const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text);
-  if (!Number.isFinite(ms)) throw new Error(`${flag} ${text}: must be an RFC 3339 time (2026-03-02T10:00:00Z) or epoch seconds`);
+  if (!Number.isFinite(ms)) throw new CliError(`${flag} ${text}: must be an RFC 3339 time (2026-03-02T10:00:00Z) or epoch seconds`);
   return ms;
 }

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { LevelWithSilent } from 'pino';
 import { MESHES, type Mesh } from '../api/canary.ts';
 import { Duration } from '../api/duration.ts';
@@ -7,6 +8,7 @@ import { loadKubeConfig } from '../kube/client.ts';
 import { createLogger } from '../log/logger.ts';
 import { parseAddress } from './address.ts';
 import type { RegisterCommand } from './commands.ts';
+import { loadKubeConfigFile } from './input-file.ts';
 
 interface ControllerFlags {
   kubeconfig?: string;
@@ -20,6 +22,7 @@ interface ControllerFlags {
   trafficsplitVersion?: string;
   metricsServer?: string;
   mesh?: Mesh;
+  includeLabelPrefix?: string;
   eventWebhook?: string;
   clusterName?: string;
   concurrency: string;
@@ -54,6 +57,7 @@ export const registerController: RegisterCommand = (program: Command) => {
     .addOption(option('--trafficsplit-version <version>', 'pin the TrafficSplit version instead of detecting it', 'KANARI_TRAFFICSPLIT_VERSION').choices(['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4']))
     .addOption(option('--metrics-server <url>', 'Prometheus for built-in metrics when the TrafficMetrics API is not served', 'KANARI_METRICS_SERVER'))
     .addOption(option('--mesh <mesh>', 'whose metric names the Prometheus queries use', 'KANARI_MESH').choices([...MESHES]))
+    .addOption(option('--include-label-prefix <prefixes>', 'copy the target labels starting with these comma-separated prefixes to its primary copies (* for all; Flagger\'s flag)', 'KANARI_INCLUDE_LABEL_PREFIX'))
     .addOption(option('--event-webhook <url>', 'also post every Canary event to this webhook', 'KANARI_EVENT_WEBHOOK'))
     .addOption(option('--cluster-name <name>', 'cluster name shown in notifications', 'KANARI_CLUSTER_NAME'))
     .addOption(option('--dashboard-address <host:port>', 'serve the dashboard here, e.g. :9090 (default: off)', 'KANARI_DASHBOARD_ADDRESS'))
@@ -71,7 +75,7 @@ export const registerController: RegisterCommand = (program: Command) => {
       const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
       const kubeConfig = loadKubeConfig(
         flags.kubeconfig
-          ? { kind: 'file', path: flags.kubeconfig, context: flags.context }
+          ? { kind: 'given', kubeConfig: withContext(loadKubeConfigFile(flags.kubeconfig), flags.context) }
           : process.env.KUBERNETES_SERVICE_HOST
             ? { kind: 'in-cluster' }
             : { kind: 'default' },
@@ -84,6 +88,7 @@ export const registerController: RegisterCommand = (program: Command) => {
         defaultProvider: flags.trafficsplitVersion ? `smi:${flags.trafficsplitVersion}` : flags.provider,
         metricsServer: flags.metricsServer,
         mesh: flags.mesh,
+        includeLabelPrefix: flags.includeLabelPrefix?.split(',').map((prefix) => prefix.trim()).filter((prefix) => prefix !== ''),
         eventWebhook: flags.eventWebhook,
         clusterName: flags.clusterName,
         concurrency: positiveInteger('--concurrency', flags.concurrency),
@@ -116,6 +121,11 @@ export const registerController: RegisterCommand = (program: Command) => {
       process.once('SIGINT', () => shutdown('SIGINT'));
     });
 };
+
+function withContext(kubeConfig: KubeConfig, context: string | undefined): KubeConfig {
+  if (context) kubeConfig.setCurrentContext(context);
+  return kubeConfig;
+}
 
 /** The chart passes every flag, some as `--flag=`; an empty value means the flag was not set. */
 function withoutEmptyValues(flags: ControllerFlags): ControllerFlags {

@@ -5,6 +5,8 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { Command } from 'commander';
 import { API_GROUP, CANARY_API_VERSION, type Canary } from '../api/canary.ts';
 import { bodyOf, isNotFound, statusCodeOf } from '../kube/api-errors.ts';
+import { CliError } from './cli-error.ts';
+import { loadKubeConfigFile } from './input-file.ts';
 
 /** What a CLI command needs to talk to the cluster as the person running it. */
 export interface CliKubeContext {
@@ -24,6 +26,8 @@ export interface KubeOptions {
   namespace?: string;
 }
 
+export { CliError };
+
 /** Adds kubectl's cluster options to a command: `-n/--namespace`, `--kubeconfig`, `--context` (so `kubectl kanari …` reads as kubectl). */
 export function withKubeOptions(command: Command, namespaceHelp = "the Canary's namespace (default: the kubeconfig context's)"): Command {
   return command
@@ -32,17 +36,11 @@ export function withKubeOptions(command: Command, namespaceHelp = "the Canary's 
     .option('--context <name>', 'kubeconfig context to use (default: the current context)');
 }
 
-/** A cluster-facing command's problem worded for the person at the terminal; printed without a stack. */
-export class CliError extends Error {
-  override name = 'CliError';
-}
-
 /** Loads the kubeconfig from `--kubeconfig`, `KUBECONFIG`, `~/.kube/config` or the pod's service account. */
 export function loadCliKubeContext(options: KubeOptions, env: NodeJS.ProcessEnv = process.env): CliKubeContext {
-  const kubeConfig = new KubeConfig();
+  let kubeConfig = new KubeConfig();
   if (options.kubeconfig !== undefined) {
-    if (!existsSync(options.kubeconfig)) throw new CliError(`--kubeconfig ${options.kubeconfig}: no such file`);
-    kubeConfig.loadFromFile(options.kubeconfig);
+    kubeConfig = loadKubeConfigFile(options.kubeconfig);
   } else if (env.KUBECONFIG || existsSync(join(homedir(), '.kube', 'config')) || env.KUBERNETES_SERVICE_HOST) {
     kubeConfig.loadFromDefault();
   } else {

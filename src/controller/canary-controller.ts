@@ -1,7 +1,8 @@
-import type { V1Deployment, KubernetesObject } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1Deployment, KubernetesObject } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
 import { primaryName } from '../api/names.ts';
 import type { KanariValidator } from '../api/validation.ts';
+import { formatValidationError } from '../api/validation-error.ts';
 import type { Clock } from '../time/clock.ts';
 import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
@@ -139,10 +140,14 @@ export class CanaryController {
     this.#cache.deployments.onEvent((_type, deployment) => {
       for (const canary of this.#canariesOfDeployment(deployment)) this.#trigger(keyOf(canary));
     });
+    this.#cache.daemonSets.onEvent((_type, daemonSet) => {
+      for (const canary of this.#canariesOfDeployment(daemonSet)) this.#trigger(keyOf(canary));
+    });
     const onConfig = (kind: 'configMaps' | 'secrets') => (_type: string, config: KubernetesObject) => {
       const namespace = config.metadata?.namespace ?? '';
       for (const canary of this.#cache.canaries.list(namespace)) {
-        const target = this.#cache.deployments.get(namespace, canary.spec.targetRef.name);
+        const targets = canary.spec.targetRef.kind === 'DaemonSet' ? this.#cache.daemonSets : this.#cache.deployments;
+        const target = targets.get(namespace, canary.spec.targetRef.name);
         if (referencedConfigs(target?.spec?.template?.spec)[kind].includes(config.metadata?.name ?? '')) this.#trigger(keyOf(canary));
       }
     };
@@ -171,8 +176,8 @@ export class CanaryController {
     if (this.#running && this.#synced) this.#scheduler.triggerNow(key);
   }
 
-  /** Canaries whose target or primary is this Deployment. */
-  #canariesOfDeployment(deployment: V1Deployment): Canary[] {
+  /** Canaries whose target or primary is this Deployment (or DaemonSet). */
+  #canariesOfDeployment(deployment: V1Deployment | V1DaemonSet): Canary[] {
     const name = deployment.metadata?.name ?? '';
     return this.#cache.canaries
       .list(deployment.metadata?.namespace ?? '')
@@ -215,7 +220,7 @@ export class CanaryController {
     // object is cloned first because ajv writes defaults in place.
     const validated = this.#parts.validator.validateCanary(structuredClone(raw));
     const canary = this.#withDefaultProvider(validated.valid ? validated.value : raw);
-    const validationErrors = validated.valid ? [] : validated.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
+    const validationErrors = validated.valid ? [] : validated.errors.map(formatValidationError);
     const log = canaryLogger(this.#log, { name: canary.metadata.name ?? '', namespace: canary.metadata.namespace ?? '' });
     let router: Router;
     try {

@@ -11,9 +11,11 @@ import { PrometheusMeshMetrics } from '../metrics/mesh-metrics.ts';
 import { MetricsError } from '../metrics/metrics-error.ts';
 import { runMetricTemplate, templateCounterReader, type MetricTemplateLike, type MetricTemplateVariables } from '../metrics/metric-template.ts';
 import { SmiTrafficMetricsReader } from '../metrics/smi-traffic-metrics.ts';
-import type { BuiltinMetricsSource, MetricResult } from '../metrics/provider.ts';
+import { createMetricsProvider } from '../metrics/factory.ts';
+import type { BuiltinMetricsSource, MetricResult, MetricsProvider } from '../metrics/provider.ts';
 import type { SecretReader } from '../kube/secret-reader.ts';
 import type { MetricTemplate } from '../api/metric-template.ts';
+import { combineObservations } from './metric-observations.ts';
 
 /** Finds a MetricTemplate (from the informer cache in the controller). */
 export type MetricTemplateLookup = (namespace: string, name: string) => MetricTemplateLike | undefined;
@@ -38,17 +40,42 @@ export interface CanaryMetricsOptions {
 export class CanaryMetrics implements MetricsSource {
   private readonly options: CanaryMetricsOptions;
   private readonly builtinSources = new Map<string, BuiltinMetricsSource>();
+  private readonly inlineProviders = new Map<string, Promise<MetricsProvider>>();
 
   constructor(options: CanaryMetricsOptions) {
     this.options = options;
   }
 
   async measure(canary: Canary, metric: CanaryMetric): Promise<MetricObservation> {
+    // Flagger's inline query beside a templateRef: both are checked.
+    const sources: Array<() => Promise<MetricResult>> = [];
+    if (metric.query !== undefined) sources.push(() => this.inlineQuery(canary, metric, metric.query!));
+    if (metric.templateRef || metric.query === undefined) sources.push(() => this.query(canary, metric));
+    return combineObservations(metric, await Promise.all(sources.map((source) => this.observe(metric, source))));
+  }
+
+  private async observe(metric: CanaryMetric, source: () => Promise<MetricResult>): Promise<MetricObservation> {
     try {
-      return observation(metric.name, await this.query(canary, metric));
+      return observation(metric.name, await source());
     } catch (err) {
       return { name: metric.name, result: 'error', ...failure(err) };
     }
+  }
+
+  /** Flagger's inline PromQL: run as written (no template variables) on the Canary's metrics server. */
+  private async inlineQuery(canary: Canary, metric: CanaryMetric, query: string): Promise<MetricResult> {
+    const address = canary.spec.metricsServer ?? this.options.defaultMetricsServer;
+    if (!address) {
+      throw new MetricsError('InvalidProvider', `metric "${metric.name}" has an inline query but no Prometheus to run it on: set spec.metricsServer or start the controller with --metrics-server`);
+    }
+    let provider = this.inlineProviders.get(address);
+    if (!provider) {
+      provider = createMetricsProvider({ type: 'prometheus', address }, { namespace: canary.metadata.namespace ?? 'default' });
+      // A bad address is reported at every measurement, not remembered.
+      provider.catch(() => this.inlineProviders.delete(address));
+      this.inlineProviders.set(address, provider);
+    }
+    return (await provider).query(query, this.queryOptions());
   }
 
   /**
@@ -70,9 +97,10 @@ export class CanaryMetrics implements MetricsSource {
   private async count(canary: Canary, metric: CanaryMetric, request: ComparisonRequest): Promise<CountsResult> {
     const namespace = canary.metadata.namespace ?? 'default';
     const target = canary.spec.targetRef.name;
+    const kind = workloadKindOf(canary);
     const sides: ComparedSides = {
-      canary: { namespace, name: target, kind: 'Deployment' },
-      reference: { namespace, name: request.against === 'baseline' ? baselineName(target) : primaryName(target), kind: 'Deployment' },
+      canary: { namespace, name: target, kind },
+      reference: { namespace, name: request.against === 'baseline' ? baselineName(target) : primaryName(target), kind: request.against === 'baseline' ? 'Deployment' : kind },
     };
     const from = new Date(request.from);
     const to = new Date(request.to);
@@ -124,7 +152,7 @@ export class CanaryMetrics implements MetricsSource {
     if (!isBuiltinMetric(metric.name)) {
       throw new MetricsError('InvalidProvider', `metric "${metric.name}" is neither built in nor backed by a templateRef`);
     }
-    const workload = { namespace, name: canary.spec.targetRef.name, kind: 'Deployment' as const };
+    const workload = { namespace, name: canary.spec.targetRef.name, kind: workloadKindOf(canary) };
     return measureBuiltinMetric(this.builtinSource(canary), metric.name, workload, interval.milliseconds, this.queryOptions());
   }
 
@@ -147,6 +175,11 @@ export class CanaryMetrics implements MetricsSource {
     }
     return source;
   }
+}
+
+/** How the metrics providers name the target's kind (smi-metrics' spelling). */
+function workloadKindOf(canary: Canary): 'Daemonset' | 'Deployment' {
+  return canary.spec.targetRef.kind === 'DaemonSet' ? 'Daemonset' : 'Deployment';
 }
 
 function failure(err: unknown): { reason: string; errorReason: string } {

@@ -1,4 +1,5 @@
 import type { CanaryCondition, CanaryStatus, ConditionType } from '../api/canary-status.ts';
+import { failureSentence } from './failure-reasons.ts';
 
 /**
  * kstatus-style conditions (`Ready`, `Promoted`, `Stalled`), each stamped with the generation it
@@ -61,7 +62,7 @@ function promotedCondition(status: CanaryStatus): Verdict {
     case 'Initialized':
       return { status: 'True', reason: 'Initialized', message: 'Deployment initialization completed.' };
     case 'Failed':
-      return { status: 'False', reason: status.failureReason ?? 'Failed', message: 'Canary analysis failed, primary kept.' };
+      return { status: 'False', reason: status.failureReason ?? 'Failed', message: `${failureSentence(status.failureReason)}; the primary was kept.` };
     case 'Waiting':
     case 'Progressing':
     case 'WaitingPromotion':
@@ -75,7 +76,7 @@ function promotedCondition(status: CanaryStatus): Verdict {
 
 function stalledCondition(status: CanaryStatus, inputs: ConditionInputs): Verdict {
   if (status.phase === 'Failed') {
-    return { status: 'True', reason: status.failureReason ?? 'Failed', message: 'The last run failed; a new revision or a retry starts another.' };
+    return { status: 'True', reason: status.failureReason ?? 'Failed', message: `${failureSentence(status.failureReason)}; a new revision or a retry starts another run.` };
   }
   if (inputs.initializationStalled) {
     return { status: 'True', reason: 'ProgressDeadlineExceeded', message: 'The primary did not become ready within progressDeadlineSeconds.' };

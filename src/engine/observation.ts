@@ -42,6 +42,8 @@ export interface RouterObservation {
   /** Weights as read from the split, absent when it does not exist yet. */
   weights?: Weights;
   reason?: string;
+  /** False for a router that moves no traffic (Flagger's `kubernetes` provider); absent means true. */
+  routesTraffic?: boolean;
 }
 
 /**
@@ -96,6 +98,7 @@ export interface GateAnswer {
   name: string;
   type: WebhookType;
   ok: boolean;
+  /** Why the gate is closed, worded for a person and naming the hook: `webhook load-test answered 403: …`. */
   reason?: string;
 }
 

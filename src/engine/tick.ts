@@ -155,7 +155,8 @@ export class Tick {
     const failed = answers.filter((answer) => !answer.ok);
     // Flagger's muteAlert: a closed gate whose refusing hooks all ask for silence sends no alert (the Event stays).
     const muted = failed.length > 0 && failed.every((answer) => this.hooksOf(type).some((hook) => hook.name === answer.name && hook.muteAlert));
-    return { open: failed.length === 0, reasons: failed.map((a) => `${a.name}: ${a.reason ?? 'refused'}`), muted };
+    // A reason names its hook already ("webhook smoke answered 502: …"); prefixing the name again read "smoke: webhook smoke …".
+    return { open: failed.length === 0, reasons: failed.map((a) => a.reason ?? `webhook ${a.name} refused`), muted };
   }
 
   /**

@@ -111,6 +111,11 @@ export class RolloutRecorder {
     return this.#canaries.get(canary);
   }
 
+  /** The names of the Canaries seen so far. */
+  apps(): string[] {
+    return [...this.#canaries.keys()];
+  }
+
   /** Calls `listener` with every Canary update; returns the unsubscribe function. */
   onCanary(listener: (canary: Canary) => void): () => void {
     this.#listeners.add(listener);

@@ -64,8 +64,8 @@ const badRelease = (): Scenario => rolloutScenario({
     return {
       problems,
       notes: [
-        `bad version reached by ${onBad.length} of the ${whileOpen} requests routed while the TrafficSplit gave it weight, for ${(openMs(result) / 1000).toFixed(1)}s ` +
-          `(bound ${bound.requests}: ${step}% + 3σ; open ≈ (threshold + 1) × interval = ${bound.expectedOpenMs / 1000}s on a quiet machine)`,
+        `bad version reached by ${onBad.length} of the ${whileOpen} requests routed while the TrafficSplit gave it weight, for ${(openMs(result) / 1000).toFixed(1)}s; ` +
+          `bound ${bound.requests} = ${step}% + 3σ; open ≈ (threshold + 1) × interval = ${bound.expectedOpenMs / 1000}s on a quiet machine`,
       ],
     };
   },

@@ -70,6 +70,7 @@ describe('kanari playground, end to end through the library entry point', () => 
     expect(finished.text).toMatch(/^Promotion finished for podinfo\.default/);
     expect(finished.channel).toBe('#releases');
     expect(slackFields(finished)).toMatchObject({ Canary: 'podinfo', Namespace: 'default', Cluster: 'playground' });
+    expect(slackFields(finished).Weight).toBeUndefined();
   });
 
   test('bad release: rolled back at the first step; the bad version got no more than the analysis allows', () => {
@@ -105,7 +106,7 @@ describe('kanari playground, end to end through the library entry point', () => 
     expect(rolledBack).toBeDefined();
     const body = rolledBack!.body;
     expect(body.attachments?.[0].color).toBe('#E01E5A');
-    expect(body.text).toMatch(/^Rolled back podinfo\.default: request-success-rate [\d.]+% < 99$/);
+    expect(body.text).toMatch(/^Rolled back podinfo\.default: request-success-rate [\d.]+% < 99%$/);
     expect(slackFields(body)).toMatchObject({ Canary: 'podinfo', Metric: 'request-success-rate', Minimum: '99%', Weight: '20%' });
   });
 

@@ -81,7 +81,7 @@ describe('alert providers against real receivers', () => {
     const [request] = receiver.requests;
     expect(request.target).toBe(target);
     expect(request.headers['proxy-authorization']).toBe(`Basic ${Buffer.from('relay:proxyPass9').toString('base64')}`);
-    expect(JSON.parse(request.body).text).toBe('Rolled back podinfo.test: request-success-rate 91.2% < 99');
+    expect(JSON.parse(request.body).text).toBe('Rolled back podinfo.test: request-success-rate 91.2% < 99%');
   });
 
   test('an https address is tunnelled through the proxy with CONNECT, and a refused tunnel is a redacted failure', async () => {
@@ -130,7 +130,7 @@ describe('AlertProvider validation', () => {
     expect(error).toBeInstanceOf(AlertProviderError);
     expect((error as Error).message).toBe(
       [
-        'AlertProvider test/on-call: spec.type: must be one of slack, msteams, discord, googlechat, webhook, not "rocket"',
+        'AlertProvider test/on-call: spec.type = "rocket": must be one of: slack, msteams, discord, googlechat, webhook',
         'spec: must set address or secretRef (a Secret with the key "address")',
         'spec.proxy: must be an absolute http:// or https:// URL',
         `spec.template: uses unknown template variable "score"; known: ${ALERT_TEMPLATE_VARIABLES.join(', ')}`,

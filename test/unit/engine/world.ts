@@ -62,6 +62,8 @@ export class World {
   matches: CanaryMatch[] = [];
   abTesting = true;
   routerAvailable = true;
+  /** False plays Flagger's `kubernetes` provider: a router that moves no traffic. */
+  routesTraffic = true;
   finalizer = false;
   finalized = false;
   validationErrors: string[] = [];
@@ -141,6 +143,7 @@ export class World {
         abTesting: this.abTesting,
         weights: this.weights,
         reason: this.routerAvailable ? undefined : 'TrafficSplit CRD not installed',
+        routesTraffic: this.routesTraffic,
       }),
       ensureRoute: async () => this.#act({ type: 'ensureRoute' }),
       removeRoute: async () => this.#act({ type: 'removeRoute' }),
@@ -156,7 +159,7 @@ export class World {
     },
     gates: {
       ask: async (canary, hook) => {
-        const type = hook.type ?? 'rollout';
+        const type = hook.type || 'rollout';
         this.gateCalls.push({ type, name: hook.name, phase: canary.status?.phase ?? '' });
         const answer = this.gates(type, hook.name, this);
         const { ok, reason } = typeof answer === 'boolean' ? { ok: answer, reason: `webhook ${hook.name} answered 403: not approved` } : answer;
