@@ -7,6 +7,7 @@ import {
   FLAGGER_MIN_INTERVAL,
   FLAGGER_SMI_PROVIDERS,
 } from './flagger-field-values.ts';
+import { parseRouterProvider } from './router-provider.ts';
 import { childPath } from './validation-error.ts';
 
 /**
@@ -99,11 +100,14 @@ function convertProvider(provider: string, result: Json, notes: CanaryNotes): vo
     notes.add('spec.provider', flaggerValue('spec.provider', '(unset)').text);
     return;
   }
-  if (!(FLAGGER_FOREIGN_PROVIDERS as readonly string[]).includes(provider)) return;
+  const foreign = (FLAGGER_FOREIGN_PROVIDERS as readonly string[]).includes(provider);
+  // A router Kanari does not know by name (gloo-mesh…) is as foreign as the listed ones; smi:<x> says itself.
+  const unknown = !foreign && !provider.startsWith('smi') && parseRouterProvider(provider).kind === 'unsupported';
+  if (!foreign && !unknown) return;
   result.provider = 'smi';
   // Istio's Prometheus metric names are ones Kanari's built-in queries know.
   if ((MESHES as readonly string[]).includes(provider)) result.mesh = provider;
-  notes.add('spec.provider', `${provider} → smi: ${flaggerValue('spec.provider', provider).text}`);
+  notes.add('spec.provider', `${provider} → smi: ${flaggerValue('spec.provider', foreign ? provider : '(another router)').text}`);
 }
 
 function convertTarget(result: Json, notes: CanaryNotes): void {
@@ -111,6 +115,9 @@ function convertTarget(result: Json, notes: CanaryNotes): void {
   if (kind === 'Service') notes.refuse('spec.targetRef.kind', `${flaggerValue('spec.targetRef.kind', 'Service').text}; not converted`);
   const scaler = asObject(result.autoscalerRef).kind;
   if (scaler === 'ScaledObject') notes.refuse('spec.autoscalerRef.kind', `${flaggerValue('spec.autoscalerRef.kind', 'ScaledObject').text}; not converted`);
+  else if (scaler !== undefined && scaler !== 'HorizontalPodAutoscaler') {
+    notes.refuse('spec.autoscalerRef.kind', `${String(scaler)}: ${flaggerValue('spec.autoscalerRef.kind', '(another kind)').text}; not converted`);
+  }
 }
 
 function convertAnalysisValues(analysis: Json, notes: CanaryNotes): void {

@@ -124,6 +124,11 @@ function convertAlertProviderSpec(spec: Json, notes: Notes): Json | undefined {
   }
   const kept = ['address', 'secretRef', 'channel', 'username', 'proxy'];
   for (const key of Object.keys(spec)) if (key !== 'type' && !kept.includes(key)) notes.add(childPath('spec', key), 'not supported by Kanari');
+  // Flagger takes the Secret's address over the inline one (its docs set both); Kanari takes one source.
+  if (spec.address !== undefined && spec.secretRef !== undefined) {
+    notes.add('spec.address', "dropped: with secretRef set, Flagger posts to the address in the Secret, as Kanari does; Flagger's fallback to this address, for a Secret without one, is not Kanari's");
+    return { type, ...pick(spec, kept.filter((key) => key !== 'address')) };
+  }
   return { type, ...pick(spec, kept) };
 }
 

@@ -88,4 +88,12 @@ export const FLAGGER_VALUES: readonly FlaggerValue[] = [
     'Flagger sends nothing to an alert with an empty severity (no message has one). Write info for every message, warn or error for fewer, or remove the alert (kanari convert removes it)',
   ),
   value('spec.analysis.webhooks[].type', '""', 'same', 'A `rollout` hook, as in Flagger.'),
+  // Docs pages name routers and scalers beyond those (gloo-mesh, a KEDA HTTPScaledObject): say what Kanari does.
+  value(
+    'spec.provider',
+    '(another router)',
+    'rewritten',
+    "Kanari has no router of that name: kanari convert writes provider: smi (the cluster must then serve the SMI TrafficSplit API) and drops the router's own fields; write provider: kubernetes to route nothing",
+  ),
+  value('spec.autoscalerRef.kind', '(another kind)', 'refused', 'Kanari copies HorizontalPodAutoscalers only. Point autoscalerRef at an HPA, or remove autoscalerRef and scale the primary yourself'),
 ];

@@ -103,6 +103,37 @@ describe('converting Flagger objects', () => {
     ]);
   });
 
+  // Flagger's docs name a gloo-mesh router and a KEDA HTTPScaledObject: convert must not write a Canary
+  // that validate then refuses without a word.
+  test('a router Kanari does not know by name becomes smi with a note, and a scaler other than an HPA refuses the Canary', () => {
+    const gloo = convertOne(flaggerCanary({ provider: 'gloo-mesh' }));
+    expect(gloo.object.spec.provider).toBe('smi');
+    expect(validator.validate(gloo.object).errors.map(formatValidationError)).toEqual([]);
+    expect(gloo.notes).toEqual([
+      "Canary/web: spec.provider: gloo-mesh → smi: Kanari has no router of that name: kanari convert writes provider: smi (the cluster must then serve the SMI TrafficSplit API) and drops the router's own fields; write provider: kubernetes to route nothing",
+    ]);
+    const http = convertOne(flaggerCanary({ autoscalerRef: { apiVersion: 'keda.sh/v1alpha1', kind: 'HTTPScaledObject', name: 'web' } }));
+    expect(http.object).toBeUndefined();
+    expect(http.notes).toEqual([
+      'Canary/web: spec.autoscalerRef.kind: HTTPScaledObject: Kanari copies HorizontalPodAutoscalers only. Point autoscalerRef at an HPA, or remove autoscalerRef and scale the primary yourself; not converted',
+    ]);
+  });
+
+  // Flagger's alerting page sets both; Flagger posts to the Secret's address, and Kanari takes one source.
+  test('an AlertProvider with an address and a secretRef keeps the Secret, with a note', () => {
+    const { object, notes } = convertOne({
+      apiVersion: 'flagger.app/v1beta1',
+      kind: 'AlertProvider',
+      metadata: { name: 'on-call', namespace: 'flagger' },
+      spec: { type: 'slack', channel: 'on-call-alerts', address: 'https://hooks.slack.com/services/X', secretRef: { name: 'on-call-url' } },
+    });
+    expect(object.spec).toEqual({ type: 'slack', channel: 'on-call-alerts', secretRef: { name: 'on-call-url' } });
+    expect(validator.validate(object).errors.map(formatValidationError)).toEqual([]);
+    expect(notes).toEqual([
+      "AlertProvider/on-call: spec.address: dropped: with secretRef set, Flagger posts to the address in the Secret, as Kanari does; Flagger's fallback to this address, for a Secret without one, is not Kanari's",
+    ]);
+  });
+
   test('a pinned SMI version is kept as it is', () => {
     const { object, notes } = convertOne(flaggerCanary({ provider: 'smi:v1alpha3' }));
     expect(object.spec.provider).toBe('smi:v1alpha3');

@@ -26,6 +26,8 @@ export interface RunMeaning {
   metrics: string[];
   alerts: string[];
   autoscaler?: string;
+  /** What else the Canary asks for, when it does: deletion and promotion options, primary replicas, webhook retries and muting. */
+  settings?: string[];
 }
 
 /** The pod spec of Flagger's podinfo (kustomize/podinfo), the target every page releases. */
@@ -76,5 +78,18 @@ export function describeRun(canary: Canary, podSpec: V1PodSpec = PODINFO_POD_SPE
   else meaning.iterations = analysis.iterations;
   if (strategy === 'ab-testing') meaning.matches = analysis.match;
   if (spec.autoscalerRef) meaning.autoscaler = `${spec.autoscalerRef.kind}/${spec.autoscalerRef.name}`;
+  const replicas = spec.autoscalerRef?.primaryScalerReplicas;
+  const settings = [
+    spec.revertOnDeletion ? 'revertOnDeletion' : '',
+    spec.skipAnalysis ? 'skipAnalysis' : '',
+    analysis.stepWeightPromotion !== undefined ? `stepWeightPromotion ${analysis.stepWeightPromotion}` : '',
+    replicas ? `primary replicas ${replicas.minReplicas ?? '-'}–${replicas.maxReplicas ?? '-'}` : '',
+    ...(analysis.webhooks ?? []).flatMap((hook) => [
+      hook.retries !== undefined ? `${hook.name}: ${hook.retries} retries` : '',
+      hook.muteAlert ? `${hook.name}: alerts muted` : '',
+      hook.disableTLS ? `${hook.name}: TLS not verified` : '',
+    ]),
+  ].filter(Boolean);
+  if (settings.length > 0) meaning.settings = settings;
   return meaning;
 }
