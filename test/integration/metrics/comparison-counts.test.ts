@@ -22,9 +22,11 @@ const counters: CounterSeries[] = Object.entries(RATES).flatMap(([deployment, ra
   { name: 'response_total', labels: { ...inbound(deployment), classification: 'success' }, perSecond: rate.success },
   { name: 'response_total', labels: { ...inbound(deployment), classification: 'failure' }, perSecond: rate.failure },
 ]);
-// 99 % of the primary's requests within 250 ms; 5 % of the canary's slower than that.
+// The primary's p99 within 250 ms (298 of 300 requests: not exactly 99 %, which would put the p99 on the
+// boundary, where the rates' floating-point rounding on a busy machine decides between 250 and 500);
+// 5 % of the canary's slower than that.
 const histograms: HistogramSeries[] = [
-  { name: 'response_latency_ms_bucket', labels: inbound('podinfo-primary'), buckets: [[100, 240], [250, 297], [500, 300]] },
+  { name: 'response_latency_ms_bucket', labels: inbound('podinfo-primary'), buckets: [[100, 240], [250, 298], [500, 300]] },
   { name: 'response_latency_ms_bucket', labels: inbound('podinfo'), buckets: [[100, 70], [250, 95], [500, 100]] },
 ];
 
@@ -103,7 +105,7 @@ test('latency: both sides’ histograms at the interval’s ends and the primary
   const slow = slowRequestCounts(250, observed.canary, observed.reference);
   if (!('counts' in slow)) throw new Error(slow.noData);
   expect(slow.counts.canaryEvents / slow.counts.canaryRequests).toBeCloseTo(0.05, 6);
-  expect(slow.counts.primaryEvents / slow.counts.primaryRequests).toBeCloseTo(0.01, 6);
+  expect(slow.counts.primaryEvents / slow.counts.primaryRequests).toBeCloseTo(2 / 300, 6);
   expect(slow.counts.primaryRequests / slow.counts.canaryRequests).toBeCloseTo(3, 6);
 });
 
