@@ -82,6 +82,13 @@ for (const [label, rate, ratio, reference] of referenceCases) {
 }
 console.log(`\n1. The reference's setting (100 req/s, interval 60 s, weights 10 → 50 %, threshold 5, min success 99 %, α 0.05), ${runs} runs per case`);
 console.log(table(referenceRows));
+// The reference's judge had more than five looks: the same cases with weights 10 → 100 (ten intervals).
+const longer = [['case', 'judge rolled back, weights 10 → 100', 'median time']];
+for (const [label, rate, ratio] of referenceCases.filter(([, , ratio]) => ratio === 2)) {
+  const judged = figuresOf(runCase(`${label}, maxWeight 100`, runs, () => ({ ...fixed(rate, ratio), maxWeight: 100 }), { latency: false }).judge);
+  longer.push([label, percent(judged.rolledBack), seconds(judged.medianRollbackS)]);
+}
+console.log(table(longer));
 
 // ── 2. The grid ────────────────────────────────────────────────────────────────────────────────────
 
@@ -124,7 +131,7 @@ const aaThresholds = figuresOf(aa.thresholds);
 const aaJudge = figuresOf(aa.judge);
 console.log(`\n2. A/A over the grid (identical canary, success rate and latency compared), ${aaRuns} runs`);
 console.log(table([header, ...policyRows('A/A', aa, true)]));
-console.log(`false rollbacks by the judge itself: ${percent(aaJudge.rolledBackByJudge, aaRuns)} (target ≤ 1 %); checked every 10 s: ${percent(figuresOf(aa.variant).rolledBackByJudge, aaRuns)}; by the thresholds' checks, no data aside: ${percent(aaThresholds.rolledBack - aaThresholds.rolledBackForNoData, aaRuns)}`);
+console.log(`false rollbacks by the judge itself: ${percent(aaJudge.rolledBackByJudge, aaRuns)} (target ≤ 1 %); checked every 10 s: ${percent(figuresOf(aa.variant).rolledBackByJudge, aaRuns)}; by the judge's 90 % guard rail: ${percent(aaJudge.rolledBack - aaJudge.rolledBackForNoData - aaJudge.rolledBackByJudge, aaRuns)}; by the thresholds' checks, no data aside: ${percent(aaThresholds.rolledBack - aaThresholds.rolledBackForNoData, aaRuns)}`);
 const bothPromoted = aa.thresholds.flatMap((o, i) => (o.decision === 'promote' && aa.judge[i].decision === 'promote' ? [i] : []));
 const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
 console.log(`runs both promoted (${bothPromoted.length}): median time to promotion thresholds ${seconds(medianOf(bothPromoted.map((i) => aa.thresholds[i].atS)))}, judge ${seconds(medianOf(bothPromoted.map((i) => aa.judge[i].atS)))}, judge + early promotion ${seconds(medianOf(bothPromoted.map((i) => aa.early[i].atS)))}; promoted later by the judge: ${bothPromoted.filter((i) => aa.judge[i].atS > aa.thresholds[i].atS).length}, earlier with early promotion: ${bothPromoted.filter((i) => aa.early[i].atS < aa.thresholds[i].atS).length}`);
@@ -152,6 +159,7 @@ const aaVariants: [string, Outcome[]][] = [
   ['95 %, maxIncrease 20 % (above)', aa.judge],
   ['99 %, maxIncrease 20 %', judgeOnly('A/A', aaRuns, gridScenario({ canaryRatio: 1 }), { latency: true, confidence: 0.99 })],
   ['95 %, maxIncrease 50 %', judgeOnly('A/A', aaRuns, gridScenario({ canaryRatio: 1 }), { latency: true, maxIncrease: 0.5 })],
+  ['95 %, maxIncrease 20 %, checked every 10 s', aa.variant],
 ];
 const variantRows = [['judge', 'all runs', 'CV 0', 'CV 0.25', 'CV 0.5', '1000 req/s', '1000 req/s, CV 0.5, primary 0.5–2 %']];
 for (const [name, outcomes] of aaVariants) {
