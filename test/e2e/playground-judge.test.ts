@@ -54,7 +54,7 @@ describe('kanari playground: the judge against the threshold policy, end to end'
 
     // What a person reads in `kanari status`: the evidence against its bar, in numbers and in words.
     const status = renderCanaryStatus(world.recorder.latest('orders-judge')!, Date.now());
-    expect(status).toContain('Failure:       CanaryWorseThanPrimary');
+    expect(status).toContain('Failure:       CanaryWorseThanPrimary: The judge found the canary failing more often than the primary, beyond the tolerated increase');
     expect(status.find((line) => line.startsWith('Judge:'))).toMatch(/^Judge: {9}compared with primary at 95 %: evidence [\d.,]+, rolls back at 20 \(rollback\)$/);
     expect(status.some((line) => /^ {2}request-success-rate: canary fails [\d.]+× as often as primary \(95 %: [\d.]+–[\d.]+×\), tolerated 1\.2×: rolling back$/.test(line))).toBe(true);
     const evidence = world.recorder.latest('orders-judge')?.status?.lastAnalysis?.[0].comparison;

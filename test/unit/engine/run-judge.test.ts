@@ -36,6 +36,9 @@ test('a subtle regression the threshold passes (primary 0.3 %, canary 0.9 %) is 
 
   expect(world.phase).toBe('Failed');
   expect(world.status.failureReason).toBe('CanaryWorseThanPrimary');
+  expect(world.status.conditions?.find((c) => c.type === 'Promoted')?.message).toBe(
+    'The judge found the canary failing more often than the primary, beyond the tolerated increase; the primary was kept.',
+  );
   expect(world.status.failedChecks ?? 0).toBe(0);
   // Rolled back before the last step, at once: no threshold of failed checks to wait for.
   expect(Math.max(...world.weightHistory)).toBeLessThan(50);
