@@ -43,7 +43,9 @@ export async function reconcileCanary(canary: Canary, deps: ReconcileDeps): Prom
   const observation = await observe(canary, deps);
   const decision = await decideWithAnswers(canary, observation, deps);
 
-  for (const action of decision.actions) await perform(canary, action, deps);
+  // The router writes what this tick decided (session cookies, mirroring), so it sees the new status.
+  const decided: Canary = { ...canary, status: decision.status };
+  for (const action of decision.actions) await perform(isRouteAction(action) ? decided : canary, action, deps);
 
   // A tick that changed nothing writes nothing: idle Canaries then cost no API request at all.
   const unchanged = decision.actions.length === 0 && stableJson(canary.status ?? {}) === stableJson(decision.status);
@@ -111,6 +113,10 @@ async function compareAll(canary: Canary, requests: Record<string, ComparisonReq
     }),
   );
   return Object.fromEntries(counted);
+}
+
+function isRouteAction(action: Action): boolean {
+  return action.type === 'ensureRoute' || action.type === 'setWeights' || action.type === 'setRouteMatches' || action.type === 'removeRoute';
 }
 
 async function perform(canary: Canary, action: Action, deps: ReconcileDeps): Promise<void> {

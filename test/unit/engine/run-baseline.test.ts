@@ -103,3 +103,24 @@ test('a baseline is never made for Canaries that do not ask for one', async () =
   await world.advanceUntil(finished);
   expect(baselineActions(world)).toEqual([]);
 });
+
+test('a person’s edit to the route mid-run is put back with the baseline’s share (a router that tells edits apart)', async () => {
+  let approved = false;
+  const world = await shipped((w) => {
+    w.comparisons = trafficOf({ rps: 100, primary: 0.01, canary: 0.01 });
+    w.weightsFresh = true;
+    w.gates = (type) => (type === 'confirm-promotion' ? approved : type !== 'rollback');
+  }, { webhooks: [{ name: 'approval', type: 'confirm-promotion', url: 'http://approval/' }] });
+  await world.advanceUntil((w) => w.phase === 'WaitingPromotion');
+  // Held at the top step: nothing but the edit moves the weights.
+  world.editRouteWeights(100);
+  await world.advanceToNextTick();
+  expect(world.eventLines().filter((e) => e.startsWith('WeightsReverted: '))).toEqual([
+    'WeightsReverted: The route of podinfo.test was changed outside Kanari to canary 100% / primary 0%; put back to canary 60% (change the Canary, not its route)',
+  ]);
+  expect(world.weights).toEqual({ canary: 60, primary: 0, baseline: 40 });
+  approved = true;
+  await world.advanceUntil(finished);
+  expect(world.phase).toBe('Succeeded');
+  expect(world.baseline).toBeUndefined();
+});
