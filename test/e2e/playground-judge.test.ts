@@ -78,5 +78,8 @@ describe('kanari playground: the judge against the threshold policy, end to end'
     const { defaultScenarioNames, scenarioNames } = await import('../../src/playground/run-playground.ts');
     expect(defaultScenarioNames()).toEqual(['good-release', 'bad-release', 'ab-test', 'traffic-access']);
     expect(scenarioNames()).toEqual([...defaultScenarioNames(), 'subtle-regression', 'shared-incident']);
+    // Through the Gateway API the defaults leave SMI's Traffic Access out; the judge's two are offered there too.
+    expect(defaultScenarioNames('gatewayapi')).toEqual(['good-release', 'bad-release', 'ab-test']);
+    expect(scenarioNames('gatewayapi')).toEqual([...defaultScenarioNames('gatewayapi'), 'subtle-regression', 'shared-incident']);
   });
 });
