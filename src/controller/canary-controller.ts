@@ -7,7 +7,7 @@ import type { Clock } from '../engine/clock.ts';
 import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
 import { nextDueTime, Scheduler } from '../engine/scheduler.ts';
-import { isNotFound } from '../kube/api-errors.ts';
+import { isNotFound, isTransient } from '../kube/api-errors.ts';
 import type { KubeClients } from '../kube/client.ts';
 import { KeyedWorkQueue } from '../kube/work-queue.ts';
 import { canaryLogger, type Logger } from '../log/logger.ts';
@@ -48,7 +48,10 @@ export interface CanaryControllerParts {
 
 // Three conflicts in a row means another writer is racing us; the next tick tries again.
 const MAX_CONFLICT_RETRIES = 3;
+// A refusal (403, 422…) will not fix itself soon: retry it rarely. A server that is away, throttling or
+// failing (no answer, 429, 5xx) is retried sooner, and at once when the informers see it come back.
 const MAX_ERROR_BACKOFF_MS = 60_000;
+const MAX_TRANSIENT_BACKOFF_MS = 10_000;
 
 /**
  * The controller: informer caches feed a per-Canary work queue; a scheduler holding each Canary's next
@@ -152,6 +155,10 @@ export class CanaryController {
         this.#autoscalerChanged.add(keyOf(canary));
         this.#trigger(keyOf(canary));
       }
+    });
+    // The API server is back after an outage: Canaries whose tick failed go on now, not at their backoff.
+    this.#cache.onRecovery(() => {
+      for (const key of this.#failures.keys()) this.#trigger(key);
     });
     // A mesh installed or upgraded after Kanari: re-detect the served SMI versions and let every Canary try again.
     this.#cache.customResourceDefinitions.onEvent((_type, crd) => {
@@ -263,7 +270,8 @@ export class CanaryController {
     if (canary) {
       await this.#parts.ports.events.record(canary, { eventType: 'Warning', reason: typeof reason === 'string' ? reason : 'ReconcileError', message });
     }
-    if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + Math.min(MAX_ERROR_BACKOFF_MS, 500 * 2 ** failures));
+    const ceiling = isTransient(err) ? MAX_TRANSIENT_BACKOFF_MS : MAX_ERROR_BACKOFF_MS;
+    if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + Math.min(ceiling, 500 * 2 ** failures));
   }
 
   #reportTotals(): void {

@@ -43,6 +43,11 @@ export class ScopedCache<T extends KubernetesObject> {
     for (const informer of this.#informers.values()) informer.onEvent(listener);
   }
 
+  /** Calls `listener` whenever one of the informers is back after failing. */
+  onRecovery(listener: () => void): void {
+    for (const informer of this.#informers.values()) informer.onRecovery(listener);
+  }
+
   healthy(): boolean {
     return [...this.#informers.values()].every((informer) => informer.healthy());
   }
@@ -94,6 +99,7 @@ export class ClusterCache {
   ) => ScopedCache<T>;
   /** TrafficSplit caches per served version, made when the router first asks for one. */
   readonly #splits = new Map<string, ScopedCache<KubernetesObject>>();
+  readonly #recoveryListeners: (() => void)[] = [];
   #running = false;
 
   constructor(options: ClusterCacheOptions) {
@@ -182,6 +188,12 @@ export class ClusterCache {
     ] as ScopedCache<KubernetesObject>[];
   }
 
+  /** Calls `listener` whenever an informer is back after failing: the API server has returned. */
+  onRecovery(listener: () => void): void {
+    this.#recoveryListeners.push(listener);
+    for (const cache of this.all()) cache.onRecovery(listener);
+  }
+
   /** Starts every informer and resolves when all caches hold a full list. */
   async start(): Promise<void> {
     this.#running = true;
@@ -210,6 +222,7 @@ export class ClusterCache {
             : await this.#clients.custom.listClusterCustomObject({ group: 'split.smi-spec.io', version, plural: 'trafficsplits' })) as KubernetesListObject<KubernetesObject>,
       );
       this.#splits.set(version, cache);
+      for (const listener of this.#recoveryListeners) cache.onRecovery(listener);
       void cache.start();
     }
     return cache?.get(namespace, name) as TrafficSplit | undefined;
