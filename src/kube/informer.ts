@@ -4,7 +4,7 @@ import { statusCodeOf } from './api-errors.ts';
 import { JitteredBackoff } from './backoff.ts';
 import { ObservedWatch } from './observed-watch.ts';
 
-const INFORMER_MAX_BACKOFF_MS = 5_000;
+const INFORMER_MAX_BACKOFF_MS = 3_000;
 
 /** What happened to a cached object. */
 export type InformerEventType = 'add' | 'update' | 'delete';
@@ -21,7 +21,7 @@ export interface ResilientInformerOptions<T extends KubernetesObject> {
   name?: string;
   logger?: Logger;
   /**
-   * Restart delays after errors (default 500 ms doubling to 5 s, jittered). The ceiling bounds how long
+   * Restart delays after errors (default 500 ms doubling to 3 s, jittered). The ceiling bounds how long
    * after an API server comes back the cache notices: a few seconds, whatever the outage lasted.
    */
   backoff?: { initialMs?: number; maxMs?: number };
