@@ -221,3 +221,35 @@ function mutate<T>(object: T, path: (string | number)[], kind: Mutation['kind'],
   else parent[last] = { ...(parent[last] as object), fuzzUnknownField: value };
   return copy as T;
 }
+
+type CanaryDoc = typeof validCanary extends fc.Arbitrary<infer T> ? T : never;
+type Analysis = Record<string, unknown> & { metrics: Record<string, unknown>[]; webhooks: Record<string, unknown>[] };
+
+/** Changes the schema allows and Kanari's rules refuse: what reaches the controller past an API server. */
+const RULE_BREAKAGES: ((spec: Record<string, unknown> & { analysis: Analysis; service: Record<string, unknown> }) => void)[] = [
+  (s) => (s.analysis.interval = '0s'),
+  (s) => Object.assign(s.analysis, { stepWeight: 10, iterations: 3, stepWeights: undefined }),
+  (s) => Object.assign(s.analysis, { stepWeight: undefined, stepWeights: undefined, iterations: undefined, match: undefined }),
+  (s) => Object.assign(s.analysis, { stepWeight: undefined, iterations: undefined, match: undefined, stepWeights: [30, 10], maxWeight: undefined }),
+  (s) => Object.assign(s.analysis, { stepWeight: 50, stepWeights: undefined, iterations: undefined, match: undefined, maxWeight: 20 }),
+  (s) => s.analysis.metrics.push({ name: 'error-budget', thresholdRange: { max: 1 } }),
+  (s) => s.analysis.metrics.push({ name: 'request-duration-p50' }),
+  (s) => s.analysis.metrics.push({ name: 'fuzz-range', templateRef: { name: 'x' }, thresholdRange: { min: 10, max: 1 } }),
+  (s) => s.analysis.webhooks.push({ name: 'fuzz-hook', url: `hooks.test/${SECRET}` }),
+  (s) => s.analysis.webhooks.push({ name: 'fuzz-timeout', url: 'http://hooks.test/', timeout: '0s' }),
+  (s) => s.analysis.webhooks.push({ name: 'dup', url: 'http://a.test/' }, { name: 'dup', url: 'http://b.test/' }),
+  (s) => (s.analysis.window = { schedules: ['every day at nine'], timezone: 'Mars/Olympus_Mons' }),
+  (s) => (s.provider = 'smi:v1alpha9'),
+  (s) => (s.metricsServer = `prometheus.monitoring:9090/${SECRET}`),
+  (s) => (s.service.targetPort = 0),
+  (s) => Object.assign(s.analysis, { stepWeight: undefined, stepWeights: undefined, iterations: 2, maxWeight: 50, match: [{ headers: { 'x-user': { exact: 'a', regex: '(' } } }] }),
+];
+
+/** A valid Canary with one to three of the rule breakages above: schema-valid, refused by Kanari's rules. */
+export const ruleBrokenCanary = validCanary.chain((canary) =>
+  fc.subarray(RULE_BREAKAGES, { minLength: 1, maxLength: 3 }).map((breakages) => {
+    const copy = structuredClone(canary) as unknown as { spec: Parameters<(typeof RULE_BREAKAGES)[number]>[0] };
+    for (const breakage of breakages) breakage(copy.spec);
+    return JSON.parse(JSON.stringify(copy)) as CanaryDoc;
+  }),
+);
