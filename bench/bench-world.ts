@@ -49,7 +49,7 @@ export class BenchWorld {
    */
   static async start(options: { podDelayMs?: number; https?: boolean } = {}): Promise<BenchWorld> {
     // A long watch history: thousands of objects changing at once must not push informers into 410 relists.
-    const sandbox = await startSandbox({ namespaces: [NAMESPACE], historySize: 200_000, https: options.https });
+    const sandbox = await startSandbox({ namespaces: [NAMESPACE], historySize: 200_000, https: options.https ?? false });
     const world = new BenchWorld(sandbox);
     const crdDir = new URL('../crds/', import.meta.url).pathname;
     await sandbox.installCrds(...readdirSync(crdDir).map((file) => `${crdDir}${file}`));

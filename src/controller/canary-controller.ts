@@ -9,6 +9,7 @@ import type { Router } from '../engine/ports.ts';
 import { nextDueTime, Scheduler } from '../engine/scheduler.ts';
 import { isNotFound, isTransient } from '../kube/api-errors.ts';
 import type { KubeClients } from '../kube/client.ts';
+import { parseLabelSelector } from '../kube/label-selector.ts';
 import { KeyedWorkQueue } from '../kube/work-queue.ts';
 import { canaryLogger, type Logger } from '../log/logger.ts';
 import { redactSecrets } from '../log/redact.ts';
@@ -44,6 +45,8 @@ export interface CanaryControllerParts {
   defaultProvider?: string;
   /** How many Canaries reconcile at once. */
   concurrency?: number;
+  /** The label selector of the Canaries this controller owns (its shard); others are left to other controllers. */
+  canarySelector?: string;
 }
 
 // Three conflicts in a row means another writer is racing us; the next tick tries again.
@@ -70,6 +73,8 @@ export class CanaryController {
   readonly #autoscalerChanged = new Set<string>();
   /** What last triggered work per Canary: generation + annotations + deletion, not status, so our own status writes do not loop. */
   readonly #seenSpec = new Map<string, string>();
+  /** Whether a Canary read by name (no selector on a GET) is still in this controller's shard. */
+  readonly #owns: (labels: Readonly<Record<string, string>> | undefined) => boolean;
   #running = false;
   /** Set once every cache holds a full list: a tick before that would see a half-listed cluster. */
   #synced = false;
@@ -79,6 +84,7 @@ export class CanaryController {
     this.#cache = parts.cache;
     this.#clock = parts.clock;
     this.#log = parts.logger;
+    this.#owns = parseLabelSelector(parts.canarySelector ?? '');
     this.#scheduler = new Scheduler(this.#clock, (key) => this.#queue.add(key));
     this.#queue = new KeyedWorkQueue({
       handler: (key) => this.#reconcile(key),
@@ -203,6 +209,11 @@ export class CanaryController {
           break;
         }
         canary = await this.#readFresh(namespace, name);
+        // Relabelled out of this shard since the cache read: the controller that owns it now goes on.
+        if (canary && !this.#owns(canary.metadata.labels)) {
+          this.#log.info({ canary: name, namespace }, 'no longer in this controller\'s shard (--selector); left to the controller it now matches');
+          canary = undefined;
+        }
       }
       if (canary && this.#running) this.#scheduler.schedule(key, this.#nextTick(canary));
     } catch (err) {

@@ -63,7 +63,7 @@ export class EngineHarness {
 
   /** Starts the world; `split` picks the TrafficSplit versions the cluster serves (all by default); `https` for kubectl, which sends no token over plain HTTP. */
   static async start(options: { split?: string[]; trafficMetrics?: boolean; https?: boolean } = {}): Promise<EngineHarness> {
-    const sandbox = await startSandbox({ namespaces: [NAMESPACE], https: options.https });
+    const sandbox = await startSandbox({ namespaces: [NAMESPACE], https: options.https ?? false });
     const harness = new EngineHarness(sandbox);
     const served = options.split ?? ['v1alpha4'];
     harness.splitVersion = ['v1alpha4', 'v1alpha3', 'v1alpha2', 'v1alpha1'].find((v) => served.includes(v)) ?? 'v1alpha4';
