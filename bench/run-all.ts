@@ -6,9 +6,13 @@ import { spawnSync } from 'node:child_process';
 const benches: [file: string, args: string[]][] = [
   ['apiserver.bench.ts', []],
   ['cel-validation.bench.ts', []],
+  ['data-plane.bench.ts', []],
   ['controller-reaction.bench.ts', []],
+  ['run-history-size.bench.ts', []],
   ['controller-scale.bench.ts', process.argv.slice(2).filter((arg) => arg !== '--')],
   ['analysis-quality.bench.ts', []],
+  ['flagger-compat.bench.ts', []],
+  ['playground.bench.ts', []],
 ];
 
 let failed = 0;

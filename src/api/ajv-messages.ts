@@ -1,13 +1,18 @@
 import type { ErrorObject } from 'ajv';
 import { DURATION_PATTERN } from './duration.ts';
+import { mayShowValueAt, renderValue } from './offending-value.ts';
+import { pathSegments } from './field-path.ts';
 import { childPath, type ValidationError } from './validation-error.ts';
 
-/** Turns ajv's errors into field-path messages a person reads; duplicates collapse to one. */
+/**
+ * Turns ajv's errors into field-path messages a person reads, each with the value given (ajv runs with
+ * `verbose`, so errors carry it); duplicates collapse to one.
+ */
 export function messagesFromAjv(errors: readonly ErrorObject[]): ValidationError[] {
   const seen = new Set<string>();
   const result: ValidationError[] = [];
   for (const error of errors) {
-    const converted = convert(error);
+    const converted = withValue(convert(error), error);
     if (!converted) continue;
     const key = `${converted.path}\u0000${converted.message}`;
     if (seen.has(key)) continue;
@@ -25,6 +30,18 @@ export function pathFromPointer(pointer: string): string {
     .slice(1)
     .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce<string>((path, segment) => childPath(path, /^\d+$/.test(segment) ? Number(segment) : segment), '');
+}
+
+/** The offending value of an error: none for a missing field, the unknown field's own value, else the data ajv checked. */
+function withValue(converted: ValidationError | undefined, error: ErrorObject): ValidationError | undefined {
+  if (!converted || error.keyword === 'required' || !mayShowValueAt(pathSegments(converted.path))) return converted;
+  const data: unknown =
+    error.keyword === 'additionalProperties'
+      ? (error.data as Record<string, unknown> | undefined)?.[String((error.params as { additionalProperty?: unknown }).additionalProperty)]
+      : error.data;
+  // A type error says what was given even when it is a list or a map; other rules are about scalars.
+  const value = renderValue(data, error.keyword === 'type' || error.keyword === 'x-kubernetes-int-or-string');
+  return value === undefined ? converted : { ...converted, value };
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -47,7 +64,7 @@ function convert(error: ErrorObject): ValidationError | undefined {
     case 'additionalProperties':
       return { path: childPath(path, String(params.additionalProperty)), message: 'is not a known field' };
     case 'enum':
-      return { path, message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}` };
+      return { path, message: `must be one of: ${(params.allowedValues as unknown[]).map((v) => (v === '' ? '""' : String(v))).join(', ')}` };
     case 'const':
       return { path, message: `must be ${String(params.allowedValue)}` };
     case 'type':

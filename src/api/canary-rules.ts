@@ -4,6 +4,7 @@ import { ABSOLUTE_HTTP_URL_RULE, isAbsoluteHttpUrl } from './http-url.ts';
 import { parseRouterProvider } from './router-provider.ts';
 import { childPath, type ValidationError } from './validation-error.ts';
 import { duplicateNames, metadataNameRules, positiveDurationRule } from './common-rules.ts';
+import { targetAndRouterRules } from './flagger-compat-rules.ts';
 
 /**
  * The Canary rules a JSON schema cannot say: relations between fields, and values only code can check
@@ -46,9 +47,10 @@ function rulesFor(canary: Canary, checkWindow: WindowCheck): ValidationError[] {
   if (spec.service.targetPort === '') errors.push({ path: 'spec.service.targetPort', message: 'must not be empty' });
   const replicas = spec.autoscalerRef?.primaryScalerReplicas;
   if (replicas?.minReplicas !== undefined && replicas.maxReplicas !== undefined && replicas.minReplicas > replicas.maxReplicas) {
-    errors.push({ path: 'spec.autoscalerRef.primaryScalerReplicas.minReplicas', message: 'must not be greater than maxReplicas' });
+    errors.push({ path: 'spec.autoscalerRef.primaryScalerReplicas.minReplicas', message: `must not be greater than maxReplicas (${replicas.maxReplicas})` });
   }
   errors.push(...analysisRules(spec.analysis, 'spec.analysis', checkWindow));
+  errors.push(...targetAndRouterRules(spec));
   return errors;
 }
 
@@ -61,7 +63,7 @@ function analysisRules(analysis: CanaryAnalysis, path: string, checkWindow: Wind
     const metricPath = childPath(childPath(path, 'metrics'), i);
     errors.push(...positiveDurationRule(metric.interval, childPath(metricPath, 'interval')));
     const builtin = (BUILTIN_METRICS as readonly string[]).includes(metric.name);
-    if (!metric.templateRef && !builtin) {
+    if (!metric.templateRef && metric.query === undefined && !builtin) {
       errors.push({
         path: childPath(metricPath, 'name'),
         message: `is not a built-in metric (${BUILTIN_METRICS.join(', ')}): set templateRef to a MetricTemplate for a custom query`,
@@ -75,10 +77,7 @@ function analysisRules(analysis: CanaryAnalysis, path: string, checkWindow: Wind
       errors.push({ path: childPath(metricPath, 'thresholdRange'), message: 'must set min, max or both' });
     }
     if (range?.min !== undefined && range.max !== undefined && range.min > range.max) {
-      errors.push({ path: childPath(childPath(metricPath, 'thresholdRange'), 'min'), message: 'must not be greater than max' });
-    }
-    if (range && metric.threshold !== undefined) {
-      errors.push({ path: childPath(metricPath, 'threshold'), message: 'cannot be combined with thresholdRange (threshold is the deprecated form)' });
+      errors.push({ path: childPath(childPath(metricPath, 'thresholdRange'), 'min'), message: `must not be greater than max (${range.max})` });
     }
   });
   analysis.webhooks?.forEach((hook, i) => {
@@ -109,17 +108,9 @@ function strategyRules(analysis: CanaryAnalysis, path: string): ValidationError[
       errors.push({ path: childPath(childPath(path, 'stepWeights'), i), message: `must be greater than the step before it (${steps[i - 1]}): steps must be strictly ascending` });
     }
   });
-  if (analysis.stepWeight !== undefined && analysis.maxWeight !== undefined && analysis.maxWeight < analysis.stepWeight) {
-    errors.push({ path: childPath(path, 'maxWeight'), message: `must be at least stepWeight (${analysis.stepWeight})` });
-  }
-  if (steps && analysis.maxWeight !== undefined && analysis.maxWeight < steps[steps.length - 1]) {
-    errors.push({ path: childPath(path, 'maxWeight'), message: `must be at least the last of stepWeights (${steps[steps.length - 1]})` });
-  }
+  // maxWeight beside stepWeights or iterations is ignored, as in Flagger: no rule here.
   if (analysis.match && analysis.match.length > 0 && analysis.iterations === undefined) {
     errors.push({ path: childPath(path, 'match'), message: 'is only used with iterations (A/B testing): weighted canaries route by weight, not by request' });
-  }
-  if (analysis.iterations !== undefined && analysis.maxWeight !== undefined) {
-    errors.push({ path: childPath(path, 'maxWeight'), message: 'is only used with stepWeight: iterations route all or nothing' });
   }
   return errors;
 }

@@ -60,9 +60,9 @@ export function analysisInterval(analysis: Pick<CanaryAnalysis, 'interval'>): Du
   return Duration.tryParse(analysis.interval ?? analysisDefaults.interval) ?? Duration.parse(analysisDefaults.interval);
 }
 
-/** A webhook's type; an unset type is a `rollout` hook, as in Flagger. */
+/** A webhook's type; an unset or empty type is a `rollout` hook, as in Flagger. */
 export function webhookTypeOf(hook: Pick<CanaryWebhook, 'type'>): WebhookType {
-  return hook.type ?? webhookTypeDefault;
+  return hook.type || webhookTypeDefault;
 }
 
 /** The Canary's webhooks of one type, in the order they are written. */

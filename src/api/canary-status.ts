@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CurrentRunSchema, MAX_PAST_RUNS, RunSummarySchema } from './run-history.ts';
 import { StringEnum, StringMap, Struct } from './schema-types.ts';
 
 /**
@@ -77,6 +78,10 @@ export const CanaryStatusSchema = Type.Object({
   stepsTaken: Type.Optional(Type.Integer()),
   /** Since when a closed confirm-traffic-increase gate holds the next weight step (the phase stays Progressing). */
   trafficIncreaseWaitingSince: Type.Optional(Type.String()),
+  /** The current run's timeline (or the last run's, until the next starts): run-history.ts. */
+  run: Type.Optional(CurrentRunSchema),
+  /** The runs before it, newest first, one line each. */
+  pastRuns: Type.Optional(Type.Array(RunSummarySchema, { maxItems: MAX_PAST_RUNS })),
 });
 
 export type CanaryStatus = Static<typeof CanaryStatusSchema>;

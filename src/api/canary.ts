@@ -43,11 +43,15 @@ const ObjectMetaOverrides = Struct({
   annotations: Type.Optional(StringMap()),
 });
 
+/** The workload kinds a Canary can release, as in Flagger. */
+export const TARGET_KINDS = ['Deployment', 'DaemonSet'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
 export const TargetRefSchema = Struct({
   apiVersion: Type.Optional(Type.String({ default: 'apps/v1' })),
-  kind: StringEnum(['Deployment'], { default: 'Deployment' }),
+  kind: StringEnum(TARGET_KINDS, { default: 'Deployment' }),
   name: Type.String({ minLength: 1 }),
-}, { description: 'The Deployment to release; Kanari creates <name>-primary from it and scales it to 0 between releases.' });
+}, { description: 'The Deployment or DaemonSet to release; Kanari creates <name>-primary from it and scales it to 0 between releases (a DaemonSet by a node selector no node has).' });
 
 export const AutoscalerRefSchema = Struct({
   apiVersion: Type.Optional(Type.String({ default: 'autoscaling/v2' })),
@@ -84,17 +88,19 @@ export const CanaryMetricSchema = Struct({
   interval: Type.Optional(DurationString({ default: '1m' })),
   thresholdRange: Type.Optional(ThresholdRangeSchema),
   /** Flagger's deprecated single threshold; read as thresholdRange.min for success rate, max otherwise. */
-  threshold: Type.Optional(Type.Number({ description: 'Deprecated: use thresholdRange.' })),
+  threshold: Type.Optional(Type.Number({ description: 'Deprecated: use thresholdRange (which wins when both are set).' })),
+  query: Type.Optional(Type.String({ minLength: 1, description: "Flagger's inline PromQL query, run as written against spec.metricsServer; prefer templateRef." })),
   templateRef: Type.Optional(CrossNamespaceRef),
   templateVariables: Type.Optional(StringMap({ description: 'Values for {{ variables.X }} in the MetricTemplate query.' })),
 }, { description: 'A check run every interval: a built-in metric (request-success-rate in percent, request-duration in ms) or a MetricTemplate.' });
 
 export const CanaryWebhookSchema = Struct({
   name: Type.String({ minLength: 1 }),
-  type: Type.Optional(StringEnum(WEBHOOK_TYPES, { default: 'rollout' })),
+  /** An empty type is a rollout hook, as in Flagger. */
+  type: Type.Optional(StringEnum(['', ...WEBHOOK_TYPES], { default: 'rollout' })),
   url: Type.String({ minLength: 1 }),
   timeout: Type.Optional(DurationString({ default: '10s' })),
-  retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'Retries on connection errors, 429 and 5xx, with exponential backoff.' })),
+  retries: Type.Optional(Type.Integer({ minimum: 0, description: 'Retries on connection errors, 429 and 5xx, with exponential backoff.' })),
   metadata: Type.Optional(StringMap()),
   muteAlert: Type.Optional(Type.Boolean({ description: 'Do not alert when this webhook fails.' })),
   disableTLS: Type.Optional(Type.Boolean({ description: 'Skip TLS certificate verification for this webhook.' })),
@@ -127,8 +133,8 @@ export const RolloutWindowSchema = Struct({
 
 export const CanaryAnalysisSchema = Struct({
   interval: Type.Optional(DurationString({ default: '1m', description: 'Time between checks.' })),
-  threshold: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'Failed checks before rollback.' })),
-  maxWeight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Canary weight at which to promote (default 100).' })),
+  threshold: Type.Optional(Type.Integer({ minimum: 0, default: 1, description: 'Failed checks before rollback (0 counts as 1).' })),
+  maxWeight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Canary weight at which to promote (default 100); ignored beside stepWeights or iterations.' })),
   stepWeight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Weight added per successful check (canary strategy).' })),
   stepWeights: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 100 }), { minItems: 1, description: 'Strictly ascending weights, one per successful check (canary strategy).' })),
   stepWeightPromotion: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Weight moved back to the primary per tick after promotion (default: all at once).' })),
@@ -144,7 +150,7 @@ export const CanaryAnalysisSchema = Struct({
 
 export const CanarySpecSchema = Struct({
   /** Router: `smi` (default), or `smi:v1alpha1`…`smi:v1alpha4` to pin the TrafficSplit version. */
-  provider: Type.Optional(Type.String({ default: 'smi', description: 'Router: smi, smi:v1alpha1…smi:v1alpha4, or Flagger\'s linkerd/osm (SMI TrafficSplit too).' })),
+  provider: Type.Optional(Type.String({ default: 'smi', description: 'Router: smi, smi:v1alpha1…smi:v1alpha4, Flagger\'s linkerd/osm (SMI TrafficSplit too), or kubernetes (no traffic API: blue/green).' })),
   /** Prometheus address for built-in metrics when the TrafficMetrics API is not served. */
   metricsServer: Type.Optional(Type.String({ description: 'Prometheus URL for the built-in metrics when the TrafficMetrics API is not served.' })),
   /** Which mesh's metric names the Prometheus queries use. */

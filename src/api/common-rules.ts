@@ -25,7 +25,7 @@ export function duplicateNames(items: ReadonlyArray<{ name: string }> | undefine
   items?.forEach((item, i) => {
     const earlier = firstIndex.get(item.name);
     if (earlier === undefined) firstIndex.set(item.name, i);
-    else errors.push({ path: childPath(childPath(path, i), 'name'), message: `duplicates the name of ${path.split('.').pop()}[${earlier}] (${JSON.stringify(item.name)}): names must be unique` });
+    else errors.push({ path: childPath(childPath(path, i), 'name'), message: `duplicates the name of ${path.split('.').pop()}[${earlier}]: names must be unique` });
   });
   return errors;
 }

@@ -16,7 +16,7 @@ export function metricTemplateRules(template: MetricTemplate): ValidationError[]
   if (provider.type === 'prometheus' && provider.address === undefined) {
     errors.push({ path: 'spec.provider.address', message: 'is required for the prometheus provider' });
   }
-  for (const variable of templateVariables(template.spec.query)) {
+  for (const variable of templateVariables(template.spec.query ?? '')) {
     const known = (METRIC_TEMPLATE_VARIABLES as readonly string[]).includes(variable) || /^variables\.[A-Za-z_][\w-]*$/.test(variable);
     if (!known) {
       errors.push({ path: 'spec.query', message: `uses unknown template variable "${variable}"; known: ${KNOWN_VARIABLES}` });

@@ -1,4 +1,5 @@
 import type { Mesh } from './canary.ts';
+import { FLAGGER_FOREIGN_PROVIDERS, FLAGGER_VALUES } from './flagger-field-values.ts';
 /**
  * `spec.provider` read as a value: which router moves the traffic. Kanari routes with SMI TrafficSplit;
  * Flagger's `linkerd` and `osm` providers write SMI TrafficSplits too, so they are accepted as aliases that
@@ -17,16 +18,27 @@ export interface SmiRouterProvider {
   mesh?: (typeof SMI_MESH_ALIASES)[number];
 }
 
+/** Flagger's mesh-less router: no traffic API; the apex Service stays on the primary (blue/green). */
+export interface KubernetesRouterProvider {
+  kind: 'kubernetes';
+}
+
 /** Why a provider string cannot be used, as a message for `spec.provider`. */
 export interface UnsupportedRouterProvider {
   kind: 'unsupported';
   reason: string;
 }
 
-/** Parses `smi`, `smi:v1alpha1`…`smi:v1alpha4`, `linkerd`, `osm`; anything else explains itself. */
-export function parseRouterProvider(text: string | undefined): SmiRouterProvider | UnsupportedRouterProvider {
+/** Parses `smi`, `smi:v1alpha1`…`smi:v1alpha4`, `linkerd`, `osm`, `kubernetes`; anything else explains itself. */
+export function parseRouterProvider(text: string | undefined): SmiRouterProvider | KubernetesRouterProvider | UnsupportedRouterProvider {
   const value = text === undefined || text === '' ? 'smi' : text;
   if (value === 'smi') return { kind: 'smi' };
+  if (value === 'kubernetes') return { kind: 'kubernetes' };
+  // Flagger's other routers: the field table says what to write instead.
+  if ((FLAGGER_FOREIGN_PROVIDERS as readonly string[]).includes(value)) {
+    const row = FLAGGER_VALUES.find((v) => v.path === 'spec.provider' && v.value === value);
+    if (row) return { kind: 'unsupported', reason: row.text };
+  }
   const mesh = SMI_MESH_ALIASES.find((alias) => alias === value);
   if (mesh) return { kind: 'smi', mesh };
   const [name, version] = value.split(':', 2);
@@ -40,6 +52,6 @@ export function parseRouterProvider(text: string | undefined): SmiRouterProvider
   }
   return {
     kind: 'unsupported',
-    reason: `must be smi or smi:v1alpha1…smi:v1alpha4 (Kanari routes with SMI TrafficSplit; ${name} is not supported)`,
+    reason: `must be smi, smi:v1alpha1…smi:v1alpha4, linkerd, osm or kubernetes (Kanari routes with SMI TrafficSplit, or not at all; ${name} is not supported)`,
   };
 }

@@ -1,8 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createLogger } from '../log/logger.ts';
 import { startApiServer } from '../sandbox/apiserver/index.ts';
 import type { RegisterCommand } from './commands.ts';
+import { CliError } from './cli-error.ts';
+import { readInputFile } from './input-file.ts';
 
 /** `kanari apiserver`: the sandbox Kubernetes API server, standalone, with a kubeconfig for kubectl. */
 export const registerApiServer: RegisterCommand = (program: Command) => {
@@ -17,6 +19,7 @@ export const registerApiServer: RegisterCommand = (program: Command) => {
     .action(async (flags: { port: string; host: string; kubeconfig: string; data?: string; http?: boolean }) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port} is not a port number`);
+      if (flags.data !== undefined) await checkDataFile(flags.data);
       const logger = createLogger();
       const server = await startApiServer({ port, host: flags.host, dataFile: flags.data, https: !flags.http, token: process.env.KANARI_APISERVER_TOKEN });
       // The kubeconfig carries the token; it is written with owner-only permissions and never logged.
@@ -27,3 +30,14 @@ export const registerApiServer: RegisterCommand = (program: Command) => {
       process.once('SIGINT', stop);
     });
 };
+
+/** `--data` may name a file that does not exist yet (the server creates it); one that exists must be a snapshot it can load. */
+async function checkDataFile(file: string): Promise<void> {
+  if (!existsSync(file)) return;
+  const text = await readInputFile(file, `--data ${file}`);
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`--data ${file}: not a snapshot this API server wrote (not valid JSON: ${error instanceof Error ? error.message : String(error)})`);
+  }
+}

@@ -21,6 +21,8 @@ export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
   retry: async () => (await import('./manual-control.ts')).registerManualControl,
   status: async () => (await import('./status.ts')).registerStatus,
   list: async () => (await import('./status.ts')).registerStatus,
+  mesh: async () => (await import('./mesh.ts')).registerMesh,
+  dashboard: async () => (await import('./dashboard.ts')).registerDashboard,
   playground: async () => (await import('./playground.ts')).registerPlayground,
 };
 

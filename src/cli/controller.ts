@@ -1,11 +1,14 @@
 import { Option, type Command } from 'commander';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { LevelWithSilent } from 'pino';
 import { MESHES, type Mesh } from '../api/canary.ts';
 import { Duration } from '../api/duration.ts';
 import { runController } from '../controller/run-controller.ts';
 import { loadKubeConfig } from '../kube/client.ts';
 import { createLogger } from '../log/logger.ts';
+import { parseAddress } from './address.ts';
 import type { RegisterCommand } from './commands.ts';
+import { loadKubeConfigFile } from './input-file.ts';
 
 interface ControllerFlags {
   kubeconfig?: string;
@@ -19,6 +22,7 @@ interface ControllerFlags {
   trafficsplitVersion?: string;
   metricsServer?: string;
   mesh?: Mesh;
+  includeLabelPrefix?: string;
   eventWebhook?: string;
   clusterName?: string;
   concurrency: string;
@@ -28,6 +32,8 @@ interface ControllerFlags {
   leaderElectLeaseDuration: string;
   leaderElectRenewDeadline: string;
   leaderElectRetryPeriod: string;
+  dashboardAddress?: string;
+  dashboardActions?: boolean;
 }
 
 /** `kanari controller`: watches Canaries and runs their rollouts, in a cluster or against a kubeconfig. */
@@ -51,8 +57,12 @@ export const registerController: RegisterCommand = (program: Command) => {
     .addOption(option('--trafficsplit-version <version>', 'pin the TrafficSplit version instead of detecting it', 'KANARI_TRAFFICSPLIT_VERSION').choices(['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4']))
     .addOption(option('--metrics-server <url>', 'Prometheus for built-in metrics when the TrafficMetrics API is not served', 'KANARI_METRICS_SERVER'))
     .addOption(option('--mesh <mesh>', 'whose metric names the Prometheus queries use', 'KANARI_MESH').choices([...MESHES]))
+    .addOption(option('--include-label-prefix <prefixes>', 'copy the target labels starting with these comma-separated prefixes to its primary copies (* for all; Flagger\'s flag)', 'KANARI_INCLUDE_LABEL_PREFIX'))
     .addOption(option('--event-webhook <url>', 'also post every Canary event to this webhook', 'KANARI_EVENT_WEBHOOK'))
     .addOption(option('--cluster-name <name>', 'cluster name shown in notifications', 'KANARI_CLUSTER_NAME'))
+    .addOption(option('--dashboard-address <host:port>', 'serve the dashboard here, e.g. :9090 (default: off)', 'KANARI_DASHBOARD_ADDRESS'))
+    // Not .env(): commander turns a boolean flag on for any value of its variable, and the chart writes "false".
+    .addOption(new Option('--dashboard-actions', 'allow promote, abort, pause, resume and retry from the dashboard, each with the person\'s own bearer token (env KANARI_DASHBOARD_ACTIONS=true)'))
     .addOption(option('--concurrency <n>', 'how many Canaries reconcile at once', 'KANARI_CONCURRENCY').default('32'))
     .addOption(option('--leader-elect', 'run only while holding a Lease, so several replicas can stand by', 'KANARI_LEADER_ELECT'))
     .addOption(option('--leader-elect-namespace <ns>', 'namespace of the Lease', 'POD_NAMESPACE').default('kanari-system'))
@@ -65,7 +75,7 @@ export const registerController: RegisterCommand = (program: Command) => {
       const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
       const kubeConfig = loadKubeConfig(
         flags.kubeconfig
-          ? { kind: 'file', path: flags.kubeconfig, context: flags.context }
+          ? { kind: 'given', kubeConfig: withContext(loadKubeConfigFile(flags.kubeconfig), flags.context) }
           : process.env.KUBERNETES_SERVICE_HOST
             ? { kind: 'in-cluster' }
             : { kind: 'default' },
@@ -78,10 +88,14 @@ export const registerController: RegisterCommand = (program: Command) => {
         defaultProvider: flags.trafficsplitVersion ? `smi:${flags.trafficsplitVersion}` : flags.provider,
         metricsServer: flags.metricsServer,
         mesh: flags.mesh,
+        includeLabelPrefix: flags.includeLabelPrefix?.split(',').map((prefix) => prefix.trim()).filter((prefix) => prefix !== ''),
         eventWebhook: flags.eventWebhook,
         clusterName: flags.clusterName,
         concurrency: positiveInteger('--concurrency', flags.concurrency),
         healthAddress: parseAddress(flags.metricsAddr),
+        dashboard: flags.dashboardAddress
+          ? { address: parseAddress(flags.dashboardAddress, '--dashboard-address'), actions: flags.dashboardActions === true || process.env.KANARI_DASHBOARD_ACTIONS === 'true' }
+          : undefined,
         leaderElection: flags.leaderElect
           ? {
               namespace: flags.leaderElectNamespace,
@@ -108,17 +122,14 @@ export const registerController: RegisterCommand = (program: Command) => {
     });
 };
 
+function withContext(kubeConfig: KubeConfig, context: string | undefined): KubeConfig {
+  if (context) kubeConfig.setCurrentContext(context);
+  return kubeConfig;
+}
+
 /** The chart passes every flag, some as `--flag=`; an empty value means the flag was not set. */
 function withoutEmptyValues(flags: ControllerFlags): ControllerFlags {
   return Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== '')) as unknown as ControllerFlags;
-}
-
-/** `:8080` → all interfaces; `127.0.0.1:0` → loopback, any free port. */
-export function parseAddress(address: string): { host: string; port: number } {
-  const match = /^(.*):(\d+)$/.exec(address);
-  const port = match ? Number(match[2]) : NaN;
-  if (!match || port > 65535) throw new Error(`--metrics-addr ${address}: expected host:port, e.g. :8080 or 127.0.0.1:8080`);
-  return { host: match[1] === '' ? '0.0.0.0' : match[1].replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 function positiveInteger(flag: string, value: string): number {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './commands.ts';
@@ -6,6 +5,7 @@ import { convertFlaggerDocuments, formatConversionNote } from '../api/flagger-co
 import { createValidator } from '../api/validation.ts';
 import { formatValidationError } from '../api/validation-error.ts';
 import { objectLabel, parseYamlDocuments } from '../api/yaml-documents.ts';
+import { readInputFile, yamlProblemLines } from './input-file.ts';
 
 /** `kanari convert [FILE|-]`: Flagger YAML in, Kanari YAML on stdout, what could not be carried over on stderr. */
 export const registerConvert: RegisterCommand = (program: Command) => {
@@ -19,10 +19,10 @@ export const registerConvert: RegisterCommand = (program: Command) => {
 };
 
 async function convertFile(file: string): Promise<number> {
-  const text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  const text = await readInputFile(file);
   const parsed = parseYamlDocuments(text);
   for (const document of parsed) {
-    if (!document.ok) console.error(`document ${document.index + 1}: not valid YAML, skipped: ${document.error}`);
+    if (!document.ok) for (const problem of document.problems) console.error(yamlProblemLines(file, problem, ', document skipped').join('\n'));
   }
   const values = parsed.flatMap((document) => (document.ok ? [document.value] : []));
   const result = convertFlaggerDocuments(values);
@@ -41,11 +41,10 @@ async function convertFile(file: string): Promise<number> {
     console.error('nothing converted: no Flagger Canary, MetricTemplate or AlertProvider could be carried over');
     return 1;
   }
+  // A pipeline must notice an object left behind, even when others were written.
+  if (result.refused.length > 0) {
+    console.error(`not converted (see the notes above): ${result.refused.join(', ')}`);
+    return 1;
+  }
   return 0;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

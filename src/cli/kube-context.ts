@@ -2,8 +2,11 @@ import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import type { Command } from 'commander';
 import { API_GROUP, CANARY_API_VERSION, type Canary } from '../api/canary.ts';
 import { bodyOf, isNotFound, statusCodeOf } from '../kube/api-errors.ts';
+import { CliError } from './cli-error.ts';
+import { loadKubeConfigFile } from './input-file.ts';
 
 /** What a CLI command needs to talk to the cluster as the person running it. */
 export interface CliKubeContext {
@@ -18,25 +21,37 @@ export interface CliKubeContext {
 /** Options every cluster-facing CLI command accepts. */
 export interface KubeOptions {
   kubeconfig?: string;
+  /** The kubeconfig context to use instead of the current one (kubectl's `--context`). */
+  context?: string;
   namespace?: string;
 }
 
-/** A cluster-facing command's problem worded for the person at the terminal; printed without a stack. */
-export class CliError extends Error {
-  override name = 'CliError';
+export { CliError };
+
+/** Adds kubectl's cluster options to a command: `-n/--namespace`, `--kubeconfig`, `--context` (so `kubectl kanari …` reads as kubectl). */
+export function withKubeOptions(command: Command, namespaceHelp = "the Canary's namespace (default: the kubeconfig context's)"): Command {
+  return command
+    .option('-n, --namespace <namespace>', namespaceHelp)
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to use (default: the current context)');
 }
 
 /** Loads the kubeconfig from `--kubeconfig`, `KUBECONFIG`, `~/.kube/config` or the pod's service account. */
 export function loadCliKubeContext(options: KubeOptions, env: NodeJS.ProcessEnv = process.env): CliKubeContext {
-  const kubeConfig = new KubeConfig();
+  let kubeConfig = new KubeConfig();
   if (options.kubeconfig !== undefined) {
-    if (!existsSync(options.kubeconfig)) throw new CliError(`--kubeconfig ${options.kubeconfig}: no such file`);
-    kubeConfig.loadFromFile(options.kubeconfig);
+    kubeConfig = loadKubeConfigFile(options.kubeconfig);
   } else if (env.KUBECONFIG || existsSync(join(homedir(), '.kube', 'config')) || env.KUBERNETES_SERVICE_HOST) {
     kubeConfig.loadFromDefault();
   } else {
     // client-node would otherwise fall back to http://localhost:8080 and fail later with a bare ECONNREFUSED.
     throw new CliError('no kubeconfig: pass --kubeconfig FILE, set KUBECONFIG, or create ~/.kube/config');
+  }
+  if (options.context !== undefined) {
+    if (!kubeConfig.getContextObject(options.context)) {
+      throw new CliError(`--context ${options.context}: no such context in the kubeconfig (it has ${kubeConfig.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+    }
+    kubeConfig.setCurrentContext(options.context);
   }
   if (kubeConfig.getCurrentCluster() === null) throw new CliError(`kubeconfig has no current cluster (context "${kubeConfig.getCurrentContext()}")`);
   const context = kubeConfig.getContextObject(kubeConfig.getCurrentContext());

@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { kanariVersion } from '../controller/kanari-version.ts';
 import { commandsFor } from './commands.ts';
 
-// Two levels below the package root both as source (src/cli) and compiled (dist/cli).
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const version = kanariVersion();
 
 /** Entry point of the `kanari` binary: every subcommand registers itself from its own file. */
 async function main(): Promise<void> {
-  const program = new Command('kanari')
+  // bin/kubectl-kanari.js names the program as kubectl shows it.
+  const program = new Command(process.env.KANARI_PROGRAM_NAME ?? 'kanari')
     .description('Progressive delivery for Kubernetes on SMI: canaries, blue/green and A/B releases')
     .version(version, '-V, --version', 'print the Kanari version')
     .showHelpAfterError();

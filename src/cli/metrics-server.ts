@@ -4,6 +4,7 @@ import { DEFAULT_MESH, MESHES, type Mesh } from '../api/canary.ts';
 import { PrometheusProvider } from '../metrics/prometheus.ts';
 import { startTrafficMetricsServer } from '../metrics/traffic-metrics-server.ts';
 import type { RegisterCommand } from './commands.ts';
+import { readInputFile } from './input-file.ts';
 
 /** `kanari metrics-server`: an SMI TrafficMetrics API server (a replacement for smi-metrics) backed by Prometheus. */
 export const registerMetricsServer: RegisterCommand = (program: Command) => {
@@ -20,6 +21,8 @@ export const registerMetricsServer: RegisterCommand = (program: Command) => {
       if (!(MESHES as readonly string[]).includes(flags.mesh)) throw new Error(`--mesh ${flags.mesh} is not supported: use one of ${MESHES.join(', ')}`);
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port} is not a port number`);
+      // The server reads the PEM files itself; checked here first, a missing one is worded as for every other command.
+      for (const [flag, file] of [['--cert', flags.cert], ['--key', flags.key]] as const) if (file !== undefined) await readInputFile(file, `${flag} ${file}`);
       const logger = createLogger();
       const server = await startTrafficMetricsServer({
         prometheus: new PrometheusProvider({ address: flags.prometheusUrl }),

@@ -3,6 +3,9 @@ import { startLoad } from '../sandbox/loadgen/load-generator.ts';
 import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE } from '../playground/playground-world.ts';
 import { ProgressOutput } from '../playground/progress-output.ts';
 import { progressKey, progressLine } from '../playground/progress-view.ts';
+import { keepHints, restorePromotedReleases } from '../playground/keep-mode.ts';
+import { PODINFO_ANALYSIS, PODINFO_V1 } from '../playground/releases.ts';
+import { ensureApp } from '../playground/rollout-scenario.ts';
 import { DEFAULT_SEED, runPlayground, scenarioNames } from '../playground/run-playground.ts';
 import type { RegisterCommand } from './commands.ts';
 
@@ -24,24 +27,12 @@ export const registerPlayground: RegisterCommand = (program: Command) => {
       process.exitCode = run.ok ? 0 : 1;
       if (!run.world) return;
       const world = run.world;
+      // podinfo exists whichever scenarios ran: the hints and the users need it.
+      await ensureApp({ world, out: new ProgressOutput(process.stdout), seed }, 'podinfo', PODINFO_V1, PODINFO_ANALYSIS);
+      for (const line of await restorePromotedReleases(world)) console.log(`\n${line}`);
       const apex = await world.apex('podinfo');
       const load = startLoad({ url: apex.url, rps: KEEP_RPS, sourceServiceAccount: `${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}`, seed });
-      const kc = world.kubeconfigPath;
-      console.log(
-        [
-          '',
-          'Everything keeps running (Ctrl-C stops it). Drive it like a cluster:',
-          `  export KUBECONFIG=${kc}`,
-          `  kubectl --kubeconfig ${kc} get canaries -w`,
-          `  kubectl --kubeconfig ${kc} set image deploy/podinfo app=ghcr.io/stefanprodan/podinfo:6.0.3`,
-          `  kubectl --kubeconfig ${kc} set env deploy/podinfo VERSION=v4 ERROR_RATE=0.3     # a bad release`,
-          `  npx kanari status podinfo --watch --kubeconfig ${kc}     # in the clone; or kanari, once on the PATH (README)`,
-          `  kubectl --kubeconfig ${kc} get trafficsplits,traffictargets,httproutegroups`,
-          `  kubectl --kubeconfig ${kc} get --raw /apis/metrics.smi-spec.io/v1alpha1/namespaces/${PLAYGROUND_NAMESPACE}/deployments/podinfo`,
-          `  curl -H 'x-kanari-source-sa: ${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}' ${apex.url}/     # podinfo through the mesh`,
-          `Users call podinfo at ${KEEP_RPS}/s; rollouts you start and what Slack receives show below.`,
-        ].join('\n'),
-      );
+      console.log(['', ...keepHints({ kubeconfig: world.kubeconfigPath, apexUrl: apex.url, dashboardUrl: world.dashboard.url, rps: KEEP_RPS })].join('\n'));
       // Releases a person starts with kubectl show the same live line as the scenarios' ones.
       const out = new ProgressOutput(process.stdout);
       world.recorder.onCanary((canary) => {

@@ -1,7 +1,10 @@
+import { formatMetricValue, formatThresholdRange } from '../text/metric-value.ts';
 import { weightBar } from '../text/weight-bar.ts';
 import type { Canary } from '../api/canary.ts';
 import type { AnalysisResult, CanaryCondition, CanaryPhase } from '../api/canary-status.ts';
 import { manualRequestsFromAnnotations } from '../api/annotations.ts';
+import { describeMatches } from '../api/match-description.ts';
+import { failureSentence } from '../engine/failure-reasons.ts';
 import { maxWeightOf, strategyOf, weightSequence } from '../engine/strategy.ts';
 
 /**
@@ -25,11 +28,13 @@ export function renderCanaryStatus(canary: Canary, now: number): string[] {
   lines.push(`Canary ${name}.${namespace} (${strategy}, target ${canary.spec.targetRef.kind}/${canary.spec.targetRef.name})`);
   const since = status.lastTransitionTime;
   field('Phase', `${phase || 'New (not initialized yet)'}${since ? ` for ${formatAge(now - Date.parse(since))} (since ${since})` : ''}`);
-  if (phase === 'Failed' && status.failureReason) field('Failure', status.failureReason);
+  if (phase === 'Failed' && status.failureReason) field('Failure', `${status.failureReason}: ${failureSentence(status.failureReason)}`);
   if (canary.spec.suspend) field('Suspended', 'spec.suspend is true: nothing moves until it is cleared');
 
   const weight = status.canaryWeight ?? 0;
-  field('Weight', `${weightBar(weight)} ${weight}% canary / ${100 - weight}% primary`);
+  // Under A/B the weight applies to matching requests only: "100% canary" would say every user is on it.
+  if (strategy === 'ab-testing' && weight > 0) field('Traffic', `A/B: requests with ${describeMatches(analysis.match)} go to the canary, all others to the primary`);
+  else field('Weight', `${weightBar(weight)} ${weight}% canary / ${100 - weight}% primary`);
   if (RUN_PHASES.includes(phase)) field('Step', stepText(canary));
   field('Failed checks', `${status.failedChecks ?? 0}/${analysis.threshold ?? 1} (rolls back at ${analysis.threshold ?? 1})`);
 
@@ -77,7 +82,8 @@ export function renderCanaryTable(canaries: readonly Canary[], now: number): str
         canary.metadata.namespace ?? 'default',
         canary.metadata.name ?? '',
         (status.phase ?? '') || 'New',
-        `${status.canaryWeight ?? 0}`,
+        // Under A/B the weight applies to matching requests only.
+        strategyOf(canary.spec.analysis) === 'ab-testing' && (status.canaryWeight ?? 0) > 0 ? 'A/B' : `${status.canaryWeight ?? 0}`,
         `${status.failedChecks ?? 0}/${canary.spec.analysis.threshold ?? 1}`,
         since ? formatAge(now - Date.parse(since)) : '-',
         status.conditions?.find((c) => c.type === 'Ready')?.status ?? '-',
@@ -137,22 +143,9 @@ function gatesWaiting(canary: Canary): string[] {
 }
 
 function analysisRow(result: AnalysisResult): string[] {
-  const value = result.value === undefined ? '-' : formatNumber(result.value);
+  const value = result.value === undefined ? '-' : formatMetricValue(result.metric, result.value);
   const outcome = result.reason && result.result !== 'pass' ? `${result.result}: ${result.reason}` : result.result;
-  return [result.metric, value, thresholdText(result.thresholdRange), outcome];
-}
-
-function thresholdText(range: AnalysisResult['thresholdRange']): string {
-  const min = range?.min;
-  const max = range?.max;
-  if (min !== undefined && max !== undefined) return `${formatNumber(min)} ≤ v ≤ ${formatNumber(max)}`;
-  if (min !== undefined) return `≥ ${formatNumber(min)}`;
-  if (max !== undefined) return `≤ ${formatNumber(max)}`;
-  return '-';
-}
-
-function formatNumber(value: number): string {
-  return Number.isInteger(value) ? `${value}` : `${Number(value.toFixed(3))}`;
+  return [result.metric, value, formatThresholdRange(result.metric, result.thresholdRange) || '-', outcome];
 }
 
 function conditionRow(condition: CanaryCondition, now: number): string[] {

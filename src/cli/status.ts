@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Canary } from '../api/canary.ts';
 import { statusCodeOf } from '../kube/api-errors.ts';
 import type { RegisterCommand } from './commands.ts';
-import { CANARY_RESOURCE, CliError, apiErrorMessage, loadCliKubeContext, readCanary, type CliKubeContext, type KubeOptions } from './kube-context.ts';
+import { CANARY_RESOURCE, CliError, apiErrorMessage, loadCliKubeContext, readCanary, withKubeOptions, type CliKubeContext, type KubeOptions } from './kube-context.ts';
 import { renderCanaryStatus, renderCanaryTable } from './status-view.ts';
 
 /**
@@ -13,12 +13,12 @@ import { renderCanaryStatus, renderCanaryTable } from './status-view.ts';
 
 /** Registers `kanari status` and `kanari list`. */
 export const registerStatus: RegisterCommand = (program: Command) => {
-  program
-    .command('status')
-    .description("show a canary's phase, weight, step, failed checks, last analysis, gates and conditions")
-    .argument('<canary>', 'the Canary name')
-    .option('-n, --namespace <namespace>', "the Canary's namespace (default: the kubeconfig context's)")
-    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config)')
+  withKubeOptions(
+    program
+      .command('status')
+      .description("show a canary's phase, weight, step, failed checks, last analysis, gates and conditions")
+      .argument('<canary>', 'the Canary name'),
+  )
     .option('-w, --watch', 'keep showing the status as it changes (redrawn in place on a terminal)')
     .action(async (name: string, options: KubeOptions & { watch?: boolean }) => {
       const context = loadCliKubeContext(options);
@@ -29,12 +29,8 @@ export const registerStatus: RegisterCommand = (program: Command) => {
         process.stdout.write(`${renderCanaryStatus(canary, Date.now()).join('\n')}\n`);
       }
     });
-  program
-    .command('list')
-    .description('list canaries with phase, weight, failed checks, last transition and readiness')
-    .option('-n, --namespace <namespace>', 'the namespace (default: the kubeconfig context\'s)')
+  withKubeOptions(program.command('list').description('list canaries with phase, weight, failed checks, last transition and readiness'), "the namespace (default: the kubeconfig context's)")
     .option('-A, --all-namespaces', 'list canaries in every namespace')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config)')
     .action(async (options: KubeOptions & { allNamespaces?: boolean }) => {
       const context = loadCliKubeContext(options);
       const canaries = await listCanaries(context, options.allNamespaces ? undefined : context.namespace);

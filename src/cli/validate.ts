@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './commands.ts';
 import { createValidator, isKanariDocument } from '../api/validation.ts';
 import { formatValidationError } from '../api/validation-error.ts';
 import { objectLabel, parseYamlDocuments } from '../api/yaml-documents.ts';
 import { FLAGGER_GROUP } from '../api/flagger-convert.ts';
+import { CliError } from './cli-error.ts';
+import { readInputFile, shownName, yamlProblemLines } from './input-file.ts';
 
 /** `kanari validate FILE…`: checks Kanari YAML offline with the same rules the controller applies. */
 export const registerValidate: RegisterCommand = (program: Command) => {
@@ -17,46 +18,51 @@ export const registerValidate: RegisterCommand = (program: Command) => {
     });
 };
 
-/** Prints `file: Kind/name: path: message` per problem; returns the exit status. */
+/**
+ * Prints every problem of every file in one run, in file order, as `FILE:LINE: Kind/name: field = value: rule`
+ * (an editor jumps to the line); YAML mistakes as `FILE:LINE:COLUMN: not valid YAML: …`. Returns the exit status.
+ */
 async function validateFiles(files: string[]): Promise<number> {
   const validator = createValidator();
   let problems = 0;
   let checked = 0;
   for (const file of files) {
-    const shown = file === '-' ? '<stdin>' : file;
+    const shown = shownName(file);
     let text: string;
     try {
-      text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+      text = await readInputFile(file);
     } catch (error) {
-      console.log(`${shown}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      if (!(error instanceof CliError)) throw error;
+      console.log(error.message);
       problems += 1;
       continue;
     }
     for (const document of parseYamlDocuments(text)) {
       if (!document.ok) {
-        console.log(`${shown}: document ${document.index + 1}: not valid YAML: ${document.error}`);
-        problems += 1;
+        for (const problem of document.problems) console.log(yamlProblemLines(file, problem).join('\n'));
+        problems += document.problems.length;
         continue;
       }
       if (!isKanariDocument(document.value)) {
         const apiVersion = String((document.value as { apiVersion?: unknown }).apiVersion ?? 'missing');
         const hint = apiVersion.startsWith(`${FLAGGER_GROUP}/`) ? ': `kanari convert` turns Flagger objects into Kanari ones' : '';
-        console.error(`${shown}: ${objectLabel(document.value)}: skipped, not a Kanari object (apiVersion ${apiVersion})${hint}`);
+        console.error(`${shown}:${document.line}: ${objectLabel(document.value)}: skipped, not a Kanari object (apiVersion ${apiVersion})${hint}`);
         continue;
       }
       checked += 1;
-      const result = validator.validate(document.value);
-      for (const error of result.errors) console.log(`${shown}: ${objectLabel(document.value)}: ${formatValidationError(error)}`);
-      problems += result.errors.length;
+      const errors = validator.validate(document.value).errors.map((error) => ({ error, line: document.locate(error.path)?.line ?? document.line }));
+      // In the order of the file, as a person reads and fixes it; the sort is stable for errors on one line.
+      errors.sort((a, b) => a.line - b.line);
+      for (const { error, line } of errors) console.log(`${shown}:${line}: ${objectLabel(document.value)}: ${formatValidationError(error)}`);
+      problems += errors.length;
     }
   }
   if (problems > 0) return 1;
-  console.log(checked === 0 ? 'OK: no Kanari objects found' : `OK: ${checked} Kanari object${checked === 1 ? '' : 's'} valid`);
+  // Nothing to check is a failure: `kanari convert x | kanari validate -` must not pass when convert wrote nothing.
+  if (checked === 0) {
+    console.log('no Kanari objects found: nothing was validated');
+    return 1;
+  }
+  console.log(`OK: ${checked} Kanari object${checked === 1 ? '' : 's'} valid`);
   return 0;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

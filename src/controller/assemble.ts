@@ -2,7 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Mesh } from '../api/canary.ts';
 import { manualRequestsFromAnnotations } from '../api/annotations.ts';
 import { createValidator } from '../api/validation.ts';
-import { SystemClock, type Clock } from '../engine/clock.ts';
+import { SystemClock, type Clock } from '../time/clock.ts';
 import { decide } from '../engine/decide.ts';
 import { createPhaseMachine } from '../engine/machine.ts';
 import type { EventRecorder, Gates, MetricsSource, Notifier as NotifierPort, StatusWriter } from '../engine/ports.ts';
@@ -16,7 +16,9 @@ import type { BackoffPolicy } from '../notify/retry-policy.ts';
 import { RouterFactory } from '../router/factory.ts';
 import type { TrafficRouter } from '../router/router.ts';
 import type { ControllerMetrics } from '../server/controller-metrics.ts';
+import { DaemonSetWorkloads } from '../workload/daemonset-workloads.ts';
 import { KubeWorkloads } from '../workload/kube-workloads.ts';
+import { TargetWorkloads } from '../workload/target-workloads.ts';
 import { CanaryAlerts } from './canary-alerts.ts';
 import { CanaryController, type CanaryPorts } from './canary-controller.ts';
 import { CanaryEvents } from './canary-events.ts';
@@ -24,6 +26,7 @@ import { CanaryGates } from './canary-gates.ts';
 import { CanaryMetrics, metricTemplateLike } from './canary-metrics.ts';
 import { CanaryStatusWriter } from './canary-status-writer.ts';
 import { ClusterCache } from './cluster-cache.ts';
+import { kanariVersion } from './kanari-version.ts';
 
 /** Everything the controller is built from; only `kubeConfig`, `logger` and `metrics` are required. */
 export interface ControllerOptions {
@@ -40,6 +43,8 @@ export interface ControllerOptions {
   /** Prometheus for built-in metrics when a Canary names none (instead of the TrafficMetrics API). */
   metricsServer?: string;
   mesh?: Mesh;
+  /** Flagger's `-include-label-prefix`: which target labels the primary copies get (`*` for all; none by default). */
+  includeLabelPrefix?: string[];
   /** Receives every event payload of every Canary (Flagger's `-event-webhook`). */
   eventWebhook?: string;
   /** Shown in notifications, to tell clusters apart in a shared channel. */
@@ -79,6 +84,7 @@ export interface AssembledController {
 export function assembleController(options: ControllerOptions): AssembledController {
   const clock = options.clock ?? new SystemClock();
   const now = () => clock.now();
+  options.metrics.info.set({ version: kanariVersion(), mesh_provider: options.defaultProvider ?? 'smi' }, 1);
   const clients = createKubeClients({ kind: 'given', kubeConfig: options.kubeConfig });
   const cache = new ClusterCache({
     clients,
@@ -110,7 +116,7 @@ export function assembleController(options: ControllerOptions): AssembledControl
   const machine = createPhaseMachine();
   const ports: CanaryPorts = {
     decide: (canary, observation) => decide(canary, observation, machine),
-    workloads: new KubeWorkloads({ clients, reader: cache.reader(), logger: options.logger }),
+    workloads: targetWorkloads(clients, cache, options),
     metrics:
       overrides.metrics ??
       new CanaryMetrics({
@@ -145,4 +151,11 @@ export function assembleController(options: ControllerOptions): AssembledControl
     canarySelector: options.canarySelector,
   });
   return { controller, clients, cache, clock };
+}
+
+/** Deployments and DaemonSets each have their Workloads port; the Canary's finalizer is handled by one. */
+function targetWorkloads(clients: KubeClients, cache: ClusterCache, options: ControllerOptions): TargetWorkloads {
+  const common = { clients, reader: cache.reader(), logger: options.logger, includeLabelPrefix: options.includeLabelPrefix };
+  const deployments = new KubeWorkloads(common);
+  return new TargetWorkloads({ deployments, daemonSets: new DaemonSetWorkloads({ ...common, finalizers: deployments }) });
 }

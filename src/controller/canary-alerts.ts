@@ -1,8 +1,10 @@
 import type { Canary } from '../api/canary.ts';
 import type { Notification as EngineNotification, NotificationFacts } from '../engine/actions.ts';
 import type { Notifier as NotifierPort } from '../engine/ports.ts';
+import { strategyOf } from '../engine/strategy.ts';
 import { createNotification, type FailingMetric, type Notification } from '../notify/message.ts';
 import type { Notifier } from '../notify/notifier.ts';
+import { metricUnit } from '../text/metric-value.ts';
 
 /**
  * The engine's Notifier port over notify/'s Notifier: adds to the engine's facts what only the shell
@@ -36,14 +38,26 @@ export function toMessage(canary: Canary, notification: EngineNotification, clus
     time,
     cluster,
     revision: facts.revision?.slice(0, 12),
-    weight: canary.status?.canaryWeight,
+    weight: shownWeight(notification.kind, canary),
     metric: failingMetric(facts.metric),
     reason: facts.reason ?? notification.message,
     durationMs: facts.durationMs,
     steps: facts.steps,
+    iterations: facts.iterations,
     actor: facts.requestedBy,
     action: facts.action,
   });
+}
+
+/**
+ * The canary's weight where it tells something: how much traffic a release had when it was rolled back
+ * or held. Not once promotion finished (the new version then serves everyone as the primary, so "0%"
+ * would mislead), nor for a new revision (always 0 before its run), nor under A/B (its 100% applies
+ * to matching requests only).
+ */
+function shownWeight(kind: EngineNotification['kind'], canary: Canary): number | undefined {
+  if (kind === 'promotion-finished' || kind === 'new-revision' || strategyOf(canary.spec.analysis) === 'ab-testing') return undefined;
+  return canary.status?.canaryWeight;
 }
 
 /** The bound the value crossed: below `min`, else above `max`; no message field when there is no value. */
@@ -52,6 +66,5 @@ function failingMetric(metric: NotificationFacts['metric']): FailingMetric | und
   const bound = metric.min !== undefined && metric.value < metric.min ? 'min' : 'max';
   const threshold = bound === 'min' ? metric.min : metric.max;
   if (threshold === undefined) return undefined;
-  const unit = metric.name === 'request-success-rate' ? '%' : metric.name === 'request-duration' ? 'ms' : undefined;
-  return { name: metric.name, value: metric.value, threshold, bound, unit };
+  return { name: metric.name, value: metric.value, threshold, bound, unit: metricUnit(metric.name) || undefined };
 }

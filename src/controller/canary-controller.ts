@@ -1,12 +1,12 @@
-import type { V1Deployment, KubernetesObject } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1Deployment, KubernetesObject } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
-import { analysisInterval } from '../api/canary-settings.ts';
 import { primaryName } from '../api/names.ts';
 import type { KanariValidator } from '../api/validation.ts';
-import type { Clock } from '../engine/clock.ts';
+import { formatValidationError } from '../api/validation-error.ts';
+import type { Clock } from '../time/clock.ts';
 import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
-import { nextDueTime, Scheduler } from '../engine/scheduler.ts';
+import { nextTickAfter, retryDelayMs, Scheduler } from '../engine/scheduler.ts';
 import { isNotFound, isTransient } from '../kube/api-errors.ts';
 import type { KubeClients } from '../kube/client.ts';
 import { parseLabelSelector } from '../kube/label-selector.ts';
@@ -18,7 +18,7 @@ import type { ControllerMetrics } from '../server/controller-metrics.ts';
 import type { ReadinessCheck } from '../server/health-server.ts';
 import { referencedConfigs } from '../workload/config-refs.ts';
 import type { ClusterCache } from './cluster-cache.ts';
-import { reportCanaryMetrics } from './report-metrics.ts';
+import { CanaryMetricsReporter } from './report-metrics.ts';
 
 /** The ports every tick uses; the router is chosen per Canary, validation per tick. */
 export type CanaryPorts = Omit<ReconcileDeps, 'router' | 'validate'>;
@@ -51,9 +51,9 @@ export interface CanaryControllerParts {
 
 // Three conflicts in a row means another writer is racing us; the next tick tries again.
 const MAX_CONFLICT_RETRIES = 3;
-// A refusal (403, 422…) will not fix itself soon: retry it rarely. A server that is away, throttling or
-// failing (no answer, 429, 5xx) is retried sooner, and at once when the informers see it come back.
-const MAX_ERROR_BACKOFF_MS = 60_000;
+// A refusal (403, 422…) will not fix itself soon: it is retried on the scheduler's slow backoff. A server
+// that is away, throttling or failing (no answer, 429, 5xx) is retried sooner, and at once when the
+// informers see it come back.
 const MAX_TRANSIENT_BACKOFF_MS = 10_000;
 
 /**
@@ -68,6 +68,7 @@ export class CanaryController {
   readonly #scheduler: Scheduler;
   readonly #queue: KeyedWorkQueue;
   readonly #log: Logger;
+  readonly #reporter: CanaryMetricsReporter;
   readonly #failures = new Map<string, number>();
   /** Canaries whose target's HPA changed: the primary's copy is synced at their next tick. */
   readonly #autoscalerChanged = new Set<string>();
@@ -85,6 +86,7 @@ export class CanaryController {
     this.#clock = parts.clock;
     this.#log = parts.logger;
     this.#owns = parseLabelSelector(parts.canarySelector ?? '');
+    this.#reporter = new CanaryMetricsReporter(parts.metrics);
     this.#scheduler = new Scheduler(this.#clock, (key) => this.#queue.add(key));
     this.#queue = new KeyedWorkQueue({
       handler: (key) => this.#reconcile(key),
@@ -135,6 +137,7 @@ export class CanaryController {
         this.#scheduler.remove(key);
         this.#seenSpec.delete(key);
         this.#failures.delete(key);
+        this.#reporter.forget(canary.metadata?.namespace ?? '', canary.metadata?.name ?? '');
         this.#reportTotals();
         return;
       }
@@ -147,10 +150,14 @@ export class CanaryController {
     this.#cache.deployments.onEvent((_type, deployment) => {
       for (const canary of this.#canariesOfDeployment(deployment)) this.#trigger(keyOf(canary));
     });
+    this.#cache.daemonSets.onEvent((_type, daemonSet) => {
+      for (const canary of this.#canariesOfDeployment(daemonSet)) this.#trigger(keyOf(canary));
+    });
     const onConfig = (kind: 'configMaps' | 'secrets') => (_type: string, config: KubernetesObject) => {
       const namespace = config.metadata?.namespace ?? '';
       for (const canary of this.#cache.canaries.list(namespace)) {
-        const target = this.#cache.deployments.get(namespace, canary.spec.targetRef.name);
+        const targets = canary.spec.targetRef.kind === 'DaemonSet' ? this.#cache.daemonSets : this.#cache.deployments;
+        const target = targets.get(namespace, canary.spec.targetRef.name);
         if (referencedConfigs(target?.spec?.template?.spec)[kind].includes(config.metadata?.name ?? '')) this.#trigger(keyOf(canary));
       }
     };
@@ -183,8 +190,8 @@ export class CanaryController {
     if (this.#running && this.#synced) this.#scheduler.triggerNow(key);
   }
 
-  /** Canaries whose target or primary is this Deployment. */
-  #canariesOfDeployment(deployment: V1Deployment): Canary[] {
+  /** Canaries whose target or primary is this Deployment (or DaemonSet). */
+  #canariesOfDeployment(deployment: V1Deployment | V1DaemonSet): Canary[] {
     const name = deployment.metadata?.name ?? '';
     return this.#cache.canaries
       .list(deployment.metadata?.namespace ?? '')
@@ -205,7 +212,8 @@ export class CanaryController {
         if (outcome.result === 'written') {
           this.#failures.delete(key);
           canary = { ...canary, status: outcome.status };
-          reportCanaryMetrics(this.#parts.metrics, canary, outcome.previousPhase);
+          // A Canary deleted while its tick ran keeps no series: its delete event already removed them.
+          if (this.#cache.canaries.get(namespace, name)) this.#reporter.report(canary, outcome.previous);
           break;
         }
         canary = await this.#readFresh(namespace, name);
@@ -215,21 +223,23 @@ export class CanaryController {
           canary = undefined;
         }
       }
-      if (canary && this.#running) this.#scheduler.schedule(key, this.#nextTick(canary));
+      if (canary && this.#running) this.#scheduler.schedule(key, nextTickAfter(canary, this.#clock.now()));
     } catch (err) {
       if (isNotFound(err)) return; // deleted between the cache read and the write
       await this.#reportFailure(key, canary, err);
     } finally {
-      this.#parts.metrics.duration.observe({ name, namespace }, (this.#clock.now() - started) / 1000);
+      // Every tick counts, failed ones too (as Flagger's duration histogram does); not a deleted Canary's.
+      const current = this.#cache.canaries.get(namespace, name);
+      if (current) this.#reporter.observeTick(current, (this.#clock.now() - started) / 1000);
     }
   }
 
-  async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previousPhase?: string } | { result: 'conflict' }> {
+  async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previous?: Canary['status'] } | { result: 'conflict' }> {
     // Validation applies schema defaults, so decide sees the spec a person would expect; the cache's
     // object is cloned first because ajv writes defaults in place.
     const validated = this.#parts.validator.validateCanary(structuredClone(raw));
     const canary = this.#withDefaultProvider(validated.valid ? validated.value : raw);
-    const validationErrors = validated.valid ? [] : validated.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
+    const validationErrors = validated.valid ? [] : validated.errors.map(formatValidationError);
     const log = canaryLogger(this.#log, { name: canary.metadata.name ?? '', namespace: canary.metadata.namespace ?? '' });
     let router: Router;
     try {
@@ -245,21 +255,13 @@ export class CanaryController {
     }
     const { decision } = outcome;
     if (decision.status.phase !== raw.status?.phase) log.info({ phase: decision.status.phase, weight: decision.status.canaryWeight }, 'phase changed');
-    return { result: 'written', status: decision.status, previousPhase: raw.status?.phase };
+    return { result: 'written', status: decision.status, previous: raw.status };
   }
 
   #withDefaultProvider(canary: Canary): Canary {
     const fallback = this.#parts.defaultProvider;
     if (!fallback || (canary.spec.provider && canary.spec.provider !== 'smi')) return canary;
     return { ...canary, spec: { ...canary.spec, provider: fallback } };
-  }
-
-  /** Next tick: when the status says the analysis is due, but at least one interval away when nothing is due yet. */
-  #nextTick(canary: Canary): number {
-    const now = this.#clock.now();
-    const due = nextDueTime(canary, now);
-    if (due > now) return due;
-    return now + analysisInterval(canary.spec.analysis).milliseconds;
   }
 
   async #readFresh(namespace: string, name: string): Promise<Canary | undefined> {
@@ -281,8 +283,8 @@ export class CanaryController {
     if (canary) {
       await this.#parts.ports.events.record(canary, { eventType: 'Warning', reason: typeof reason === 'string' ? reason : 'ReconcileError', message });
     }
-    const ceiling = isTransient(err) ? MAX_TRANSIENT_BACKOFF_MS : MAX_ERROR_BACKOFF_MS;
-    if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + Math.min(ceiling, 500 * 2 ** failures));
+    const delay = isTransient(err) ? Math.min(MAX_TRANSIENT_BACKOFF_MS, retryDelayMs(failures)) : retryDelayMs(failures);
+    if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + delay);
   }
 
   #reportTotals(): void {

@@ -6,11 +6,13 @@ import { parseRouterProvider } from '../api/router-provider.ts';
 import type { MetricObservation } from '../engine/observation.ts';
 import type { MetricsSource } from '../engine/ports.ts';
 import { createBuiltinMetrics, isBuiltinMetric, measureBuiltinMetric } from '../metrics/builtin-metrics.ts';
+import { createMetricsProvider } from '../metrics/factory.ts';
 import { MetricsError } from '../metrics/metrics-error.ts';
 import { runMetricTemplate, type MetricTemplateLike } from '../metrics/metric-template.ts';
-import type { BuiltinMetricsSource, MetricResult } from '../metrics/provider.ts';
+import type { BuiltinMetricsSource, MetricResult, MetricsProvider } from '../metrics/provider.ts';
 import type { SecretReader } from '../kube/secret-reader.ts';
 import type { MetricTemplate } from '../api/metric-template.ts';
+import { combineObservations } from './metric-observations.ts';
 
 /** Finds a MetricTemplate (from the informer cache in the controller). */
 export type MetricTemplateLookup = (namespace: string, name: string) => MetricTemplateLike | undefined;
@@ -33,18 +35,43 @@ export interface CanaryMetricsOptions {
 export class CanaryMetrics implements MetricsSource {
   private readonly options: CanaryMetricsOptions;
   private readonly builtinSources = new Map<string, BuiltinMetricsSource>();
+  private readonly inlineProviders = new Map<string, Promise<MetricsProvider>>();
 
   constructor(options: CanaryMetricsOptions) {
     this.options = options;
   }
 
   async measure(canary: Canary, metric: CanaryMetric): Promise<MetricObservation> {
+    // Flagger's inline query beside a templateRef: both are checked.
+    const sources: Array<() => Promise<MetricResult>> = [];
+    if (metric.query !== undefined) sources.push(() => this.inlineQuery(canary, metric, metric.query!));
+    if (metric.templateRef || metric.query === undefined) sources.push(() => this.query(canary, metric));
+    return combineObservations(metric, await Promise.all(sources.map((source) => this.observe(metric, source))));
+  }
+
+  private async observe(metric: CanaryMetric, source: () => Promise<MetricResult>): Promise<MetricObservation> {
     try {
-      return observation(metric.name, await this.query(canary, metric));
+      return observation(metric.name, await source());
     } catch (err) {
       if (err instanceof MetricsError) return { name: metric.name, result: 'error', reason: err.message, errorReason: err.reason };
       return { name: metric.name, result: 'error', reason: err instanceof Error ? err.message : String(err), errorReason: 'QueryFailed' };
     }
+  }
+
+  /** Flagger's inline PromQL: run as written (no template variables) on the Canary's metrics server. */
+  private async inlineQuery(canary: Canary, metric: CanaryMetric, query: string): Promise<MetricResult> {
+    const address = canary.spec.metricsServer ?? this.options.defaultMetricsServer;
+    if (!address) {
+      throw new MetricsError('InvalidProvider', `metric "${metric.name}" has an inline query but no Prometheus to run it on: set spec.metricsServer or start the controller with --metrics-server`);
+    }
+    let provider = this.inlineProviders.get(address);
+    if (!provider) {
+      provider = createMetricsProvider({ type: 'prometheus', address }, { namespace: canary.metadata.namespace ?? 'default' });
+      // A bad address is reported at every measurement, not remembered.
+      provider.catch(() => this.inlineProviders.delete(address));
+      this.inlineProviders.set(address, provider);
+    }
+    return (await provider).query(query);
   }
 
   private async query(canary: Canary, metric: CanaryMetric): Promise<MetricResult> {
@@ -67,7 +94,7 @@ export class CanaryMetrics implements MetricsSource {
     if (!isBuiltinMetric(metric.name)) {
       throw new MetricsError('InvalidProvider', `metric "${metric.name}" is neither built in nor backed by a templateRef`);
     }
-    const workload = { namespace, name: canary.spec.targetRef.name, kind: 'Deployment' as const };
+    const workload = { namespace, name: canary.spec.targetRef.name, kind: canary.spec.targetRef.kind === 'DaemonSet' ? ('Daemonset' as const) : ('Deployment' as const) };
     return measureBuiltinMetric(this.builtinSource(canary), metric.name, workload, interval.milliseconds);
   }
 

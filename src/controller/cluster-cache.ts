@@ -6,6 +6,7 @@ import type {
   KubernetesListObject,
   KubernetesObject,
   V1ConfigMap,
+  V1DaemonSet,
   V1Deployment,
   V1Secret,
   V2HorizontalPodAutoscaler,
@@ -83,6 +84,8 @@ export interface ClusterCacheOptions {
 export class ClusterCache {
   readonly canaries: ScopedCache<Canary>;
   readonly deployments: ScopedCache<V1Deployment>;
+  /** DaemonSet targets (Flagger's other workload kind) and their primaries. */
+  readonly daemonSets: ScopedCache<V1DaemonSet>;
   readonly configMaps: ScopedCache<V1ConfigMap>;
   readonly secrets: ScopedCache<V1Secret>;
   readonly autoscalers: ScopedCache<V2HorizontalPodAutoscaler>;
@@ -151,6 +154,9 @@ export class ClusterCache {
     this.deployments = make<V1Deployment>('deployments', grouped('apps/v1', 'deployments'), (ns) => () =>
       ns ? clients.apps.listNamespacedDeployment({ namespace: ns }) : clients.apps.listDeploymentForAllNamespaces(),
     );
+    this.daemonSets = make<V1DaemonSet>('daemonsets', grouped('apps/v1', 'daemonsets'), (ns) => () =>
+      ns ? clients.apps.listNamespacedDaemonSet({ namespace: ns }) : clients.apps.listDaemonSetForAllNamespaces(),
+    );
     this.configMaps = make<V1ConfigMap>('configmaps', core('configmaps'), (ns) => () =>
       ns ? clients.core.listNamespacedConfigMap({ namespace: ns }) : clients.core.listConfigMapForAllNamespaces(),
     );
@@ -178,6 +184,7 @@ export class ClusterCache {
     return [
       this.canaries,
       this.deployments,
+      this.daemonSets,
       this.configMaps,
       this.secrets,
       this.autoscalers,
@@ -235,6 +242,7 @@ export class ClusterCache {
       configMap: async (ns, name) => this.configMaps.get(ns, name),
       secret: async (ns, name) => this.secrets.get(ns, name),
       autoscaler: async (ns, name) => this.autoscalers.get(ns, name),
+      daemonSet: async (ns, name) => this.daemonSets.get(ns, name),
     };
   }
 }

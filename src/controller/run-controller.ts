@@ -1,8 +1,12 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { InformerCanarySource } from '../dashboard/canary-source.ts';
+import { startDashboard, type DashboardServer } from '../dashboard/dashboard-server.ts';
+import { reuseConnections } from '../kube/client.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
 import type { Logger } from '../log/logger.ts';
+import type { Clock } from '../time/clock.ts';
 import { createControllerMetrics } from '../server/controller-metrics.ts';
 import { startHealthServer, type HealthServer, type ReadinessCheck } from '../server/health-server.ts';
 import { assembleController, type ControllerOptions } from './assemble.ts';
@@ -16,6 +20,8 @@ export interface LeaderElectionSettings {
   retryPeriodMs: number;
   /** Unique per replica; the pod name plus a random suffix by default. */
   identity?: string;
+  /** The Lease's time (renewals, retries, the renew deadline): the process clock by default, not the controller's `clock`. */
+  clock?: Clock;
 }
 
 export interface RunControllerOptions extends Omit<ControllerOptions, 'metrics'> {
@@ -25,11 +31,14 @@ export interface RunControllerOptions extends Omit<ControllerOptions, 'metrics'>
   healthAddress?: { host: string; port: number };
   /** Off by default; the chart turns it on with two replicas. */
   leaderElection?: LeaderElectionSettings;
+  /** Serve the dashboard here (off by default); with `actions`, people may promote, abort… with their own token. */
+  dashboard?: { address: { host: string; port: number }; actions?: boolean };
 }
 
 /** A running controller process: stop() finishes the current ticks, writes their status and releases the lease. */
 export interface RunningController {
   health?: HealthServer;
+  dashboard?: DashboardServer;
   isLeader(): boolean;
   /** The controller while this replica works (always without leader election). */
   current(): CanaryController | undefined;
@@ -55,6 +64,7 @@ export async function runController(options: RunControllerOptions): Promise<Runn
     ? await startHealthServer({ registry: metrics.registry, readiness, host: options.healthAddress.host, port: options.healthAddress.port })
     : undefined;
   if (health) options.logger.info({ url: health.url }, 'serving /healthz, /readyz and /metrics');
+  const dashboard = options.dashboard ? await serveDashboard(options, options.dashboard) : undefined;
 
   const startWork = async (): Promise<void> => {
     controller = assembleController({ ...options, metrics }).controller;
@@ -80,6 +90,7 @@ export async function runController(options: RunControllerOptions): Promise<Runn
       renewDeadlineMs: settings.renewDeadlineMs,
       retryPeriodMs: settings.retryPeriodMs,
       logger: options.logger,
+      clock: settings.clock,
     });
     void elector.run({
       onStartedLeading: async () => {
@@ -97,12 +108,38 @@ export async function runController(options: RunControllerOptions): Promise<Runn
 
   return {
     health,
+    dashboard: dashboard?.server,
     isLeader: () => (elector ? elector.isLeader() : true),
     current: () => controller,
     async stop(stopOptions = {}) {
       if (elector) await elector.stop({ release: stopOptions.releaseLease ?? true });
       await stopWork();
+      await dashboard?.stop();
       await health?.close();
     },
   };
+}
+
+/**
+ * The dashboard runs on every replica, leader or not, from a Canary informer of its own: a standby
+ * holds no caches, and a Service in front of the replicas may send a person to either.
+ */
+async function serveDashboard(options: RunControllerOptions, settings: NonNullable<RunControllerOptions['dashboard']>): Promise<{ server: DashboardServer; stop(): Promise<void> }> {
+  const kubeConfig = reuseConnections(options.kubeConfig);
+  const namespaces = options.namespaces ?? [];
+  const source = new InformerCanarySource({ kubeConfig, namespaces, logger: options.logger });
+  void source.start();
+  const server = await startDashboard({
+    kubeConfig,
+    source,
+    host: settings.address.host,
+    port: settings.address.port,
+    actions: settings.actions,
+    namespaces,
+    prometheus: options.metricsServer ? [{ url: options.metricsServer, usedBy: '--metrics-server' }] : [],
+    title: options.clusterName,
+    logger: options.logger,
+  });
+  options.logger.info({ url: server.url, actions: settings.actions === true }, 'serving the dashboard');
+  return { server, stop: async () => { await server.close(); await source.stop(); } };
 }

@@ -52,6 +52,8 @@ export type NotificationKind =
   | 'promotion-finished'
   | 'rollback'
   | 'progress-deadline'
+  /** The primary did not become ready while promoted: traffic stays on the canary. */
+  | 'promotion-failed'
   | 'manual-action';
 
 /** The facts an alert shows beside its message; each kind fills the ones that apply. */
@@ -64,8 +66,10 @@ export interface NotificationFacts {
   reason?: string;
   /** How long the run took, from the new revision to Succeeded. */
   durationMs?: number;
-  /** Weight steps or iterations the run took before promotion. */
+  /** Weight steps the run took before promotion (canary strategy). */
   steps?: number;
+  /** Iterations the run took before promotion (blue/green, A/B). */
+  iterations?: number;
   /** For manual actions: who asked, and what. */
   requestedBy?: string;
   action?: string;

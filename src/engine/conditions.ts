@@ -1,4 +1,5 @@
 import type { CanaryCondition, CanaryPhase, CanaryStatus, ConditionType } from '../api/canary-status.ts';
+import { failureSentence } from './failure-reasons.ts';
 
 /**
  * kstatus conditions (`Ready`, `Reconciling`, `Stalled`) plus `Promoted`, each stamped with the
@@ -61,7 +62,11 @@ type Verdict = Pick<CanaryCondition, 'status' | 'reason' | 'message'>;
 function stalledCondition(status: CanaryStatus, inputs: ConditionInputs): Verdict {
   if (inputs.problem !== undefined && SPEC_PROBLEMS.has(inputs.problem.reason)) return { status: 'True', ...inputs.problem };
   if (status.phase === 'Failed') {
-    return { status: 'True', reason: status.failureReason ?? 'Failed', message: `Revision ${status.lastAppliedSpec ?? ''} was rolled back; a new revision or a retry starts another run.` };
+    return {
+      status: 'True',
+      reason: status.failureReason ?? 'Failed',
+      message: `${failureSentence(status.failureReason)}; revision ${status.lastAppliedSpec ?? ''} was rolled back, and a new revision or a retry starts another run.`,
+    };
   }
   if (inputs.initializationStalled) {
     return { status: 'True', reason: 'ProgressDeadlineExceeded', message: 'The primary did not become ready within progressDeadlineSeconds.' };
@@ -110,7 +115,7 @@ function promotedCondition(status: CanaryStatus): Verdict {
     case 'Initialized':
       return { status: 'True', reason: 'Initialized', message: 'Deployment initialization completed.' };
     case 'Failed':
-      return { status: 'False', reason: status.failureReason ?? 'Failed', message: 'Canary analysis failed, primary kept.' };
+      return { status: 'False', reason: status.failureReason ?? 'Failed', message: `${failureSentence(status.failureReason)}; the primary was kept.` };
     case 'Waiting':
     case 'Progressing':
     case 'WaitingPromotion':

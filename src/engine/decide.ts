@@ -25,12 +25,14 @@ function rules(tick: Tick): void {
   const observation = tick.observation;
   if (observation.deletionRequested) return deletion(tick);
   if (tick.phase === 'Terminating' || tick.phase === 'Terminated') return;
-  const invalid = [...observation.validationErrors, ...validateRolloutWindow(tick.analysis.window)];
+  // The validator's errors include the window's; the engine checks the window itself only when no validator ran.
+  const invalid = observation.validationErrors.length > 0 ? observation.validationErrors : validateRolloutWindow(tick.analysis.window);
   if (invalid.length > 0) return tick.blocked('InvalidSpec', invalid.join('; '));
   if (tick.canary.spec.suspend) return;
   const target = observation.target;
   if (target === undefined || !target.exists) {
-    return tick.blocked('TargetNotFound', `Deployment ${tick.canary.spec.targetRef.name} not found in namespace ${tick.canary.metadata.namespace ?? 'default'}`);
+    const kind = tick.canary.spec.targetRef.kind ?? 'Deployment';
+    return tick.blocked('TargetNotFound', `${kind} ${tick.canary.spec.targetRef.name} not found in namespace ${tick.canary.metadata.namespace ?? 'default'}`);
   }
   if (!observation.router.available) {
     return tick.blocked('RouterUnavailable', observation.router.reason ?? 'the TrafficSplit API is not served: install an SMI implementation');

@@ -1,4 +1,6 @@
 import type { CanaryMetric } from '../api/canary.ts';
+import type { JudgeInterval } from '../api/run-history.ts';
+import { formatMetricValue } from '../text/metric-value.ts';
 import type { MetricObservation } from './observation.ts';
 
 /**
@@ -8,7 +10,7 @@ import type { MetricObservation } from './observation.ts';
 
 export type Verdict = 'pass' | 'fail' | 'no-data' | 'error';
 
-/** One metric's verdict with the sentence that explains it ("request-success-rate 99.8% ≥ 99"). */
+/** One metric's verdict with the sentence that explains it ("request-success-rate 99.8% ≥ 99%"). */
 export interface MetricVerdict {
   name: string;
   verdict: Verdict;
@@ -17,6 +19,8 @@ export interface MetricVerdict {
   max?: number;
   reason?: string;
   errorReason?: string;
+  /** A judge comparing canary and primary: estimate, confidence interval and bar (kept in the run's timeline). */
+  interval?: JudgeInterval;
   /** Person-readable explanation, used in Events and alerts. */
   explanation: string;
 }
@@ -42,34 +46,24 @@ export function judgeMetric(metric: CanaryMetric, observed: MetricObservation | 
   }
   if (observed.result === 'no-data' || observed.value === undefined || Number.isNaN(observed.value)) {
     const reason = observed.reason ?? 'no data';
-    return { ...base, verdict: 'no-data', reason, explanation: `${metric.name} has no data (${reason})` };
+    return { ...base, verdict: 'no-data', reason, explanation: `${metric.name} has no data: ${reason}` };
   }
   const value = observed.value;
-  const unit = unitOf(metric.name);
-  const shown = `${formatNumber(value)}${unit}`;
+  // Value and bound in the same unit: "34.78% < 99%", never "34.78% < 99".
+  const shown = (n: number) => formatMetricValue(metric.name, n);
   if (min !== undefined && value < min) {
-    return { ...base, value, verdict: 'fail', explanation: `${metric.name} ${shown} < ${formatNumber(min)}` };
+    return { ...base, value, verdict: 'fail', explanation: `${metric.name} ${shown(value)} < ${shown(min)}` };
   }
   if (max !== undefined && value > max) {
-    return { ...base, value, verdict: 'fail', explanation: `${metric.name} ${shown} > ${formatNumber(max)}${unit === 'ms' ? 'ms' : ''}` };
+    return { ...base, value, verdict: 'fail', explanation: `${metric.name} ${shown(value)} > ${shown(max)}` };
   }
   const bounds: string[] = [];
-  if (min !== undefined) bounds.push(`≥ ${formatNumber(min)}`);
-  if (max !== undefined) bounds.push(`≤ ${formatNumber(max)}${unit === 'ms' ? 'ms' : ''}`);
-  return { ...base, value, verdict: 'pass', explanation: `${metric.name} ${shown}${bounds.length ? ` ${bounds.join(', ')}` : ''}` };
+  if (min !== undefined) bounds.push(`≥ ${shown(min)}`);
+  if (max !== undefined) bounds.push(`≤ ${shown(max)}`);
+  return { ...base, value, verdict: 'pass', explanation: `${metric.name} ${shown(value)}${bounds.length ? ` ${bounds.join(', ')}` : ''}` };
 }
 
 /** Judges every configured metric, in spec order. */
 export function judgeMetrics(metrics: CanaryMetric[], observed: MetricObservation[]): MetricVerdict[] {
   return metrics.map((metric) => judgeMetric(metric, observed.find((o) => o.name === metric.name)));
-}
-
-function unitOf(name: string): string {
-  if (name === 'request-success-rate') return '%';
-  if (name === 'request-duration') return 'ms';
-  return '';
-}
-
-function formatNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(Math.round(value * 100) / 100);
 }

@@ -39,6 +39,8 @@ export interface RouterObservation {
   /** Weights as read from the split, absent when it does not exist yet. */
   weights?: Weights;
   reason?: string;
+  /** False for a router that moves no traffic (Flagger's `kubernetes` provider); absent means true. */
+  routesTraffic?: boolean;
 }
 
 /** A canary/primary weight pair, always summing to 100. */
@@ -64,6 +66,7 @@ export interface GateAnswer {
   name: string;
   type: WebhookType;
   ok: boolean;
+  /** Why the gate is closed, worded for a person and naming the hook: `webhook load-test answered 403: …`. */
   reason?: string;
 }
 

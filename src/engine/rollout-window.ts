@@ -11,11 +11,12 @@ import type { RolloutWindow } from '../api/canary.ts';
 export function validateRolloutWindow(window: RolloutWindow | undefined): string[] {
   if (window === undefined) return [];
   const problems: string[] = [];
-  for (const schedule of window.schedules) {
-    if (!validate(schedule)) problems.push(`analysis.window.schedules: ${JSON.stringify(schedule)} is not a cron expression`);
-  }
+  // Worded as the API's validation words them (field = value: rule), which the controller reports instead when it ran.
+  window.schedules.forEach((schedule, i) => {
+    if (!validate(schedule)) problems.push(`spec.analysis.window.schedules[${i}] = ${JSON.stringify(schedule)}: is not a valid cron expression`);
+  });
   if (window.timezone !== undefined && !isKnownTimezone(window.timezone)) {
-    problems.push(`analysis.window.timezone: ${JSON.stringify(window.timezone)} is not an IANA time zone`);
+    problems.push(`spec.analysis.window.timezone = ${JSON.stringify(window.timezone)}: is not a known IANA time zone`);
   }
   return problems;
 }

@@ -1,6 +1,6 @@
 import type { Canary } from '../api/canary.ts';
 import { analysisInterval } from '../api/canary-settings.ts';
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from '../time/clock.ts';
 import { DueHeap } from './due-heap.ts';
 
 /**
@@ -14,6 +14,21 @@ export function nextDueTime(canary: Canary, now: number): number {
   const last = canary.status?.lastAnalysisTime;
   if (last === undefined) return now;
   return Math.max(now, Date.parse(last) + analysisInterval(canary.spec.analysis).milliseconds);
+}
+
+/** When to tick after a completed one: when the status says the analysis is due, but at least one interval on. */
+export function nextTickAfter(canary: Canary, now: number): number {
+  const due = nextDueTime(canary, now);
+  return due > now ? due : now + analysisInterval(canary.spec.analysis).milliseconds;
+}
+
+// A failing tick is retried at 1 s, 2 s, 4 s… up to this: an API server that is away long enough to
+// hit it is back within one such wait of its return.
+const MAX_RETRY_DELAY_MS = 60_000;
+
+/** How long to wait before retrying a Canary whose last `failures` ticks in a row failed. */
+export function retryDelayMs(failures: number): number {
+  return Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** failures);
 }
 
 export class Scheduler {

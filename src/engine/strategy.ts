@@ -16,25 +16,29 @@ export function strategyOf(analysis: CanaryAnalysis): StrategyKind {
   return 'canary';
 }
 
-/** The canary weight at which analysis is complete: `maxWeight`, else the last `stepWeights` entry, else 100. */
+/**
+ * The canary weight at which analysis is complete, as Flagger reads it: the last `stepWeights` entry
+ * (maxWeight is then ignored), else `maxWeight`, else 100.
+ */
 export function maxWeightOf(analysis: CanaryAnalysis): number {
   const steps = analysis.stepWeights;
-  const lastStep = steps !== undefined && steps.length > 0 ? steps[steps.length - 1] : undefined;
-  if (analysis.maxWeight !== undefined) return lastStep !== undefined ? Math.min(analysis.maxWeight, lastStep) : analysis.maxWeight;
-  return lastStep ?? 100;
+  if (steps !== undefined && steps.length > 0) return Math.min(100, steps[steps.length - 1]);
+  return analysis.maxWeight ?? 100;
 }
 
-/** The weight after `current`: the next larger `stepWeights` entry or `current + stepWeight`, clamped to the max. */
+/**
+ * The weight after `current`: the next larger `stepWeights` entry, or `current + stepWeight`. As in
+ * Flagger, the step that reaches the max weight is taken whole (stepWeight 20, maxWeight 50: 20, 40,
+ * 60); only 100 caps it.
+ */
 export function nextCanaryWeight(analysis: CanaryAnalysis, current: number): number {
-  const max = maxWeightOf(analysis);
-  if (current >= max) return max;
   const steps = analysis.stepWeights;
   if (steps !== undefined && steps.length > 0) {
     const next = steps.find((step) => step > current);
-    return Math.min(next ?? max, max);
+    return Math.min(next ?? 100, 100);
   }
-  const step = analysis.stepWeight ?? max;
-  return Math.min(current + step, max);
+  const step = analysis.stepWeight ?? maxWeightOf(analysis);
+  return Math.min(current + step, 100);
 }
 
 /** Every weight a full canary run passes through, from 0 to the max, for status displays and tests. */

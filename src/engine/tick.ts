@@ -3,8 +3,10 @@ import { canarySettings, webhooksOfType, type CanarySettings } from '../api/cana
 import type { CanaryPhase, CanaryStatus } from '../api/canary-status.ts';
 import type { Action, Decision, EngineEvent, Notification, NotificationFacts, NotificationKind } from './actions.ts';
 import { withConditions, type ReadinessProblem } from './conditions.ts';
+import type { MetricVerdict } from './judge.ts';
 import { nextPhase, type PhaseEventType, type PhaseMachine } from './machine.ts';
 import type { GateAnswer, Observation } from './observation.ts';
+import { withRunHistory } from './run-history.ts';
 import { strategyOf, weightsFor, type StrategyKind } from './strategy.ts';
 
 /** Phases in which a run is under way and can be aborted, promoted or cancelled. */
@@ -41,6 +43,9 @@ export class Tick {
   problem: ReadinessProblem | undefined;
   metricsProblem: ReadinessProblem | null | undefined;
   initializationStalled = false;
+  /** What the run history records of this tick: the phase moves and the metric verdicts. */
+  moves: PhaseEventType[] = [];
+  verdicts: MetricVerdict[] | undefined;
 
   constructor(canary: Canary, observation: Observation, machine: PhaseMachine) {
     this.canary = canary;
@@ -66,7 +71,7 @@ export class Tick {
       if (signal instanceof MissingAnswers) return { kind: 'gather', gates: signal.gates, metrics: signal.metrics };
       throw signal;
     }
-    const status = withConditions(this.status, {
+    const status = withConditions(this.#withHistory(), {
       generation: this.canary.metadata.generation,
       now: this.now,
       problem: this.problem,
@@ -76,10 +81,30 @@ export class Tick {
     return { kind: 'act', status, actions: this.actions, events: this.events, notifications: this.notifications };
   }
 
+  #withHistory(): CanaryStatus {
+    const before = this.canary.status ?? {};
+    const handled = this.status.handledRequests ?? {};
+    const manual = this.observation.manualRequests
+      .filter((request) => handled[request.kind] === request.id && before.handledRequests?.[request.kind] !== request.id)
+      .map((request) => ({ action: request.kind, by: request.requestedBy || 'someone' }));
+    return withRunHistory({
+      before,
+      after: this.status,
+      now: this.now,
+      analysis: this.analysis,
+      moves: this.moves,
+      events: this.events,
+      verdicts: this.verdicts,
+      gates: Object.values(this.observation.gates ?? {}).flat(),
+      manual,
+    });
+  }
+
   /** Moves the phase along the machine; a move the machine does not allow is a bug in the rules. */
   move(event: PhaseEventType): void {
     const next = nextPhase(this.machine, this.phase, event);
     if (next === undefined) throw new Error(`no ${event} from phase ${JSON.stringify(this.phase)}`);
+    this.moves.push(event);
     if (next !== this.phase || event === 'START') {
       this.status.phase = next;
       this.status.lastTransitionTime = this.now;
@@ -125,7 +150,8 @@ export class Tick {
     const failed = answers.filter((answer) => !answer.ok);
     // Flagger's muteAlert: a closed gate whose refusing hooks all ask for silence sends no alert (the Event stays).
     const muted = failed.length > 0 && failed.every((answer) => this.hooksOf(type).some((hook) => hook.name === answer.name && hook.muteAlert));
-    return { open: failed.length === 0, reasons: failed.map((a) => `${a.name}: ${a.reason ?? 'refused'}`), muted };
+    // A reason names its hook already ("webhook smoke answered 502: …"); prefixing the name again read "smoke: webhook smoke …".
+    return { open: failed.length === 0, reasons: failed.map((a) => a.reason ?? `webhook ${a.name} refused`), muted };
   }
 
   /** Answers of the given gate types, asking for any that were not gathered yet (all in one round). */

@@ -1,6 +1,7 @@
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease, type V1LeaseSpec } from '@kubernetes/client-node';
 import { isConflict, isNotFound } from './api-errors.ts';
 import type { Logger } from '../log/logger.ts';
+import { SystemClock, type Clock, type TimerHandle } from '../time/clock.ts';
 
 /** How a LeaderElector reaches its Lease and how long leadership lasts without a renewal. */
 export interface LeaderElectorOptions {
@@ -18,8 +19,8 @@ export interface LeaderElectorOptions {
   /** How often the leader renews and candidates try to acquire. */
   retryPeriodMs: number;
   logger: Logger;
-  /** Milliseconds since the epoch; tests may inject another clock. */
-  now?: () => number;
+  /** Now and the timers of retries, the renew deadline and shutdown; the process clock by default, a FakeClock in tests. */
+  clock?: Clock;
 }
 
 /** What the process does when it gains and loses leadership. */
@@ -50,16 +51,16 @@ type Attempt = { outcome: 'held'; renewedAt: number } | { outcome: 'heldByOther'
 export class LeaderElector {
   private readonly options: LeaderElectorOptions;
   private readonly api: CoordinationV1Api;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly leaseDurationSeconds: number;
   private callbacks: LeadershipCallbacks | undefined;
   private leading = false;
   /** Local time at which the last successful renewal was started: the lease runs from there. */
   private renewedAt = 0;
   private stopped = false;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: TimerHandle | undefined;
   private wakeRetry: (() => void) | undefined;
-  private deadlineTimer: NodeJS.Timeout | undefined;
+  private deadlineTimer: TimerHandle | undefined;
   private attemptInFlight: Promise<unknown> | undefined;
   private loopDone: Promise<void> | undefined;
 
@@ -69,7 +70,7 @@ export class LeaderElector {
     }
     this.options = options;
     this.api = options.kubeConfig.makeApiClient(CoordinationV1Api);
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? new SystemClock();
     this.leaseDurationSeconds = Math.ceil(options.leaseDurationMs / 1000);
   }
 
@@ -93,15 +94,15 @@ export class LeaderElector {
   async stop(options: StopOptions = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer?.cancel();
     this.wakeRetry?.();
     const wasLeading = this.leading;
     await this.stopLeading('stopping');
     // An attempt stuck on an unreachable server must not hold shutdown up for long; a late renewal
     // cannot undo the release because it carries an older resourceVersion.
-    if (this.attemptInFlight) await waitAtMost(this.attemptInFlight, this.options.retryPeriodMs);
+    if (this.attemptInFlight) await this.waitAtMost(this.attemptInFlight, this.options.retryPeriodMs);
     if (wasLeading && options.release !== false) await this.release();
-    await waitAtMost(this.loopDone ?? Promise.resolve(), this.options.retryPeriodMs);
+    await this.waitAtMost(this.loopDone ?? Promise.resolve(), this.options.retryPeriodMs);
   }
 
   private async loop(): Promise<void> {
@@ -137,13 +138,12 @@ export class LeaderElector {
 
   /** Leadership ends when no renewal succeeded within the renew deadline, even if a request still hangs. */
   private armDeadline(): void {
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    const remaining = this.renewedAt + this.options.renewDeadlineMs - this.now();
-    this.deadlineTimer = setTimeout(() => void this.stopLeading('renew deadline passed'), Math.max(0, remaining));
+    this.deadlineTimer?.cancel();
+    this.deadlineTimer = this.clock.setTimer(this.renewedAt + this.options.renewDeadlineMs, () => void this.stopLeading('renew deadline passed'));
   }
 
   private async stopLeading(reason: string): Promise<void> {
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer?.cancel();
     this.deadlineTimer = undefined;
     if (!this.leading) return;
     this.leading = false;
@@ -162,8 +162,19 @@ export class LeaderElector {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       this.wakeRetry = resolve;
-      this.retryTimer = setTimeout(resolve, ms);
+      this.retryTimer = this.clock.setTimer(this.now() + ms, resolve);
     });
+  }
+
+  /** Waits for the promise, or for ms, whichever comes first; never rejects. */
+  private async waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+    let timer: TimerHandle | undefined;
+    await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = this.clock.setTimer(this.now() + ms, () => resolve(undefined))))]);
+    timer?.cancel();
+  }
+
+  private now(): number {
+    return this.clock.now();
   }
 
   private async tryAcquireOrRenew(): Promise<Attempt> {
@@ -245,11 +256,4 @@ export class LeaderElector {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Waits for the promise, or for ms, whichever comes first; never rejects. */
-async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }

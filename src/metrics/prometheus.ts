@@ -1,5 +1,6 @@
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { Duration } from '../api/duration.ts';
 import { MetricsError, safeAddress } from './metrics-error.ts';
 import { metricValue, noData, type MetricResult, type MetricsProvider, type QueryOptions } from './provider.ts';
 
@@ -38,14 +39,16 @@ export class PrometheusProvider implements MetricsProvider {
   readonly type = 'prometheus';
   readonly address: string;
   private readonly http: AxiosInstance;
+  private readonly timeout: Duration;
 
   constructor(options: PrometheusOptions) {
     this.address = safeAddress(options.address);
+    this.timeout = Duration.fromMilliseconds(options.timeoutMilliseconds ?? DEFAULT_TIMEOUT_MILLISECONDS);
     const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
     if (options.bearerToken) headers.Authorization = `Bearer ${options.bearerToken}`;
     this.http = axios.create({
       baseURL: options.address.replace(/\/+$/, ''),
-      timeout: options.timeoutMilliseconds ?? DEFAULT_TIMEOUT_MILLISECONDS,
+      timeout: this.timeout.milliseconds,
       headers,
       auth: options.basicAuth,
       httpsAgent: options.insecureSkipVerify ? new https.Agent({ rejectUnauthorized: false }) : undefined,
@@ -125,7 +128,7 @@ export class PrometheusProvider implements MetricsProvider {
     if (err instanceof MetricsError) return err;
     const code = err instanceof AxiosError ? err.code : undefined;
     if (code === 'ERR_CANCELED') return new MetricsError('ProviderUnreachable', `query to Prometheus ${this.address} was cancelled`);
-    const what = code === 'ETIMEDOUT' || code === 'ECONNABORTED' ? 'timed out' : `is unreachable (${code ?? (err instanceof Error ? err.message : String(err))})`;
+    const what = code === 'ETIMEDOUT' || code === 'ECONNABORTED' ? `timed out after ${this.timeout.text}` : `is unreachable (${code ?? (err instanceof Error ? err.message : String(err))})`;
     // The cause is dropped on purpose: axios errors carry the request config, headers and credentials included.
     return new MetricsError('ProviderUnreachable', `Prometheus ${this.address} ${what}`);
   }

@@ -20,7 +20,7 @@ const DEFAULT_TIMEOUT_MILLISECONDS = 5000;
 export const API_NOT_SERVED_MESSAGE =
   'TrafficMetrics API not served: set spec.metricsServer to your Prometheus, install an SMI metrics server (kanari metrics-server), or use the prometheus provider';
 
-/** The five values of one TrafficMetrics object by name, latencies already in milliseconds. */
+/** The five values of one TrafficMetrics object by name, latencies already in milliseconds (NaN when the answer had none). */
 export type TrafficMetricsValues = Record<TrafficMetricName, number>;
 
 /** What one read of the TrafficMetrics API yields: values, or why there are none. */
@@ -74,6 +74,7 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
     if (read.kind === 'no-data') return read;
     const { success_count: successCount, failure_count: failureCount, p99_response_latency: p99LatencyMilliseconds } = read.values;
     if (successCount + failureCount <= 0) return noData(`zero requests to ${describe(workload)} in the last ${windowText(windowMilliseconds)}`);
+    if (Number.isNaN(p99LatencyMilliseconds)) return noData(`no p99 latency for ${describe(workload)} in the TrafficMetrics answer`);
     if (p99LatencyMilliseconds < 0) return noData(`negative p99 latency ${p99LatencyMilliseconds}ms for ${describe(workload)} (the server computed NaN: too few requests)`);
     return metricValue(p99LatencyMilliseconds);
   }
@@ -92,6 +93,7 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
     const key = TRAFFIC_METRIC_NAMES.find((name) => name === selector.metric);
     if (!key) throw new MetricsError('QueryFailed', `unknown TrafficMetrics metric "${selector.metric}" in ${query}: use one of ${[...TRAFFIC_METRIC_NAMES, 'success_rate', 'request_count'].join(', ')}`);
     const value = read.values[key];
+    if (Number.isNaN(value)) return noData(`no ${selector.metric} for ${describe(selector.workload)} in the TrafficMetrics answer`);
     if (value < 0) return noData(`negative ${selector.metric} for ${describe(selector.workload)}`);
     return metricValue(value);
   }
@@ -122,8 +124,9 @@ export class SmiTrafficMetricsReader implements BuiltinMetricsSource, MetricsPro
       if (await this.groupServed(options)) return noData(`no TrafficMetrics for ${describe(workload)} (HTTP 404${body?.error ? `: ${body.error}` : ''})`);
       throw new MetricsError('MetricsApiNotServed', API_NOT_SERVED_MESSAGE);
     }
+    // smi-metrics' way of saying it has no series for the workload: nobody called it in the window.
     if (response.status === 500 && body?.error === 'unable to lookup metrics') {
-      return noData(`no metric series for ${describe(workload)} in the last ${windowText(windowMilliseconds)} (HTTP 500 unable to lookup metrics)`);
+      return noData(`no requests to ${describe(workload)} recorded in the last ${windowText(windowMilliseconds)}`);
     }
     this.failOnStatus(response, body);
     if (!body) throw new MetricsError('QueryFailed', `the TrafficMetrics API ${this.address} answered 200 with a body that is not JSON`);
@@ -173,6 +176,11 @@ function readValues(item: RawTrafficMetrics | undefined, workload: Workload): Tr
   const values = {} as TrafficMetricsValues;
   for (const name of TRAFFIC_METRIC_NAMES) {
     const metric = metrics.find((m) => m.name === name);
+    // Kanari's own servers leave out a latency nothing measured; the counts still tell the success rate.
+    if (isLatencyMetric(name) && !metric) {
+      values[name] = Number.NaN;
+      continue;
+    }
     if (!metric || metric.value === undefined || metric.value === null) return noData(`metric ${name} missing from the TrafficMetrics of ${describe(workload)}`);
     const value = tryParseQuantity(metric.value);
     if (value === undefined) return noData(`metric ${name} of ${describe(workload)} is ${JSON.stringify(metric.value)}, not a quantity`);

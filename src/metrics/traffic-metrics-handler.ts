@@ -40,7 +40,10 @@ export interface MetricsWindow {
   milliseconds: number;
 }
 
-/** One resource as a source measured it; latencies in milliseconds. A value without a series reads "0", as in smi-metrics. */
+/**
+ * One resource as a source measured it; latencies in milliseconds. A value without a series reads "0", as
+ * in smi-metrics; a latency that is NaN (no requests in the window) is left out of the answer.
+ */
 export interface MeasuredResource {
   resource: ObjectReference;
   values: Partial<Record<TrafficMetricName, number>>;
@@ -178,9 +181,13 @@ function item(
     window: stamp.window,
     resource,
     edge,
-    metrics: TRAFFIC_METRIC_NAMES.map((name) => {
-      const value = values[name] === undefined ? '0' : formatMetricValue(values[name]);
-      return isLatencyMetric(name) ? { name, unit: 'ms' as const, value } : { name, value };
+    metrics: TRAFFIC_METRIC_NAMES.flatMap((name) => {
+      const measured = values[name];
+      // A latency of a window without requests is NaN; smi-metrics printed it as -9223372036854775808m.
+      // It is left out instead: nothing was measured, and a reader sees that rather than a huge negative time.
+      if (isLatencyMetric(name) && measured !== undefined && !Number.isFinite(measured)) return [];
+      const value = measured === undefined ? '0' : formatMetricValue(measured);
+      return [isLatencyMetric(name) ? { name, unit: 'ms' as const, value } : { name, value }];
     }),
   };
 }

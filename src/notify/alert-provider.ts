@@ -6,7 +6,8 @@
 import { ALERT_PROVIDER_TYPES, type AlertProvider as AlertProviderResource, type AlertProviderType } from '../api/alert-provider.ts';
 import { alertProviderRules } from '../api/alert-provider-rules.ts';
 import { isAbsoluteHttpUrl } from '../api/http-url.ts';
-import { formatValidationError } from '../api/validation-error.ts';
+import { shownValueAt } from '../api/offending-value.ts';
+import { formatValidationError, type ValidationError } from '../api/validation-error.ts';
 import type { SecretReader } from '../kube/secret-reader.ts';
 import { redactSecrets } from '../log/redact.ts';
 import { discordMessage } from './discord.ts';
@@ -75,8 +76,9 @@ export function knownAlertProviderType(type: unknown): AlertProviderType | undef
 /** Problems of an AlertProvider that can be seen without reading its Secret: the API's rules, and a type Kanari can send to. */
 function alertProviderProblems(object: AlertProviderObject): string[] {
   const type = object.spec.type;
-  const unknownType = knownAlertProviderType(type) ? [] : [`spec.type: must be one of ${ALERT_PROVIDER_TYPES.join(', ')}, not ${JSON.stringify(type)}`];
-  return [...unknownType, ...alertProviderRules(object).map(formatValidationError)];
+  const unknownType: ValidationError[] = knownAlertProviderType(type) ? [] : [{ path: 'spec.type', message: `must be one of: ${ALERT_PROVIDER_TYPES.join(', ')}` }];
+  // Worded as `kanari validate` words them: field = value: rule (no value for addresses and proxies).
+  return [...unknownType, ...alertProviderRules(object)].map((error) => formatValidationError({ ...error, value: error.value ?? shownValueAt(object, error.path) }));
 }
 
 /** Builds the sender for an AlertProvider, reading its Secret; throws AlertProviderError when unusable. */
@@ -126,7 +128,7 @@ export async function createAlertProvider(
       const outcome = await postJson(address, body, { timeoutMs, proxy, knownSecrets });
       if (outcome.kind === 'no-response') return { ok: false, reason: `${type} ${id}: ${outcome.reason}` };
       if (outcome.status >= 200 && outcome.status < 300) return { ok: true, status: outcome.status };
-      const excerpt = responseExcerpt(outcome.body);
+      const excerpt = responseExcerpt(outcome.body, undefined, outcome.headers['content-type']);
       return { ok: false, status: outcome.status, reason: `${type} ${id} answered ${outcome.status}${excerpt ? `: ${excerpt}` : ''}` };
     },
   };

@@ -21,6 +21,7 @@ export function genericWebhookMessage(message: Notification, context: MessageCon
     durationMs: message.durationMs,
     duration: message.durationMs === undefined ? undefined : formatDuration(message.durationMs),
     steps: message.steps,
+    iterations: message.iterations,
     actor: message.actor,
     action: message.action,
     timestamp: message.time.toISOString(),

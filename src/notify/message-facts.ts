@@ -3,7 +3,7 @@
  * one order, so Slack, Teams, Discord and Google Chat agree on what a message says.
  */
 import type { AlertSeverity } from '../api/canary.ts';
-import { formatDuration, formatNumber, type Notification } from './message.ts';
+import { formatDuration, formatNumber, stepsText, type Notification } from './message.ts';
 
 /** A labelled value. */
 export interface Fact {
@@ -36,11 +36,12 @@ export function metricFacts(message: Notification): Fact[] {
   ];
 }
 
-/** "Duration 3m12s · 6 steps", or undefined when the message has neither. */
+/** "Duration 3m12s · 6 steps" (or "· 4 iterations"), or undefined when the message has neither. */
 export function durationLine(message: Notification): string | undefined {
   const parts: string[] = [];
   if (message.durationMs !== undefined) parts.push(`Duration ${formatDuration(message.durationMs)}`);
-  if (message.steps !== undefined) parts.push(`${message.steps} ${message.steps === 1 ? 'step' : 'steps'}`);
+  const steps = stepsText(message);
+  if (steps) parts.push(steps);
   return parts.length ? parts.join(' · ') : undefined;
 }
 

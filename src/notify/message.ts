@@ -4,13 +4,14 @@
  */
 import type { AlertSeverity } from '../api/canary.ts';
 import { Duration } from '../api/duration.ts';
+import { formatMetricNumber } from '../text/metric-value.ts';
 import type { TemplateValues } from '../text/template.ts';
 
 /**
  * What a message is about: the kinds the engine sends (the controller hands its notifications over, so
  * the compiler checks that each of them is here), each with a headline and a default text below.
  */
-export type NotificationKind = 'new-revision' | 'waiting-approval' | 'promotion-finished' | 'rollback' | 'progress-deadline' | 'manual-action';
+export type NotificationKind = 'new-revision' | 'waiting-approval' | 'promotion-finished' | 'rollback' | 'progress-deadline' | 'promotion-failed' | 'manual-action';
 
 /** The metric that failed an analysis: `value` crossed `threshold` (a `min` bound unless said otherwise). */
 export interface FailingMetric {
@@ -40,7 +41,9 @@ export interface Notification {
   metric?: FailingMetric;
   reason?: string;
   durationMs?: number;
+  /** Weight steps taken (canary strategy); `iterations` instead for blue/green and A/B. */
   steps?: number;
+  iterations?: number;
   /** Who asked for a manual action (an annotation's value or the CLI's user). */
   actor?: string;
   /** The manual action: promote, abort, pause, resume, retry. */
@@ -53,6 +56,7 @@ const HEADLINE: Record<NotificationKind, string> = {
   'promotion-finished': 'Promotion finished',
   rollback: 'Rolled back',
   'progress-deadline': 'Progress deadline exceeded',
+  'promotion-failed': 'Promotion failed',
   'manual-action': 'Manual action',
 };
 
@@ -81,7 +85,7 @@ export function defaultText(message: Notification): string {
     case 'waiting-approval':
       return `Waiting for approval for ${canary}${why}`;
     case 'promotion-finished': {
-      const facts = [message.steps !== undefined ? `${message.steps} ${message.steps === 1 ? 'step' : 'steps'}` : '', message.durationMs !== undefined ? `in ${formatDuration(message.durationMs)}` : '']
+      const facts = [stepsText(message) ?? '', message.durationMs !== undefined ? `in ${formatDuration(message.durationMs)}` : '']
         .filter(Boolean)
         .join(' ');
       return `Promotion finished for ${canary}${facts ? `: ${facts}` : ''}`;
@@ -90,15 +94,24 @@ export function defaultText(message: Notification): string {
       return `Rolled back ${canary}${message.metric ? `: ${describeMetric(message.metric)}` : why}`;
     case 'progress-deadline':
       return `Progress deadline exceeded for ${canary}${why}`;
+    case 'promotion-failed':
+      return `Promotion failed for ${canary}${why}`;
     case 'manual-action':
       return `${message.actor ?? 'Someone'} asked to ${message.action ?? 'act on'} ${canary}${why}`;
   }
 }
 
-/** "request-success-rate 91.2% < 99": the failing value against the bound it crossed. */
+/** "5 steps" or "4 iterations": what the run counted, in its strategy's terms; undefined when neither is known. */
+export function stepsText(message: Pick<Notification, 'steps' | 'iterations'>): string | undefined {
+  if (message.steps !== undefined) return `${message.steps} ${message.steps === 1 ? 'step' : 'steps'}`;
+  if (message.iterations !== undefined) return `${message.iterations} ${message.iterations === 1 ? 'iteration' : 'iterations'}`;
+  return undefined;
+}
+
+/** "request-success-rate 91.2% < 99%": the failing value against the bound it crossed, both in the metric's unit. */
 export function describeMetric(metric: FailingMetric): string {
   const unit = metric.unit ?? '';
-  return `${metric.name} ${formatNumber(metric.value)}${unit} ${metric.bound === 'max' ? '>' : '<'} ${formatNumber(metric.threshold)}`;
+  return `${metric.name} ${formatNumber(metric.value)}${unit} ${metric.bound === 'max' ? '>' : '<'} ${formatNumber(metric.threshold)}${unit}`;
 }
 
 /** Durations the way the rest of Kanari prints them ("3m12s"), to the second. */
@@ -106,10 +119,8 @@ export function formatDuration(milliseconds: number): string {
   return Duration.fromMilliseconds(Math.round(milliseconds / 1000) * 1000).text;
 }
 
-/** Numbers with at most two decimals and no trailing zeros. */
-export function formatNumber(value: number): string {
-  return String(Number(value.toFixed(2)));
-}
+/** Numbers with at most two decimals and no trailing zeros, as every other surface prints metric values. */
+export const formatNumber = formatMetricNumber;
 
 /** The values a message template is rendered with: exactly the API's ALERT_TEMPLATE_VARIABLES. */
 export function templateValues(message: Notification): TemplateValues {
@@ -126,7 +137,7 @@ export function templateValues(message: Notification): TemplateValues {
     reason: text(message.reason),
     duration: message.durationMs === undefined ? '' : formatDuration(message.durationMs),
     durationMs: text(message.durationMs),
-    steps: text(message.steps),
+    steps: text(message.steps ?? message.iterations),
     actor: text(message.actor),
     action: text(message.action),
     text: defaultText(message),

@@ -55,14 +55,16 @@ export async function callWebhook(hook: CanaryWebhook, payload: WebhookPayload, 
   return failure(hook.name, outcome as PostOutcome, Math.min(attempt, retries));
 }
 
+// The retries are said before the answer's text, not in parentheses after it: the reason goes into
+// Events that put it in parentheses of their own ("waiting for approval (…)").
 function failure(name: string, outcome: PostOutcome, retriesMade: number): GateResult {
-  const after = retriesMade > 0 ? ` (after ${retriesMade} ${retriesMade === 1 ? 'retry' : 'retries'})` : '';
-  if (outcome.kind === 'no-response') return { ok: false, reason: `webhook ${name}: ${outcome.reason}${after}` };
-  const excerpt = responseExcerpt(outcome.body);
+  const after = retriesMade > 0 ? ` after ${retriesMade} ${retriesMade === 1 ? 'retry' : 'retries'}` : '';
+  if (outcome.kind === 'no-response') return { ok: false, reason: `webhook ${name}${after ? `,${after}` : ''}: ${outcome.reason}` };
+  const excerpt = responseExcerpt(outcome.body, undefined, outcome.headers['content-type']);
   return {
     ok: false,
     status: outcome.status,
-    reason: `webhook ${name} answered ${outcome.status}${excerpt ? `: ${excerpt}` : ''}${after}`,
+    reason: `webhook ${name} answered ${outcome.status}${after}${excerpt ? `: ${excerpt}` : ''}`,
   };
 }
 

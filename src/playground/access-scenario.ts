@@ -111,6 +111,7 @@ async function runAccess(context: ScenarioContext): Promise<ScenarioResult> {
     durationMs: Date.now() - startedAt,
     weights: [],
     weightSamples: [],
+    splitStates: {},
     phases: [],
     phaseTimes: {},
     users: [],

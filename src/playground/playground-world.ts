@@ -14,6 +14,8 @@ import { assembleController } from '../controller/assemble.ts';
 import type { CanaryController } from '../controller/canary-controller.ts';
 import { mergePatchOptions } from '../kube/patch.ts';
 import { createLogger } from '../log/logger.ts';
+import { InformerCanarySource } from '../dashboard/canary-source.ts';
+import { startDashboard, type DashboardServer } from '../dashboard/dashboard-server.ts';
 import { createControllerMetrics } from '../server/controller-metrics.ts';
 import { startHealthServer, type HealthServer } from '../server/health-server.ts';
 import { startApiServer, type SandboxApiServer } from '../sandbox/apiserver/index.ts';
@@ -61,6 +63,8 @@ export class PlaygroundWorld {
   readonly controller: CanaryController;
   readonly slack: SlackReceiver;
   readonly health: HealthServer;
+  /** The dashboard, with manual actions on (each needs a token: the kubeconfig's). */
+  readonly dashboard: DashboardServer;
   readonly recorder: RolloutRecorder;
   /** A kubeconfig file for kubectl and `kanari status` (owner-only permissions: it holds the token). */
   readonly kubeconfigPath: string;
@@ -70,7 +74,7 @@ export class PlaygroundWorld {
 
   private constructor(parts: {
     server: SandboxApiServer; kubelet: SimulatedKubelet; dataPlane: SmiDataPlane; controller: CanaryController; slack: SlackReceiver;
-    health: HealthServer; recorder: RolloutRecorder; kubeconfigPath: string; logLines: string[]; stops: (() => Promise<void> | void)[];
+    health: HealthServer; dashboard: DashboardServer; recorder: RolloutRecorder; kubeconfigPath: string; logLines: string[]; stops: (() => Promise<void> | void)[];
   }) {
     this.server = parts.server;
     this.kubeConfig = parts.server.kubeConfig;
@@ -82,6 +86,7 @@ export class PlaygroundWorld {
     this.controller = parts.controller;
     this.slack = parts.slack;
     this.health = parts.health;
+    this.dashboard = parts.dashboard;
     this.recorder = parts.recorder;
     this.kubeconfigPath = parts.kubeconfigPath;
     this.#logLines = parts.logLines;
@@ -157,8 +162,13 @@ export class PlaygroundWorld {
     stops.push(() => controller.stop());
     const health = await startHealthServer({ registry: metrics.registry, readiness: controller.readiness() });
     stops.push(() => health.close());
+    const canaries = new InformerCanarySource({ kubeConfig, namespaces: [PLAYGROUND_NAMESPACE], logger });
+    await canaries.start();
+    stops.push(() => canaries.stop());
+    const dashboard = await startDashboard({ kubeConfig, source: canaries, actions: true, namespaces: [PLAYGROUND_NAMESPACE], title: 'playground', logger });
+    stops.push(() => dashboard.close());
 
-    const world = new PlaygroundWorld({ server, kubelet, dataPlane, controller, slack, health, recorder, kubeconfigPath, logLines, stops });
+    const world = new PlaygroundWorld({ server, kubelet, dataPlane, controller, slack, health, dashboard, recorder, kubeconfigPath, logLines, stops });
     await world.#installMeshPolicy();
     return world;
   }

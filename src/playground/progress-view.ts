@@ -1,15 +1,17 @@
 /**
- * One Canary's progress as a single readable line: phase, a weight bar, the step or iteration, each
- * metric against its threshold from `status.lastAnalysis`, failed checks, and what a gate is waiting
- * for. Pure: the same Canary always renders the same line, so the view is easy to test and to diff.
+ * One Canary's progress as a single readable line: phase, a weight bar (under A/B, which requests the
+ * canary gets), the step or iteration, each metric against its threshold from `status.lastAnalysis`,
+ * failed checks, and what a gate is waiting for. Pure: the same Canary always renders the same line,
+ * so the view is easy to test and to diff.
  */
 import type { Canary } from '../api/canary.ts';
 import type { AnalysisResult } from '../api/canary-status.ts';
+import { describeMatches } from '../api/match-description.ts';
+import { formatMetricValue, formatThresholdRange } from '../text/metric-value.ts';
 import { weightBar } from '../text/weight-bar.ts';
 import { strategyOf, weightSequence } from '../engine/strategy.ts';
 
 const LABELS: Record<string, string> = { 'request-success-rate': 'success', 'request-duration': 'p99' };
-const UNITS: Record<string, string> = { 'request-success-rate': '%', 'request-duration': 'ms' };
 
 /** The progress line of one Canary; `splitWeight` is the TrafficSplit's canary weight when known. */
 export function progressLine(canary: Canary, splitWeight?: number): string {
@@ -17,7 +19,7 @@ export function progressLine(canary: Canary, splitWeight?: number): string {
   const analysis = canary.spec.analysis;
   const phase = status.phase || 'New';
   const weight = splitWeight ?? status.canaryWeight ?? 0;
-  const parts = [`${(canary.metadata.name ?? '').padEnd(9)} ${phase.padEnd(16)} ${weightBar(weight)} ${String(weight).padStart(3)}%`];
+  const parts = [`${(canary.metadata.name ?? '').padEnd(9)} ${phase.padEnd(16)} ${trafficText(canary, weight)}`];
   if (['Progressing', 'WaitingPromotion', 'Promoting'].includes(phase)) parts.push(stepText(canary, weight));
   const metrics = (status.lastAnalysis ?? []).map(metricText);
   if (metrics.length > 0 && phase !== 'Succeeded' && phase !== 'Initialized') parts.push(metrics.join('  '));
@@ -34,6 +36,13 @@ export function progressKey(canary: Canary, splitWeight?: number): string {
   return [s.phase, splitWeight ?? s.canaryWeight, s.failedChecks, s.iterations, s.lastAnalysisTime].join('|');
 }
 
+// Under A/B the route sends matching requests only, all of them, to the canary: a bar at 100% would
+// say every user is on the new version.
+function trafficText(canary: Canary, weight: number): string {
+  if (strategyOf(canary.spec.analysis) === 'ab-testing' && weight > 0) return `A/B: requests with ${describeMatches(canary.spec.analysis.match)} → canary`;
+  return `${weightBar(weight)} ${String(weight).padStart(3)}%`;
+}
+
 function stepText(canary: Canary, weight: number): string {
   const analysis = canary.spec.analysis;
   if (strategyOf(analysis) !== 'canary') return `iteration ${canary.status?.iterations ?? 0}/${analysis.iterations ?? 1}`;
@@ -43,12 +52,10 @@ function stepText(canary: Canary, weight: number): string {
 
 function metricText(result: AnalysisResult): string {
   const label = LABELS[result.metric] ?? result.metric;
-  const unit = UNITS[result.metric] ?? '';
-  const range = result.thresholdRange ?? {};
-  const bound = range.min !== undefined ? `≥${range.min}${unit}` : range.max !== undefined ? `≤${range.max}${unit}` : '';
+  const bound = formatThresholdRange(result.metric, result.thresholdRange);
   if (result.result === 'no-data') return `${label} no data ✗`;
   if (result.result === 'error') return `${label} error ✗`;
-  const value = result.value === undefined ? '?' : `${Number(result.value.toFixed(1))}${unit}`;
+  const value = result.value === undefined ? '?' : formatMetricValue(result.metric, result.value);
   return `${label} ${value}${bound ? ` (${bound})` : ''} ${result.result === 'pass' ? '✓' : '✗'}`;
 }
 

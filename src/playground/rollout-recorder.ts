@@ -1,7 +1,9 @@
 /**
  * What a rollout looked like from outside: every TrafficSplit weight and every Canary status the API
  * server handed out, through watches, so nothing in between two polls can be missed. The progress
- * view redraws from it and the tests check the weight history against the analysis.
+ * view redraws from it and the tests check the weight history against the analysis; each split state is
+ * kept by resourceVersion, so a request can be judged by the state that routed it (the data plane names
+ * it in every answer) rather than by when it was sent.
  */
 import { CustomObjectsApi, type KubeConfig, type KubernetesListObject } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
@@ -17,6 +19,15 @@ export interface WeightSample {
   canary: number;
 }
 
+/** One state of a TrafficSplit as written, found by its resourceVersion. */
+export interface SplitState {
+  split: string;
+  /** Weight of the `-canary` backend (0..100). */
+  canary: number;
+  /** Whether the split routes only requests matching its `matches` (an A/B route). */
+  routeMatches: boolean;
+}
+
 /** One phase as the Canary's status showed it. */
 export interface PhaseSample {
   at: number;
@@ -25,13 +36,15 @@ export interface PhaseSample {
 }
 
 interface SplitObject {
-  metadata?: { name?: string };
-  spec?: { backends?: { service: string; weight: number | string }[] };
+  metadata?: { name?: string; resourceVersion?: string };
+  spec?: { backends?: { service: string; weight: number | string }[]; matches?: unknown[] };
 }
 
 /** Records TrafficSplit weights and Canary phases in one namespace; `stop()` it. */
 export class RolloutRecorder {
   readonly weights: WeightSample[] = [];
+  /** Every TrafficSplit state seen, by resourceVersion. */
+  readonly splitStates = new Map<string, SplitState>();
   readonly phases: PhaseSample[] = [];
   readonly #canaries = new Map<string, Canary>();
   readonly #listeners = new Set<(canary: Canary) => void>();
@@ -51,6 +64,8 @@ export class RolloutRecorder {
       const split = object.metadata?.name ?? '';
       const backend = object.spec?.backends?.find((b) => b.service.endsWith('-canary'));
       const canary = Number(backend?.weight ?? 0);
+      const resourceVersion = object.metadata?.resourceVersion;
+      if (resourceVersion) this.splitStates.set(resourceVersion, { split, canary, routeMatches: (object.spec?.matches?.length ?? 0) > 0 });
       if (this.weightHistory(split).at(-1) !== canary) this.weights.push({ at: Date.now(), split, canary });
     });
     const canaries = new ResilientInformer<never>({
@@ -94,6 +109,11 @@ export class RolloutRecorder {
   /** The latest Canary the watch delivered. */
   latest(canary: string): Canary | undefined {
     return this.#canaries.get(canary);
+  }
+
+  /** The names of the Canaries seen so far. */
+  apps(): string[] {
+    return [...this.#canaries.keys()];
   }
 
   /** Calls `listener` with every Canary update; returns the unsubscribe function. */

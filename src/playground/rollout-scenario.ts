@@ -5,6 +5,7 @@
  */
 import type { Canary } from '../api/canary.ts';
 import { startLoad, type LoadRun } from '../sandbox/loadgen/load-generator.ts';
+import { formatMetricValue } from '../text/metric-value.ts';
 import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE, type AppVersion } from './playground-world.ts';
 import { progressKey, progressLine } from './progress-view.ts';
 import { tallyVersions, type Scenario, type ScenarioContext, type ScenarioResult, type UserGroup } from './scenario.ts';
@@ -64,7 +65,7 @@ async function runRollout(context: ScenarioContext, plan: RolloutPlan): Promise<
     load,
     run: startLoad({ url: apex.url, rps: load.rps, headers: load.headers, sourceServiceAccount: `${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}`, seed: `${context.seed}/${plan.name}/${i}` }),
   }));
-  out.line(`  users: ${plan.users.map((u) => `${u.label} ${u.rps}/s${u.headers ? ` (${Object.entries(u.headers).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`).join(', ')}`);
+  out.line(`  ${usersLine(plan.users)}`);
   out.line(`  shipping ${plan.next.env.VERSION ?? plan.next.image}: image ${plan.next.image}${describeEnv(plan.next.env)}`);
 
   const draw = (canary: Canary | undefined): void => {
@@ -113,8 +114,11 @@ async function runRollout(context: ScenarioContext, plan: RolloutPlan): Promise<
     durationMs: Date.now() - startedAt,
     finalPhase: finished?.status?.phase ?? world.recorder.latest(plan.app)?.status?.phase,
     expectedPhase: plan.expectPhase,
+    analysis: plan.analysis,
+    iterations: (finished ?? world.recorder.latest(plan.app))?.status?.iterations,
     weights: world.recorder.weightHistory(plan.app, startedAt),
     weightSamples: world.recorder.weights.filter((w) => w.split === plan.app && w.at >= startedAt).map(({ at, canary }) => ({ at, canary })),
+    splitStates: Object.fromEntries([...world.recorder.splitStates].filter(([, state]) => state.split === plan.app)),
     phases: phases.map((p) => p.phase),
     phaseTimes,
     users,
@@ -135,9 +139,17 @@ async function runRollout(context: ScenarioContext, plan: RolloutPlan): Promise<
 function whyText(canary: Canary | undefined): string {
   const status = canary?.status;
   if (!status) return '';
-  const failing = (status.lastAnalysis ?? []).filter((a) => a.result !== 'pass').map((a) => `${a.metric} ${a.result}${a.value === undefined ? '' : ` ${a.value}`}${a.reason ? ` (${a.reason})` : ''}`);
+  const failing = (status.lastAnalysis ?? [])
+    .filter((a) => a.result !== 'pass')
+    .map((a) => `${a.metric} ${a.result}${a.value === undefined ? '' : ` ${formatMetricValue(a.metric, a.value)}`}${a.reason ? `: ${a.reason}` : ''}`);
   const parts = [status.failureReason, ...failing].filter(Boolean);
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';
+}
+
+/** "traffic: 50 requests/s from users", or per group: "traffic: 20 requests/s from insiders (x-canary: insider), 30 requests/s from everyone else". */
+export function usersLine(users: readonly UserLoad[]): string {
+  const groups = users.map((u) => `${u.rps} requests/s from ${u.label}${u.headers ? ` (${Object.entries(u.headers).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
+  return `traffic: ${groups.join(', ')}`;
 }
 
 function describeEnv(env: Record<string, string>): string {

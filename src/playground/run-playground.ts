@@ -55,6 +55,7 @@ export async function runPlayground(options: PlaygroundOptions): Promise<Playgro
   const results: ScenarioResult[] = [];
   try {
     out.line(`  ready in ${((Date.now() - started) / 1000).toFixed(1)}s: API server ${world.server.url}, controller metrics ${world.health.url}/metrics`);
+    out.line(`  dashboard: ${world.dashboard.url} (the releases below appear there live)`);
     world.slack.onMessage((delivery) => {
       out.line('  Slack #releases received:');
       for (const line of renderSlackMessage(delivery.body)) out.line(`    ${line}`);

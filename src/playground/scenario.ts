@@ -2,9 +2,11 @@
  * What a playground scenario is and what it reports: enough for the closing summary a person reads
  * and for the end-to-end tests, which check the same facts in more detail.
  */
+import type { Canary } from '../api/canary.ts';
 import type { LoadSummary, UserRequest } from '../sandbox/loadgen/load-generator.ts';
 import type { PlaygroundWorld } from './playground-world.ts';
 import type { ProgressOutput } from './progress-output.ts';
+import type { SplitState } from './rollout-recorder.ts';
 import type { SlackDelivery } from './slack-receiver.ts';
 
 /** One stream of users during a scenario (e.g. "insiders" sending `x-canary: insider`). */
@@ -26,10 +28,16 @@ export interface ScenarioResult {
   /** The Canary's phase at the end, when the scenario runs one. */
   finalPhase?: string;
   expectedPhase?: string;
+  /** The rollout's analysis, when the scenario runs one: its strategy says what a step is. */
+  analysis?: Canary['spec']['analysis'];
+  /** Iterations the run passed (blue/green, A/B), from the Canary's status at the end. */
+  iterations?: number;
   /** TrafficSplit canary weights during the scenario, in order, each distinct value once per change. */
   weights: number[];
   /** The same weights with the epoch ms at which the watch delivered each. */
   weightSamples: { at: number; canary: number }[];
+  /** The app's TrafficSplit states by resourceVersion, to judge each request by the state that routed it. */
+  splitStates: Record<string, SplitState>;
   phases: string[];
   /** Epoch ms at which each phase was first seen during the scenario. */
   phaseTimes: Record<string, number>;

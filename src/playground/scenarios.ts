@@ -4,9 +4,11 @@
  * back), A/B routing by header, and Traffic Access (deny by default until a TrafficTarget allows).
  */
 import { weightSequence } from '../engine/strategy.ts';
+import type { UserRequest } from '../sandbox/loadgen/load-generator.ts';
 import { accessScenario } from './access-scenario.ts';
 import { badVersionBound, FRONTEND_ANALYSIS, FRONTEND_V1, FRONTEND_V2, PODINFO_ANALYSIS, PODINFO_RPS, PODINFO_V1, PODINFO_V2, PODINFO_V3_BAD } from './releases.ts';
 import { rolloutScenario } from './rollout-scenario.ts';
+import type { SplitState } from './rollout-recorder.ts';
 import type { Scenario, ScenarioResult } from './scenario.ts';
 import { slackHeadline } from './slack-text.ts';
 
@@ -50,20 +52,19 @@ const badRelease = (): Scenario => rolloutScenario({
     const step = PODINFO_ANALYSIS.stepWeight ?? 0;
     if (Math.max(0, ...result.weights) > step) problems.push(`the bad version got weight ${Math.max(...result.weights)}, more than one step (${step})`);
     if (result.weights.at(-1) !== 0) problems.push(`traffic was not routed back to the primary (last weight ${result.weights.at(-1)})`);
-    const open = openWindow(result);
     const answers = result.users.flatMap((u) => u.results);
-    const sentWhileOpen = answers.filter((r) => r.sentAt >= open.from && r.sentAt <= open.to).length;
-    const bound = badVersionBound(PODINFO_ANALYSIS, sentWhileOpen);
+    const whileOpen = answers.filter((r) => routedWhileOpen(result, r)).length;
+    const bound = badVersionBound(PODINFO_ANALYSIS, whileOpen);
     const onBad = answers.filter((r) => r.version === 'v3');
     if (onBad.length > bound.requests) problems.push(`${onBad.length} requests reached the bad version, more than the ${bound.requests} the analysis allows`);
-    const outside = onBad.filter((r) => r.sentAt < open.from || r.sentAt > open.to).length;
-    if (outside > 0) problems.push(`${outside} requests reached the bad version while the TrafficSplit gave it no weight`);
+    const outside = onBad.filter((r) => !routedWhileOpen(result, r)).length;
+    if (outside > 0) problems.push(`${outside} requests reached the bad version though the TrafficSplit state that routed them gave it no weight`);
     problems.push(...expectSlack(result, 'Rolled back'));
     return {
       problems,
       notes: [
-        `bad version reached by ${onBad.length} of the ${sentWhileOpen} requests sent in the ${((open.to - open.from) / 1000).toFixed(1)}s it was open ` +
-          `(bound ${bound.requests}: ${step}% + 3σ; open ≈ (threshold + 1) × interval = ${bound.expectedOpenMs / 1000}s on a quiet machine)`,
+        `bad version reached by ${onBad.length} of the ${whileOpen} requests routed while the TrafficSplit gave it weight, for ${(openMs(result) / 1000).toFixed(1)}s; ` +
+          `bound ${bound.requests} = ${step}% + 3σ; open ≈ (threshold + 1) × interval = ${bound.expectedOpenMs / 1000}s on a quiet machine`,
       ],
     };
   },
@@ -85,31 +86,51 @@ const abTest = (): Scenario => rolloutScenario({
     const problems: string[] = [];
     if (result.weights.join() !== '100,0') problems.push(`weights went ${result.weights.join(' → ')}, expected 100 → 0 (matched requests all to the canary, then back)`);
     const { insiders, others } = abExposure(result);
-    if (insiders.total === 0) problems.push('no insider request was sent while the A/B route was up');
-    else if (insiders.onNew < insiders.total) problems.push(`${insiders.total - insiders.onNew} of ${insiders.total} insider requests missed v2 while the A/B route was up`);
-    if (others.onNew > 0) problems.push(`${others.onNew} requests without the header reached v2 before promotion`);
+    if (insiders.total === 0) problems.push('no insider request was routed by the A/B route');
+    else if (insiders.onNew < insiders.total) problems.push(`${insiders.total - insiders.onNew} of ${insiders.total} insider requests routed by the A/B route missed v2`);
+    if (others.onCanary > 0) problems.push(`${others.onCanary} requests without the header were routed to the canary`);
     problems.push(...expectSlack(result, 'Promotion finished'));
-    return { problems, notes: [`before promotion: insiders ${insiders.onNew}/${insiders.total} on v2, everyone else ${others.onNew}/${others.total} on v2`] };
+    return { problems, notes: [`by the A/B route: insiders ${insiders.onNew}/${insiders.total} on v2; everyone else ${others.onCanary}/${others.total} routed to the canary`] };
   },
 });
 
-/** When the bad version had weight: from the split's first non-zero weight to its return to 0, with 100 ms for the data plane to see each change. */
-export function openWindow(result: ScenarioResult): { from: number; to: number } {
-  const opened = result.weightSamples.find((w) => w.canary > 0)?.at ?? Number.POSITIVE_INFINITY;
-  const closed = result.weightSamples.find((w) => w.at >= opened && w.canary === 0)?.at ?? Number.POSITIVE_INFINITY;
-  return { from: opened - 100, to: closed + 100 };
+// Requests are judged by the TrafficSplit state that routed them (the data plane names its
+// resourceVersion in every answer), not by when they were sent: on a busy machine a request may wait in
+// a queue while the split changes, and the data plane may see a change later than the recorder does.
+
+/** The split state that routed the request, when the recorder saw it. */
+function routingState(result: ScenarioResult, request: UserRequest): SplitState | undefined {
+  return request.routedBy ? result.splitStates[request.routedBy] : undefined;
 }
 
-// A/B exposure: while the route is up (from the split's weight 100 until promotion starts), with 200 ms
-// for the route to reach the data plane, insiders should all land on v2 and nobody else should.
-export function abExposure(result: ScenarioResult): { insiders: { total: number; onNew: number }; others: { total: number; onNew: number } } {
-  const routedAt = result.weightSamples.find((w) => w.canary === 100)?.at ?? Number.POSITIVE_INFINITY;
-  const promotedAt = result.phaseTimes.Promoting ?? result.phaseTimes.Succeeded ?? Number.POSITIVE_INFINITY;
-  const count = (label: string, from: number) => {
-    const sent = (result.users.find((u) => u.label === label)?.results ?? []).filter((r) => r.sentAt >= from && r.sentAt < promotedAt - 50 && r.status === 200);
-    return { total: sent.length, onNew: sent.filter((r) => r.version === 'v2').length };
+/** Whether the request was routed while the split gave the canary weight. */
+export function routedWhileOpen(result: ScenarioResult, request: UserRequest): boolean {
+  return (routingState(result, request)?.canary ?? 0) > 0;
+}
+
+/** How long the split gave the canary weight, as the recorder saw it: from the first non-zero weight to the return to 0. */
+function openMs(result: ScenarioResult): number {
+  const opened = result.weightSamples.find((w) => w.canary > 0)?.at;
+  const closed = result.weightSamples.find((w) => opened !== undefined && w.at >= opened && w.canary === 0)?.at;
+  return opened !== undefined && closed !== undefined ? closed - opened : 0;
+}
+
+/** Whether the request was routed while the A/B route was up: the split had matches and gave the canary weight. */
+export function routedByAbRoute(result: ScenarioResult, request: UserRequest): boolean {
+  const state = routingState(result, request);
+  return state !== undefined && state.routeMatches && state.canary > 0;
+}
+
+// A/B exposure: insiders routed by the A/B route should all land on v2; requests without the header
+// should never be routed to the canary.
+export function abExposure(result: ScenarioResult): { insiders: { total: number; onNew: number }; others: { total: number; onCanary: number } } {
+  const answered = (label: string) => (result.users.find((u) => u.label === label)?.results ?? []).filter((r) => r.status === 200);
+  const insiders = answered('insiders').filter((r) => routedByAbRoute(result, r));
+  const others = answered('everyone else');
+  return {
+    insiders: { total: insiders.length, onNew: insiders.filter((r) => r.version === 'v2').length },
+    others: { total: others.length, onCanary: others.filter((r) => r.backend.endsWith('-canary')).length },
   };
-  return { insiders: count('insiders', routedAt + 200), others: count('everyone else', 0) };
 }
 
 /** Every scenario by name, in the default order. */

@@ -2,6 +2,7 @@ import type { Canary } from '../api/canary.ts';
 import type { KubeClients } from '../kube/client.ts';
 import { ApiDiscovery } from './api-discovery.ts';
 import { parseProvider } from './provider.ts';
+import { KubernetesRouter } from './kubernetes-router.ts';
 import type { TrafficRouter } from './router.ts';
 import { SmiTrafficSplitRouter, type TrafficSplitCache } from './smi-trafficsplit.ts';
 
@@ -12,6 +13,7 @@ import { SmiTrafficSplitRouter, type TrafficSplitCache } from './smi-trafficspli
  */
 export class RouterFactory {
   readonly #smi: SmiTrafficSplitRouter;
+  readonly #kubernetes = new KubernetesRouter();
 
   constructor(options: { clients: KubeClients; discovery?: ApiDiscovery; splits?: TrafficSplitCache }) {
     const discovery = options.discovery ?? new ApiDiscovery(options.clients.apis);
@@ -24,11 +26,13 @@ export class RouterFactory {
     switch (provider.kind) {
       case 'smi':
         return this.#smi;
+      case 'kubernetes':
+        return this.#kubernetes;
     }
   }
 
   /** Every router, e.g. to refresh them all when CRDs change. */
   all(): TrafficRouter[] {
-    return [this.#smi];
+    return [this.#smi, this.#kubernetes];
   }
 }

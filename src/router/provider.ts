@@ -3,7 +3,7 @@ import { UnknownProvider } from './router-errors.ts';
 import type { SplitVersion } from './smi-versions.ts';
 
 /** A parsed `spec.provider`: which router, and for SMI an optional pinned TrafficSplit version. */
-export type ProviderSpec = { kind: 'smi'; pinnedVersion?: SplitVersion };
+export type ProviderSpec = { kind: 'smi'; pinnedVersion?: SplitVersion } | { kind: 'kubernetes' };
 
 /**
  * The router's reading of `spec.provider`, through the same parser validation uses (so a provider the
@@ -12,5 +12,6 @@ export type ProviderSpec = { kind: 'smi'; pinnedVersion?: SplitVersion };
 export function parseProvider(provider: string | undefined): ProviderSpec {
   const parsed = parseRouterProvider(provider?.trim());
   if (parsed.kind === 'unsupported') throw new UnknownProvider(provider ?? '');
+  if (parsed.kind === 'kubernetes') return { kind: 'kubernetes' };
   return parsed.version ? { kind: 'smi', pinnedVersion: parsed.version } : { kind: 'smi' };
 }

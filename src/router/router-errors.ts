@@ -35,6 +35,6 @@ export class ABTestingNotSupported extends RouterError {
 /** `spec.provider` names a router Kanari does not have. */
 export class UnknownProvider extends RouterError {
   constructor(provider: string) {
-    super('UnknownProvider', `spec.provider "${provider}" is not supported: use smi, or smi:v1alpha1 … smi:v1alpha4 to pin a TrafficSplit version`);
+    super('UnknownProvider', `spec.provider "${provider}" is not supported: use smi, or smi:v1alpha1 … smi:v1alpha4 to pin a TrafficSplit version, or kubernetes to route nothing`);
   }
 }

@@ -134,7 +134,8 @@ export class SmiTrafficSplitRouter implements TrafficRouter {
   }
 
   async #choose(canary: Canary, needsMatches: boolean): Promise<SmiChoice> {
-    const { pinnedVersion } = parseProvider(canary.spec.provider);
+    const provider = parseProvider(canary.spec.provider);
+    const pinnedVersion = provider.kind === 'smi' ? provider.pinnedVersion : undefined;
     const served = { split: await this.#discovery.servedVersions(SPLIT_GROUP), specs: await this.#discovery.servedVersions(SPECS_GROUP) };
     if (needsMatches) return chooseSmiVersions(served, true, pinnedVersion);
     const isAB = (canary.spec.analysis.match?.length ?? 0) > 0;

@@ -3,7 +3,7 @@ import type { Canary } from '../api/canary.ts';
 import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
 import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owner.ts';
 import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './managed-labels.ts';
+import { primaryCopyLabels } from './primary-metadata.ts';
 import { primaryName } from '../api/names.ts';
 import { stableJson } from '../text/stable-json.ts';
 
@@ -11,7 +11,7 @@ import { stableJson } from '../text/stable-json.ts';
  * The primary's HPA `<hpa>-primary`: the target HPA's spec pointed at the primary Deployment, with
  * `primaryScalerReplicas` overriding min/max. The target's own HPA keeps scaling the canary.
  */
-export function primaryAutoscaler(canary: Canary, targetHpa: V2HorizontalPodAutoscaler, owner: OwnerIdentity): V2HorizontalPodAutoscaler {
+export function primaryAutoscaler(canary: Canary, targetHpa: V2HorizontalPodAutoscaler, owner: OwnerIdentity, labelPrefixes: readonly string[] = []): V2HorizontalPodAutoscaler {
   const overrides = canary.spec.autoscalerRef?.primaryScalerReplicas;
   const spec = structuredClone(targetHpa.spec!);
   spec.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: primaryName(canary.spec.targetRef.name) };
@@ -23,7 +23,7 @@ export function primaryAutoscaler(canary: Canary, targetHpa: V2HorizontalPodAuto
     metadata: {
       name: primaryName(targetHpa.metadata?.name ?? ''),
       namespace: targetHpa.metadata?.namespace ?? canary.metadata.namespace,
-      labels: { ...targetHpa.metadata?.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      labels: primaryCopyLabels(targetHpa.metadata, labelPrefixes),
       ownerReferences: [controllerReference(owner)],
     },
     spec,

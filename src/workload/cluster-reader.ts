@@ -1,4 +1,4 @@
-import type { V1ConfigMap, V1Deployment, V1Secret, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1DaemonSet, V1Deployment, V1Secret, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { KubeClients } from '../kube/client.ts';
 import { readOptional } from '../kube/create-or-patch.ts';
 
@@ -11,6 +11,8 @@ export interface ClusterReader {
   configMap(namespace: string, name: string): Promise<V1ConfigMap | undefined>;
   secret(namespace: string, name: string): Promise<V1Secret | undefined>;
   autoscaler(namespace: string, name: string): Promise<V2HorizontalPodAutoscaler | undefined>;
+  /** DaemonSet targets and their primaries. */
+  daemonSet(namespace: string, name: string): Promise<V1DaemonSet | undefined>;
 }
 
 /** A ClusterReader that asks the API server every time. */
@@ -20,6 +22,7 @@ export function apiReader(clients: KubeClients): ClusterReader {
     configMap: (namespace, name) => readOptional(() => clients.core.readNamespacedConfigMap({ name, namespace })),
     secret: (namespace, name) => readOptional(() => clients.core.readNamespacedSecret({ name, namespace })),
     autoscaler: (namespace, name) => readOptional(() => clients.autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace })),
+    daemonSet: (namespace, name) => readOptional(() => clients.apps.readNamespacedDaemonSet({ name, namespace })),
   };
 }
 
@@ -34,11 +37,13 @@ export function cacheReader(caches: {
   configMaps: CacheLookup<V1ConfigMap>;
   secrets: CacheLookup<V1Secret>;
   autoscalers?: CacheLookup<V2HorizontalPodAutoscaler>;
+  daemonSets?: CacheLookup<V1DaemonSet>;
 }): ClusterReader {
   return {
     deployment: async (namespace, name) => caches.deployments.get(namespace, name),
     configMap: async (namespace, name) => caches.configMaps.get(namespace, name),
     secret: async (namespace, name) => caches.secrets.get(namespace, name),
     autoscaler: async (namespace, name) => caches.autoscalers?.get(namespace, name),
+    daemonSet: async (namespace, name) => caches.daemonSets?.get(namespace, name),
   };
 }

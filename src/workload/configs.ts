@@ -2,18 +2,18 @@ import type { CoreV1Api, V1ConfigMap, V1ObjectMeta, V1Secret } from '@kubernetes
 import { createOrPatch, type ApplyOutcome, type ObjectOps } from '../kube/create-or-patch.ts';
 import { withOwner, controllerReference, type OwnerIdentity } from '../kube/owner.ts';
 import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './managed-labels.ts';
 import { primaryName } from '../api/names.ts';
+import { primaryCopyLabels } from './primary-metadata.ts';
 
 /** The primary copy of a ConfigMap: same content, name suffixed `-primary`, owned by the Canary. */
-export function primaryConfigMap(source: V1ConfigMap, owner: OwnerIdentity): V1ConfigMap {
+export function primaryConfigMap(source: V1ConfigMap, owner: OwnerIdentity, labelPrefixes: readonly string[] = []): V1ConfigMap {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: {
       name: primaryName(source.metadata?.name ?? ''),
       namespace: source.metadata?.namespace,
-      labels: { ...source.metadata?.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      labels: primaryCopyLabels(source.metadata, labelPrefixes),
       ownerReferences: [controllerReference(owner)],
     },
     data: source.data ?? {},
@@ -22,7 +22,7 @@ export function primaryConfigMap(source: V1ConfigMap, owner: OwnerIdentity): V1C
 }
 
 /** The primary copy of a Secret: same type and data, name suffixed `-primary`, owned by the Canary. */
-export function primarySecret(source: V1Secret, owner: OwnerIdentity): V1Secret {
+export function primarySecret(source: V1Secret, owner: OwnerIdentity, labelPrefixes: readonly string[] = []): V1Secret {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -30,7 +30,7 @@ export function primarySecret(source: V1Secret, owner: OwnerIdentity): V1Secret 
     metadata: {
       name: primaryName(source.metadata?.name ?? ''),
       namespace: source.metadata?.namespace,
-      labels: { ...source.metadata?.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      labels: primaryCopyLabels(source.metadata, labelPrefixes),
       ownerReferences: [controllerReference(owner)],
     },
     data: source.data ?? {},
@@ -43,8 +43,8 @@ function contentPatch(current: Record<string, string> | undefined, desired: Reco
 }
 
 /** Creates or updates the primary copy of a ConfigMap. */
-export async function applyPrimaryConfigMap(core: CoreV1Api, source: V1ConfigMap, owner: OwnerIdentity): Promise<ApplyOutcome> {
-  const desired = primaryConfigMap(source, owner);
+export async function applyPrimaryConfigMap(core: CoreV1Api, source: V1ConfigMap, owner: OwnerIdentity, labelPrefixes: readonly string[] = []): Promise<ApplyOutcome> {
+  const desired = primaryConfigMap(source, owner, labelPrefixes);
   const name = desired.metadata!.name!;
   const namespace = desired.metadata!.namespace!;
   return applyCopy(
@@ -60,8 +60,8 @@ export async function applyPrimaryConfigMap(core: CoreV1Api, source: V1ConfigMap
 }
 
 /** Creates or updates the primary copy of a Secret. */
-export async function applyPrimarySecret(core: CoreV1Api, source: V1Secret, owner: OwnerIdentity): Promise<ApplyOutcome> {
-  const desired = primarySecret(source, owner);
+export async function applyPrimarySecret(core: CoreV1Api, source: V1Secret, owner: OwnerIdentity, labelPrefixes: readonly string[] = []): Promise<ApplyOutcome> {
+  const desired = primarySecret(source, owner, labelPrefixes);
   const name = desired.metadata!.name!;
   const namespace = desired.metadata!.namespace!;
   return applyCopy(

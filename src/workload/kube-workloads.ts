@@ -1,4 +1,4 @@
-import type { V1ConfigMap, V1Deployment, V1Secret } from '@kubernetes/client-node';
+import type { V1Deployment } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
 import type { Workloads } from '../engine/ports.ts';
 import type { TargetObservation, WorkloadObservation } from '../engine/observation.ts';
@@ -8,14 +8,14 @@ import { mergePatchOptions } from '../kube/patch.ts';
 import type { Logger } from '../log/logger.ts';
 import { applyPrimaryAutoscaler, primaryAutoscaler } from './autoscaler.ts';
 import type { ClusterReader } from './cluster-reader.ts';
-import { referencedConfigs } from './config-refs.ts';
-import { applyPrimaryConfigMap, applyPrimarySecret } from './configs.ts';
-import { primaryName, canaryServiceName, primaryServiceName, serviceNameOf } from '../api/names.ts';
+import { applyCanaryServices, releaseCanaryServices } from './canary-services.ts';
+import { copyConfigsForPrimary, deletePrimaryConfigCopies, trackedConfigObjects } from './target-configs.ts';
+import { primaryName } from '../api/names.ts';
 import { applyPrimaryDeployment, targetSelector } from './primary.ts';
 import { observeDeployment } from './readiness.ts';
 import { computeRevision, configSourceFrom } from './revision.ts';
 import { scaleDeployment, scaleUpReplicas } from './scaling.ts';
-import { applyService, canaryOwner, canaryService } from './services.ts';
+import { canaryOwner } from './services.ts';
 
 /** The finalizer that lets `revertOnDeletion` restore the target before the Canary goes away. */
 export const CANARY_FINALIZER = 'kanari.dev/finalizer';
@@ -34,11 +34,14 @@ export class KubeWorkloads implements Workloads {
   readonly #clients: KubeClients;
   readonly #reader: ClusterReader;
   readonly #log: Logger | undefined;
+  readonly #labelPrefixes: readonly string[];
 
-  constructor(options: { clients: KubeClients; reader: ClusterReader; logger?: Logger }) {
+  /** `includeLabelPrefix`: which of the target's labels its primary copies get (Flagger's flag; none by default). */
+  constructor(options: { clients: KubeClients; reader: ClusterReader; logger?: Logger; includeLabelPrefix?: readonly string[] }) {
     this.#clients = options.clients;
     this.#reader = options.reader;
     this.#log = options.logger;
+    this.#labelPrefixes = options.includeLabelPrefix ?? [];
   }
 
   /** Reads the target with its revision and the primary's numbers. */
@@ -48,7 +51,7 @@ export class KubeWorkloads implements Workloads {
     const [target, primary] = await Promise.all([this.#reader.deployment(namespace, targetName), this.#reader.deployment(namespace, primaryName(targetName))]);
     const result: { target?: TargetObservation; primary?: WorkloadObservation } = {};
     if (target) {
-      const { configMaps, secrets } = await this.#referencedObjects(target);
+      const { configMaps, secrets } = await trackedConfigObjects(this.#reader, namespace, target.spec?.template?.spec);
       const revision = computeRevision(target.spec?.template ?? {}, configSourceFrom(configMaps, secrets));
       result.target = { ...observeDeployment(target), revision: revision.hash, trackedConfigs: revision.trackedConfigs };
     }
@@ -62,12 +65,7 @@ export class KubeWorkloads implements Workloads {
     const primaryExists = (await this.#reader.deployment(canary.metadata.namespace!, primaryName(target.metadata!.name!))) !== undefined;
     // Replicas are copied once, at creation; afterwards an HPA or promotion owns them.
     await this.#applyPrimary(canary, target, primaryExists ? undefined : Math.max(target.spec?.replicas ?? 1, 1));
-    const selector = targetSelector(target);
-    const owner = canaryOwner(canary);
-    for (const role of ['primary', 'canary', 'apex'] as const) {
-      // The apex Service is the one people route through and may have made themselves: never own it by adoption.
-      await applyService(this.#clients.core, canaryService(canary, role, selector), owner, role === 'apex' ? 'manage' : 'own');
-    }
+    await applyCanaryServices(this.#clients.core, canary, targetSelector(target), target.spec?.template?.spec);
     await this.syncAutoscaler(canary);
   }
 
@@ -99,38 +97,18 @@ export class KubeWorkloads implements Workloads {
     const primary = await this.#reader.deployment(namespace, primaryName(canary.spec.targetRef.name));
     if (target) {
       await scaleDeployment(this.#clients.apps, target, scaleUpReplicas(target, undefined, primary?.spec?.replicas));
-      const apex = canaryService(canary, 'apex', targetSelector(target));
-      apex.spec!.selector = { ...targetSelector(target) };
-      await applyService(this.#clients.core, apex, canaryOwner(canary)).catch((err) => this.#log?.warn({ err }, 'could not point the apex service at the target'));
-      // The apex Service must outlive the Canary: with our ownerReference left on it, the garbage
-      // collector would delete it right after the finalizer is released and the app would lose its name.
-      await this.#disownService(canary, serviceNameOf(canary)).catch((err) => this.#log?.warn({ err }, 'could not release the apex service'));
+      await releaseCanaryServices(this.#clients.core, canary, targetSelector(target), target.spec?.template?.spec, this.#log);
     }
     const core = this.#clients.core;
-    const base = serviceNameOf(canary);
-    for (const name of [primaryServiceName(base), canaryServiceName(base)]) await deleteIgnoringMissing(() => core.deleteNamespacedService({ name, namespace }));
     if (canary.spec.autoscalerRef) {
       const name = primaryName(canary.spec.autoscalerRef.name);
       await deleteIgnoringMissing(() => this.#clients.autoscaling.deleteNamespacedHorizontalPodAutoscaler({ name, namespace }));
     }
     if (primary) {
-      const refs = referencedConfigs(primary.spec?.template?.spec);
-      for (const name of refs.configMaps.filter(isPrimaryCopy)) await deleteIgnoringMissing(() => core.deleteNamespacedConfigMap({ name, namespace }));
-      for (const name of refs.secrets.filter(isPrimaryCopy)) await deleteIgnoringMissing(() => core.deleteNamespacedSecret({ name, namespace }));
+      await deletePrimaryConfigCopies(core, namespace, primary.spec?.template?.spec);
       await deleteIgnoringMissing(() => this.#clients.apps.deleteNamespacedDeployment({ name: primary.metadata!.name!, namespace }));
     }
     await this.releaseFinalizer(canary);
-  }
-
-  /** Removes the Canary's ownerReference from Service `name`, keeping any other owners. */
-  async #disownService(canary: Canary, name: string): Promise<void> {
-    const namespace = canary.metadata.namespace!;
-    const service = await this.#clients.core.readNamespacedService({ name, namespace });
-    const refs = service.metadata?.ownerReferences ?? [];
-    const others = refs.filter((ref) => ref.uid !== canary.metadata.uid);
-    if (others.length === refs.length) return;
-    const body = { metadata: { ownerReferences: others.length > 0 ? others : null } };
-    await this.#clients.core.patchNamespacedService({ name, namespace, body }, mergePatchOptions());
   }
 
   /** Adds the Kanari finalizer if missing. */
@@ -170,24 +148,11 @@ export class KubeWorkloads implements Workloads {
     return target;
   }
 
-  async #referencedObjects(target: V1Deployment): Promise<{ configMaps: V1ConfigMap[]; secrets: V1Secret[] }> {
-    const namespace = target.metadata!.namespace!;
-    const refs = referencedConfigs(target.spec?.template?.spec);
-    const configMaps = await Promise.all(refs.configMaps.map((name) => this.#reader.configMap(namespace, name)));
-    const secrets = await Promise.all(refs.secrets.map((name) => this.#reader.secret(namespace, name)));
-    return { configMaps: configMaps.filter((c) => c !== undefined), secrets: secrets.filter((s) => s !== undefined) };
-  }
-
   async #applyPrimary(canary: Canary, target: V1Deployment, replicas: number | undefined): Promise<void> {
     const owner = canaryOwner(canary);
-    const { configMaps, secrets } = await this.#referencedObjects(target);
-    for (const configMap of configMaps) await applyPrimaryConfigMap(this.#clients.core, configMap, owner);
-    for (const secret of secrets) await applyPrimarySecret(this.#clients.core, secret, owner);
-    await applyPrimaryDeployment(this.#clients.apps, target, owner, {
-      copiedConfigMaps: new Set(configMaps.map((c) => c.metadata!.name!)),
-      copiedSecrets: new Set(secrets.map((s) => s.metadata!.name!)),
-      replicas,
-    });
+    const configs = await trackedConfigObjects(this.#reader, target.metadata!.namespace!, target.spec?.template?.spec);
+    const copied = await copyConfigsForPrimary(this.#clients.core, configs, owner, this.#labelPrefixes);
+    await applyPrimaryDeployment(this.#clients.apps, target, owner, { ...copied, replicas, labelPrefixes: this.#labelPrefixes });
   }
 
   /** Brings the primary's HPA in line with the target's (after the target's HPA changed); idempotent. */
@@ -199,10 +164,6 @@ export class KubeWorkloads implements Workloads {
       this.#log?.warn({ autoscaler: ref.name }, 'autoscalerRef names a HorizontalPodAutoscaler that does not exist; the primary is not autoscaled');
       return;
     }
-    await applyPrimaryAutoscaler(this.#clients.autoscaling, primaryAutoscaler(canary, hpa, canaryOwner(canary)), canaryOwner(canary));
+    await applyPrimaryAutoscaler(this.#clients.autoscaling, primaryAutoscaler(canary, hpa, canaryOwner(canary), this.#labelPrefixes), canaryOwner(canary));
   }
-}
-
-function isPrimaryCopy(name: string): boolean {
-  return name.endsWith('-primary');
 }

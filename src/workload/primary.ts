@@ -1,9 +1,11 @@
-import type { AppsV1Api, V1Deployment, V1PodTemplateSpec } from '@kubernetes/client-node';
+import type { AppsV1Api, V1Deployment, V1LabelSelector, V1ObjectMeta, V1PodTemplateSpec } from '@kubernetes/client-node';
 import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
 import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owner.ts';
 import { mergePatchOptions, replacingPatch, stringMapPatch } from '../kube/patch.ts';
 import { renameConfigRefs } from './config-refs.ts';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, primarySelector } from './managed-labels.ts';
+import { primarySelector } from './managed-labels.ts';
+import { copiedAnnotations, primaryWorkloadLabels } from './primary-metadata.ts';
+import { primarySchedulingSelectors } from './primary-selectors.ts';
 import { primaryName } from '../api/names.ts';
 import { stableJson } from '../text/stable-json.ts';
 
@@ -14,20 +16,31 @@ export interface PrimaryOptions {
   copiedSecrets: ReadonlySet<string>;
   /** Replicas to give the primary; undefined leaves them alone (an HPA owns them, or the primary exists). */
   replicas?: number;
+  /** `--include-label-prefix`: which of the target's labels the primary object gets (none by default). */
+  labelPrefixes?: readonly string[];
 }
 
-/** The selector labels of a target Deployment (`spec.selector.matchLabels`). */
-export function targetSelector(target: V1Deployment): Record<string, string> {
+/** What a primary is made from: a Deployment or a DaemonSet. */
+export interface TargetWorkloadLike {
+  kind?: string;
+  metadata?: V1ObjectMeta;
+  spec?: { selector?: V1LabelSelector; template?: V1PodTemplateSpec };
+}
+
+/** The selector labels of a target workload (`spec.selector.matchLabels`). */
+export function targetSelector(target: TargetWorkloadLike): Record<string, string> {
   const labels = target.spec?.selector?.matchLabels;
   if (!labels || Object.keys(labels).length === 0) {
-    throw new Error(`Deployment ${target.metadata?.name} has no spec.selector.matchLabels: Kanari needs them to tell primary pods from canary pods`);
+    throw new Error(`${target.kind ?? 'Deployment'} ${target.metadata?.name} has no spec.selector.matchLabels: Kanari needs them to tell primary pods from canary pods`);
   }
   return labels;
 }
 
-/** The primary's pod template: the target's, with selector labels suffixed and copied configs renamed. */
-export function primaryPodTemplate(target: V1Deployment, options: PrimaryOptions): V1PodTemplateSpec {
-  const template = structuredClone(target.spec?.template ?? {});
+/**
+ * The primary's pod template: the target's, with selector labels suffixed, copied configs renamed and
+ * the scheduling selectors that pick the target's own pods pointed at the primary's.
+ */
+export function primaryPodTemplate(target: TargetWorkloadLike, options: PrimaryOptions, template: V1PodTemplateSpec = structuredClone(target.spec?.template ?? {})): V1PodTemplateSpec {
   const selector = targetSelector(target);
   template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, ...primarySelector(selector) } };
   if (template.spec) {
@@ -35,6 +48,7 @@ export function primaryPodTemplate(target: V1Deployment, options: PrimaryOptions
       configMap: (name) => (options.copiedConfigMaps.has(name) ? primaryName(name) : undefined),
       secret: (name) => (options.copiedSecrets.has(name) ? primaryName(name) : undefined),
     });
+    template.spec = primarySchedulingSelectors(template.spec, selector);
   }
   return template;
 }
@@ -48,7 +62,8 @@ export function primaryDeployment(target: V1Deployment, owner: OwnerIdentity, op
     metadata: {
       name: primaryName(target.metadata?.name ?? ''),
       namespace: target.metadata?.namespace,
-      labels: { ...target.metadata?.labels, ...primarySelector(selector), [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
+      labels: primaryWorkloadLabels(target.metadata, selector, options.labelPrefixes ?? []),
+      annotations: copiedAnnotations(target.metadata?.annotations),
       ownerReferences: [controllerReference(owner)],
     },
     spec: {
@@ -81,22 +96,23 @@ export async function applyPrimaryDeployment(apps: AppsV1Api, target: V1Deployme
     desired,
     (current) => {
       const labels = stringMapPatch(current.metadata?.labels, desired.metadata!.labels!);
+      const annotations = stringMapPatch(current.metadata?.annotations, desired.metadata!.annotations!);
       const ownerReferences = withOwner(current.metadata, owner);
       const templateChanged = !sameTemplate(current.spec?.template, desired.spec!.template);
       const replicas = options.replicas !== undefined && current.spec?.replicas !== options.replicas ? options.replicas : undefined;
-      if (!labels && !ownerReferences && !templateChanged && replicas === undefined) return undefined;
+      if (!labels && !annotations && !ownerReferences && !templateChanged && replicas === undefined) return undefined;
       const spec: Record<string, unknown> = {};
       // A merge patch merges maps: replacing the template means nulling what the old one had and the new lacks.
       if (templateChanged) spec.template = replacingPatch(current.spec?.template, desired.spec!.template);
       if (replicas !== undefined) spec.replicas = replicas;
-      return { metadata: { labels, ownerReferences }, spec };
+      return { metadata: { labels, annotations, ownerReferences }, spec };
     },
   );
   return outcome;
 }
 
-// Compares what Kanari wrote with what the server returns, ignoring the server's defaults on the way back.
-function sameTemplate(current: V1PodTemplateSpec | undefined, desired: V1PodTemplateSpec): boolean {
+/** Compares what Kanari wrote with what the server returns, ignoring the server's defaults on the way back. */
+export function sameTemplate(current: V1PodTemplateSpec | undefined, desired: V1PodTemplateSpec): boolean {
   if (!current) return false;
   return stableJson(projectOnto(current, desired)) === stableJson(desired);
 }

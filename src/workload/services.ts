@@ -1,4 +1,4 @@
-import type { CoreV1Api, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type { CoreV1Api, V1PodSpec, V1Service, V1ServicePort } from '@kubernetes/client-node';
 import type { Canary } from '../api/canary.ts';
 import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
 import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owner.ts';
@@ -7,6 +7,7 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, primarySelector } from './managed-l
 import { servicePortName } from '../api/canary-settings.ts';
 import { canaryServiceName, primaryServiceName, serviceNameOf } from '../api/names.ts';
 import { stableJson } from '../text/stable-json.ts';
+import { discoveredPorts } from './port-discovery.ts';
 
 /** The three Services of a Canary: apex and primary select the primary pods, canary the target's. */
 export type ServiceRole = 'apex' | 'primary' | 'canary';
@@ -24,8 +25,14 @@ export function servicePort(canary: Canary): V1ServicePort {
   return port;
 }
 
-/** The Service of one role for a Canary, given the target's selector labels. */
-export function canaryService(canary: Canary, role: ServiceRole, targetSelector: Record<string, string>): V1Service {
+/** Every port of the generated Services: `spec.service`'s, then with portDiscovery the target's other container ports. */
+export function servicePorts(canary: Canary, targetPodSpec: V1PodSpec | undefined): V1ServicePort[] {
+  const main = servicePort(canary);
+  return canary.spec.service.portDiscovery ? [main, ...discoveredPorts(canary.spec.service, main, targetPodSpec)] : [main];
+}
+
+/** The Service of one role for a Canary, given the target's selector labels (and pod spec, for portDiscovery). */
+export function canaryService(canary: Canary, role: ServiceRole, targetSelector: Record<string, string>, targetPodSpec?: V1PodSpec): V1Service {
   const base = serviceNameOf(canary);
   const name = role === 'apex' ? base : role === 'primary' ? primaryServiceName(base) : canaryServiceName(base);
   const overrides = canary.spec.service[role];
@@ -42,7 +49,7 @@ export function canaryService(canary: Canary, role: ServiceRole, targetSelector:
     spec: {
       type: 'ClusterIP',
       selector: role === 'canary' ? { ...targetSelector } : primarySelector(targetSelector),
-      ports: [servicePort(canary)],
+      ports: servicePorts(canary, targetPodSpec),
     },
   };
 }

@@ -4,6 +4,8 @@ import type { PlaygroundWorld } from '../../src/playground/playground-world.ts';
 import { badVersionBound, FRONTEND_ANALYSIS, PODINFO_ANALYSIS } from '../../src/playground/releases.ts';
 import { runPlayground, type PlaygroundRun } from '../../src/playground/run-playground.ts';
 import type { ScenarioResult } from '../../src/playground/scenario.ts';
+import { routedByAbRoute, routedWhileOpen } from '../../src/playground/scenarios.ts';
+import type { UserRequest } from '../../src/sandbox/loadgen/load-generator.ts';
 import { slackFields, slackHeadline } from '../../src/playground/slack-text.ts';
 import { rawJsonRequest } from '../../src/playground/raw-crd-install.ts';
 
@@ -28,7 +30,8 @@ describe('kanari playground, end to end through the library entry point', () => 
     await world?.stop();
   });
 
-  test('every scenario ends as expected, in the default order, well under 90 s', () => {
+  // How long the run takes is a figure of bench/playground.bench.ts, not a bound here.
+  test('every scenario ends as expected, in the default order', () => {
     expect(run.results.map((r) => [r.name, r.ok, r.problems])).toEqual([
       ['good-release', true, []],
       ['bad-release', true, []],
@@ -36,7 +39,6 @@ describe('kanari playground, end to end through the library entry point', () => 
       ['traffic-access', true, []],
     ]);
     expect(run.ok).toBe(true);
-    expect(run.durationMs).toBeLessThan(90_000);
     expect(printed).toMatch(/Summary \([\d.]+s in all, seed 7\):/);
     expect(printed).toContain('All scenarios ended as expected.');
   });
@@ -68,6 +70,7 @@ describe('kanari playground, end to end through the library entry point', () => 
     expect(finished.text).toMatch(/^Promotion finished for podinfo\.default/);
     expect(finished.channel).toBe('#releases');
     expect(slackFields(finished)).toMatchObject({ Canary: 'podinfo', Namespace: 'default', Cluster: 'playground' });
+    expect(slackFields(finished).Weight).toBeUndefined();
   });
 
   test('bad release: rolled back at the first step; the bad version got no more than the analysis allows', () => {
@@ -82,19 +85,17 @@ describe('kanari playground, end to end through the library entry point', () => 
     // requests sent while it is open it gets 20%: at most 20% of them plus three standard deviations.
     // At 50 requests/s for 3 s that is 30 on average and at most 45.
     expect(badVersionBound(PODINFO_ANALYSIS, 150)).toEqual({ share: 0.2, requests: 45, expectedOpenMs: 3000 });
-    const opened = bad.weightSamples[0].at;
-    const closed = bad.weightSamples[1].at;
+    // Each request is judged by the TrafficSplit state that routed it (named in its answer), not by when
+    // it was sent: on a busy machine a request may wait in a queue while the split changes.
     const answers = bad.users.flatMap((u) => u.results);
-    const whileOpen = answers.filter((r) => r.sentAt >= opened - 100 && r.sentAt <= closed + 100);
+    const whileOpen = answers.filter((r) => routedWhileOpen(bad, r));
     const onBad = answers.filter((r) => r.version === 'v3');
     expect(onBad.length).toBeGreaterThan(0);
     expect(onBad.length).toBeLessThanOrEqual(badVersionBound(PODINFO_ANALYSIS, whileOpen.length).requests);
-    // Every request the bad version answered was sent while the split gave it weight (100 ms for the
-    // change to reach the data plane), and the rollback came at the second failed check.
-    for (const r of onBad) {
-      expect(r.sentAt).toBeGreaterThanOrEqual(opened - 100);
-      expect(r.sentAt).toBeLessThanOrEqual(closed + 100);
-    }
+    // Every request the bad version answered was routed by a split state that gave it weight, and the
+    // rollback came at the second failed check.
+    expect(onBad.filter((r) => !routedWhileOpen(bad, r))).toEqual([]);
+    expect(new Set(onBad.map((r) => r.backend))).toEqual(new Set(['podinfo-canary']));
     expect(world.recorder.latest('podinfo')?.status).toMatchObject({ phase: 'Failed', failedChecks: PODINFO_ANALYSIS.threshold, failureReason: 'FailedChecks' });
     expect(bad.userErrors).toBe(bad.byVersion.v3.errors);
     expect(bad.userErrors).toBeGreaterThan(0);
@@ -105,7 +106,7 @@ describe('kanari playground, end to end through the library entry point', () => 
     expect(rolledBack).toBeDefined();
     const body = rolledBack!.body;
     expect(body.attachments?.[0].color).toBe('#E01E5A');
-    expect(body.text).toMatch(/^Rolled back podinfo\.default: request-success-rate [\d.]+% < 99$/);
+    expect(body.text).toMatch(/^Rolled back podinfo\.default: request-success-rate [\d.]+% < 99%$/);
     expect(slackFields(body)).toMatchObject({ Canary: 'podinfo', Metric: 'request-success-rate', Minimum: '99%', Weight: '20%' });
   });
 
@@ -113,15 +114,17 @@ describe('kanari playground, end to end through the library entry point', () => 
     const ab = scenario('ab-test');
     expect(ab.finalPhase).toBe('Succeeded');
     expect(ab.weights).toEqual([100, 0]);
-    const routedAt = ab.weightSamples[0].at;
-    const promotedAt = ab.phaseTimes.Promoting;
-    expect(promotedAt).toBeGreaterThan(routedAt);
-    const insiders = ab.users.find((u) => u.label === 'insiders')!.results.filter((r) => r.sentAt > routedAt + 200 && r.sentAt < promotedAt - 50);
-    const others = ab.users.find((u) => u.label === 'everyone else')!.results.filter((r) => r.sentAt < promotedAt - 50);
+    // Judged by the TrafficSplit state that routed each request, as in the bad release.
+    const byAbRoute = (r: UserRequest) => routedByAbRoute(ab, r);
+    const answered = (label: string) => ab.users.find((u) => u.label === label)!.results.filter((r) => r.status === 200);
+    const insiders = answered('insiders').filter(byAbRoute);
     expect(insiders.length).toBeGreaterThan(20);
-    expect(new Set(insiders.map((r) => r.version))).toEqual(new Set(['v2']));
-    expect(others.length).toBeGreaterThan(30);
-    expect(new Set(others.map((r) => r.version))).toEqual(new Set(['v1']));
+    expect(new Set(insiders.map((r) => `${r.backend} ${r.version}`))).toEqual(new Set(['frontend-canary v2']));
+    // Everyone else kept reaching the primary while the route was up, on v1 until the promotion updated it,
+    // and not once, before or after the route, was a request without the header routed to the canary.
+    const others = answered('everyone else');
+    expect(others.filter((r) => byAbRoute(r) && r.backend === 'frontend' && r.version === 'v1').length).toBeGreaterThan(30);
+    expect(others.filter((r) => r.backend === 'frontend-canary')).toEqual([]);
     expect(ab.slack.map((d) => slackHeadline(d.body))).toEqual(['New revision: frontend.default', 'Promotion finished: frontend.default']);
     expect(FRONTEND_ANALYSIS.iterations).toBe(4);
   });

@@ -27,6 +27,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Wait this long before answering. */
   delayMs?: number;
+  /** Answer only once this settles: the test decides when, to show what happens while a request is in flight. */
+  until?: Promise<unknown>;
   /** Never answer; the connection stays open until the client gives up or the receiver closes. */
   neverAnswer?: boolean;
   /** Stream this many bytes of body (in 64 KiB chunks, respecting backpressure) instead of `body`. */
@@ -100,7 +102,10 @@ export async function startHttpReceiver(...initial: Reply[]): Promise<HttpReceiv
       requests.push(request);
       const reply = replies[Math.min(served, replies.length - 1)];
       served += 1;
-      if (reply.delayMs) {
+      if (reply.until) {
+        const answerNow = () => answer(reply, res, request);
+        void reply.until.then(answerNow, answerNow);
+      } else if (reply.delayMs) {
         const timer = setTimeout(() => {
           timers.delete(timer);
           answer(reply, res, request);

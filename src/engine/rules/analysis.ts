@@ -55,6 +55,7 @@ export function analyse(tick: Tick, target: TargetObservation): void {
   let verdicts: MetricVerdict[] = [];
   if (checkMetrics) {
     verdicts = judgeMetrics(tick.analysis.metrics ?? [], tick.observation.metrics ?? []);
+    tick.verdicts = verdicts;
     recordVerdicts(tick, verdicts);
     const bad = verdicts.filter((v) => v.verdict !== 'pass');
     if (bad.length > 0) return failedMetrics(tick, bad);
@@ -84,12 +85,18 @@ function recordVerdicts(tick: Tick, verdicts: MetricVerdict[]): void {
 
 function failedMetrics(tick: Tick, bad: MetricVerdict[]): void {
   const noData = bad.filter((v) => v.verdict === 'no-data');
-  const explanation = bad.map((v) => v.explanation).join(', ');
-  const message = noData.length === bad.length ? `no traffic (${explanation})` : explanation;
+  const message = noData.length === bad.length ? noTrafficMessage(noData) : bad.map((v) => v.explanation).join(', ');
   const first = bad[0];
   failedCheck(tick, message, noData.length > 0 ? 'NoTraffic' : 'FailedCheck', {
     metric: { name: first.name, value: first.value, min: first.min, max: first.max },
   });
+}
+
+/** "no traffic to judge request-success-rate and request-duration: zero requests to …": each reason once. */
+function noTrafficMessage(noData: MetricVerdict[]): string {
+  const names = noData.map((v) => v.name);
+  const judged = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0];
+  return `no traffic to judge ${judged}: ${[...new Set(noData.map((v) => v.reason ?? 'no data'))].join('; ')}`;
 }
 
 /** One more failed check; at the threshold the run is rolled back. */
@@ -99,7 +106,7 @@ function failedCheck(tick: Tick, message: string, reason = 'FailedCheck', facts:
   tick.status.failedChecks = failed;
   tick.event('Warning', reason, `Halt advancement of ${tick.label}: ${message} (failed checks ${failed}/${threshold})`);
   if (failed >= threshold) {
-    rollback(tick, 'FailedChecks', `failed checks threshold reached ${failed}`, 'rollback', { ...facts, reason: message });
+    rollback(tick, 'FailedChecks', `failed checks threshold reached (${failed}/${threshold}): ${message}`, 'rollback', { ...facts, reason: message });
   }
 }
 
@@ -145,7 +152,7 @@ function promotionGate(tick: Tick, evidence: string): void {
     }
     return;
   }
-  if (tick.strategy === 'blue-green') {
+  if (tick.strategy === 'blue-green' && tick.observation.router.routesTraffic !== false) {
     // Flagger's blue/green switch on a mesh: users move to the tested canary at once, so none of
     // them sees a mix of old and new primary pods while the primary rolls out the new spec.
     tick.actions.push({ type: 'setWeights', weights: weightsFor(100) });

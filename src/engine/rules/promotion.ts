@@ -1,7 +1,7 @@
 import type { NotificationFacts, NotificationKind } from '../actions.ts';
 import { isWorkloadReady } from '../readiness.ts';
 import type { TargetObservation } from '../observation.ts';
-import { nextPromotionWeights, weightSequence } from '../strategy.ts';
+import { nextPromotionWeights, weightSequence, weightsFor } from '../strategy.ts';
 import type { Tick } from '../tick.ts';
 
 /**
@@ -23,9 +23,7 @@ export function startPromotion(tick: Tick, message: string): void {
 /** Promoting: once the primary runs the new spec, route traffic back to it and start finalising. */
 export function promote(tick: Tick): void {
   if (!isWorkloadReady(tick.observation.primary, tick.settings.primaryReadyThreshold)) {
-    if (tick.waitFor()) {
-      rollback(tick, 'ProgressDeadlineExceeded', `primary deployment not ready after ${tick.deadlineSeconds()}s`, 'progress-deadline');
-    }
+    if (tick.waitFor()) promotionFailed(tick);
     return;
   }
   tick.status.waitingSince = undefined;
@@ -48,6 +46,33 @@ export function promote(tick: Tick): void {
   tick.event('Normal', 'Finalising', `Routing all traffic to primary; scaling down ${tick.label} canary`);
 }
 
+/**
+ * The primary, which already runs the new spec, did not become ready in time. Routing back to it, as a
+ * rollback does, would send every user to the failing copy and scale down the only healthy pods of the
+ * revision just validated. So, as Flagger does, everything stays on (or goes to) the canary, which keeps
+ * running, and the run is Failed with an Event and an alert that say so; a new revision or a retry starts over.
+ */
+export function promotionFailed(tick: Tick): void {
+  const routed = tick.observation.router.routesTraffic !== false;
+  const kind = tick.canary.spec.targetRef.kind ?? 'Deployment';
+  if (routed) {
+    tick.actions.push({ type: 'setWeights', weights: weightsFor(100) });
+    if (tick.strategy === 'ab-testing') tick.actions.push({ type: 'setRouteMatches', matches: [] });
+  }
+  tick.actions.push({ type: 'runHooks', hookType: 'post-rollout', phase: 'Failed' });
+  tick.move('ROLLBACK');
+  tick.status.canaryWeight = routed ? 100 : 0;
+  tick.status.failureReason = 'PromotionFailed';
+  tick.status.waitingSince = undefined;
+  tick.status.manualPromotion = undefined;
+  const where = routed
+    ? 'all traffic stays on the canary, which keeps running the validated revision'
+    : 'the canary keeps running the validated revision behind its -canary Service; the apex Service stays on the primary';
+  const message = `primary ${kind.toLowerCase()} not ready after ${tick.deadlineSeconds()}s while being promoted: ${where}`;
+  tick.event('Warning', 'PromotionFailed', `Promotion of ${tick.label} failed: ${message}`);
+  tick.notify('promotion-failed', 'error', `Promotion of ${tick.label} failed: ${message}`, { reason: message, revision: tick.status.lastAppliedSpec });
+}
+
 /** Finalising: once the canary is scaled to zero the run has Succeeded. */
 export function finalise(tick: Tick, target: TargetObservation): void {
   tick.actions.push({ type: 'scaleCanary', to: 'zero' });
@@ -59,7 +84,8 @@ export function finalise(tick: Tick, target: TargetObservation): void {
   tick.event('Normal', 'Succeeded', `Promotion completed! ${tick.label} revision ${tick.status.lastAppliedSpec ?? ''}`);
   tick.notify('promotion-finished', 'info', `Canary analysis completed successfully, promotion finished for ${tick.label}`, {
     revision: tick.status.lastAppliedSpec,
-    steps: tick.status.stepsTaken ?? 0,
+    // Counted in the strategy's own terms, as the progress and status views count them.
+    ...(tick.strategy === 'canary' ? { steps: tick.status.stepsTaken ?? 0 } : { iterations: tick.status.stepsTaken ?? 0 }),
     durationMs: started === undefined ? undefined : tick.observation.now - started,
   });
 }

@@ -49,6 +49,20 @@ export function defaultDeployment(obj: JsonObject): void {
   defaultPodSpec(objectAt(objectAt(spec, 'template'), 'spec'));
 }
 
+/** DaemonSet defaults: a rolling update of one node at a time, and the pod template's. */
+export function defaultDaemonSet(obj: JsonObject): void {
+  const spec = objectAt(obj, 'spec');
+  const strategy = objectAt(spec, 'updateStrategy');
+  setDefault(strategy, 'type', 'RollingUpdate');
+  if (strategy.type === 'RollingUpdate') {
+    const ru = objectAt(strategy, 'rollingUpdate');
+    setDefault(ru, 'maxUnavailable', 1);
+    setDefault(ru, 'maxSurge', 0);
+  }
+  setDefault(spec, 'revisionHistoryLimit', 10);
+  defaultPodSpec(objectAt(objectAt(spec, 'template'), 'spec'));
+}
+
 /** ReplicaSet defaults: replicas 1 and the pod template's. */
 export function defaultReplicaSet(obj: JsonObject): void {
   const spec = objectAt(obj, 'spec');

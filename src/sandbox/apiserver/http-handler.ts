@@ -158,7 +158,7 @@ async function handle(deps: HttpHandlerDeps, serializer: ObjectSerializer, req: 
   if (aggregated) {
     const resource = rest[0] === 'namespaces' && rest.length > 2 ? rest[2] : rest[0];
     deps.counter.count(`${method.toLowerCase()} ${resource}`);
-    deps.access.record({ user, group, resource, verb: method === 'GET' ? 'get' : method.toLowerCase() });
+    deps.access.record({ user, group, resource, verb: method === 'GET' ? 'get' : method === 'POST' ? 'create' : method.toLowerCase() });
     aggregated(req, res, '/' + rest.join('/'));
     return;
   }

@@ -12,6 +12,7 @@ import { rfc3339 } from './object-metadata.ts';
 import { ObjectStore } from './object-store.ts';
 import { RequestCounter } from './request-counter.ts';
 import { AccessLog, type AccessRecord } from './access-log.ts';
+import { mountAuthApis } from './auth-apis.ts';
 import { ResourceRegistry, type AggregatedResource } from './resource-registry.ts';
 import { ResourceService } from './resource-service.ts';
 import { SnapshotFile } from './snapshot-file.ts';
@@ -50,8 +51,8 @@ export interface SandboxApiServer {
   faults: Faults;
   requestCounts(): Record<string, number>;
   resetRequestCounts(): void;
-  /** Adds a user with its own token, e.g. to tell a controller's requests from a test's own. */
-  addUser(name: string): { token: string; kubeConfig: KubeConfig };
+  /** Adds a user with its own token (and groups, for RBAC bindings to groups), e.g. to tell a controller's requests from a test's own. */
+  addUser(name: string, options?: { groups?: string[] }): { token: string; kubeConfig: KubeConfig };
   /** The distinct (user, group, resource, verb) accesses so far, of one user or all. */
   accessLog(user?: string): AccessRecord[];
   /** How many watch streams are open now (tests check that clients that went away released theirs). */
@@ -74,6 +75,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<Sandb
   const counter = new RequestCounter();
   const access = new AccessLog();
   const users = new Map<string, string>([[token, 'admin']]);
+  // The server's own user is a cluster admin (system:masters), as a kubeadm admin.conf's is.
+  const userGroups = new Map<string, string[]>([['admin', ['system:masters']]]);
   const aggregatedHandlers = new Map<string, AggregatedHandler>();
   const sockets = new Set<Socket>();
   let port = opts.port ?? 0;
@@ -107,6 +110,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<Sandb
     }
   }
   snapshotFile?.start();
+  mountAuthApis({ registry, aggregatedHandlers, store, users: { byToken: users, groups: userGroups } });
 
   const cert = useHttps ? await generateServingCertificate(host === '0.0.0.0' ? [] : [host]) : undefined;
   const handler = createHttpHandler({
@@ -151,9 +155,10 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<Sandb
     kubeconfigYaml: () => kubeconfigYaml(kubeParams),
     faults,
     requestCounts: () => counter.snapshot(),
-    addUser(name) {
+    addUser(name, options) {
       const userToken = randomBytes(24).toString('hex');
       users.set(userToken, name);
+      userGroups.set(name, options?.groups ?? []);
       return { token: userToken, kubeConfig: kubeConfigFor({ ...kubeParams, token: userToken, name }) };
     },
     accessLog: (user) => access.records(user),

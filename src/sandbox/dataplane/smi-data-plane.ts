@@ -1,7 +1,7 @@
 /**
  * The playground's SMI data plane: one HTTP proxy per apex Service that routes by the TrafficSplit
  * named after it, honours HTTPRouteGroup matches for A/B, enforces TrafficTargets when access control
- * is on, and records what it served for TrafficMetrics and Prometheus.
+ * is on, and records what it served for TrafficMetrics and Prometheus (latency as the app states it).
  */
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -9,7 +9,7 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '../../log/logger.ts';
 import { createTrafficMetricsHandler, type TrafficMetricsHandler } from '../../metrics/traffic-metrics-handler.ts';
 import type { Endpoint } from '../kubelet/simulated-kubelet.ts';
-import { VERSION_HEADER } from '../sample-app/sample-app.ts';
+import { SERVICE_TIME_HEADER, VERSION_HEADER } from '../sample-app/sample-app.ts';
 import { createSeededRandom } from '../sample-app/seeded-random.ts';
 import { decideAccess, parseSourceIdentity, type TrafficTargetObject } from './access-policy.ts';
 import { matchesAny, routeGroupMatches, type HttpMatch, type MatchableRequest } from './http-route-match.ts';
@@ -24,6 +24,11 @@ import { chooseWeighted } from './weighted-choice.ts';
 export const SOURCE_HEADER = 'x-kanari-source-sa';
 /** The response header naming the backend Service a request was routed to. */
 export const BACKEND_HEADER = 'x-kanari-backend';
+/**
+ * The response header naming the TrafficSplit state a request was routed by (its resourceVersion);
+ * absent when no split applied. Tells which weights decided, whenever the answer is looked at.
+ */
+export const SPLIT_VERSION_HEADER = 'x-kanari-trafficsplit-version';
 
 /** Where the data plane finds ready pods of a Service (the simulated kubelet's lookup). */
 export type EndpointSource = (namespace: string, service: string) => Endpoint[];
@@ -121,17 +126,18 @@ export async function startSmiDataPlane(options: DataPlaneOptions): Promise<SmiD
     return group ? routeGroupMatches(group) : undefined;
   };
 
-  const chooseBackend = (namespace: string, apex: string, request: MatchableRequest): { service: string } | { error: string } => {
+  const chooseBackend = (namespace: string, apex: string, request: MatchableRequest): { service: string; splitVersion?: string } | { error: string } => {
     const object = splits.get(namespace, apex);
     const split = object && readTrafficSplit(object);
     if (!split || split.backends.length === 0) return { service: apex };
+    const splitVersion = object.metadata?.resourceVersion;
     if (split.routeGroups.length > 0) {
       const matched = split.routeGroups.some((name) => matchesAny(lookupRouteGroup(namespace, name) ?? [], request));
       // SMI: requests that match none of the split's routes go to the apex service itself.
-      if (!matched) return { service: apex };
+      if (!matched) return { service: apex, splitVersion };
     }
     const service = chooseWeighted(split.backends, random.next());
-    return service ? { service } : { error: `TrafficSplit ${namespace}/${apex} has no backend with a positive weight` };
+    return service ? { service, splitVersion } : { error: `TrafficSplit ${namespace}/${apex} has no backend with a positive weight` };
   };
 
   const proxy = (namespace: string, apex: string) => (req: IncomingMessage, res: ServerResponse): void => {
@@ -159,16 +165,21 @@ export async function startSmiDataPlane(options: DataPlaneOptions): Promise<SmiD
           return fail(403, decision.reason);
         }
       }
-      const record = (success: boolean, version: string): void =>
-        store.record({ namespace, deployment: endpoint.deployment, pod: endpoint.pod, version, success, latencyMs: performance.now() - started, at: now() });
+      const record = (success: boolean, version: string, latencyMs = performance.now() - started): void =>
+        store.record({ namespace, deployment: endpoint.deployment, pod: endpoint.pod, version, success, latencyMs, at: now() });
       const upstream = httpRequest(
         { host: '127.0.0.1', port: endpoint.port, method: req.method, path: req.url, headers: forwardableHeaders(req.headers), agent },
         (answer) => {
           const status = answer.statusCode ?? 502;
           const version = String(answer.headers[VERSION_HEADER] ?? '');
-          res.writeHead(status, { ...forwardableHeaders(answer.headers), [BACKEND_HEADER]: choice.service });
+          const routing = { [BACKEND_HEADER]: choice.service, ...(choice.splitVersion ? { [SPLIT_VERSION_HEADER]: choice.splitVersion } : {}) };
+          res.writeHead(status, { ...forwardableHeaders(answer.headers), ...routing });
           answer.pipe(res);
-          answer.on('end', () => record(status < 500, version));
+          // The latency is the one the app states (the sample app's LATENCY_MS draw), not the time this
+          // process took: one process plays every part, and a busy machine would otherwise read as a slow
+          // app and fail a healthy release's latency check. Measured when the app states none.
+          const stated = Number(answer.headers[SERVICE_TIME_HEADER] ?? Number.NaN);
+          answer.on('end', () => record(status < 500, version, Number.isFinite(stated) ? stated : undefined));
           answer.on('error', () => record(false, version));
         },
       );

@@ -14,7 +14,7 @@ import { createLogger, type Logger } from '../../log/logger.ts';
 import { createSeededRandom } from '../sample-app/seeded-random.ts';
 import { deploymentStatus, maxUnavailableOf, type DeploymentCondition } from './deployment-status.ts';
 import { podTemplateHash } from './pod-template-hash.ts';
-import { systemClock, type SandboxClock, type SandboxTimer } from './sandbox-clock.ts';
+import { SystemClock, type Clock, type TimerHandle } from '../../time/clock.ts';
 import { mergePatch } from './sandbox-requests.ts';
 import { watchCollection, type WatchedCollection } from './watched-collection.ts';
 
@@ -28,7 +28,7 @@ export interface Replica {
   /** Its container has started (the startup delay has passed). */
   started: boolean;
   ready: boolean;
-  timer?: SandboxTimer;
+  timer?: TimerHandle;
 }
 
 /** One ReplicaSet: the replicas of one pod template. */
@@ -74,7 +74,7 @@ export interface DeploymentControllerOptions {
   /** Time from a pod's creation to its readiness; 0 makes new pods ready at once. Default 200 ms. */
   startupDelayMs?: number;
   /** Pod startups and rollout deadlines run on it; a test passes the fake clock its controller uses. */
-  clock?: SandboxClock;
+  clock?: Clock;
   /** Seed of pod names. */
   seed?: number | string;
   /** ReplicaSet and Pod objects, servers; none by default (status only). */
@@ -102,7 +102,7 @@ interface Tracked extends DeploymentState {
   /** The last status written, to skip writes that change nothing. */
   written?: string;
   writtenSets: Map<string, string>;
-  deadlineTimer?: SandboxTimer;
+  deadlineTimer?: TimerHandle;
   dirty: boolean;
   running?: Promise<void>;
 }
@@ -114,7 +114,7 @@ const RETRY_MS = 200;
 /** Starts watching Deployments; resolves once the first list is in. */
 export async function startDeploymentController(options: DeploymentControllerOptions): Promise<DeploymentController> {
   const logger = options.logger ?? createLogger({ level: 'silent' });
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? new SystemClock();
   const startupDelayMs = options.startupDelayMs ?? 200;
   const pods = options.pods ?? statusOnly;
   const random = createSeededRandom(options.seed ?? 'kanari-kubelet');

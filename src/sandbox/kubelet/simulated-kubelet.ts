@@ -7,7 +7,7 @@ import { CoreV1Api, type KubeConfig, type V1Service } from '@kubernetes/client-n
 import { createLogger, type Logger } from '../../log/logger.ts';
 import { startDeploymentController, type DeploymentState, type Replica } from './deployment-controller.ts';
 import { PodObjects } from './pod-objects.ts';
-import type { SandboxClock } from './sandbox-clock.ts';
+import type { Clock } from '../../time/clock.ts';
 import { watchCollection, type WatchedCollection } from './watched-collection.ts';
 
 export { PORT_ANNOTATION } from './pod-objects.ts';
@@ -20,7 +20,7 @@ export interface KubeletOptions {
   /** Time from a pod's creation to its readiness; default 200 ms. */
   startupDelayMs?: number;
   /** Pod startups and rollout deadlines run on it; the process clock by default. */
-  clock?: SandboxClock;
+  clock?: Clock;
   /** Seed of pod names and the sample apps' failure and latency draws. */
   seed?: number | string;
   logger?: Logger;

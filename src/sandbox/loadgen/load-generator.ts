@@ -2,8 +2,9 @@
  * The playground's users: requests at a fixed rate to an apex proxy, as one ServiceAccount, bounded in
  * count and time, recording what the users saw (status codes, versions, latency) for the summary.
  */
-import { Agent, request as httpRequest } from 'node:http';
-import { SOURCE_HEADER } from '../dataplane/smi-data-plane.ts';
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { SystemClock, type Clock, type TimerHandle } from '../../time/clock.ts';
+import { BACKEND_HEADER, SOURCE_HEADER, SPLIT_VERSION_HEADER } from '../dataplane/smi-data-plane.ts';
 import { VERSION_HEADER } from '../sample-app/sample-app.ts';
 import { createSeededRandom } from '../sample-app/seeded-random.ts';
 
@@ -26,6 +27,8 @@ export interface LoadOptions {
   durationMs?: number;
   /** Per-request timeout; default 5 s. */
   timeoutMs?: number;
+  /** When each request goes out and when the duration ends; the process clock by default. */
+  clock?: Clock;
 }
 
 /** One request as the user saw it. */
@@ -34,8 +37,12 @@ export interface UserRequest {
   status: number;
   /** The version that answered, or "" when none did. */
   version: string;
+  /** The Service the data plane routed it to, or "" when it named none. */
+  backend: string;
+  /** The resourceVersion of the TrafficSplit state that routed it, or "" when none did. */
+  routedBy: string;
   latencyMs: number;
-  /** Epoch ms when the request was sent. */
+  /** Epoch ms (of the run's clock) when the request was sent. */
   sentAt: number;
 }
 
@@ -101,10 +108,11 @@ export function startLoad(options: LoadOptions): LoadRun {
   const base = new URL(options.url);
   const results: UserRequest[] = [];
   const inFlight = new Set<Promise<void>>();
-  const startedAt = performance.now();
+  const clock = options.clock ?? new SystemClock();
+  const startedAt = clock.now();
   let sent = 0;
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: TimerHandle | undefined;
   let finish: (summary: LoadSummary) => void = () => undefined;
   const done = new Promise<LoadSummary>((resolve) => {
     finish = resolve;
@@ -112,11 +120,12 @@ export function startLoad(options: LoadOptions): LoadRun {
 
   const sendOne = (): Promise<void> => {
     const path = paths[random.integer(paths.length)];
-    const sentAt = Date.now();
+    const sentAt = clock.now();
     const t0 = performance.now();
     return new Promise<void>((resolve) => {
-      const complete = (status: number, version: string): void => {
-        results.push({ status, version, latencyMs: performance.now() - t0, sentAt });
+      const complete = (status: number, headers: IncomingHttpHeaders = {}): void => {
+        const header = (name: string) => String(headers[name] ?? '');
+        results.push({ status, version: header(VERSION_HEADER), backend: header(BACKEND_HEADER), routedBy: header(SPLIT_VERSION_HEADER), latencyMs: performance.now() - t0, sentAt });
         resolve();
       };
       const req = httpRequest(
@@ -131,12 +140,12 @@ export function startLoad(options: LoadOptions): LoadRun {
         },
         (res) => {
           res.resume();
-          res.on('end', () => complete(res.statusCode ?? 0, String(res.headers[VERSION_HEADER] ?? '')));
-          res.on('error', () => complete(0, ''));
+          res.on('end', () => complete(res.statusCode ?? 0, res.headers));
+          res.on('error', () => complete(0));
         },
       );
       req.on('timeout', () => req.destroy(new Error('timed out')));
-      req.on('error', () => complete(0, ''));
+      req.on('error', () => complete(0));
       req.end();
     });
   };
@@ -144,7 +153,7 @@ export function startLoad(options: LoadOptions): LoadRun {
   const end = async (): Promise<LoadSummary> => {
     if (!stopped) {
       stopped = true;
-      clearTimeout(timer);
+      timer?.cancel();
     }
     await Promise.all(inFlight);
     agent.destroy();
@@ -156,7 +165,7 @@ export function startLoad(options: LoadOptions): LoadRun {
   // Each send is scheduled against the start time, so slow answers never lower the rate.
   const tick = (): void => {
     if (stopped) return;
-    const elapsed = performance.now() - startedAt;
+    const elapsed = clock.now() - startedAt;
     if ((options.maxRequests !== undefined && sent >= options.maxRequests) || (options.durationMs !== undefined && elapsed >= options.durationMs)) {
       void end();
       return;
@@ -164,7 +173,7 @@ export function startLoad(options: LoadOptions): LoadRun {
     sent++;
     const flight = sendOne().finally(() => inFlight.delete(flight));
     inFlight.add(flight);
-    timer = setTimeout(tick, Math.max(0, sent * intervalMs - (performance.now() - startedAt)));
+    timer = clock.setTimer(startedAt + sent * intervalMs, tick);
   };
   tick();
 

@@ -9,6 +9,8 @@ import { createSeededRandom } from './seeded-random.ts';
 
 /** The response header that names the version which answered; the data plane counts by it. */
 export const VERSION_HEADER = 'x-kanari-version';
+/** The response header that states how long the app took (its LATENCY_MS draw); the data plane's latency figures use it. */
+export const SERVICE_TIME_HEADER = 'x-kanari-service-time-ms';
 
 /** Options of one sample-app replica. */
 export interface SampleAppOptions {
@@ -31,6 +33,8 @@ export interface SampleApp {
   setReady(ready: boolean): void;
   /** Requests answered so far, by outcome (health checks excluded). */
   served(): { ok: number; failed: number };
+  /** Requests received and not answered yet (health checks excluded). */
+  inFlight(): number;
   /**
    * Stops the replica. With a grace period it terminates as a pod does: no new connections, requests
    * in flight are answered (on connections then closed), and what is left after the grace is cut.
@@ -66,7 +70,8 @@ export async function startSampleApp(options: SampleAppOptions): Promise<SampleA
         ? { version: behaviour.version, pod: options.podName, error: 'injected failure (ERROR_RATE)' }
         : { version: behaviour.version, pod: options.podName, message: `hello from ${behaviour.version}` };
       // A terminating replica tells the client not to reuse the connection.
-      res.writeHead(plan.fail ? 500 : 200, { 'content-type': 'application/json', [VERSION_HEADER]: behaviour.version, ...(terminating ? { connection: 'close' } : {}) });
+      const headers = { 'content-type': 'application/json', [VERSION_HEADER]: behaviour.version, [SERVICE_TIME_HEADER]: String(plan.delayMs) };
+      res.writeHead(plan.fail ? 500 : 200, { ...headers, ...(terminating ? { connection: 'close' } : {}) });
       res.end(`${JSON.stringify(body)}\n`);
       if (terminating && timers.size === 0) lastReplySent();
     };
@@ -93,15 +98,18 @@ export async function startSampleApp(options: SampleAppOptions): Promise<SampleA
       ready = value;
     },
     served: () => ({ ok, failed }),
+    inFlight: () => timers.size,
     stop: async (graceMs = 0) => {
       terminating = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (graceMs > 0 && timers.size > 0) {
+        let graceTimer: NodeJS.Timeout | undefined;
         await new Promise<void>((resolve) => {
           lastReplySent = resolve;
-          setTimeout(resolve, graceMs).unref();
+          graceTimer = setTimeout(resolve, graceMs).unref();
         });
+        clearTimeout(graceTimer);
       }
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

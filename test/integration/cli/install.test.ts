@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { nodeTooOld, REQUIRED_NODE } from '../../../bin/node-version.js';
 import { NODE, REPO_ROOT } from '../../helpers/kanari-cli.ts';
+import { startSandbox } from '../../helpers/sandbox.ts';
 
 /**
  * `kanari` on the PATH the ways Node users expect, each run as a user would: `npx kanari` in the clone,
@@ -62,13 +63,46 @@ test('the packed tarball installed globally runs the compiled CLI', async () => 
   const prefix = temporaryPrefix();
   const installed = await run('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(folder, tarball!)]);
   expect(installed.code).toBe(0);
-  // The compiled sandbox reads the vendored schemas (protobuf descriptors, Gateway API CRDs) at run time.
-  expect(readdirSync(join(prefix, 'lib/node_modules/kanari')).sort()).toEqual(['README.md', 'bin', 'crds', 'dist', 'node_modules', 'package.json', 'third_party']);
+  // Compiled code and what it reads at run time (the sandbox's vendored schemas, the dashboard's page), no sources.
+  const shipped = readdirSync(join(prefix, 'lib/node_modules/kanari'));
+  expect(shipped).toEqual(expect.arrayContaining(['bin', 'crds', 'dist', 'third_party', 'web']));
+  expect(shipped).not.toContain('src');
   const shown = await run(join(prefix, 'bin/kanari'), ['--version'], { path: PATH_WITH_NODE_24 });
   expect(shown.stdout.trim()).toBe(version);
   const validated = await run(join(prefix, 'bin/kanari'), ['validate', EXAMPLE], { path: PATH_WITH_NODE_24 });
   expect(validated.stdout).toContain('OK: 3 Kanari objects valid');
+  // The kubectl plugin comes with it, and the dashboard serves its page and Chart.js from the package itself.
+  const plugin = await run(join(prefix, 'bin/kubectl-kanari'), ['--help'], { path: PATH_WITH_NODE_24 });
+  expect(plugin.stdout).toContain('Usage: kubectl kanari [options] [command]');
+  await expectDashboardServesAssets(join(prefix, 'bin/kanari'));
 }, 240_000);
+
+/** Starts the installed `kanari dashboard` against a sandbox and fetches the page, a script and Chart.js. */
+async function expectDashboardServesAssets(kanari: string): Promise<void> {
+  const sandbox = await startSandbox();
+  const folder = temporaryPrefix();
+  const kubeconfig = join(folder, 'kubeconfig');
+  writeFileSync(kubeconfig, sandbox.server.kubeconfigYaml(), { mode: 0o600 });
+  const child = spawn(kanari, ['dashboard', '--kubeconfig', kubeconfig, '--address', '127.0.0.1:0'], { env: { ...process.env, NODE_OPTIONS: '', PATH: PATH_WITH_NODE_24 } });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let printed = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        printed += chunk.toString();
+        const found = /(http:\/\/\S+\/)/.exec(printed);
+        if (found) resolve(found[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`kanari dashboard exited ${code}: ${printed}`)));
+    });
+    for (const path of ['', 'assets/app.js', 'assets/chart.umd.min.js']) {
+      const response = await fetch(new URL(path, url));
+      expect([path, response.status]).toEqual([path, 200]);
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await sandbox.stop();
+  }
+}
 
 describe('on a Node.js that is too old', () => {
   test('the version check names the versions and what to do', () => {

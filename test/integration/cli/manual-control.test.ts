@@ -113,6 +113,6 @@ describe('kanari promote|abort|pause|resume|retry', () => {
     expect(missing).toEqual({ code: 1, stdout: '', stderr: 'canary nope.prod not found (kubectl get canaries -n prod lists them)\n' });
     const noConfig = await kanari('promote', 'podinfo', '--kubeconfig', join(workDir, 'absent'));
     expect(noConfig.code).toBe(1);
-    expect(noConfig.stderr).toBe(`--kubeconfig ${join(workDir, 'absent')}: no such file\n`);
+    expect(noConfig.stderr).toBe(`--kubeconfig ${join(workDir, 'absent')}: cannot read: no such file\n`);
   });
 });

@@ -120,8 +120,8 @@ describe('kanari status and kanari list', () => {
       'Step:          step 3 of 5 (weights 10, 20, 30, 40, 50; max 50)',
       'Failed checks: 1/5 (rolls back at 5)',
       '  METRIC                 VALUE   THRESHOLD   RESULT',
-      '  request-success-rate   99.5    ≥ 99        pass',
-      '  request-duration       612     ≤ 500       fail: 612ms above 500ms',
+      '  request-success-rate   99.5%   ≥ 99%       pass',
+      '  request-duration       612ms   ≤ 500ms     fail: 612ms above 500ms',
       'Conditions:',
     ]));
     expect(lines.some((line) => /^ {2}Promoted +False +Progressing +\S+ +Revision 5d8f is being rolled out\.$/.test(line))).toBe(true);

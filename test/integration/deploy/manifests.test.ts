@@ -9,7 +9,7 @@ import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
 import { createValidator, isKanariDocument } from '../../../src/api/validation.ts';
 import { formatValidationError } from '../../../src/api/validation-error.ts';
 import { renderChart, renderContext } from './chart-render.ts';
-import { CHART_DIR, DEPLOY_DIR, DEPLOY_RELEASE, REPO, expectedDeployFiles } from './deploy-manifests.ts';
+import { CHART_DIR, DEPLOY_DIR, DEPLOY_RELEASE, GRAFANA_DASHBOARD_JSON, GRAFANA_DASHBOARD_TEMPLATE, REPO, expectedDeployFiles, grafanaDashboardTemplate } from './deploy-manifests.ts';
 
 type Manifest = KubernetesObject & Record<string, unknown>;
 
@@ -86,12 +86,23 @@ describe('YAML shipped in crds/, charts/, deploy/ and examples/', () => {
     }
   });
 
-  test('deploy/kustomization.yaml lists every file of deploy/ except the separate metrics-server', () => {
+  test('deploy/kustomization.yaml lists every file of deploy/ except the separate metrics-server and dashboard, which list theirs', () => {
     const listed = (manifestsIn(join(DEPLOY_DIR, 'kustomization.yaml'))[0] as unknown as { resources: string[] }).resources;
-    const present = DEPLOY_FILES.map((f) => relative(DEPLOY_DIR, f)).filter((f) => !isKustomization(f) && !f.startsWith('metrics-server/'));
+    const separate = ['metrics-server/', 'dashboard/'];
+    const present = DEPLOY_FILES.map((f) => relative(DEPLOY_DIR, f)).filter((f) => !isKustomization(f) && !separate.some((dir) => f.startsWith(dir)));
     expect([...listed].sort()).toEqual(present.sort());
-    const metricsListed = (manifestsIn(join(DEPLOY_DIR, 'metrics-server/kustomization.yaml'))[0] as unknown as { resources: string[] }).resources;
-    expect([...metricsListed].sort()).toEqual(DEPLOY_FILES.map((f) => relative(join(DEPLOY_DIR, 'metrics-server'), f)).filter((f) => !f.startsWith('..') && !isKustomization(f)).sort());
+    for (const dir of separate) {
+      const partListed = (manifestsIn(join(DEPLOY_DIR, dir, 'kustomization.yaml'))[0] as unknown as { resources: string[] }).resources;
+      expect([...partListed].sort()).toEqual(DEPLOY_FILES.map((f) => relative(join(DEPLOY_DIR, dir), f)).filter((f) => !f.startsWith('..') && !isKustomization(f)).sort());
+    }
+  });
+
+  test('the chart\'s Grafana ConfigMap embeds dashboards/kanari.json (regenerate with write-deploy-manifests.ts)', () => {
+    expect(readFileSync(GRAFANA_DASHBOARD_TEMPLATE, 'utf8')).toBe(grafanaDashboardTemplate());
+    const rendered = renderChart(CHART_DIR, renderContext(CHART_DIR, DEPLOY_RELEASE, { grafanaDashboard: { enabled: true } })).find((t) => t.file === 'grafana-dashboard.yaml')!;
+    const configMap = documentsOf(rendered.text, 'grafana-dashboard.yaml')[0] as unknown as { metadata: { labels: Record<string, string> }; data: Record<string, string> };
+    expect(configMap.metadata.labels.grafana_dashboard).toBe('1');
+    expect(JSON.parse(configMap.data['kanari.json'])).toEqual(JSON.parse(readFileSync(GRAFANA_DASHBOARD_JSON, 'utf8')));
   });
 
   test('examples/flagger/podinfo-kanari.yaml is what kanari convert makes of podinfo-flagger.yaml', async () => {
@@ -235,7 +246,7 @@ describe('manifests applied to the sandbox API server', () => {
         execFile('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), '--request-timeout=10s', ...args], (err, stdout, stderr) =>
           err ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
       const rendered = documentsOf(await kubectl(['kustomize', DEPLOY_DIR]), 'kubectl kustomize deploy/');
-      const expectedCount = DEPLOY_FILES.filter((f) => !isKustomization(f) && !f.includes('/metrics-server/')).flatMap(manifestsIn).length;
+      const expectedCount = DEPLOY_FILES.filter((f) => !isKustomization(f) && !/^(metrics-server|dashboard)\//.test(relative(DEPLOY_DIR, f))).flatMap(manifestsIn).length;
       expect(rendered).toHaveLength(expectedCount);
       // Namespace, CRDs, ServiceAccount, Deployment and Service are served by the sandbox; RBAC and the PDB
       // are not, so the whole of deploy/ is dry-run only where the kinds exist.

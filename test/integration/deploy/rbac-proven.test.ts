@@ -6,6 +6,7 @@ import { createLogger } from '../../../src/log/logger.ts';
 import { eventually } from '../../helpers/eventually.ts';
 import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.ts';
 import { EngineHarness, NAMESPACE, quickAnalysis } from '../engine/engine-harness.ts';
+import { createDaemonSet, setDaemonSetImage } from '../engine/flagger-targets.ts';
 import { renderChart, renderContext } from './chart-render.ts';
 import { CHART_DIR, DEPLOY_RELEASE } from './deploy-manifests.ts';
 import { parseAllDocuments } from 'yaml';
@@ -23,7 +24,7 @@ function grantedByChart(): Set<string> {
 /**
  * RBAC proven, not guessed: the controller runs under its own user through scenarios that reach every
  * path that talks to the API (initialization with configs and an HPA, promotion, rollback, A/B, manual
- * control, alerts, revertOnDeletion, leader election), the sandbox API server logs each (group,
+ * control, alerts, a DaemonSet target, revertOnDeletion, leader election), the sandbox API server logs each (group,
  * resource, verb) it used, and the chart's roles must grant exactly those: nothing missing (the controller
  * would fail in a cluster) and nothing unused (least privilege).
  */
@@ -131,16 +132,31 @@ describe("the chart's ClusterRole and Role grant exactly what the controller use
     );
     await world.runUntilPhase('frontend', 'Succeeded');
 
-    // revertOnDeletion: the finalizer restores the target and removes what Kanari made.
-    await world.custom.deleteNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name: 'podinfo' });
-    await eventually('the Canary to be gone', async () => {
-      try {
-        await world.canary('podinfo');
-        return false;
-      } catch {
-        return true;
-      }
+    // A DaemonSet target (provider kubernetes): its primary created, promoted and, on revert, deleted.
+    await createDaemonSet(world, 'agent', 'agent:1');
+    await world.createCanary('agent', {
+      provider: 'kubernetes',
+      revertOnDeletion: true,
+      targetRef: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent' },
+      analysis: quickAnalysis({ stepWeight: undefined, maxWeight: undefined, iterations: 1 }),
     });
+    await world.waitForPhase('agent', 'Initialized');
+    world.traffic.set('agent', { kind: 'metrics', success: 1000, failure: 0, p99Ms: 50 });
+    await setDaemonSetImage(world, 'agent', 'agent:2');
+    await world.runUntilPhase('agent', 'Succeeded');
+
+    // revertOnDeletion: the finalizer restores the target and removes what Kanari made.
+    for (const name of ['podinfo', 'agent']) {
+      await world.custom.deleteNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name });
+      await eventually(`the Canary ${name} to be gone`, async () => {
+        try {
+          await world.canary(name);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+    }
     await running.stop();
     running = undefined;
 

@@ -107,7 +107,16 @@ describe('canary engine edges through the real controller', () => {
 
     // A Canary whose target is missing is accepted by the API and reported on.
     await world.createCanary('ghost', { analysis: quickAnalysis() });
+    // So is one only the rules can judge: every problem in one message, each with the value given.
+    await world.createCanary('windowed', { analysis: { ...quickAnalysis(), window: { schedules: ['* 9-16 * * 1-5', '* 25 * * *'], timezone: 'Mars/Olympus' } } });
     await world.startController();
+    const windowed = await world.waitForStatus('windowed', (s) => s.conditions?.some((c) => c.type === 'Ready' && c.status === 'False') ?? false, 'windowed Ready=False');
+    expect(windowed.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      reason: 'InvalidSpec',
+      message:
+        'spec.analysis.window.schedules[1] = "* 25 * * *": is not a valid cron expression: five fields (minute hour day-of-month month day-of-week), e.g. "* 9-16 * * 1-5"; ' +
+        'spec.analysis.window.timezone = "Mars/Olympus": is not a known IANA time zone, e.g. Europe/Berlin or UTC',
+    });
 
     const ghost = await world.waitForStatus('ghost', (s) => s.conditions?.some((c) => c.type === 'Ready' && c.status === 'False') ?? false, 'ghost Ready=False');
     const ready = ghost.conditions!.find((c) => c.type === 'Ready')!;

@@ -12,12 +12,13 @@ import { isNotFound } from '../../../src/kube/api-errors.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 import { TRAFFIC_METRICS_RESOURCES } from '../../../src/metrics/traffic-metrics-handler.ts';
+import { startDaemonSetController, type DaemonSetController } from '../../../src/sandbox/kubelet/daemonset-controller.ts';
 import { startDeploymentController, type DeploymentController } from '../../../src/sandbox/kubelet/deployment-controller.ts';
 import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
 import { createControllerMetrics, type ControllerMetrics } from '../../../src/server/controller-metrics.ts';
 import { deploymentReadiness, observeDeployment } from '../../../src/workload/readiness.ts';
 import { eventually } from '../../helpers/eventually.ts';
-import { PromptFakeClock } from '../../helpers/prompt-fake-clock.ts';
+import { FakeClock } from '../../../src/time/clock.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
 import { HistoryRecorder } from './history-recorder.ts';
 import { serveScriptedTrafficMetrics, type TrafficScript } from './scripted-traffic-metrics.ts';
@@ -39,9 +40,11 @@ export class EngineHarness {
   readonly apps: AppsV1Api;
   readonly core: CoreV1Api;
   readonly custom: CustomObjectsApi;
-  readonly clock = new PromptFakeClock(START);
+  readonly clock = new FakeClock(START);
   /** Plays Kubernetes' deployment controller: new pods are ready at once unless held. */
   deployments!: DeploymentController;
+  /** Plays the DaemonSet controller for DaemonSet targets: pods on the sandbox's nodes, ready at once. */
+  daemonSets!: DaemonSetController;
   readonly traffic = new Map<string, TrafficScript>();
   /** The TrafficSplit version the history is recorded from: the newest one the cluster serves. */
   splitVersion = 'v1alpha4';
@@ -74,6 +77,7 @@ export class EngineHarness {
       sandbox.server.mountAggregatedApi('metrics.smi-spec.io', 'v1alpha1', TRAFFIC_METRICS_RESOURCES, (_req, res, path) => serveScriptedTrafficMetrics(harness.traffic, res, path));
     }
     harness.deployments = await startDeploymentController({ kubeConfig: sandbox.kubeConfig, namespace: NAMESPACE, startupDelayMs: 0, clock: harness.clock });
+    harness.daemonSets = await startDaemonSetController({ kubeConfig: sandbox.kubeConfig, namespace: NAMESPACE, startupDelayMs: 0, clock: harness.clock });
     harness.history = new HistoryRecorder({ kubeConfig: sandbox.kubeConfig, custom: harness.custom, namespace: NAMESPACE, splitVersion: harness.splitVersion, splitsServed: served.length > 0 });
     await harness.history.start();
     return harness;
@@ -114,6 +118,7 @@ export class EngineHarness {
     await this.stopController();
     await this.history.stop();
     await this.deployments.stop();
+    await this.daemonSets.stop();
     await this.sandbox.stop();
   }
 
@@ -266,6 +271,7 @@ export class EngineHarness {
    */
   async settle(): Promise<void> {
     await this.deployments.idle();
+    await this.daemonSets.idle();
   }
 
   /** Events recorded on the Canary, as "Reason: message" lines. */

@@ -2,6 +2,7 @@ import type { CanaryWebhook } from '../../../src/api/canary.ts';
 import type { ManualRequestKind } from '../../../src/api/annotations.ts';
 import { requestAnnotation } from '../../../src/api/annotations.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
+import { eventually } from '../../helpers/eventually.ts';
 import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.ts';
 import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
 
@@ -100,6 +101,16 @@ describe('canary engine: webhook gates and manual control through the real contr
     }
     expect(bodies.some((b) => /New revision detected/i.test(b.metadata.eventMessage))).toBe(true);
     expect(bodies.some((b) => b.metadata.eventType === 'Warning')).toBe(true);
+  });
+
+  test("a rollout hook behind a proxy's HTML error page: the Event names the page by its title, no markup", async () => {
+    const gate = await receiver();
+    const page = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n';
+    gate.script({ status: 502, body: page, headers: { 'content-type': 'text/html' } });
+    await shipWith('podinfo', [{ name: 'smoke', type: 'rollout', url: `${gate.url}/` }]);
+    await world.advanceUntil('podinfo', (s) => (s.failedChecks ?? 0) > 0, 'a failed check');
+    const halted = await eventually('a FailedCheck Event', async () => (await world.events('podinfo')).find((e) => e.startsWith('FailedCheck: ')));
+    expect(halted).toMatch(/^FailedCheck: Halt advancement of podinfo\.test: rollout hook failed: webhook smoke answered 502: HTML page "502 Bad Gateway" \(failed checks 1\/\d+\)$/);
   });
 
   test('post-rollout hears Succeeded after a promotion', async () => {

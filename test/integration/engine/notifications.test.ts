@@ -72,6 +72,10 @@ describe('canary engine: Slack notifications from an AlertProvider whose address
     await world.setImage('podinfo', 'podinfo:6.0.1');
     await world.runUntilPhase('podinfo', 'Succeeded');
     await world.controller?.flushNotifications();
-    expect(slack.requests.some((q) => /promot/i.test(q.body) && /podinfo/.test(q.body))).toBe(true);
+    const finished = slack.requests.find((q) => /Promotion finished/.test(q.body) && /podinfo/.test(q.body));
+    expect(finished).toBeDefined();
+    // Promoted, the new version serves everyone as the primary: a "Weight: 0%" field would say the opposite.
+    expect(finished!.body).toMatch(/\d+ steps in \d/);
+    expect(finished!.body).not.toContain('*Weight*');
   });
 });

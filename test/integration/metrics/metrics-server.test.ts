@@ -91,12 +91,18 @@ test('one deployment: the smi.md object shape with the right numbers', async () 
     ['failure_count', undefined],
   ]);
   for (const m of item.metrics) expect(m.value).toMatch(/^-?\d+m?$/);
-  // Quantiles are exact up to the millisecond truncation smi-metrics applied; counts within 5% of rate × window.
+  // Quantiles are exact up to the millisecond truncation smi-metrics applied, and so is the share of
+  // successes. The counts are increases over the window, not rates: how close they come to rate × window
+  // depends on when Prometheus's scrapes landed (late ones on a busy machine), so they are only held to
+  // the right order (a rate would be 5× too small, a window read in minutes 60× too large).
   expect(value(item, 'p99_response_latency')).toBeCloseTo(EXPECTED.p99, 2);
   expect(value(item, 'p90_response_latency')).toBeCloseTo(EXPECTED.p90, 2);
   expect(value(item, 'p50_response_latency')).toBeCloseTo(EXPECTED.p50, 2);
-  expect(value(item, 'success_count') / (EXPECTED.linkerdSuccessPerSecond * WINDOW_SECONDS)).toBeCloseTo(1, 1);
-  expect(value(item, 'failure_count') / (EXPECTED.linkerdFailurePerSecond * WINDOW_SECONDS)).toBeCloseTo(1, 1);
+  for (const [name, perSecond] of [['success_count', EXPECTED.linkerdSuccessPerSecond], ['failure_count', EXPECTED.linkerdFailurePerSecond]] as const) {
+    const ofRateTimesWindow = value(item, name) / (perSecond * WINDOW_SECONDS);
+    expect(ofRateTimesWindow).toBeGreaterThan(0.5);
+    expect(ofRateTimesWindow).toBeLessThan(2);
+  }
   expect(value(item, 'success_count') / (value(item, 'success_count') + value(item, 'failure_count'))).toBeCloseTo(0.95, 4);
 });
 
@@ -113,12 +119,12 @@ test('Kanari reads its own server back through the Kubernetes client machinery',
   expect(rate.kind === 'value' && rate.value).toBeCloseTo(EXPECTED.linkerdSuccessRate, 2);
   const p99 = await reader.requestDuration({ namespace: NAMESPACE, name: 'podinfo' }, WINDOW_SECONDS * 1000);
   expect(p99.kind === 'value' && p99.value).toBeCloseTo(EXPECTED.p99, 2);
-  // Series without traffic: counts "0", NaN latency as smi-metrics printed it, and no data for Kanari.
+  // Series without traffic: counts "0", no latency (smi-metrics printed NaN as -9223372036854775808m), and no data for Kanari.
   const idle = (await get(`${BASE}/namespaces/${NAMESPACE}/deployments/idle?t=5s`)).json();
   expect(idle.metrics.find((m: { name: string }) => m.name === 'success_count').value).toBe('0');
-  expect(idle.metrics.find((m: { name: string }) => m.name === 'p99_response_latency').value).toBe('-9223372036854775808m');
+  expect(idle.metrics.map((m: { name: string }) => m.name)).toEqual(['success_count', 'failure_count']);
   expect(await reader.requestDuration({ namespace: NAMESPACE, name: 'idle' }, 5000)).toMatchObject({ kind: 'no-data' });
-  expect(await reader.requestSuccessRate({ namespace: NAMESPACE, name: 'ghost' }, 5000)).toMatchObject({ kind: 'no-data', reason: expect.stringContaining('unable to lookup metrics') });
+  expect(await reader.requestSuccessRate({ namespace: NAMESPACE, name: 'ghost' }, 5000)).toMatchObject({ kind: 'no-data', reason: `no requests to deployment ${NAMESPACE}/ghost recorded in the last 5s` });
 });
 
 test('lists: in a namespace, across namespaces, and empty as items null', async () => {

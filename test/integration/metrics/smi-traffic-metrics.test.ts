@@ -37,6 +37,8 @@ scripts.set('no-series', { status: 500, body: { error: 'unable to lookup metrics
 scripts.set('not-found', { status: 404, body: { error: 'not found' } });
 scripts.set('zero', { status: 200, body: trafficMetrics('zero', healthy('0', '0', '0')) });
 scripts.set('nan', { status: 200, body: trafficMetrics('nan', healthy('-9223372036854775808m', '12', '0')) });
+// Kanari's own servers leave out a latency nothing measured: the counts still give a success rate.
+scripts.set('no-latency', { status: 200, body: trafficMetrics('no-latency', healthy('10', '5', '0').slice(3)) });
 scripts.set('missing', { status: 200, body: trafficMetrics('missing', healthy('10', '5', '0').slice(0, 3)) });
 scripts.set('empty-list', {
   status: 200,
@@ -89,7 +91,8 @@ test('honours unit: seconds are converted to milliseconds', async () => {
 });
 
 test.each([
-  ['no-series', /HTTP 500 unable to lookup metrics/],
+  // smi-metrics' 500 "unable to lookup metrics" means nobody called it: said so, without the HTTP detail.
+  ['no-series', /^no requests to deployment app\/no-series recorded in the last 30s$/],
   ['not-found', /HTTP 404/],
   ['zero', /zero requests/],
   ['missing', /success_count missing/],
@@ -104,6 +107,11 @@ test.each([
 test('a huge negative latency (NaN cast to int64 by the server) is no data', async () => {
   expect(await reader.requestSuccessRate(workload('nan'), 30_000)).toEqual({ kind: 'value', value: 100 });
   expect(await reader.requestDuration(workload('nan'), 30_000)).toMatchObject({ kind: 'no-data', reason: expect.stringMatching(/negative p99 latency/) });
+});
+
+test('latencies left out (nothing measured) are no data for duration; the counts still give the success rate', async () => {
+  expect(await reader.requestSuccessRate(workload('no-latency'), 30_000)).toEqual({ kind: 'value', value: 100 });
+  expect(await reader.requestDuration(workload('no-latency'), 30_000)).toEqual({ kind: 'no-data', reason: 'no p99 latency for deployment app/no-latency in the TrafficMetrics answer' });
 });
 
 test('another server error is QueryFailed with its text', async () => {

@@ -90,7 +90,7 @@ describe('callWebhook against a real receiver', () => {
     expect(receiver.requests).toHaveLength(1);
 
     const result = await callWebhook(hook({ retries: 2 }), gatePayload(canary, {}), fast);
-    expect(result).toEqual({ ok: false, status: 500, reason: 'webhook load-test answered 500: boom (after 2 retries)' });
+    expect(result).toEqual({ ok: false, status: 500, reason: 'webhook load-test answered 500 after 2 retries: boom' });
     expect(receiver.requests).toHaveLength(4);
   });
 
@@ -98,16 +98,15 @@ describe('callWebhook against a real receiver', () => {
     receiver.script({ neverAnswer: true });
     const started = performance.now();
     const result = await callWebhook(hook({ timeout: '300ms' }), gatePayload(canary, {}));
-    const elapsed = performance.now() - started;
 
+    // Without a deadline the call would hang until Jest gives up; with one it ends after it, never before.
     expect(result).toEqual({ ok: false, reason: 'webhook load-test: no answer within 300ms' });
-    expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(2000);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
   });
 
   test('a slow answer within the timeout opens the gate', async () => {
     receiver.script({ status: 200, delayMs: 150 });
-    expect(await callWebhook(hook({ timeout: '2s' }), gatePayload(canary, {}))).toEqual({ ok: true, status: 200 });
+    expect(await callWebhook(hook({ timeout: '30s' }), gatePayload(canary, {}))).toEqual({ ok: true, status: 200 });
   });
 
   test('a timeout longer than a timer can hold (the longest duration, 2562047h) still waits for the answer', async () => {
@@ -118,13 +117,11 @@ describe('callWebhook against a real receiver', () => {
   test('a huge error body is cut, not buffered whole', async () => {
     const total = 200 * 1024 * 1024;
     receiver.script({ status: 500, hugeBodyBytes: total });
-    const started = performance.now();
     const result = await callWebhook(hook(), gatePayload(canary, {}));
 
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.reason).toBe(`webhook load-test answered 500: ${'x'.repeat(200)}…(truncated)`);
-    expect(performance.now() - started).toBeLessThan(2000);
     // Socket buffers absorb a few MiB at most; the client hung up long before 200 MiB.
     await new Promise((resolve) => setImmediate(resolve));
     expect(receiver.hugeBytesSent()).toBeLessThan(32 * 1024 * 1024);
@@ -152,21 +149,19 @@ describe('callWebhook against a real receiver', () => {
   });
 
   test('a slow hook does not delay another called at the same time', async () => {
-    const slow = await startHttpReceiver({ status: 200, delayMs: 800 });
+    let answerSlow: () => void = () => undefined;
+    const slow = await startHttpReceiver({ status: 200, until: new Promise<void>((resolve) => (answerSlow = resolve)) });
     try {
-      const started = performance.now();
-      let fastDone = 0;
-      const slowCall = callWebhook({ name: 'slow', url: slow.url }, gatePayload(canary, {}));
-      const fastCall = callWebhook(hook(), gatePayload({ ...canary, name: 'other' }, {})).then((r) => {
-        fastDone = performance.now() - started;
-        return r;
-      });
-      const [slowResult, fastResult] = await Promise.all([slowCall, fastCall]);
-      const slowDone = performance.now() - started;
+      let slowDone = false;
+      // A deadline beyond Jest's own, so only the test decides when the slow call ends.
+      const slowCall = callWebhook({ name: 'slow', url: slow.url, timeout: '10m' }, gatePayload(canary, {})).finally(() => (slowDone = true));
+      await slow.waitForRequests(1);
+      // The slow receiver holds its request unanswered while the other hook is called and answers.
+      expect(await callWebhook(hook(), gatePayload({ ...canary, name: 'other' }, {}))).toEqual({ ok: true, status: 200 });
+      expect(slowDone).toBe(false);
 
-      expect(fastResult.ok && slowResult.ok).toBe(true);
-      expect(fastDone).toBeLessThan(400);
-      expect(slowDone).toBeGreaterThanOrEqual(790);
+      answerSlow();
+      expect(await slowCall).toEqual({ ok: true, status: 200 });
     } finally {
       await slow.close();
     }
@@ -184,7 +179,7 @@ describe('callWebhook without a receiver', () => {
     );
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.reason).toMatch(/^webhook gate: .*ECONNREFUSED.* \(after 2 retries\)$/);
+    expect(result.reason).toMatch(/^webhook gate, after 2 retries: .*ECONNREFUSED/);
     expect(result.reason).not.toContain('pw1234');
     expect(performance.now() - started).toBeGreaterThanOrEqual(85); // 30 + 60 ms of backoff
   });

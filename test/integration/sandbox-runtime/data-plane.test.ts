@@ -56,7 +56,7 @@ describe('SMI data plane', () => {
           spec: {
             replicas: 2,
             selector: { matchLabels: { app: name } },
-            template: { metadata: { labels: { app: name } }, spec: { serviceAccountName: 'podinfo', containers: [{ name: 'podinfo', image: 'podinfo', env: [{ name: 'VERSION', value: version }] }] } },
+            template: { metadata: { labels: { app: name } }, spec: { serviceAccountName: 'podinfo', containers: [{ name: 'podinfo', image: 'podinfo', env: [{ name: 'VERSION', value: version }, { name: 'LATENCY_MS', value: '20' }] }] } },
           },
         },
       });
@@ -105,24 +105,13 @@ describe('SMI data plane', () => {
     expect(await versionsOf(30)).toEqual({ v2: 30 });
   });
 
-  it('applies a weight change within 100 ms', async () => {
+  it('follows a merge patch of the weights of an existing split', async () => {
     await putSplit(split([100, 0]));
     await eventually('split 100/0 seen', async () => (await versionsOf(1)).v1 === 1);
-    // Warm the probing client so its first-use cost is not counted as routing delay.
-    await (await fetch(apex.url)).text();
+    // How fast the change reaches the proxy is a figure of bench/data-plane.bench.ts, not a bound here.
     await custom.patchNamespacedCustomObject({ group: 'split.smi-spec.io', version: 'v1alpha4', namespace: NS, plural: 'trafficsplits', name: 'podinfo', body: { spec: { backends: [{ service: 'podinfo-primary', weight: 0 }, { service: 'podinfo-canary', weight: 100 }] } } }, mergePatch);
-    const patchedAt = performance.now();
-    let tookMs = Number.POSITIVE_INFINITY;
-    while (performance.now() - patchedAt < 2000) {
-      const response = await fetch(apex.url);
-      await response.text();
-      if (response.headers.get('x-kanari-version') === 'v2') {
-        tookMs = performance.now() - patchedAt;
-        break;
-      }
-    }
-    console.log(`weight change observed by the data plane after ${tookMs.toFixed(1)} ms`);
-    expect(tookMs).toBeLessThan(100);
+    await eventually('patched split 0/100 seen', async () => (await versionsOf(1)).v2 === 1);
+    expect(await versionsOf(60)).toEqual({ v2: 60 });
   });
 
   it('routes A/B by header: matching requests by the split, others to the primary', async () => {
@@ -181,7 +170,11 @@ describe('SMI data plane', () => {
     expect(parseQuantity(object.metrics[3].value)).toBe(totals?.success);
     expect(parseQuantity(object.metrics[4].value)).toBe(totals?.failure);
     expect(totals?.success).toBeGreaterThan(100);
-    expect(parseQuantity(object.metrics[0].value)).toBeGreaterThan(0);
+    // Latency as the app states it (LATENCY_MS 20 ± 10 %), whatever else the machine was doing: the p99
+    // lies in Linkerd's (20, 30] ms bucket.
+    const p99 = parseQuantity(object.metrics[0].value);
+    expect(p99).toBeGreaterThan(20);
+    expect(p99).toBeLessThanOrEqual(30);
 
     const list = await kubeGet(server.kubeConfig, `/apis/metrics.smi-spec.io/v1alpha1/namespaces/${NS}/deployments`, { timeoutMilliseconds: 5000 });
     expect((JSON.parse(list.body) as { items: Array<{ metadata: { name: string } }> }).items.map((i) => i.metadata.name)).toEqual(['podinfo-canary', 'podinfo-primary']);

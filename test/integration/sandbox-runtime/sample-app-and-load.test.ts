@@ -1,6 +1,7 @@
 import { startLoad } from '../../../src/sandbox/loadgen/load-generator.ts';
 import { startSampleApp } from '../../../src/sandbox/sample-app/sample-app.ts';
 import { behaviourFromEnv } from '../../../src/sandbox/sample-app/sample-app-behaviour.ts';
+import { FakeClock } from '../../../src/time/clock.ts';
 import { eventually } from '../../helpers/eventually.ts';
 
 describe('sample app driven by the load generator', () => {
@@ -28,43 +29,56 @@ describe('sample app driven by the load generator', () => {
     expect(first.summary.p50LatencyMs).toBeGreaterThanOrEqual(4);
   });
 
-  it('sends at the configured rate, stops when asked, and answers /healthz by readiness', async () => {
+  it('sends at the configured rate on the clock it is given, stops when asked, and answers /healthz by readiness', async () => {
     const app = await startSampleApp({ behaviour: behaviourFromEnv([]), seed: 1, ready: false });
     try {
       expect((await fetch(`${app.url}/healthz`)).status).toBe(503);
       app.setReady(true);
       expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-      const startedAt = performance.now();
-      const run = startLoad({ url: app.url, rps: 50, durationMs: 10_000 });
-      await eventually('25 requests sent', () => run.summary().sent >= 25, { everyMs: 5 });
-      const elapsed = performance.now() - startedAt;
+      const clock = new FakeClock(Date.parse('2026-03-02T10:00:00Z'));
+      const run = startLoad({ url: app.url, rps: 50, durationMs: 10_000, clock });
+      // 50 rps with the first request at once: the 25th goes out 480 ms after it, not a millisecond sooner.
+      expect(run.summary().sent).toBe(1);
+      clock.advance(479);
+      expect(run.summary().sent).toBe(24);
+      clock.advance(1);
+      expect(run.summary().sent).toBe(25);
       const summary = await run.stop();
-      // 50 rps with the first request at once: the 25th goes out 480 ms after it, never sooner (a busy
-      // machine makes it later, not earlier; timers fire to the millisecond), and far sooner than a tenth
-      // of the rate would.
-      expect(elapsed).toBeGreaterThanOrEqual(479);
-      expect(elapsed).toBeLessThan(4800);
-      // Stopped means stopped: nothing more goes out.
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(run.summary().sent).toBe(summary.sent);
-      expect(summary.completed).toBe(summary.sent);
-      expect(summary.byStatus).toEqual({ 200: summary.sent });
+      // Stopped means stopped: however far the clock moves, nothing more goes out.
+      clock.advance(60_000);
+      expect(run.summary().sent).toBe(25);
+      expect(clock.pendingTimers()).toBe(0);
+      expect(summary).toMatchObject({ sent: 25, completed: 25, byStatus: { 200: 25 } });
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('ends by itself once its duration has passed on its clock', async () => {
+    const app = await startSampleApp({ behaviour: behaviourFromEnv([]), seed: 1 });
+    try {
+      const clock = new FakeClock(Date.parse('2026-03-02T10:00:00Z'));
+      const run = startLoad({ url: app.url, rps: 50, durationMs: 1000, clock });
+      clock.advance(1000);
+      expect(await run.done).toMatchObject({ sent: 50, completed: 50, byStatus: { 200: 50 } });
+      expect(run.results().map((r) => r.sentAt - Date.parse('2026-03-02T10:00:00Z')).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i * 20));
     } finally {
       await app.stop();
     }
   });
 
   it('a replica stopping with a grace period answers the request it already has; without one it cuts it', async () => {
-    const slow = () => startSampleApp({ behaviour: behaviourFromEnv([{ name: 'LATENCY_MS', value: '150' }]), seed: 1 });
-    const graceful = await slow();
+    const graceful = await startSampleApp({ behaviour: behaviourFromEnv([{ name: 'LATENCY_MS', value: '150' }]), seed: 1 });
     const answered = fetch(graceful.url).then((r) => r.status, () => 'cut');
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    await graceful.stop(2000);
+    await eventually('the request in the graceful replica\'s hands', () => graceful.inFlight() === 1);
+    // stop() returns once the last answer is sent; the grace is only the most it would wait.
+    await graceful.stop(60_000);
     expect(await answered).toBe(200);
 
-    const killed = await slow();
+    // An answer due long after the test would end: only the kill can end this request.
+    const killed = await startSampleApp({ behaviour: behaviourFromEnv([{ name: 'LATENCY_MS', value: '600000' }]), seed: 1 });
     const cut = fetch(killed.url).then((r) => r.status, () => 'cut');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await eventually('the request in the killed replica\'s hands', () => killed.inFlight() === 1);
     await killed.stop();
     expect(await cut).toBe('cut');
   });

@@ -1,4 +1,5 @@
 import { ApiextensionsV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { eventually } from '../../helpers/eventually.ts';
 import { apiFailure, startSandbox, type CrdDocument, type Sandbox } from '../../helpers/sandbox.ts';
 
 // CRDs through client-node: served versions, schema validation as 422 with causes, defaults, pruning,
@@ -182,13 +183,8 @@ describe('sandbox API server custom resources', () => {
   test('deleting the CRD stops serving it and removes its objects', async () => {
     const ext = sandbox.kubeConfig.makeApiClient(ApiextensionsV1Api);
     await ext.deleteCustomResourceDefinition({ name: 'widgets.example.dev' });
-    const until = Date.now() + 3000;
     let code = 0;
-    while (Date.now() < until) {
-      code = (await apiFailure(custom.listNamespacedCustomObject(at()))).code;
-      if (code === 404) break;
-    }
-    expect(code).toBe(404);
+    await eventually('the CRD to stop being served', async () => (code = (await apiFailure(custom.listNamespacedCustomObject(at()))).code) === 404, { lastSeen: () => code });
     await sandbox.installCrds(widgets);
     expect(((await custom.listNamespacedCustomObject(at())) as { items: unknown[] }).items).toEqual([]);
   });

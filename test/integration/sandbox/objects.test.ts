@@ -1,4 +1,5 @@
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, type ApiException, type V1Deployment } from '@kubernetes/client-node';
+import { eventually } from '../../helpers/eventually.ts';
 import { apiFailure, startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
 
 // Object semantics through the real client-node: what a controller relies on in a real cluster.
@@ -11,16 +12,6 @@ function deployment(name: string, labels: Record<string, string> = { app: name }
       template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'podinfo:6.0.0' }] } },
     },
   };
-}
-
-async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 3000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('sandbox API server objects', () => {
@@ -122,7 +113,7 @@ describe('sandbox API server objects', () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'dependent', ownerReferences: [ref] } } });
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'unrelated' } } });
     await apps.deleteNamespacedDeployment({ namespace: ns, name: 'owner' });
-    await eventually(async () => ((await core.listNamespacedConfigMap({ namespace: ns, fieldSelector: 'metadata.name=dependent' })).items.length === 0 ? true : undefined));
+    await eventually('the dependent to be collected', async () => (await core.listNamespacedConfigMap({ namespace: ns, fieldSelector: 'metadata.name=dependent' })).items.length === 0);
     expect((await core.readNamespacedConfigMap({ namespace: ns, name: 'unrelated' })).metadata?.name).toBe('unrelated');
   });
 
@@ -188,7 +179,7 @@ describe('sandbox API server objects', () => {
     await core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'inside' } } });
     const terminating = await core.deleteNamespace({ name: 'doomed' });
     expect((terminating as unknown as { status: { phase: string } }).status.phase).toBe('Terminating');
-    await eventually(async () => ((await core.listNamespace()).items.some((n) => n.metadata?.name === 'doomed') ? undefined : true));
+    await eventually('the namespace to be gone', async () => !(await core.listNamespace()).items.some((n) => n.metadata?.name === 'doomed'));
     expect((await core.listConfigMapForAllNamespaces({ fieldSelector: 'metadata.namespace=doomed' })).items).toHaveLength(0);
   });
 });

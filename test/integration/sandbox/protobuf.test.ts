@@ -34,7 +34,7 @@ describe('sandbox API server in Kubernetes protobuf', () => {
     const res = await fetch(`${server.url}${path}`, {
       method,
       headers: { Authorization: `Bearer ${server.token}`, Accept: opts.accept ?? ACCEPT, ...(opts.contentType ? { 'Content-Type': opts.contentType } : {}) },
-      body: opts.body,
+      body: typeof opts.body === 'string' || opts.body === undefined ? opts.body : new Uint8Array(opts.body),
     });
     return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: Buffer.from(await res.arrayBuffer()) };
   }

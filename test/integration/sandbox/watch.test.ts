@@ -1,4 +1,5 @@
 import { CoreV1Api, makeInformer, PatchStrategy, setHeaderOptions, Watch, type V1ConfigMap } from '@kubernetes/client-node';
+import { eventually } from '../../helpers/eventually.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
 
 // WATCH and informers through the real client-node: replay, bookmarks, selectors, 410 Gone, reconnects.
@@ -7,16 +8,6 @@ interface Seen {
   type: string;
   name: string | undefined;
   rv: string | undefined;
-}
-
-async function eventually<T>(fn: () => T | undefined, timeoutMs = 4000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('sandbox API server watch', () => {
@@ -52,10 +43,10 @@ describe('sandbox API server watch', () => {
     await core.createNamespace({ body: { metadata: { name: 'w1' } } });
     await core.createNamespacedConfigMap({ namespace: 'w1', body: { metadata: { name: 'before' } } });
     const w = await watch('/api/v1/namespaces/w1/configmaps', {});
-    await eventually(() => (w.events.length === 1 ? true : undefined));
+    await eventually('one event', () => w.events.length === 1);
     await core.patchNamespacedConfigMap({ namespace: 'w1', name: 'before', body: { data: { a: '1' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     await core.deleteNamespacedConfigMap({ namespace: 'w1', name: 'before' });
-    await eventually(() => (w.events.length === 3 ? true : undefined));
+    await eventually('three events', () => w.events.length === 3);
     expect(w.events.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
     const rvs = w.events.map((e) => Number(e.rv));
     expect(rvs[1]).toBeGreaterThan(rvs[0]);
@@ -67,27 +58,31 @@ describe('sandbox API server watch', () => {
     await core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'r2' } } });
     await core.deleteNamespacedConfigMap({ namespace: 'w', name: 'r1' });
     const w = await watch('/api/v1/namespaces/w/configmaps', { resourceVersion: start.metadata?.resourceVersion });
-    await eventually(() => (w.events.length === 2 ? true : undefined));
+    await eventually('two events', () => w.events.length === 2);
     expect(w.events.map((e) => `${e.type} ${e.name}`)).toEqual(['ADDED r2', 'DELETED r1']);
   });
 
-  test('bookmarks arrive when asked for and timeoutSeconds ends the stream', async () => {
+  test('bookmarks arrive when asked for, one after another, and timeoutSeconds ends the stream', async () => {
     const list = await core.listNamespacedConfigMap({ namespace: 'w' });
-    const w = await watch('/api/v1/namespaces/w/configmaps', { resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 1 });
-    await w.ended;
-    const bookmarks = w.events.filter((e) => e.type === 'BOOKMARK');
-    expect(bookmarks.length).toBeGreaterThanOrEqual(2);
+    const w = await watch('/api/v1/namespaces/w/configmaps', { resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true });
+    const bookmarks = await eventually('two bookmarks', () => {
+      const seen = w.events.filter((e) => e.type === 'BOOKMARK');
+      return seen.length >= 2 && seen;
+    });
     expect(Number(bookmarks[0].rv)).toBeGreaterThanOrEqual(Number(list.metadata?.resourceVersion));
+    const timed = await watch('/api/v1/namespaces/w/configmaps', { resourceVersion: list.metadata?.resourceVersion, timeoutSeconds: 1 });
+    await timed.ended;
+    expect(timed.events.filter((e) => e.type === 'BOOKMARK')).toEqual([]);
   });
 
   test('an object leaving a label selector is seen as DELETED, entering it as ADDED', async () => {
     await core.createNamespacedConfigMap({ namespace: 'w', body: { metadata: { name: 'sel', labels: { team: 'a' } } } });
     const w = await watch('/api/v1/namespaces/w/configmaps', { labelSelector: 'team=a' });
-    await eventually(() => (w.events.length === 1 ? true : undefined));
+    await eventually('one event', () => w.events.length === 1);
     const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
     await core.patchNamespacedConfigMap({ namespace: 'w', name: 'sel', body: { metadata: { labels: { team: 'b' } } } }, merge);
     await core.patchNamespacedConfigMap({ namespace: 'w', name: 'sel', body: { metadata: { labels: { team: 'a' } } } }, merge);
-    await eventually(() => (w.events.length === 3 ? true : undefined));
+    await eventually('three events', () => w.events.length === 3);
     expect(w.events.map((e) => e.type)).toEqual(['ADDED', 'DELETED', 'ADDED']);
   });
 
@@ -102,7 +97,7 @@ describe('sandbox API server watch', () => {
       () => {},
     );
     aborts.push(abort);
-    await eventually(() => (errors.length === 1 ? true : undefined));
+    await eventually('the 410 error event', () => errors.length === 1);
     expect(errors[0]).toMatchObject({ type: 'ERROR', obj: { kind: 'Status', code: 410, reason: 'Expired' } });
   });
 
@@ -118,12 +113,12 @@ describe('sandbox API server watch', () => {
 
     sandbox.server.faults.dropWatches();
     await core.createNamespacedConfigMap({ namespace: 'inf', body: { metadata: { name: 'two' } } });
-    await eventually(() => (names() === 'one,two' ? true : undefined));
+    await eventually('the cache to hold one,two', () => names() === 'one,two');
 
     sandbox.server.faults.compact();
     await core.createNamespacedConfigMap({ namespace: 'inf', body: { metadata: { name: 'three' } } });
     await core.deleteNamespacedConfigMap({ namespace: 'inf', name: 'one' });
-    await eventually(() => (names() === 'three,two' ? true : undefined));
+    await eventually('the cache to hold three,two', () => names() === 'three,two');
     expect(errors).toEqual([]);
     await informer.stop();
   });
@@ -132,7 +127,7 @@ describe('sandbox API server watch', () => {
     await core.createNamespace({ body: { metadata: { name: 'fan' } } });
     const watchers = await Promise.all(Array.from({ length: 100 }, () => watch('/api/v1/namespaces/fan/configmaps', {})));
     await core.createNamespacedConfigMap({ namespace: 'fan', body: { metadata: { name: 'x' } } });
-    await eventually(() => (watchers.every((w) => w.events.length === 1) ? true : undefined));
+    await eventually('every watcher to see the change', () => watchers.every((w) => w.events.length === 1));
     expect(sandbox.server.requestCounts()['watch configmaps']).toBeGreaterThanOrEqual(100);
   });
 });

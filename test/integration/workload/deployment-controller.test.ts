@@ -1,4 +1,4 @@
-import { FakeClock } from '../../../src/engine/clock.ts';
+import { FakeClock } from '../../../src/time/clock.ts';
 import { createKubeClients, type KubeClients } from '../../../src/kube/client.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
 import { startDeploymentController, type DeploymentController } from '../../../src/sandbox/kubelet/deployment-controller.ts';

@@ -20,7 +20,7 @@ describe('workloads against the sandbox API server', () => {
     sandbox = await startSandbox();
     await sandbox.installCrds('crds/kanari.dev_canaries.yaml');
     clients = createKubeClients({ kind: 'given', kubeConfig: sandbox.kubeConfig });
-    workloads = new KubeWorkloads({ clients, reader: apiReader(clients) });
+    workloads = new KubeWorkloads({ clients, reader: apiReader(clients), includeLabelPrefix: ['team'] });
   });
   afterAll(async () => {
     await sandbox?.stop();
@@ -43,6 +43,7 @@ describe('workloads against the sandbox API server', () => {
     expect(primary.spec?.selector.matchLabels).toEqual({ app: 'app-primary' });
     expect(primary.spec?.template.metadata?.labels).toEqual({ app: 'app-primary' });
     expect(primary.spec?.replicas).toBe(3);
+    // The target's labels are copied by --include-label-prefix, here "team" (Flagger copies none by default).
     expect(primary.metadata?.labels).toMatchObject({ app: 'app-primary', team: 'checkout' });
     const pod = primary.spec!.template.spec!;
     expect(pod.volumes?.[0].configMap?.name).toBe('app-conf-primary');

@@ -135,6 +135,6 @@ describe('the CRD schemas agree with the validator', () => {
     canary.spec.analysis.stepWeight = 200;
     const check = byKind.get('Canary')!;
     expect(check(canary)).toBe(false);
-    expect(messagesFromAjv(check.errors ?? []).map(formatValidationError)).toEqual(['spec.analysis.stepWeight: must be between 1 and 100']);
+    expect(messagesFromAjv(check.errors ?? []).map(formatValidationError)).toEqual(['spec.analysis.stepWeight = 200: must be between 1 and 100']);
   });
 });

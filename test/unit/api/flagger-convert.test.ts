@@ -1,6 +1,7 @@
 import { convertFlaggerDocuments, formatConversionNote } from '../../../src/api/flagger-convert.ts';
 import { createValidator } from '../../../src/api/validation.ts';
 import { formatValidationError } from '../../../src/api/validation-error.ts';
+import { webhookTypeOf } from '../../../src/api/canary-settings.ts';
 
 function flaggerCanary(spec: Record<string, unknown>, analysis: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -8,6 +9,7 @@ function flaggerCanary(spec: Record<string, unknown>, analysis: Record<string, u
     kind: 'Canary',
     metadata: { name: 'web', namespace: 'prod', uid: 'u-1', resourceVersion: '42', labels: { team: 'a' } },
     spec: {
+      provider: 'smi',
       targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
       service: { port: 80 },
       ...spec,
@@ -43,10 +45,93 @@ describe('converting Flagger objects', () => {
     expect(notes).toEqual(["Canary/web: spec.canaryAnalysis: renamed to spec.analysis (canaryAnalysis is Flagger's deprecated name)"]);
   });
 
-  test('a non-SMI provider becomes smi with its mesh kept for metric names', () => {
+  test('a non-SMI provider becomes smi with its mesh kept for metric names, and says what that means', () => {
     const { object, notes } = convertOne(flaggerCanary({ provider: 'istio' }));
     expect([object.spec.provider, object.spec.mesh]).toEqual(['smi', 'istio']);
-    expect(notes).toEqual(['Canary/web: spec.provider: istio → smi: Kanari routes with SMI TrafficSplit, so the cluster must serve the TrafficSplit API']);
+    expect(notes).toEqual([
+      "Canary/web: spec.provider: istio → smi: Kanari has no istio router: kanari convert writes provider: smi (the cluster must then serve the SMI TrafficSplit API) and drops the router's own fields; write provider: kubernetes to route nothing",
+    ]);
+  });
+
+  test('a Canary without provider says Flagger chose its router by flag', () => {
+    const input = flaggerCanary({});
+    delete (input.spec as Record<string, unknown>).provider;
+    const { object, notes } = convertOne(input);
+    expect(object.spec.provider).toBeUndefined();
+    expect(notes).toEqual([
+      'Canary/web: spec.provider: Flagger ran this Canary on the router of its -mesh-provider flag; Kanari routes it with smi (SMI TrafficSplit). Set spec.provider if your Flagger used another router (kubernetes for none)',
+    ]);
+  });
+
+  test('service.hosts of a router other than SMI are not made the TrafficSplit root service', () => {
+    const istio = convertOne(flaggerCanary({ provider: 'istio', service: { port: 80, hosts: ['app.example.com'] } }));
+    expect(istio.object.spec.service.hosts).toBeUndefined();
+    expect(istio.notes).toContain(
+      "Canary/web: spec.service.hosts: dropped: host names of an Istio VirtualService or Gateway API HTTPRoute, not the TrafficSplit's root service. Remove them (Kanari uses the apex Service as the root service)",
+    );
+    const linkerd = convertOne(flaggerCanary({ provider: 'linkerd', service: { port: 80, hosts: ['web-root'] } }));
+    expect(linkerd.object.spec.service.hosts).toEqual(['web-root']);
+    expect(linkerd.notes).toEqual([]);
+  });
+
+  test('match conditions Kanari cannot express refuse the Canary instead of turning an A/B test into blue/green', () => {
+    const { object, notes, count } = convertOne(flaggerCanary({}, { stepWeight: undefined, maxWeight: undefined, iterations: 5, match: [{ queryParams: { beta: { exact: 'on' } } }] }));
+    expect([object, count]).toEqual([undefined, 0]);
+    expect(notes).toEqual([
+      'Canary/web: spec.analysis.match[0].queryParams: SMI HTTPRouteGroups cannot match query parameters, and without them the A/B test would send other users to the canary. Match on headers (or uri, method) instead; not converted',
+    ]);
+  });
+
+  test("the kubernetes provider's weights become Flagger's 10 iterations and its matches are dropped, with notes", () => {
+    const { object, notes } = convertOne(flaggerCanary({ provider: 'kubernetes' }, { match: [{ headers: { x: { exact: 'y' } } }] }));
+    expect(object.spec.analysis).toMatchObject({ iterations: 10 });
+    expect(object.spec.analysis.stepWeight).toBeUndefined();
+    expect(object.spec.analysis.match).toBeUndefined();
+    expect(notes).toEqual([
+      'Canary/web: spec.analysis.stepWeight: → iterations: 10: the kubernetes provider routes no traffic, so Flagger runs 10 blue/green iterations instead (with a warning Event): write iterations: 10 (kanari convert does)',
+      'Canary/web: spec.analysis.match: dropped: the kubernetes provider routes no traffic, so Flagger ignores these conditions (with a warning Event) and runs a blue/green. Remove them',
+    ]);
+    expect(validator.validate(object).errors).toEqual([]);
+  });
+
+  test("an interval below Flagger's 10s minimum and a negative threshold are written as Flagger ran them", () => {
+    const { object, notes } = convertOne(flaggerCanary({}, { interval: '5s', threshold: -1 }));
+    expect(object.spec.analysis).toMatchObject({ interval: '10s', threshold: 1 });
+    expect(notes).toEqual([
+      'Canary/web: spec.analysis.interval: 5s → 10s: Flagger checked every 10s (its minimum): kanari convert writes 10s',
+      'Canary/web: spec.analysis.threshold: -1 → 1: Flagger reads a threshold below 1 as 1: kanari convert writes 1',
+    ]);
+  });
+
+  // Flagger's docs name a gloo-mesh router and a KEDA HTTPScaledObject: convert must not write a Canary
+  // that validate then refuses without a word.
+  test('a router Kanari does not know by name becomes smi with a note, and a scaler other than an HPA refuses the Canary', () => {
+    const gloo = convertOne(flaggerCanary({ provider: 'gloo-mesh' }));
+    expect(gloo.object.spec.provider).toBe('smi');
+    expect(validator.validate(gloo.object).errors.map(formatValidationError)).toEqual([]);
+    expect(gloo.notes).toEqual([
+      "Canary/web: spec.provider: gloo-mesh → smi: Kanari has no router of that name: kanari convert writes provider: smi (the cluster must then serve the SMI TrafficSplit API) and drops the router's own fields; write provider: kubernetes to route nothing",
+    ]);
+    const http = convertOne(flaggerCanary({ autoscalerRef: { apiVersion: 'keda.sh/v1alpha1', kind: 'HTTPScaledObject', name: 'web' } }));
+    expect(http.object).toBeUndefined();
+    expect(http.notes).toEqual([
+      'Canary/web: spec.autoscalerRef.kind: HTTPScaledObject: Kanari copies HorizontalPodAutoscalers only. Point autoscalerRef at an HPA, or remove autoscalerRef and scale the primary yourself; not converted',
+    ]);
+  });
+
+  // Flagger's alerting page sets both; Flagger posts to the Secret's address, and Kanari takes one source.
+  test('an AlertProvider with an address and a secretRef keeps the Secret, with a note', () => {
+    const { object, notes } = convertOne({
+      apiVersion: 'flagger.app/v1beta1',
+      kind: 'AlertProvider',
+      metadata: { name: 'on-call', namespace: 'flagger' },
+      spec: { type: 'slack', channel: 'on-call-alerts', address: 'https://hooks.slack.com/services/X', secretRef: { name: 'on-call-url' } },
+    });
+    expect(object.spec).toEqual({ type: 'slack', channel: 'on-call-alerts', secretRef: { name: 'on-call-url' } });
+    expect(validator.validate(object).errors.map(formatValidationError)).toEqual([]);
+    expect(notes).toEqual([
+      "AlertProvider/on-call: spec.address: dropped: with secretRef set, Flagger posts to the address in the Secret, as Kanari does; Flagger's fallback to this address, for a Secret without one, is not Kanari's",
+    ]);
   });
 
   test('a pinned SMI version is kept as it is', () => {
@@ -55,19 +140,25 @@ describe('converting Flagger objects', () => {
     expect(notes).toEqual([]);
   });
 
-  test("Flagger's empty webhook type and alert severity fall back to Kanari's defaults", () => {
-    const { object } = convertOne(
+  test("Flagger's empty webhook type stays a rollout hook; an alert of empty severity, which Flagger never sent, is dropped", () => {
+    const { object, notes } = convertOne(
       flaggerCanary({}, {
         webhooks: [{ name: 'load', type: '', url: 'http://tester/' }],
-        alerts: [{ name: 'team', severity: '', providerRef: { name: 'slack' } }],
+        alerts: [
+          { name: 'team', severity: '', providerRef: { name: 'slack' } },
+          { name: 'oncall', severity: 'error', providerRef: { name: 'pager' } },
+        ],
       }),
     );
     const result = validator.validateCanary(object);
     expect(result.errors.map(formatValidationError)).toEqual([]);
     if (result.valid) {
-      expect(result.value.spec.analysis.webhooks?.[0].type).toBe('rollout');
-      expect(result.value.spec.analysis.alerts?.[0].severity).toBe('info');
+      expect(webhookTypeOf(result.value.spec.analysis.webhooks![0])).toBe('rollout');
+      expect(result.value.spec.analysis.alerts?.map((a) => a.name)).toEqual(['oncall']);
     }
+    expect(notes).toEqual([
+      'Canary/web: spec.analysis.alerts[0].severity: alert "team" dropped: Flagger sends nothing to an alert with an empty severity (no message has one). Write info for every message, warn or error for fewer, or remove the alert (kanari convert removes it)',
+    ]);
   });
 
   test('mesh-specific fields are named with the reason they cannot be carried over', () => {
@@ -78,10 +169,10 @@ describe('converting Flagger objects', () => {
       ),
     );
     expect(notes).toEqual([
-      'Canary/web: spec.ingressRef: ingress and gateway references do not apply to SMI TrafficSplit routing',
-      'Canary/web: spec.autoscalerRef: ScaledObject is not supported (HorizontalPodAutoscaler only): dropped',
-      'Canary/web: spec.analysis.sessionAffinity: session affinity cookies need an ingress or Gateway API router, not SMI TrafficSplit',
-      'Canary/web: spec.analysis.match[0].queryParams: SMI HTTPRouteGroups match headers, path and method only',
+      'Canary/web: spec.ingressRef: dropped: routing through an NGINX or Skipper Ingress: Kanari does not route through an Ingress. Remove it; Kanari routes with SMI TrafficSplit (`provider: smi`, `linkerd`, `osm`) or not at all (`provider: kubernetes`)',
+      "Canary/web: spec.analysis.sessionAffinity: dropped: session affinity cookies need a Gateway API router; an SMI TrafficSplit cannot set cookies. Remove it: during a weighted run a user's requests may then reach either version",
+      'Canary/web: spec.analysis.match[0].queryParams: SMI HTTPRouteGroups cannot match query parameters, and without them the A/B test would send other users to the canary. Match on headers (or uri, method) instead; not converted',
+      'Canary/web: spec.autoscalerRef.kind: KEDA ScaledObjects: Kanari copies HorizontalPodAutoscalers only. Point autoscalerRef at an HPA, or remove autoscalerRef and scale the primary yourself; not converted',
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { createValidator, isKanariDocument } from '../../../src/api/validation.ts';
+import { webhookTypeOf } from '../../../src/api/canary-settings.ts';
 import { formatValidationError } from '../../../src/api/validation-error.ts';
 
 // Each case starts from a valid object, breaks one thing, and states the exact line a user would read.
@@ -52,19 +53,18 @@ function alertProvider(): Json {
 const SECRET_URL = 'https://hooks.slack.example/services/T000/B000/s3cr3t-token';
 
 const invalid: Array<[string, () => Json, string[]]> = [
-  ['stepWeight above 100', () => set(canary(), (c) => (c.spec.analysis.stepWeight = 101)), ['spec.analysis.stepWeight: must be between 1 and 100']],
-  ['stepWeight zero', () => set(canary(), (c) => (c.spec.analysis.stepWeight = 0)), ['spec.analysis.stepWeight: must be between 1 and 100']],
-  ['stepWeight not a number', () => set(canary(), (c) => (c.spec.analysis.stepWeight = 'ten')), ['spec.analysis.stepWeight: must be a whole number']],
-  ['maxWeight below stepWeight', () => set(canary(), (c) => (c.spec.analysis.maxWeight = 4)), ['spec.analysis.maxWeight: must be at least stepWeight (5)']],
+  ['stepWeight above 100', () => set(canary(), (c) => (c.spec.analysis.stepWeight = 101)), ['spec.analysis.stepWeight = 101: must be between 1 and 100']],
+  ['stepWeight zero', () => set(canary(), (c) => (c.spec.analysis.stepWeight = 0)), ['spec.analysis.stepWeight = 0: must be between 1 and 100']],
+  ['stepWeight not a number', () => set(canary(), (c) => (c.spec.analysis.stepWeight = 'ten')), ['spec.analysis.stepWeight = "ten": must be a whole number']],
   [
     'stepWeights not ascending',
     () => set(canary(), (c) => { delete c.spec.analysis.stepWeight; delete c.spec.analysis.maxWeight; c.spec.analysis.stepWeights = [10, 20, 20, 50]; }),
-    ['spec.analysis.stepWeights[2]: must be greater than the step before it (20): steps must be strictly ascending'],
+    ['spec.analysis.stepWeights[2] = 20: must be greater than the step before it (20): steps must be strictly ascending'],
   ],
   [
     'stepWeights entry above 100',
     () => set(canary(), (c) => { delete c.spec.analysis.stepWeight; delete c.spec.analysis.maxWeight; c.spec.analysis.stepWeights = [10, 120]; }),
-    ['spec.analysis.stepWeights[1]: must be between 1 and 100'],
+    ['spec.analysis.stepWeights[1] = 120: must be between 1 and 100'],
   ],
   [
     'stepWeights empty',
@@ -97,70 +97,87 @@ const invalid: Array<[string, () => Json, string[]]> = [
     ['spec.analysis.match[0].headers.cookie.regex: is not a valid regular expression'],
   ],
   ['unknown metric without templateRef', () => set(canary(), (c) => (c.spec.analysis.metrics[0].name = 'error-rate')), [
-    'spec.analysis.metrics[0].name: is not a built-in metric (request-success-rate, request-duration): set templateRef to a MetricTemplate for a custom query',
+    'spec.analysis.metrics[0].name = "error-rate": is not a built-in metric (request-success-rate, request-duration): set templateRef to a MetricTemplate for a custom query',
   ]],
   ['builtin metric without threshold', () => set(canary(), (c) => delete c.spec.analysis.metrics[0].thresholdRange), [
     'spec.analysis.metrics[0].thresholdRange: is required: set min and/or max to judge the value against',
   ]],
   ['empty thresholdRange', () => set(canary(), (c) => (c.spec.analysis.metrics[0].thresholdRange = {})), ['spec.analysis.metrics[0].thresholdRange: must set min, max or both']],
   ['thresholdRange min above max', () => set(canary(), (c) => (c.spec.analysis.metrics[0].thresholdRange = { min: 99, max: 50 })), [
-    'spec.analysis.metrics[0].thresholdRange.min: must not be greater than max',
+    'spec.analysis.metrics[0].thresholdRange.min = 99: must not be greater than max (50)',
   ]],
   ['metric interval not a duration', () => set(canary(), (c) => (c.spec.analysis.metrics[0].interval = '1 minute')), [
-    'spec.analysis.metrics[0].interval: must be a duration: a number with a unit, e.g. 30s, 1m30s, 1h, 500ms',
+    'spec.analysis.metrics[0].interval = "1 minute": must be a duration: a number with a unit, e.g. 30s, 1m30s, 1h, 500ms',
   ]],
-  ['zero analysis interval', () => set(canary(), (c) => (c.spec.analysis.interval = '0s')), ['spec.analysis.interval: must be longer than 0s']],
-  ['inline Flagger query', () => set(canary(), (c) => (c.spec.analysis.metrics[1].query = 'up')), ['spec.analysis.metrics[1].query: is not a known field']],
+  ['zero analysis interval', () => set(canary(), (c) => (c.spec.analysis.interval = '0s')), ['spec.analysis.interval = "0s": must be longer than 0s']],
   ['duplicate metric names', () => set(canary(), (c) => (c.spec.analysis.metrics[1].name = 'request-success-rate')), [
-    'spec.analysis.metrics[1].name: duplicates the name of metrics[0] ("request-success-rate"): names must be unique',
+    'spec.analysis.metrics[1].name = "request-success-rate": duplicates the name of metrics[0]: names must be unique',
   ]],
   ['duplicate webhook names', () => set(canary(), (c) => c.spec.analysis.webhooks.push({ name: 'load-test', url: 'http://other/' })), [
-    'spec.analysis.webhooks[1].name: duplicates the name of webhooks[0] ("load-test"): names must be unique',
+    'spec.analysis.webhooks[1].name = "load-test": duplicates the name of webhooks[0]: names must be unique',
   ]],
   ['relative webhook url', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].url = '/hooks/gate')), ['spec.analysis.webhooks[0].url: must be an absolute http:// or https:// URL']],
   ['ftp webhook url', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].url = 'ftp://user:pw@host/')), ['spec.analysis.webhooks[0].url: must be an absolute http:// or https:// URL']],
   ['unknown webhook type', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].type = 'pre-promotion')), [
-    'spec.analysis.webhooks[0].type: must be one of: confirm-rollout, pre-rollout, rollout, confirm-traffic-increase, confirm-promotion, post-rollout, rollback, event',
+    'spec.analysis.webhooks[0].type = "pre-promotion": must be one of: "", confirm-rollout, pre-rollout, rollout, confirm-traffic-increase, confirm-promotion, post-rollout, rollback, event',
   ]],
   ['webhook without url', () => set(canary(), (c) => delete c.spec.analysis.webhooks[0].url), ['spec.analysis.webhooks[0].url: is required']],
-  ['webhook retries above 10', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].retries = 11)), ['spec.analysis.webhooks[0].retries: must be between 0 and 10']],
+  ['webhook retries below 0', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].retries = -1)), ['spec.analysis.webhooks[0].retries = -1: must be at least 0']],
   ['webhook metadata not strings', () => set(canary(), (c) => (c.spec.analysis.webhooks[0].metadata = { 'kanari.dev/retry': 5 })), [
     'spec.analysis.webhooks[0].metadata["kanari.dev/retry"]: must be a string',
   ]],
-  ['alert severity unknown', () => set(canary(), (c) => (c.spec.analysis.alerts[0].severity = 'critical')), ['spec.analysis.alerts[0].severity: must be one of: info, warn, error']],
+  ['alert severity unknown', () => set(canary(), (c) => (c.spec.analysis.alerts[0].severity = 'critical')), ['spec.analysis.alerts[0].severity = "critical": must be one of: info, warn, error']],
   ['alert without providerRef', () => set(canary(), (c) => delete c.spec.analysis.alerts[0].providerRef), ['spec.analysis.alerts[0].providerRef: is required']],
   ['provider istio', () => set(canary(), (c) => (c.spec.provider = 'istio')), [
-    'spec.provider: must be smi or smi:v1alpha1…smi:v1alpha4 (Kanari routes with SMI TrafficSplit; istio is not supported)',
+    `spec.provider = "istio": Kanari has no istio router: kanari convert writes provider: smi (the cluster must then serve the SMI TrafficSplit API) and drops the router's own fields; write provider: kubernetes to route nothing`,
   ]],
-  ['provider gatewayapi', () => set(canary(), (c) => (c.spec.provider = 'gatewayapi:v1')), ['spec.provider: Gateway API routing is not supported yet: use smi']],
+  ['provider gatewayapi', () => set(canary(), (c) => (c.spec.provider = 'gatewayapi')), ['spec.provider = "gatewayapi": Gateway API routing is not supported yet: use smi']],
+  ['provider kubernetes with weights', () => set(canary(), (c) => (c.spec.provider = 'kubernetes')), [
+    'spec.analysis.stepWeight = 5: is not used by provider: kubernetes: the kubernetes provider routes no traffic, so Flagger runs 10 blue/green iterations instead (with a warning Event): write iterations: 10 (kanari convert does)',
+  ]],
   ['provider unknown SMI version', () => set(canary(), (c) => (c.spec.provider = 'smi:v1beta1')), [
-    'spec.provider: must name an SMI TrafficSplit version: one of smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, smi:v1alpha4',
+    'spec.provider = "smi:v1beta1": must name an SMI TrafficSplit version: one of smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, smi:v1alpha4',
   ]],
   ['service without port', () => set(canary(), (c) => delete c.spec.service.port), ['spec.service.port: is required']],
-  ['service port out of range', () => set(canary(), (c) => (c.spec.service.port = 70000)), ['spec.service.port: must be between 1 and 65535']],
-  ['targetPort boolean', () => set(canary(), (c) => (c.spec.service.targetPort = true)), ['spec.service.targetPort: must be a whole number or a string']],
-  ['targetPort out of range', () => set(canary(), (c) => (c.spec.service.targetPort = 0)), ['spec.service.targetPort: must be a port number between 1 and 65535 or a port name']],
-  ['Istio-only service field', () => set(canary(), (c) => (c.spec.service.gateways = ['public-gateway'])), ['spec.service.gateways: is not a known field']],
-  ['DaemonSet target', () => set(canary(), (c) => (c.spec.targetRef.kind = 'DaemonSet')), ['spec.targetRef.kind: must be one of: Deployment']],
+  ['service port out of range', () => set(canary(), (c) => (c.spec.service.port = 70000)), ['spec.service.port = 70000: must be between 1 and 65535']],
+  ['targetPort boolean', () => set(canary(), (c) => (c.spec.service.targetPort = true)), ['spec.service.targetPort = true: must be a whole number or a string']],
+  ['targetPort out of range', () => set(canary(), (c) => (c.spec.service.targetPort = 0)), ['spec.service.targetPort = 0: must be a port number between 1 and 65535 or a port name']],
+  ['Istio-only service field', () => set(canary(), (c) => (c.spec.service.gateways = ['public-gateway'])), [
+    "spec.service.gateways: Istio gateways: Kanari's routers write no Istio VirtualService or DestinationRule. Remove them",
+  ]],
+  ['Knative Service target', () => set(canary(), (c) => (c.spec.targetRef.kind = 'Service')), [
+    'spec.targetRef.kind = "Service": Knative Service targets: Kanari releases Deployments and DaemonSets. Keep this workload on Flagger, or release its Deployment',
+  ]],
+  ['StatefulSet target', () => set(canary(), (c) => (c.spec.targetRef.kind = 'StatefulSet')), ['spec.targetRef.kind = "StatefulSet": must be one of: Deployment, DaemonSet']],
+  ['DaemonSet with an HPA', () => set(canary(), (c) => ((c.spec.targetRef.kind = 'DaemonSet'), (c.spec.autoscalerRef = { name: 'podinfo' }))), [
+    'spec.autoscalerRef: cannot scale a DaemonSet (it runs one pod per node): remove autoscalerRef or target a Deployment',
+  ]],
+  ["alert with Flagger's empty severity", () => set(canary(), (c) => (c.spec.analysis.alerts = [{ name: 'team', severity: '', providerRef: { name: 'slack' } }])), [
+    'spec.analysis.alerts[0].severity = "": Flagger sends nothing to an alert with an empty severity (no message has one). Write info for every message, warn or error for fewer, or remove the alert (kanari convert removes it)',
+  ]],
+  ["Flagger's deprecated canaryAnalysis", () => set(canary(), (c) => ((c.spec.canaryAnalysis = c.spec.analysis), delete c.spec.analysis)), [
+    'spec.analysis: is required',
+    "spec.canaryAnalysis: Flagger's deprecated name of `analysis`: write `analysis` (kanari convert renames it)",
+  ]],
   ['target without name', () => set(canary(), (c) => delete c.spec.targetRef.name), ['spec.targetRef.name: is required']],
   ['no analysis', () => set(canary(), (c) => delete c.spec.analysis), ['spec.analysis: is required']],
   ['autoscaler min above max', () => set(canary(), (c) => (c.spec.autoscalerRef = { name: 'podinfo', primaryScalerReplicas: { minReplicas: 5, maxReplicas: 2 } })), [
-    'spec.autoscalerRef.primaryScalerReplicas.minReplicas: must not be greater than maxReplicas',
+    'spec.autoscalerRef.primaryScalerReplicas.minReplicas = 5: must not be greater than maxReplicas (2)',
   ]],
   ['bad cron in window', () => set(canary(), (c) => (c.spec.analysis.window = { schedules: ['* 25 * * *'] })), [
-    'spec.analysis.window.schedules[0]: is not a valid cron expression: five fields (minute hour day-of-month month day-of-week), e.g. "* 9-16 * * 1-5"',
+    'spec.analysis.window.schedules[0] = "* 25 * * *": is not a valid cron expression: five fields (minute hour day-of-month month day-of-week), e.g. "* 9-16 * * 1-5"',
   ]],
   ['unknown time zone', () => set(canary(), (c) => (c.spec.analysis.window = { schedules: ['* 9-16 * * 1-5'], timezone: 'Mars/Olympus' })), [
-    'spec.analysis.window.timezone: is not a known IANA time zone, e.g. Europe/Berlin or UTC',
+    'spec.analysis.window.timezone = "Mars/Olympus": is not a known IANA time zone, e.g. Europe/Berlin or UTC',
   ]],
-  ['progressDeadlineSeconds zero', () => set(canary(), (c) => (c.spec.progressDeadlineSeconds = 0)), ['spec.progressDeadlineSeconds: must be at least 1']],
-  ['wrong apiVersion', () => set(canary(), (c) => (c.apiVersion = 'flagger.app/v1beta1')), ['apiVersion: must be kanari.dev/v1alpha1']],
+  ['progressDeadlineSeconds zero', () => set(canary(), (c) => (c.spec.progressDeadlineSeconds = 0)), ['spec.progressDeadlineSeconds = 0: must be at least 1']],
+  ['wrong apiVersion', () => set(canary(), (c) => (c.apiVersion = 'flagger.app/v1beta1')), ['apiVersion = "flagger.app/v1beta1": must be kanari.dev/v1alpha1']],
   ['no name', () => set(canary(), (c) => (c.metadata = {})), ['metadata.name: is required']],
   ['metricsServer with a secret in it', () => set(canary(), (c) => (c.spec.metricsServer = 'prometheus.linkerd-viz:9090')), ['spec.metricsServer: must be an absolute http:// or https:// URL']],
   ['template: unknown variable', () => set(metricTemplate(), (t) => (t.spec.query = 'rate(x{pod="{{ pod }}"}[{{ interval }}])')), [
     'spec.query: uses unknown template variable "pod"; known: name, namespace, target, service, interval, variables.<name>',
   ]],
-  ['template: provider type unknown', () => set(metricTemplate(), (t) => (t.spec.provider.type = 'datadog')), ['spec.provider.type: must be one of: prometheus, smi']],
+  ['template: provider type unknown', () => set(metricTemplate(), (t) => (t.spec.provider.type = 'datadog')), ['spec.provider.type = "datadog": must be one of: prometheus, smi']],
   ['template: no query', () => set(metricTemplate(), (t) => delete t.spec.query), ['spec.query: is required']],
   ['template: prometheus without address', () => set(metricTemplate(), (t) => delete t.spec.provider.address), ['spec.provider.address: is required for the prometheus provider']],
   ['template: relative address', () => set(metricTemplate(), (t) => (t.spec.provider.address = 'prometheus:9090')), ['spec.provider.address: must be an absolute http:// or https:// URL']],
@@ -173,8 +190,8 @@ const invalid: Array<[string, () => Json, string[]]> = [
     'spec.address: must be an absolute http:// or https:// URL',
   ]],
   ['provider: proxy not a URL', () => set(alertProvider(), (p) => (p.spec.proxy = 'proxy:3128')), ['spec.proxy: must be an absolute http:// or https:// URL']],
-  ['provider: rocket', () => set(alertProvider(), (p) => (p.spec.type = 'rocket')), ['spec.type: must be one of: slack, msteams, discord, googlechat, webhook']],
-  ['provider: typo field', () => set(alertProvider(), (p) => (p.spec.chanel = 'x')), ['spec.chanel: is not a known field']],
+  ['provider: rocket', () => set(alertProvider(), (p) => (p.spec.type = 'rocket')), ['spec.type = "rocket": must be one of: slack, msteams, discord, googlechat, webhook']],
+  ['provider: typo field', () => set(alertProvider(), (p) => (p.spec.chanel = 'x')), ['spec.chanel = "x": is not a known field']],
 ];
 
 function abTest(): Json {
@@ -203,12 +220,15 @@ describe('validating Kanari objects', () => {
     expect(result.errors.map(formatValidationError)).toEqual(expected);
   });
 
-  test('never echoes an address or URL value in a message', () => {
+  test('never echoes an address, URL, header or webhook metadata value in a message', () => {
     const cases = [
       set(alertProvider(), (p) => (p.spec.address = SECRET_URL)),
       set(alertProvider(), (p) => { delete p.spec.secretRef; p.spec.address = 'slack.example/s3cr3t-token'; }),
       set(canary(), (c) => (c.spec.analysis.webhooks[0].url = 'gate.example/s3cr3t-token')),
       set(metricTemplate(), (t) => (t.spec.provider.address = 'user:s3cr3t-token@prometheus')),
+      set(metricTemplate(), (t) => (t.spec.provider.headers = { Authorization: 'Bearer s3cr3t-token' })),
+      set(canary(), (c) => (c.spec.analysis.webhooks[0].metadata = { token: 's3cr3t-token', retries: 5 })),
+      set(alertProvider(), (p) => (p.spec.proxy = 's3cr3t-token')),
     ];
     for (const object of cases) {
       const text = validator.validate(object).errors.map(formatValidationError).join('\n');
@@ -245,7 +265,7 @@ describe('validating Kanari objects', () => {
     const bad = () => set(canary(), (c) => (c.spec.analysis.window = { schedules: ['* 9-16 * * 1-5'], timezone: 'Mars/Olympus' }));
     const first = validator.validate(bad()).errors.map(formatValidationError);
     expect(validator.validate(bad()).errors.map(formatValidationError)).toEqual(first);
-    expect(first).toEqual(['spec.analysis.window.timezone: is not a known IANA time zone, e.g. Europe/Berlin or UTC']);
+    expect(first).toEqual(['spec.analysis.window.timezone = "Mars/Olympus": is not a known IANA time zone, e.g. Europe/Berlin or UTC']);
     const good = set(canary(), (c) => (c.spec.analysis.window = { schedules: ['* 9-16 * * 1-5'], timezone: 'UTC' }));
     expect(validator.validate(good).errors).toEqual([]);
   });
@@ -254,6 +274,25 @@ describe('validating Kanari objects', () => {
     const text = readFileSync(new URL('../../fixtures/flagger/podinfo-canary.yaml', import.meta.url), 'utf8');
     const flagger = parse(text.replace('apiVersion: flagger.app/v1beta1', 'apiVersion: kanari.dev/v1alpha1'));
     expect(validator.validate(flagger).errors).toEqual([]);
+  });
+
+  test("what Flagger defines is accepted with Flagger's meaning", () => {
+    const cases = [
+      set(canary(), (c) => (c.spec.analysis.threshold = 0)),
+      set(canary(), (c) => { delete c.spec.analysis.stepWeight; c.spec.analysis.stepWeights = [10, 20, 60]; c.spec.analysis.maxWeight = 50; }),
+      set(canary(), (c) => { delete c.spec.analysis.stepWeight; c.spec.analysis.iterations = 5; }),
+      set(canary(), (c) => (c.spec.analysis.maxWeight = 3)),
+      set(canary(), (c) => (c.spec.analysis.metrics[0].threshold = 98)),
+      set(canary(), (c) => (c.spec.analysis.metrics[1] = { name: '404s percentage', query: 'sum(rate(x[1m]))', thresholdRange: { max: 5 } })),
+      set(canary(), (c) => (c.spec.analysis.metrics[1].query = 'sum(rate(x[1m]))')),
+      set(canary(), (c) => (c.spec.analysis.webhooks[0].retries = 25)),
+      set(canary(), (c) => (c.spec.analysis.webhooks[0].type = '')),
+      set(canary(), (c) => (c.spec.targetRef.kind = 'DaemonSet')),
+      set(canary(), (c) => { c.spec.provider = 'kubernetes'; delete c.spec.analysis.stepWeight; c.spec.analysis.iterations = 10; }),
+    ];
+    for (const object of cases) expect(validator.validate(object).errors.map(formatValidationError)).toEqual([]);
+    const emptyType = validator.validateCanary(set(canary(), (c) => (c.spec.analysis.webhooks[0].type = '')));
+    if (emptyType.valid) expect(webhookTypeOf(emptyType.value.spec.analysis.webhooks![0])).toBe('rollout');
   });
 
   test('Flagger SMI providers are accepted as aliases', () => {
@@ -271,7 +310,7 @@ describe('validating Kanari objects', () => {
 
   test('an unknown kind in the kanari.dev group is named', () => {
     const result = validator.validate({ apiVersion: 'kanari.dev/v1alpha1', kind: 'Rollout', metadata: { name: 'x' } });
-    expect(result.errors.map(formatValidationError)).toEqual(['kind: must be one of: Canary, MetricTemplate, AlertProvider (apiVersion kanari.dev/v1alpha1)']);
+    expect(result.errors.map(formatValidationError)).toEqual(['kind = "Rollout": must be one of: Canary, MetricTemplate, AlertProvider (apiVersion kanari.dev/v1alpha1)']);
     expect(isKanariDocument({ apiVersion: 'kanari.dev/v1alpha1' })).toBe(true);
     expect(isKanariDocument({ apiVersion: 'apps/v1' })).toBe(false);
   });

@@ -1,4 +1,4 @@
-import type { Canary } from '../../../src/api/canary.ts';
+import type { Canary, CanaryMatch } from '../../../src/api/canary.ts';
 import type { CanaryStatus } from '../../../src/api/canary-status.ts';
 import { formatAge, renderCanaryStatus, renderCanaryTable } from '../../../src/cli/status-view.ts';
 import { weightBar } from '../../../src/text/weight-bar.ts';
@@ -54,13 +54,34 @@ describe('kanari status rendering', () => {
       'Failed checks: 1/5 (rolls back at 5)',
       'Last analysis: 60s ago (2026-11-24T07:04:00Z)',
       '  METRIC                 VALUE    THRESHOLD   RESULT',
-      '  request-success-rate   99.543   ≥ 99        pass',
-      '  request-duration       612      ≤ 500       fail: 612 > 500',
+      '  request-success-rate   99.54%   ≥ 99%       pass',
+      '  request-duration       612ms    ≤ 500ms     fail: 612 > 500',
       '  error-budget           -        1 ≤ v ≤ 5   no-data: no traffic to the canary',
       'Conditions:',
       '  TYPE       STATUS   REASON        AGE     MESSAGE',
       '  Ready      True     Ready         5m      Canary is Progressing',
       '  Promoted   False    Progressing   2m30s   Revision abc is being rolled out.',
+    ]);
+  });
+
+  test('metric values are rounded to two decimals and carry their unit, as the bound does', () => {
+    const lines = renderCanaryStatus(
+      canaryWith({
+        phase: 'Failed',
+        lastAnalysisTime: '2026-11-24T07:04:00Z',
+        lastAnalysis: [
+          { metric: 'request-success-rate', value: 100 / 3, thresholdRange: { min: 99 }, result: 'fail', time: '2026-11-24T07:04:00Z' },
+          { metric: 'request-duration', value: 1000 / 7, thresholdRange: { max: 500 }, result: 'pass', time: '2026-11-24T07:04:00Z' },
+          { metric: 'queue-depth', value: 2 / 3, thresholdRange: { min: 0.25, max: 1.5 }, result: 'pass', time: '2026-11-24T07:04:00Z' },
+        ],
+      }),
+      now,
+    );
+    expect(lines.slice(lines.indexOf('Last analysis: 60s ago (2026-11-24T07:04:00Z)') + 1)).toEqual([
+      '  METRIC                 VALUE      THRESHOLD        RESULT',
+      '  request-success-rate   33.33%     ≥ 99%            fail',
+      '  request-duration       142.86ms   ≤ 500ms          pass',
+      '  queue-depth            0.67       0.25 ≤ v ≤ 1.5   pass',
     ]);
   });
 
@@ -73,6 +94,17 @@ describe('kanari status rendering', () => {
     const lines = renderCanaryStatus(canaryWith({ phase: 'Progressing', iterations: 2 }, { analysis: { iterations: 10, threshold: 2 } }), now);
     expect(lines[0]).toBe('Canary podinfo.test (blue-green, target Deployment/podinfo)');
     expect(lines).toContain('Step:          iteration 2 of 10');
+  });
+
+  test('A/B says which requests reach the canary instead of a 100% weight', () => {
+    const match: CanaryMatch[] = [{ headers: { 'x-canary': { exact: 'insider' } } }, { headers: { cookie: { regex: '^canary=' } } }];
+    const lines = renderCanaryStatus(canaryWith({ phase: 'Progressing', canaryWeight: 100, iterations: 1 }, { analysis: { iterations: 4, match } }), now);
+    expect(lines[0]).toBe('Canary podinfo.test (ab-testing, target Deployment/podinfo)');
+    expect(lines).toContain('Traffic:       A/B: requests with x-canary: insider or cookie ~ /^canary=/ go to the canary, all others to the primary');
+    expect(lines.some((line) => line.includes('100% canary'))).toBe(false);
+    expect(lines).toContain('Step:          iteration 1 of 4');
+    const [, row] = renderCanaryTable([canaryWith({ phase: 'Progressing', canaryWeight: 100 }, { analysis: { iterations: 4, match } })], now);
+    expect(row).toMatch(/^test +podinfo +Progressing +A\/B +0\/1 /);
   });
 
   test('waiting for promotion names the gate and how to open it; paused says by whom', () => {
@@ -109,7 +141,7 @@ describe('kanari status rendering', () => {
       ),
       now,
     );
-    expect(lines).toContain('Failure:       FailedChecks');
+    expect(lines).toContain('Failure:       FailedChecks: Canary analysis failed: the failed checks reached the threshold');
     expect(lines).toContain('Requested:     retry by alice, not yet acted on (alice@2026-11-24T07:04:30Z)');
     expect(lines.some((line) => line.includes('abort by carol'))).toBe(false);
     expect(lines.some((line) => line.startsWith('Step:'))).toBe(false);

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { MANUAL_REQUEST_KINDS, type ManualRequest } from '../../../src/api/annotations.ts';
-import type { CanaryAnalysis, CanaryWebhook, WebhookType } from '../../../src/api/canary.ts';
-import { maxWeightOf, strategyOf } from '../../../src/engine/strategy.ts';
-import type { Canary } from '../../../src/api/canary.ts';
+import type { Canary, CanaryAnalysis, CanaryWebhook, WebhookType } from '../../../src/api/canary.ts';
+import { strategyOf } from '../../../src/engine/strategy.ts';
 import { validator } from './world-fixtures.ts';
 import { MINUTE, World, readyWorkload, unreadyWorkload } from './world.ts';
 
@@ -11,8 +10,8 @@ import { MINUTE, World, readyWorkload, unreadyWorkload } from './world.ts';
  * any consistent strategy, gates and threshold, and a generated sequence of ticks in which time jumps,
  * metrics pass, fail, have no data or error, gates open and close, Deployments are (not) ready, new
  * revisions arrive and people send requests. At every tick: no crash, weights that sum to 100, never a
- * step past the maximum or more than one step at a time, never a promotion without the passes it needs,
- * and the kstatus conditions consistent. Seeded (KANARI_FUZZ_SEED), bounded, KANARI_FUZZ_SCALE for more.
+ * step past the last step (the one that reaches maxWeight, taken whole as Flagger does) or more than one
+ * step at a time, never a promotion without the passes it needs, and the kstatus conditions consistent. Seeded (KANARI_FUZZ_SEED), bounded, KANARI_FUZZ_SCALE for more.
  */
 
 const SEED = Number(process.env.KANARI_FUZZ_SEED ?? 1616);
@@ -87,7 +86,8 @@ async function play(input: RunInput): Promise<void> {
   };
   const world = new World(canaryOf(analysis, input.skipAnalysis));
   const kind = strategyOf(world.canary.spec.analysis);
-  const max = maxWeightOf(world.canary.spec.analysis);
+  // The highest weight a run may reach: the step that reaches maxWeight (or the last stepWeights entry), taken whole.
+  const max = sequence(world.canary.spec.analysis).at(-1) ?? 100;
   let current: TickInput = input.ticks[0];
   world.metrics = (name) => {
     if (current.metric === 'pass') return { name, result: 'value', value: 99.9 };
@@ -129,41 +129,54 @@ function check(
   if (run.requested === 'promote' || run.requested === 'promote-full') memory.waived = true;
   memory.passes += events.filter((reason) => reason === 'Advance').length;
   const previous = before.canaryWeight ?? 0;
+  // Not a step: a failed promotion hands all traffic to the canary, which runs the validated revision.
+  const handedOver = events.includes('PromotionFailed') || status.failureReason === 'PromotionFailed';
   for (const action of decision.actions) {
     if (action.type !== 'setWeights') continue;
     const { canary, primary } = action.weights;
     if (canary + primary !== 100 || canary < 0 || canary > 100 || !Number.isInteger(canary)) problems.push(`weights ${canary}/${primary}`);
-    if (run.kind === 'canary' && canary > run.max) problems.push(`canary weight ${canary} past maxWeight ${run.max}`);
+    if (run.kind === 'canary' && canary > run.max && !handedOver) problems.push(`canary weight ${canary} past the last step ${run.max}`);
     if (run.kind === 'canary' && before.phase === 'Progressing' && canary > previous && canary !== nextWeight(run.analysis, previous)) {
       problems.push(`stepped ${previous} → ${canary}, not one step`);
     }
   }
-  if (run.kind === 'canary' && (status.canaryWeight ?? 0) > run.max) problems.push(`status weight ${status.canaryWeight} past ${run.max}`);
+  if (run.kind === 'canary' && (status.canaryWeight ?? 0) > run.max && !handedOver) problems.push(`status weight ${status.canaryWeight} past the last step ${run.max}`);
   if (decision.actions.some((action) => action.type === 'promotePrimary') && !memory.waived) {
     const needed = run.kind === 'canary' ? stepsTo(run.analysis) : (run.analysis.iterations ?? 1);
     if (memory.passes < needed) problems.push(`promoted after ${memory.passes} passed checks, ${needed} needed`);
     if ((status.lastAnalysis ?? []).some((result) => result.result !== 'pass')) problems.push(`promoted on a failed check: ${JSON.stringify(status.lastAnalysis)}`);
   }
   if ((status.failedChecks ?? 0) > (run.analysis.threshold ?? 1)) problems.push(`failedChecks ${status.failedChecks} above the threshold`);
-  if (status.phase === 'Failed' && (status.canaryWeight ?? 0) !== 0) problems.push('Failed with traffic on the canary');
+  // A rollback sends everything back to the primary; a promotion whose primary never became ready keeps it all on the canary (Flagger's rule).
+  const failedWeight = status.failureReason === 'PromotionFailed' ? 100 : 0;
+  if (status.phase === 'Failed' && (status.canaryWeight ?? 0) !== failedWeight) problems.push(`Failed (${status.failureReason}) at canary weight ${status.canaryWeight}`);
   const trueOnes = ['Ready', 'Reconciling', 'Stalled'].filter((type) => status.conditions?.some((c) => c.type === type && c.status === 'True'));
   if (trueOnes.length !== 1) problems.push(`kstatus conditions True: ${trueOnes.join(', ') || 'none'}`);
   if (status.observedGeneration !== world.canary.metadata.generation) problems.push('observedGeneration behind');
   if (problems.length > 0) throw new Error(`${problems.join('; ')} (phase ${before.phase} → ${status.phase}, events ${events.join(', ')})`);
 }
 
-/** The weight after `current`, computed here from the spec (not with the engine's own function). */
+/**
+ * The weight after `current`, computed here from the spec (not with the engine's own function), as
+ * Flagger steps: the next `stepWeights` entry, or `current + stepWeight`; the step that reaches the max
+ * weight is taken whole, only 100 caps it.
+ */
 function nextWeight(analysis: CanaryAnalysis, current: number): number {
-  const max = maxWeightOf(analysis);
-  const candidate = analysis.stepWeights ? (analysis.stepWeights.find((w) => w > current) ?? max) : current + (analysis.stepWeight ?? max);
-  return Math.min(candidate, max);
+  const candidate = analysis.stepWeights ? (analysis.stepWeights.find((w) => w > current) ?? 100) : current + (analysis.stepWeight ?? 100);
+  return Math.min(candidate, 100);
+}
+
+/** The weights of a whole run: from 0 up to the first that reaches the max weight. */
+function sequence(analysis: CanaryAnalysis): number[] {
+  const max = analysis.stepWeights ? analysis.stepWeights[analysis.stepWeights.length - 1] : (analysis.maxWeight ?? 100);
+  const weights = [0];
+  while (weights[weights.length - 1] < max) weights.push(nextWeight(analysis, weights[weights.length - 1]));
+  return weights;
 }
 
 /** Passed checks a canary run needs before promotion: the pre-rollout step to the first weight, then one per step. */
 function stepsTo(analysis: CanaryAnalysis): number {
-  let steps = 0;
-  for (let w = 0; w < maxWeightOf(analysis); w = nextWeight(analysis, w)) steps++;
-  return steps;
+  return sequence(analysis).length - 1;
 }
 
 test('generated runs: no crash, weights sum to 100, no step past the maximum or skipped, no promotion without its passes', async () => {

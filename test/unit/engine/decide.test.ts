@@ -55,7 +55,7 @@ describe('canary strategy', () => {
     expect(world.target.desiredReplicas).toBe(0);
     expect(world.status).toMatchObject({ lastAppliedSpec: 'rev-2', lastPromotedSpec: 'rev-2', failedChecks: 0, canaryWeight: 0 });
     expect(world.hooksRun).toEqual([{ hookType: 'post-rollout', phase: 'Succeeded' }]);
-    expect(world.eventMessages()).toContain('Advance podinfo.test canary weight 20 → 30: request-success-rate 99.8% ≥ 99, request-duration 120ms ≤ 500ms');
+    expect(world.eventMessages()).toContain('Advance podinfo.test canary weight 20 → 30: request-success-rate 99.8% ≥ 99%, request-duration 120ms ≤ 500ms');
     expect(world.notifications.map((n) => n.kind)).toEqual(['new-revision', 'promotion-finished']);
     expect(world.notifications[1].facts.durationMs).toBeGreaterThan(0);
     expect(world.notifications[1].facts.steps).toBe(3);
@@ -69,11 +69,18 @@ describe('canary strategy', () => {
     expect(world.weightHistory).toEqual([0, 1, 5, 25, 50, 0]);
   });
 
-  test('maxWeight clamps the last step', async () => {
+  test("the step that reaches maxWeight is taken whole, as in Flagger's documented 20, 40, 60", async () => {
     const world = await initializedWorld(makeCanary({ stepWeight: 20, maxWeight: 50 }));
     world.newRevision('rev-2');
     await world.runUntil(['Succeeded']);
-    expect(world.weightHistory).toEqual([0, 20, 40, 50, 0]);
+    expect(world.weightHistory).toEqual([0, 20, 40, 60, 0]);
+  });
+
+  test('maxWeight beside stepWeights is ignored and the last step promotes, as in Flagger', async () => {
+    const world = await initializedWorld(makeCanary({ stepWeight: undefined, maxWeight: 50, stepWeights: [10, 30, 60] }));
+    world.newRevision('rev-2');
+    await world.runUntil(['Succeeded']);
+    expect(world.weightHistory).toEqual([0, 10, 30, 60, 0]);
   });
 
   test('stepWeightPromotion moves traffic to the primary one step per interval', async () => {
@@ -117,12 +124,12 @@ describe('failed checks', () => {
     expect(world.steps.map((s) => s.decision.status.failedChecks)).toEqual([0, 0, 1, 2, 3]);
     expect(world.target.desiredReplicas).toBe(0);
     expect(world.status).toMatchObject({ failureReason: 'FailedChecks', canaryWeight: 0, lastPromotedSpec: 'rev-1' });
-    expect(world.eventMessages()).toContain('Rolling back podinfo.test: failed checks threshold reached 3');
+    expect(world.eventMessages()).toContain('Rolling back podinfo.test: failed checks threshold reached (3/3): request-success-rate 90% < 99%');
     const alert = world.notifications.find((n) => n.kind === 'rollback');
     expect(alert).toMatchObject({ severity: 'error', facts: { metric: { name: 'request-success-rate', value: 90, min: 99 } } });
     expect(world.hooksRun).toEqual([{ hookType: 'post-rollout', phase: 'Failed' }]);
     expect(condition(world, 'Stalled')).toMatchObject({ status: 'True', reason: 'FailedChecks' });
-    expect(condition(world, 'Promoted')?.status).toBe('False');
+    expect(condition(world, 'Promoted')).toMatchObject({ status: 'False', reason: 'FailedChecks', message: 'Canary analysis failed: the failed checks reached the threshold; the primary was kept.' });
   });
 
   test('threshold 1 rolls back at the first failure', async () => {
@@ -153,7 +160,19 @@ describe('failed checks', () => {
     world.newRevision('rev-2');
     await world.runUntil(['Failed']);
     expect(world.events.filter((e) => e.reason === 'NoTraffic').map((e) => e.message)[0]).toBe(
-      'Halt advancement of podinfo.test: no traffic (request-success-rate has no data (zero requests)) (failed checks 1/2)',
+      'Halt advancement of podinfo.test: no traffic to judge request-success-rate: zero requests (failed checks 1/2)',
+    );
+  });
+
+  test('no traffic for several metrics says why once, with no parentheses in parentheses', async () => {
+    const latency = { name: 'request-duration', thresholdRange: { max: 500 } };
+    const world = await initializedWorld(makeCanary({ threshold: 2, metrics: [successRate, latency] }));
+    world.metrics = (name) => ({ name, result: 'no-data', reason: 'no requests to deployment test/podinfo recorded in the last 1m' });
+    world.newRevision('rev-2');
+    await world.runUntil(['Failed']);
+    const [first] = world.events.filter((e) => e.reason === 'NoTraffic').map((e) => e.message);
+    expect(first).toBe(
+      'Halt advancement of podinfo.test: no traffic to judge request-success-rate and request-duration: no requests to deployment test/podinfo recorded in the last 1m (failed checks 1/2)',
     );
   });
 
@@ -299,6 +318,10 @@ describe('blue/green and A/B', () => {
     await world.runUntil(['Succeeded']);
     expect(world.steps.map((s) => s.decision.status.iterations)).toEqual([0, 0, 1, 2, 3, 3, 3]);
     expect(world.weightHistory).toEqual([0, 100, 0]);
+    // The promotion alert counts iterations, as the status and the progress views do, not weight steps.
+    const finished = world.notifications.find((n) => n.kind === 'promotion-finished');
+    expect(finished?.facts).toMatchObject({ iterations: 3 });
+    expect(finished?.facts.steps).toBeUndefined();
   });
 
   test('A/B writes the header matches, routes matched traffic to the canary, removes them at promotion', async () => {
@@ -376,13 +399,13 @@ describe('progress deadline', () => {
     expect(world.status.failureReason).toBe('ProgressDeadlineExceeded');
   });
 
-  test('primary not ready in Promoting → rollback at the deadline (Flagger waits forever)', async () => {
+  test('primary not ready in Promoting → Failed at the deadline with all traffic left on the canary', async () => {
     const world = await initializedWorld(makeCanary({}, { progressDeadlineSeconds: 120 }));
     world.primaryReadyAfterPromotion = false;
     world.newRevision('rev-2');
     await world.runUntil(['Failed']);
     expect(world.steps.map((s) => s.decision.status.phase)).toContain('Promoting');
-    expect(world.status.failureReason).toBe('ProgressDeadlineExceeded');
+    expect(world.status.failureReason).toBe('PromotionFailed');
   });
 
   test('a canary that recovers before the deadline resets the wait', async () => {
@@ -464,6 +487,15 @@ describe('manual control', () => {
     await world.tick();
     expect(world.phase).toBe('Failed');
     expect(world.status.failureReason).toBe('ManualAbort');
+    // The conditions say it was aborted, not that the analysis failed.
+    expect(condition(world, 'Promoted')).toMatchObject({
+      status: 'False',
+      reason: 'ManualAbort',
+      message: 'The run was aborted on request (kanari abort or the kanari.dev/abort annotation); the primary was kept.',
+    });
+    expect(condition(world, 'Stalled')?.message).toBe(
+      'The run was aborted on request (kanari abort or the kanari.dev/abort annotation); revision rev-2 was rolled back, and a new revision or a retry starts another run.',
+    );
     expect(world.events.some((e) => e.reason === 'ManualAction' && e.message.includes('alice'))).toBe(true);
     expect(world.notifications.some((n) => n.kind === 'manual-action' && n.facts.requestedBy === 'alice')).toBe(true);
   });

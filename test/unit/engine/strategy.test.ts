@@ -13,19 +13,23 @@ describe('strategy', () => {
     expect(strategyOf({ match: [{ headers: { x: { exact: 'y' } } }], stepWeight: 5 })).toBe('canary');
   });
 
-  test('stepWeight sequences stop at maxWeight, clamping the last step', () => {
+  test("stepWeight sequences end with the step that reaches maxWeight, taken whole, as in Flagger", () => {
     expect(weightSequence({ stepWeight: 10, maxWeight: 30 })).toEqual([0, 10, 20, 30]);
-    expect(weightSequence({ stepWeight: 30, maxWeight: 50 })).toEqual([0, 30, 50]);
+    // Flagger's documented example: stepWeight 20, maxWeight 50 runs 20, 40, 60 then promotes.
+    expect(weightSequence({ stepWeight: 20, maxWeight: 50 })).toEqual([0, 20, 40, 60]);
+    expect(weightSequence({ stepWeight: 30, maxWeight: 50 })).toEqual([0, 30, 60]);
+    expect(weightSequence({ stepWeight: 40, maxWeight: 90 })).toEqual([0, 40, 80, 100]);
     expect(weightSequence({ stepWeight: 25 })).toEqual([0, 25, 50, 75, 100]);
     expect(weightSequence({ stepWeight: 100 })).toEqual([0, 100]);
   });
 
-  test('stepWeights are followed in order; max is the last entry or maxWeight when lower', () => {
+  test('stepWeights are followed in order; the last entry is the max and maxWeight is ignored, as in Flagger', () => {
     expect(weightSequence({ stepWeights: [1, 2, 10, 80] })).toEqual([0, 1, 2, 10, 80]);
     expect(maxWeightOf({ stepWeights: [5, 50] })).toBe(50);
-    expect(weightSequence({ stepWeights: [5, 20, 60], maxWeight: 40 })).toEqual([0, 5, 20, 40]);
+    // Flagger's own test-steps Canary: maxWeight 50 beside stepWeights up to 60.
+    expect(weightSequence({ stepWeights: [10, 20, 30, 40, 50, 60], maxWeight: 50 })).toEqual([0, 10, 20, 30, 40, 50, 60]);
     expect(nextCanaryWeight({ stepWeights: [5, 20, 60] }, 7)).toBe(20);
-    expect(nextCanaryWeight({ stepWeights: [5, 20, 60] }, 60)).toBe(60);
+    expect(nextCanaryWeight({ stepWeights: [5, 20, 60] }, 60)).toBe(100);
   });
 
   test('promotion steps move the primary up by stepWeightPromotion, or all at once', () => {
@@ -39,10 +43,12 @@ describe('judge', () => {
   test('success rate below min and duration above max fail; inside passes with a readable explanation', () => {
     const rate = { name: 'request-success-rate', thresholdRange: { min: 99 } };
     const latency = { name: 'request-duration', thresholdRange: { max: 500 } };
-    expect(judgeMetric(rate, { name: rate.name, result: 'value', value: 99.8 })).toMatchObject({ verdict: 'pass', explanation: 'request-success-rate 99.8% ≥ 99' });
-    expect(judgeMetric(rate, { name: rate.name, result: 'value', value: 98 }).verdict).toBe('fail');
+    expect(judgeMetric(rate, { name: rate.name, result: 'value', value: 99.8 })).toMatchObject({ verdict: 'pass', explanation: 'request-success-rate 99.8% ≥ 99%' });
+    // The bound carries the value's unit, and values are rounded as people read them.
+    expect(judgeMetric(rate, { name: rate.name, result: 'value', value: 100 * (8 / 23) })).toMatchObject({ verdict: 'fail', explanation: 'request-success-rate 34.78% < 99%' });
     expect(judgeMetric(latency, { name: latency.name, result: 'value', value: 120 }).explanation).toBe('request-duration 120ms ≤ 500ms');
-    expect(judgeMetric(latency, { name: latency.name, result: 'value', value: 501 }).verdict).toBe('fail');
+    expect(judgeMetric(latency, { name: latency.name, result: 'value', value: 612.456 })).toMatchObject({ verdict: 'fail', explanation: 'request-duration 612.46ms > 500ms' });
+    expect(judgeMetric({ name: 'error-budget', thresholdRange: { max: 0.5 } }, { name: 'error-budget', result: 'value', value: 2 / 3 }).explanation).toBe('error-budget 0.67 > 0.5');
   });
 
   test('boundaries are inclusive', () => {

@@ -1,7 +1,6 @@
 import type { Canary } from '../../../src/api/canary.ts';
-import { Duration } from '../../../src/api/duration.ts';
-import type { FakeClock } from '../../../src/engine/clock.ts';
-import { nextDueTime, Scheduler } from '../../../src/engine/scheduler.ts';
+import type { FakeClock } from '../../../src/time/clock.ts';
+import { nextTickAfter, retryDelayMs, Scheduler } from '../../../src/engine/scheduler.ts';
 
 /**
  * The controller's runtime loop reduced to one Canary: the real Scheduler on a fake clock says when the
@@ -32,9 +31,9 @@ export class WorldScheduler {
     this.#scheduler.triggerNow(this.#key);
   }
 
-  /** When the Canary is due next, if scheduled. */
+  /** When the Canary is due next, if scheduled (now, once its timer fired and its tick waits for `advance`). */
   dueTime(): number | undefined {
-    return this.#scheduler.dueTime(this.#key);
+    return this.#due ? this.#clock.now() : this.#scheduler.dueTime(this.#key);
   }
 
   /** Moves the clock by `ms`, running every tick that falls due on the way, in time order. */
@@ -48,7 +47,7 @@ export class WorldScheduler {
         const completed = await this.#tick();
         this.ticks++;
         this.#failures = completed ? 0 : this.#failures + 1;
-        this.#scheduler.schedule(this.#key, completed ? this.#nextTick(canary()) : this.#clock.now() + Math.min(60_000, 500 * 2 ** this.#failures));
+        this.#scheduler.schedule(this.#key, completed ? nextTickAfter(canary(), this.#clock.now()) : this.#clock.now() + retryDelayMs(this.#failures));
         if (deployments() !== before) this.triggerNow();
         continue;
       }
@@ -57,13 +56,5 @@ export class WorldScheduler {
       this.#clock.advance(Math.max(0, due - this.#clock.now()));
     }
     this.#clock.advance(end - this.#clock.now());
-  }
-
-  // As CanaryController#nextTick: when the status says the analysis is due, but at least one interval on.
-  #nextTick(canary: Canary): number {
-    const now = this.#clock.now();
-    const due = nextDueTime(canary, now);
-    if (due > now) return due;
-    return now + (Duration.tryParse(canary.spec.analysis.interval ?? '1m')?.milliseconds ?? 60_000);
   }
 }

@@ -2,7 +2,7 @@ import type { Canary, CanaryMatch, CanarySpec, WebhookType } from '../../../src/
 import type { CanaryStatus } from '../../../src/api/canary-status.ts';
 import { manualRequestsFromAnnotations, requestAnnotation, type ManualRequest, type ManualRequestKind } from '../../../src/api/annotations.ts';
 import type { Action, ActDecision, EngineEvent, Notification } from '../../../src/engine/actions.ts';
-import { FakeClock } from '../../../src/engine/clock.ts';
+import { FakeClock } from '../../../src/time/clock.ts';
 import { decide } from '../../../src/engine/decide.ts';
 import { createPhaseMachine } from '../../../src/engine/machine.ts';
 import type { MetricObservation, Observation, Weights, WorkloadObservation } from '../../../src/engine/observation.ts';
@@ -57,6 +57,8 @@ export class World {
   matches: CanaryMatch[] = [];
   abTesting = true;
   routerAvailable = true;
+  /** False plays Flagger's `kubernetes` provider: a router that moves no traffic. */
+  routesTraffic = true;
   finalizer = false;
   finalized = false;
   validationErrors: string[] = [];
@@ -127,6 +129,7 @@ export class World {
         abTesting: this.abTesting,
         weights: this.weights,
         reason: this.routerAvailable ? undefined : 'TrafficSplit CRD not installed',
+        routesTraffic: this.routesTraffic,
       }),
       ensureRoute: async () => this.#act({ type: 'ensureRoute' }),
       removeRoute: async () => this.#act({ type: 'removeRoute' }),
@@ -136,7 +139,7 @@ export class World {
     metrics: { measure: async (_canary, metric) => this.metrics(metric.name, this) },
     gates: {
       ask: async (canary, hook) => {
-        const type = hook.type ?? 'rollout';
+        const type = hook.type || 'rollout';
         this.gateCalls.push({ type, name: hook.name, phase: canary.status?.phase ?? '' });
         const answer = this.gates(type, hook.name, this);
         const { ok, reason } = typeof answer === 'boolean' ? { ok: answer, reason: `webhook ${hook.name} answered 403: not approved` } : answer;

@@ -17,7 +17,7 @@ describe('Discord body', () => {
 
   test('title, description with the duration line, integer colour, ISO timestamp', () => {
     expect(embed.title).toBe('Rolled back: podinfo.test');
-    expect(embed.description).toBe('Rolled back podinfo.test: request-success-rate 91.2% < 99\nDuration 3m12s · 3 steps');
+    expect(embed.description).toBe('Rolled back podinfo.test: request-success-rate 91.2% < 99%\nDuration 3m12s · 3 steps');
     expect(embed.color).toBe(0xe01e5a);
     expect(Number.isInteger(embed.color)).toBe(true);
     expect(embed.timestamp).toBe('2026-05-01T12:00:00.000Z');

@@ -7,7 +7,7 @@ describe('generic webhook body', () => {
       kind: 'rollback',
       severity: 'error',
       headline: 'Rolled back: podinfo.test',
-      text: 'Rolled back podinfo.test: request-success-rate 91.2% < 99',
+      text: 'Rolled back podinfo.test: request-success-rate 91.2% < 99%',
       canary: { name: 'podinfo', namespace: 'test' },
       cluster: 'prod-eu',
       revision: '6d5f8c7',

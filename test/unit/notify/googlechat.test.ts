@@ -18,7 +18,7 @@ describe('Google Chat body', () => {
   test('the text as a paragraph (HTML-escaped), facts as labelled decoratedText widgets, then the duration', () => {
     expect(entry.card.sections).toHaveLength(1);
     expect(entry.card.sections[0].widgets).toEqual([
-      { textParagraph: { text: 'Rolled back podinfo.test: request-success-rate 91.2% &lt; 99' } },
+      { textParagraph: { text: 'Rolled back podinfo.test: request-success-rate 91.2% &lt; 99%' } },
       { decoratedText: { topLabel: 'Canary', text: 'podinfo' } },
       { decoratedText: { topLabel: 'Namespace', text: 'test' } },
       { decoratedText: { topLabel: 'Cluster', text: 'prod-eu' } },

@@ -14,13 +14,14 @@ describe('default texts', () => {
     [{ kind: 'new-revision' as const, revision: '6d5f8c7' }, 'New revision detected for podinfo.test (6d5f8c7)'],
     [{ kind: 'promotion-finished' as const, steps: 6, durationMs: 192_400 }, 'Promotion finished for podinfo.test: 6 steps in 3m12s'],
     [{ kind: 'promotion-finished' as const, steps: 1 }, 'Promotion finished for podinfo.test: 1 step'],
+    [{ kind: 'promotion-finished' as const, iterations: 4, durationMs: 4_700 }, 'Promotion finished for podinfo.test: 4 iterations in 5s'],
     [
       { kind: 'rollback' as const, metric: { name: 'request-success-rate', value: 91.2, threshold: 99, unit: '%' } },
-      'Rolled back podinfo.test: request-success-rate 91.2% < 99',
+      'Rolled back podinfo.test: request-success-rate 91.2% < 99%',
     ],
     [
       { kind: 'rollback' as const, metric: { name: 'request-duration', value: 612.456, threshold: 500, bound: 'max' as const, unit: 'ms' } },
-      'Rolled back podinfo.test: request-duration 612.46ms > 500',
+      'Rolled back podinfo.test: request-duration 612.46ms > 500ms',
     ],
     [{ kind: 'rollback' as const, reason: 'aborted by alice' }, 'Rolled back podinfo.test: aborted by alice'],
     [{ kind: 'waiting-approval' as const, reason: 'confirm-promotion gate closed' }, 'Waiting for approval for podinfo.test: confirm-promotion gate closed'],
@@ -68,11 +69,11 @@ describe('message templates', () => {
     expect(messageText(rollback, '[{{ cluster }}] {{ canary }} at {{ weight }}%: {{ metric.name }}={{ metric.value }} (min {{ metric.threshold }})')).toBe(
       '[prod-eu] podinfo.test at 30%: request-success-rate=91.2 (min 99)',
     );
-    expect(messageText(rollback, '{{ text }} ({{ severity }})')).toBe('Rolled back podinfo.test: request-success-rate 91.2% < 99 (error)');
+    expect(messageText(rollback, '{{ text }} ({{ severity }})')).toBe('Rolled back podinfo.test: request-success-rate 91.2% < 99% (error)');
   });
 
   test('without a template the default text is used; absent facts render empty', () => {
-    expect(messageText(rollback)).toBe('Rolled back podinfo.test: request-success-rate 91.2% < 99');
+    expect(messageText(rollback)).toBe('Rolled back podinfo.test: request-success-rate 91.2% < 99%');
     expect(messageText(message({ kind: 'new-revision' }), 'rev={{ revision }}!')).toBe('rev=!');
   });
 

@@ -23,7 +23,7 @@ describe('Microsoft Teams body', () => {
 
   test('a bold title coloured by severity, then the text', () => {
     expect(card.body[0]).toEqual({ type: 'TextBlock', text: 'Rolled back: podinfo.test', size: 'Medium', weight: 'Bolder', color: 'Attention', wrap: true });
-    expect(card.body[1]).toEqual({ type: 'TextBlock', text: 'Rolled back podinfo.test: request-success-rate 91.2% < 99', wrap: true });
+    expect(card.body[1]).toEqual({ type: 'TextBlock', text: 'Rolled back podinfo.test: request-success-rate 91.2% < 99%', wrap: true });
   });
 
   test('a FactSet with identity and failing-metric facts', () => {

@@ -15,7 +15,7 @@ describe('Slack body', () => {
   test('channel, username and a plain fallback text at the top level', () => {
     expect(body.channel).toBe('#releases');
     expect(body.username).toBe('kanari');
-    expect(body.text).toBe('Rolled back podinfo.test: request-success-rate 91.2% < 99');
+    expect(body.text).toBe('Rolled back podinfo.test: request-success-rate 91.2% < 99%');
   });
 
   test('one attachment coloured red for an error, wrapping the blocks', () => {
@@ -28,7 +28,7 @@ describe('Slack body', () => {
   });
 
   test('the text in a mrkdwn section, with < escaped', () => {
-    expect(blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: 'Rolled back podinfo.test: request-success-rate 91.2% &lt; 99' } });
+    expect(blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: 'Rolled back podinfo.test: request-success-rate 91.2% &lt; 99%' } });
   });
 
   test('canary, namespace, cluster, revision and weight as section fields', () => {

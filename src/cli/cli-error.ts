@@ -1,0 +1,4 @@
+/** A command's problem worded for the person at the terminal; printed without a stack. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
