@@ -5,6 +5,7 @@ import { parseRouterProvider } from './router-provider.ts';
 import { childPath, type ValidationError } from './validation-error.ts';
 import { duplicateNames, metadataNameRules, positiveDurationRule } from './common-rules.ts';
 import { targetAndRouterRules } from './flagger-compat-rules.ts';
+import { gatewayRules } from './gateway-rules.ts';
 
 /**
  * The Canary rules a JSON schema cannot say: relations between fields, and values only code can check
@@ -51,6 +52,7 @@ function rulesFor(canary: Canary, checkWindow: WindowCheck): ValidationError[] {
   }
   errors.push(...analysisRules(spec.analysis, 'spec.analysis', checkWindow));
   errors.push(...targetAndRouterRules(spec));
+  errors.push(...gatewayRules(spec));
   return errors;
 }
 
@@ -121,8 +123,9 @@ function matchRules(match: CanaryMatch, path: string): ValidationError[] {
     ...Object.entries(match.headers ?? {}).map(([name, m]): [string, Record<string, string | undefined>] => [childPath(childPath(path, 'headers'), name), m]),
     ...(match.uri ? [[childPath(path, 'uri'), match.uri] as [string, Record<string, string | undefined>]] : []),
     ...(match.method ? [[childPath(path, 'method'), match.method] as [string, Record<string, string | undefined>]] : []),
+    ...Object.entries(match.queryParams ?? {}).map(([name, m]): [string, Record<string, string | undefined>] => [childPath(childPath(path, 'queryParams'), name), m]),
   ];
-  if (conditions.length === 0) errors.push({ path, message: 'must have at least one condition (headers, uri or method)' });
+  if (conditions.length === 0) errors.push({ path, message: 'must have at least one condition (headers, uri, method or queryParams)' });
   for (const [conditionPath, condition] of conditions) {
     const kinds = Object.keys(condition).filter((k) => condition[k] !== undefined);
     if (kinds.length !== 1) {

@@ -78,6 +78,16 @@ export const CanaryStatusSchema = Type.Object({
   stepsTaken: Type.Optional(Type.Integer()),
   /** Since when a closed confirm-traffic-increase gate holds the next weight step (the phase stays Progressing). */
   trafficIncreaseWaitingSince: Type.Optional(Type.String()),
+  /** The canary weight Kanari last wrote to the route: a route showing another was edited by someone else. */
+  routedWeight: Type.Optional(Type.Integer()),
+  /** Requests are being mirrored to the canary (the mirror step of `analysis.mirror`). */
+  trafficMirrored: Type.Optional(Type.Boolean()),
+  /** `name=value` of the session-affinity cookie of the current run: users holding it stay on the canary. */
+  sessionAffinityCookie: Type.Optional(Type.String()),
+  /** The cookie of the last run, expired on the users who still send it. */
+  previousSessionAffinityCookie: Type.Optional(Type.String()),
+  /** `name=value` of the cookie that keeps users who reached the primary on it (`primaryCookieName`). */
+  primarySessionAffinityCookie: Type.Optional(Type.String()),
   /** The current run's timeline (or the last run's, until the next starts): run-history.ts. */
   run: Type.Optional(CurrentRunSchema),
   /** The runs before it, newest first, one line each. */

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DurationString, IntOrString, ObjectMeta, StringEnum, StringMap, Struct } from './schema-types.ts';
 import { CanaryStatusSchema } from './canary-status.ts';
+import { gatewayAnalysisFields, gatewayServiceFields } from './gateway-fields.ts';
 
 /**
  * The Canary kind, `kanari.dev/v1alpha1`. Field names and meanings are Flagger's wherever the feature
@@ -72,10 +73,11 @@ export const CanaryServiceSchema = Struct({
   targetPort: Type.Optional(IntOrString({ description: 'Container port number or name (default: port).' })),
   appProtocol: Type.Optional(Type.String()),
   portDiscovery: Type.Optional(Type.Boolean({ description: "Adds every container port of the target to the generated Services." })),
-  hosts: Type.Optional(Type.Array(Type.String(), { description: "hosts[0], when set, is the TrafficSplit's root service." })),
+  hosts: Type.Optional(Type.Array(Type.String(), { description: "hosts[0], when set, is the TrafficSplit's root service; with gatewayRefs, the HTTPRoute's hostnames." })),
   apex: Type.Optional(ObjectMetaOverrides),
   primary: Type.Optional(ObjectMetaOverrides),
   canary: Type.Optional(ObjectMetaOverrides),
+  ...gatewayServiceFields,
 });
 
 export const ThresholdRangeSchema = Struct({
@@ -123,6 +125,7 @@ export const CanaryMatchSchema = Struct({
   headers: Type.Optional(Type.Record(Type.String(), HeaderMatchSchema)),
   uri: Type.Optional(HeaderMatchSchema),
   method: Type.Optional(HeaderMatchSchema),
+  queryParams: Type.Optional(Type.Record(Type.String(), HeaderMatchSchema, { description: 'Gateway API router: query parameters the request must carry.' })),
 });
 
 /** Rollout windows: the analysis only advances while the current minute matches one of the cron schedules. */
@@ -146,11 +149,12 @@ export const CanaryAnalysisSchema = Struct({
   webhooks: Type.Optional(Type.Array(CanaryWebhookSchema)),
   alerts: Type.Optional(Type.Array(CanaryAlertSchema)),
   window: Type.Optional(RolloutWindowSchema),
+  ...gatewayAnalysisFields,
 }, { description: 'How a release is analysed: exactly one of stepWeight, stepWeights (canary) or iterations (blue/green, A/B).' });
 
 export const CanarySpecSchema = Struct({
-  /** Router: `smi` (default), or `smi:v1alpha1`…`smi:v1alpha4` to pin the TrafficSplit version. */
-  provider: Type.Optional(Type.String({ default: 'smi', description: 'Router: smi, smi:v1alpha1…smi:v1alpha4, Flagger\'s linkerd/osm (SMI TrafficSplit too), or kubernetes (no traffic API: blue/green).' })),
+  /** Router: `smi` (default), or `smi:v1alpha1`…`smi:v1alpha4` to pin the TrafficSplit version; `gatewayapi[:v1|:v1beta1]` for HTTPRoute; `kubernetes` for none. */
+  provider: Type.Optional(Type.String({ default: 'smi', description: 'Router: smi, smi:v1alpha1…smi:v1alpha4, Flagger\'s linkerd/osm (SMI TrafficSplit too); gatewayapi, gatewayapi:v1 or gatewayapi:v1beta1 (Gateway API HTTPRoute); or kubernetes (no traffic API: blue/green).' })),
   /** Prometheus address for built-in metrics when the TrafficMetrics API is not served. */
   metricsServer: Type.Optional(Type.String({ description: 'Prometheus URL for the built-in metrics when the TrafficMetrics API is not served.' })),
   /** Which mesh's metric names the Prometheus queries use. */

@@ -7,6 +7,7 @@ import {
   FLAGGER_MIN_INTERVAL,
   FLAGGER_SMI_PROVIDERS,
 } from './flagger-field-values.ts';
+import { dropGatewayOnlyFields, inferGatewayProvider, isFlaggerGatewayProvider } from './flagger-convert-gateway.ts';
 import { parseRouterProvider } from './router-provider.ts';
 import { childPath } from './validation-error.ts';
 
@@ -80,14 +81,15 @@ function copyKnownFields(value: unknown, segments: Segment[], notes: CanaryNotes
 }
 
 function applyValueRules(source: Json, result: Json, notes: CanaryNotes): void {
-  const provider = typeof source.provider === 'string' ? source.provider : '';
+  const provider = inferGatewayProvider(source, result, notes) ?? (typeof source.provider === 'string' ? source.provider : '');
   convertProvider(provider, result, notes);
   convertTarget(result, notes);
   const service = asObject(result.service);
-  if (service.hosts !== undefined && !(FLAGGER_SMI_PROVIDERS as readonly string[]).includes(provider)) {
+  if (service.hosts !== undefined && !(FLAGGER_SMI_PROVIDERS as readonly string[]).includes(provider) && !isFlaggerGatewayProvider(provider)) {
     delete service.hosts;
-    notes.add('spec.service.hosts', `dropped: ${flaggerValue('spec.service.hosts', 'hosts with a provider other than smi, linkerd, osm').text}`);
+    notes.add('spec.service.hosts', `dropped: ${flaggerValue('spec.service.hosts', 'hosts with a provider other than smi, linkerd, osm, gatewayapi').text}`);
   }
+  dropGatewayOnlyFields(provider, result, notes);
   const analysis = asObject(result.analysis);
   convertAnalysisValues(analysis, notes);
   if (provider === 'kubernetes') convertForKubernetesProvider(analysis, notes);

@@ -12,10 +12,10 @@ const dropped = row('dropped');
 const refused = row('refused');
 const rewritten = row('rewritten');
 
-const ROUTER_ALTERNATIVES = 'Kanari routes with SMI TrafficSplit (`provider: smi`, `linkerd`, `osm`) or not at all (`provider: kubernetes`)';
+const ROUTER_ALTERNATIVES = 'Kanari routes with SMI TrafficSplit (`provider: smi`, `linkerd`, `osm`), Gateway API HTTPRoute (`provider: gatewayapi`) or not at all (`provider: kubernetes`)';
 
 const TARGET_AND_SCALER: FlaggerField[] = [
-  same('spec.provider', 'The router: `smi`, `smi:v1alpha1`…`smi:v1alpha4`, `linkerd` and `osm` write SMI TrafficSplits; `kubernetes` routes nothing (blue/green through the `-canary` Service). Other routers: see the values below.'),
+  same('spec.provider', 'The router: `smi`, `smi:v1alpha1`…`smi:v1alpha4`, `linkerd` and `osm` write SMI TrafficSplits; `gatewayapi:v1` and `gatewayapi:v1beta1` Gateway API HTTPRoutes; `kubernetes` routes nothing (blue/green through the `-canary` Service). Other routers: see the values below.'),
   same('spec.metricsServer', 'Prometheus for the built-in metrics and for inline `query` metrics.'),
   same('spec.progressDeadlineSeconds', 'Seconds the canary, or the primary while promoted, may take to become ready.'),
   same('spec.targetRef.apiVersion', 'As written (`apps/v1`).'),
@@ -47,19 +47,19 @@ const SERVICE: FlaggerField[] = [
   same('spec.service.portDiscovery', 'Adds every other container port of the target to the generated Services, by its name (`tcp-<container>-<index>` when unnamed); sidecars `istio-proxy` and `envoy` are skipped.'),
   dropped('spec.service.trafficDistribution', 'Kanari does not set trafficDistribution on the Services it generates. Remove it; on an apex Service you created yourself Kanari leaves the field as you set it'),
   refused('spec.service.headless', 'Kanari generates Services with a cluster IP; headless Services are not supported. Remove it: clients then reach the pods through the Services\' cluster IPs'),
-  dropped('spec.service.timeout', 'a request timeout of an Istio VirtualService or Gateway API HTTPRoute: an SMI TrafficSplit has no timeouts. Remove it and set timeouts in your mesh\'s own configuration'),
-  dropped('spec.service.backendTimeout', 'a backend timeout of a Gateway API HTTPRoute: an SMI TrafficSplit has no timeouts. Remove it'),
+  same('spec.service.timeout', 'Gateway API router: the route\'s request timeout (`rules[].timeouts.request`). With any other router, see the values below.'),
+  same('spec.service.backendTimeout', 'Gateway API router: the timeout of each try to a backend (`rules[].timeouts.backendRequest`). With any other router, see the values below.'),
   dropped('spec.service.meshName', 'an App Mesh mesh name: Kanari does not route with App Mesh. Remove it'),
   dropped('spec.service.backends', 'App Mesh virtual node backends: Kanari does not route with App Mesh. Remove them', { subtree: true }),
-  same('spec.service.hosts', '`hosts[0]` is the TrafficSplit\'s root service, as with Flagger\'s SMI providers. The host names of an Istio VirtualService or Gateway API HTTPRoute are something else (see the values below).'),
+  same('spec.service.hosts', '`hosts[0]` is the TrafficSplit\'s root service, as with Flagger\'s SMI providers; with `gatewayapi` the HTTPRoute\'s hostnames, as in Flagger. The host names of an Istio VirtualService are something else (see the values below).'),
   dropped('spec.service.delegation', `Istio VirtualService delegation: ${ISTIO}. Remove it`),
   dropped('spec.service.match', `request conditions of an Istio VirtualService: ${ISTIO}; an SMI TrafficSplit routes every request of the service. Remove it`, { subtree: true }),
   dropped('spec.service.retries', `an Istio retry policy: ${ISTIO}. Remove it and set retries in your mesh's own configuration`, { subtree: true }),
-  dropped('spec.service.rewrite', `an Istio URI rewrite: ${ISTIO}. Remove it`, { subtree: true }),
+  same('spec.service.rewrite', 'Gateway API router: a URLRewrite filter (`uri`, `authority`). With any other router, see the values below.', { subtree: true }),
   dropped('spec.service.mirror', 'Gateway API request mirror filters: an SMI TrafficSplit cannot mirror requests. Remove them', { subtree: true }),
-  dropped('spec.service.headers', `Istio header operations: ${ISTIO}. Remove them`, { subtree: true }),
+  same('spec.service.headers', 'Gateway API router: RequestHeaderModifier and ResponseHeaderModifier filters. With any other router, see the values below.', { subtree: true }),
   dropped('spec.service.gateways', `Istio gateways: ${ISTIO}. Remove them`, { subtree: true }),
-  dropped('spec.service.gatewayRefs', 'the Gateways of a Gateway API HTTPRoute: Kanari routes with SMI TrafficSplit. Remove them', { subtree: true }),
+  same('spec.service.gatewayRefs', 'Gateway API router: the HTTPRoute\'s parents (north–south); without them the route attaches to the apex Service (in-mesh). With any other router, see the values below.', { subtree: true }),
   dropped('spec.service.corsPolicy', `an Istio CORS policy: ${ISTIO}. Remove it`, { subtree: true }),
   dropped('spec.service.trafficPolicy', `an Istio DestinationRule traffic policy: ${ISTIO}. Remove it and set it in your mesh's own configuration`, { subtree: true }),
   same('spec.service.apex.labels.*', 'Labels added to the apex Service.'),
@@ -82,19 +82,15 @@ const ANALYSIS: FlaggerField[] = [
   same('spec.analysis.stepWeight', 'Weight added per passed check.'),
   same('spec.analysis.stepWeights', 'Ascending weights, one per passed check; the last one (at most 100) is the weight of promotion.'),
   same('spec.analysis.stepWeightPromotion', 'Weight moved back to the primary per interval after promotion.'),
-  dropped('spec.analysis.mirror', 'traffic mirroring needs an Istio or Gateway API router; an SMI TrafficSplit cannot mirror. Remove it: a blue/green run then gives the canary only your load tests\' traffic, and a canary run starts without a mirrored first step'),
-  dropped('spec.analysis.mirrorWeight', 'the share of mirrored traffic: an SMI TrafficSplit cannot mirror. Remove it'),
+  same('spec.analysis.mirror', 'Gateway API router: requests copied to the canary (blue/green: for the analysis; canary: one step before the first weight). With any other router, see the values below.'),
+  same('spec.analysis.mirrorWeight', 'Gateway API router: the percent of requests mirrored, where the HTTPRoute CRD has mirror percent (v1.2+). With any other router, see the values below.'),
   same('spec.analysis.primaryReadyThreshold', 'Percent of primary replicas that must be available.'),
   same('spec.analysis.canaryReadyThreshold', 'Percent of canary replicas that must be available.'),
-  same('spec.analysis.match[].headers.*.exact', 'A/B test conditions, written to an SMI HTTPRouteGroup (TrafficSplit v1alpha3 or newer).'),
+  same('spec.analysis.match[].headers.*.exact', 'A/B test conditions, written to an SMI HTTPRouteGroup (TrafficSplit v1alpha3 or newer) or to the HTTPRoute\'s matches.'),
   same('spec.analysis.match[].headers.*.prefix', 'As above.'),
   same('spec.analysis.match[].headers.*.suffix', 'As above.'),
   same('spec.analysis.match[].headers.*.regex', 'As above.'),
-  refused(
-    'spec.analysis.match[].queryParams',
-    'SMI HTTPRouteGroups cannot match query parameters, and without them the A/B test would send other users to the canary. Match on headers (or uri, method) instead',
-    { subtree: true },
-  ),
+  same('spec.analysis.match[].queryParams', 'Gateway API router: query parameters the request must carry (exact, prefix, suffix, regex). With any other router, see the values below.', { subtree: true }),
   refused(
     'spec.analysis.match[].sourceLabels',
     'Istio source-workload conditions: SMI HTTPRouteGroups match requests, not the workloads sending them. Match on a header the sender sets instead',
@@ -121,7 +117,7 @@ const ANALYSIS: FlaggerField[] = [
   same('spec.analysis.webhooks[].retries', 'Retries on connection errors, 429 and 5xx, with exponential backoff; any number, as in Flagger.'),
   same('spec.analysis.webhooks[].disableTLS', 'Skip TLS certificate verification.'),
   same('spec.analysis.webhooks[].metadata.*', 'Sent in the payload\'s `metadata`.'),
-  dropped('spec.analysis.sessionAffinity', 'session affinity cookies need a Gateway API router; an SMI TrafficSplit cannot set cookies. Remove it: during a weighted run a user\'s requests may then reach either version', { subtree: true }),
+  same('spec.analysis.sessionAffinity', 'Gateway API router: users who reach the canary get a cookie that keeps them there for the run (`cookieName`, `maxAge`, `primaryCookieName`); the values live in the status. With any other router, see the values below.', { subtree: true }),
   rewritten('spec.canaryAnalysis', 'Flagger\'s deprecated name of `analysis`: write `analysis` (kanari convert renames it)', { subtree: true, deprecated: true }),
 ];
 

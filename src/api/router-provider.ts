@@ -1,9 +1,9 @@
 import type { Mesh } from './canary.ts';
 import { FLAGGER_FOREIGN_PROVIDERS, FLAGGER_VALUES } from './flagger-field-values.ts';
 /**
- * `spec.provider` read as a value: which router moves the traffic. Kanari routes with SMI TrafficSplit;
- * Flagger's `linkerd` and `osm` providers write SMI TrafficSplits too, so they are accepted as aliases that
- * also say which mesh's Prometheus metric names apply.
+ * `spec.provider` read as a value: which router moves the traffic. SMI TrafficSplit (`smi`; Flagger's
+ * `linkerd` and `osm` providers write SMI TrafficSplits too, so they are accepted as aliases that also say
+ * which mesh's Prometheus metric names apply) or Gateway API HTTPRoute (`gatewayapi`, as Flagger spells it).
  */
 
 export const SMI_VERSIONS = ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'] as const;
@@ -18,6 +18,15 @@ export interface SmiRouterProvider {
   mesh?: (typeof SMI_MESH_ALIASES)[number];
 }
 
+export const HTTPROUTE_VERSIONS = ['v1beta1', 'v1'] as const;
+export type HttpRouteVersion = (typeof HTTPROUTE_VERSIONS)[number];
+
+/** The Gateway API HTTPRoute router; `version` is absent when it should be discovered (v1 when served). */
+export interface GatewayApiRouterProvider {
+  kind: 'gatewayapi';
+  version?: HttpRouteVersion;
+}
+
 /** Flagger's mesh-less router: no traffic API; the apex Service stays on the primary (blue/green). */
 export interface KubernetesRouterProvider {
   kind: 'kubernetes';
@@ -29,8 +38,8 @@ export interface UnsupportedRouterProvider {
   reason: string;
 }
 
-/** Parses `smi`, `smi:v1alpha1`…`smi:v1alpha4`, `linkerd`, `osm`, `kubernetes`; anything else explains itself. */
-export function parseRouterProvider(text: string | undefined): SmiRouterProvider | KubernetesRouterProvider | UnsupportedRouterProvider {
+/** Parses `smi`, `smi:v1alpha1`…`smi:v1alpha4`, `linkerd`, `osm`, `gatewayapi[:v1|:v1beta1]`, `kubernetes`; anything else explains itself. */
+export function parseRouterProvider(text: string | undefined): SmiRouterProvider | GatewayApiRouterProvider | KubernetesRouterProvider | UnsupportedRouterProvider {
   const value = text === undefined || text === '' ? 'smi' : text;
   if (value === 'smi') return { kind: 'smi' };
   if (value === 'kubernetes') return { kind: 'kubernetes' };
@@ -48,10 +57,13 @@ export function parseRouterProvider(text: string | undefined): SmiRouterProvider
     return { kind: 'unsupported', reason: `must name an SMI TrafficSplit version: one of ${SMI_VERSIONS.map((v) => `smi:${v}`).join(', ')}` };
   }
   if (name === 'gatewayapi') {
-    return { kind: 'unsupported', reason: 'Gateway API routing is not supported yet: use smi' };
+    if (version === undefined) return { kind: 'gatewayapi' };
+    const known = HTTPROUTE_VERSIONS.find((v) => v === version);
+    if (known) return { kind: 'gatewayapi', version: known };
+    return { kind: 'unsupported', reason: `must name an HTTPRoute version: gatewayapi, ${HTTPROUTE_VERSIONS.map((v) => `gatewayapi:${v}`).join(' or ')}` };
   }
   return {
     kind: 'unsupported',
-    reason: `must be smi, smi:v1alpha1…smi:v1alpha4, linkerd, osm or kubernetes (Kanari routes with SMI TrafficSplit, or not at all; ${name} is not supported)`,
+    reason: `must be smi, smi:v1alpha1…smi:v1alpha4, linkerd, osm, gatewayapi, gatewayapi:v1, gatewayapi:v1beta1 or kubernetes (Kanari routes with SMI TrafficSplit, Gateway API HTTPRoute, or not at all; ${name} is not supported)`,
   };
 }

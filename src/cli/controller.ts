@@ -53,7 +53,7 @@ export const registerController: RegisterCommand = (program: Command) => {
     .addOption(option('--metrics-addr <host:port>', 'address of /metrics, /healthz and /readyz', 'KANARI_METRICS_ADDR').default(':8080'))
     .addOption(option('--log-level <level>', 'log level', 'KANARI_LOG_LEVEL').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'))
     .addOption(option('--log-format <format>', 'json for log pipelines, text for a terminal', 'KANARI_LOG_FORMAT').choices(['json', 'text']).default('json'))
-    .addOption(option('--provider <router>', 'router for Canaries that name only "smi", e.g. smi:v1alpha2', 'KANARI_PROVIDER'))
+    .addOption(option('--provider <router>', 'router for Canaries that name only "smi", e.g. smi:v1alpha2 or gatewayapi', 'KANARI_PROVIDER'))
     .addOption(option('--trafficsplit-version <version>', 'pin the TrafficSplit version instead of detecting it', 'KANARI_TRAFFICSPLIT_VERSION').choices(['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4']))
     .addOption(option('--metrics-server <url>', 'Prometheus for built-in metrics when the TrafficMetrics API is not served', 'KANARI_METRICS_SERVER'))
     .addOption(option('--mesh <mesh>', 'whose metric names the Prometheus queries use', 'KANARI_MESH').choices([...MESHES]))

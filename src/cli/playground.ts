@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { startLoad } from '../sandbox/loadgen/load-generator.ts';
-import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE } from '../playground/playground-world.ts';
+import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE, PLAYGROUND_ROUTERS } from '../playground/playground-world.ts';
 import { ProgressOutput } from '../playground/progress-output.ts';
 import { progressKey, progressLine } from '../playground/progress-view.ts';
 import { keepHints, restorePromotedReleases } from '../playground/keep-mode.ts';
@@ -20,10 +20,13 @@ export const registerPlayground: RegisterCommand = (program: Command) => {
     .option('--scenario <name...>', `scenarios to run, in order: ${scenarioNames().join(', ')} (default: all)`)
     .option('--seed <n>', 'seed of the load, the faults and the weighted routing', String(DEFAULT_SEED))
     .option('--keep', 'leave everything running afterwards and print how to drive it with kubectl, until Ctrl-C')
-    .action(async (flags: { scenario?: string[]; seed: string; keep?: boolean }) => {
+    .option('--router <router>', `route the releases through ${PLAYGROUND_ROUTERS.join(' or ')}: SMI TrafficSplits, or Gateway API HTTPRoutes (scenarios: ${scenarioNames('gatewayapi').join(', ')})`, 'smi')
+    .action(async (flags: { scenario?: string[]; seed: string; keep?: boolean; router: string }) => {
       const seed = Number(flags.seed);
       if (!Number.isInteger(seed)) throw new Error(`--seed ${flags.seed} is not an integer`);
-      const run = await runPlayground({ scenarios: flags.scenario, seed, keep: flags.keep, output: process.stdout });
+      const router = PLAYGROUND_ROUTERS.find((r) => r === flags.router);
+      if (!router) throw new Error(`--router ${flags.router} is not a router of the playground: use ${PLAYGROUND_ROUTERS.join(' or ')}`);
+      const run = await runPlayground({ scenarios: flags.scenario, seed, keep: flags.keep, output: process.stdout, router });
       process.exitCode = run.ok ? 0 : 1;
       if (!run.world) return;
       const world = run.world;
@@ -32,7 +35,7 @@ export const registerPlayground: RegisterCommand = (program: Command) => {
       for (const line of await restorePromotedReleases(world)) console.log(`\n${line}`);
       const apex = await world.apex('podinfo');
       const load = startLoad({ url: apex.url, rps: KEEP_RPS, sourceServiceAccount: `${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}`, seed });
-      console.log(['', ...keepHints({ kubeconfig: world.kubeconfigPath, apexUrl: apex.url, dashboardUrl: world.dashboard.url, rps: KEEP_RPS })].join('\n'));
+      console.log(['', ...keepHints({ kubeconfig: world.kubeconfigPath, apexUrl: apex.url, dashboardUrl: world.dashboard.url, rps: KEEP_RPS, router })].join('\n'));
       // Releases a person starts with kubectl show the same live line as the scenarios' ones.
       const out = new ProgressOutput(process.stdout);
       world.recorder.onCanary((canary) => {

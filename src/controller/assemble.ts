@@ -14,6 +14,7 @@ import type { Logger } from '../log/logger.ts';
 import { createNotifier } from '../notify/notifier.ts';
 import type { BackoffPolicy } from '../notify/retry-policy.ts';
 import { RouterFactory } from '../router/factory.ts';
+import { HTTPROUTE_CRD } from '../router/gateway-api/http-route.ts';
 import type { TrafficRouter } from '../router/router.ts';
 import type { ControllerMetrics } from '../server/controller-metrics.ts';
 import { DaemonSetWorkloads } from '../workload/daemonset-workloads.ts';
@@ -112,7 +113,12 @@ export function assembleController(options: ControllerOptions): AssembledControl
   const overrides = options.ports ?? {};
   const routers = overrides.router
     ? { forCanary: () => overrides.router!, all: () => [overrides.router!] }
-    : new RouterFactory({ clients, splits: { get: (version, namespace, name) => cache.trafficSplit(version, namespace, name) } });
+    : new RouterFactory({
+        clients,
+        splits: { get: (version, namespace, name) => cache.trafficSplit(version, namespace, name) },
+        routes: { get: (version, namespace, name) => cache.httpRoute(version, namespace, name) },
+        httpRouteCrd: async () => cache.customResourceDefinitions.get('', HTTPROUTE_CRD),
+      });
   const machine = createPhaseMachine();
   const ports: CanaryPorts = {
     decide: (canary, observation) => decide(canary, observation, machine),

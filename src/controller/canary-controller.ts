@@ -173,9 +173,9 @@ export class CanaryController {
     this.#cache.onRecovery(() => {
       for (const key of this.#failures.keys()) this.#trigger(key);
     });
-    // A mesh installed or upgraded after Kanari: re-detect the served SMI versions and let every Canary try again.
+    // A mesh or Gateway API installed or upgraded after Kanari: re-detect the served versions and let every Canary try again.
     this.#cache.customResourceDefinitions.onEvent((_type, crd) => {
-      if (!/\.(split|specs)\.smi-spec\.io$/.test(crd.metadata?.name ?? '')) return;
+      if (!/\.(split|specs)\.smi-spec\.io$|^httproutes\.gateway\.networking\.k8s\.io$/.test(crd.metadata?.name ?? '')) return;
       void Promise.all(this.#parts.routers.all().map((router) => router.refresh())).then(() => {
         for (const canary of this.#cache.canaries.list()) this.#trigger(keyOf(canary));
       });
@@ -237,8 +237,9 @@ export class CanaryController {
   async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previous?: Canary['status'] } | { result: 'conflict' }> {
     // Validation applies schema defaults, so decide sees the spec a person would expect; the cache's
     // object is cloned first because ajv writes defaults in place.
-    const validated = this.#parts.validator.validateCanary(structuredClone(raw));
-    const canary = this.#withDefaultProvider(validated.valid ? validated.value : raw);
+    // The controller's default router applies before validation: fields only that router reads are valid then.
+    const validated = this.#parts.validator.validateCanary(this.#withDefaultProvider(structuredClone(raw)));
+    const canary = validated.valid ? validated.value : this.#withDefaultProvider(raw);
     const validationErrors = validated.valid ? [] : validated.errors.map(formatValidationError);
     const log = canaryLogger(this.#log, { name: canary.metadata.name ?? '', namespace: canary.metadata.namespace ?? '' });
     let router: Router;

@@ -19,6 +19,7 @@ import { ResilientInformer, type InformerEventType } from '../kube/informer.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ClusterReader } from '../workload/cluster-reader.ts';
 import type { TrafficSplit } from '../router/traffic-split.ts';
+import type { HttpRoute } from '../router/gateway-api/http-route.ts';
 
 /** One kind's cache across the watched namespaces: one informer for all namespaces, or one per namespace. */
 export class ScopedCache<T extends KubernetesObject> {
@@ -91,7 +92,7 @@ export class ClusterCache {
   readonly autoscalers: ScopedCache<V2HorizontalPodAutoscaler>;
   readonly metricTemplates: ScopedCache<MetricTemplate>;
   readonly alertProviders: ScopedCache<AlertProvider>;
-  /** Cluster-scoped: the served versions of the SMI APIs change when their CRDs do. */
+  /** Cluster-scoped: the served versions of the SMI and Gateway APIs change when their CRDs do. */
   readonly customResourceDefinitions: ScopedCache<V1CustomResourceDefinition>;
 
   readonly #clients: KubeClients;
@@ -100,7 +101,7 @@ export class ClusterCache {
     pathOf: (namespace: string) => string,
     listOf: (namespace: string) => () => Promise<KubernetesListObject<T>>,
   ) => ScopedCache<T>;
-  /** TrafficSplit caches per served version, made when the router first asks for one. */
+  /** Route caches (TrafficSplits, HTTPRoutes) per served version, made when a router first asks for one. */
   readonly #splits = new Map<string, ScopedCache<KubernetesObject>>();
   readonly #recoveryListeners: (() => void)[] = [];
   #running = false;
@@ -217,22 +218,34 @@ export class ClusterCache {
    * for a version starts its informer: which versions a cluster serves is known only through discovery.
    */
   trafficSplit(version: string, namespace: string, name: string): TrafficSplit | undefined {
-    let cache = this.#splits.get(version);
+    return this.#routeObject('split.smi-spec.io', 'trafficsplits', version, namespace, name) as TrafficSplit | undefined;
+  }
+
+  /** An HTTPRoute from the cache of its version, or undefined until that cache has one (as trafficSplit). */
+  httpRoute(version: string, namespace: string, name: string): HttpRoute | undefined {
+    return this.#routeObject('gateway.networking.k8s.io', 'httproutes', version, namespace, name) as HttpRoute | undefined;
+  }
+
+  // Route caches per group and served version, made when a router first asks for one: which versions a
+  // cluster serves is known only through discovery.
+  #routeObject(group: string, plural: string, version: string, namespace: string, name: string): KubernetesObject | undefined {
+    const key = `${plural}.${version}`;
+    let cache = this.#splits.get(key);
     if (!cache && this.#running) {
-      const groupVersion = `split.smi-spec.io/${version}`;
+      const groupVersion = `${group}/${version}`;
       cache = this.#make<KubernetesObject>(
-        `trafficsplits.${version}`,
-        (ns) => (ns ? `/apis/${groupVersion}/namespaces/${ns}/trafficsplits` : `/apis/${groupVersion}/trafficsplits`),
+        key,
+        (ns) => (ns ? `/apis/${groupVersion}/namespaces/${ns}/${plural}` : `/apis/${groupVersion}/${plural}`),
         (ns) => async () =>
           (ns
-            ? await this.#clients.custom.listNamespacedCustomObject({ group: 'split.smi-spec.io', version, namespace: ns, plural: 'trafficsplits' })
-            : await this.#clients.custom.listClusterCustomObject({ group: 'split.smi-spec.io', version, plural: 'trafficsplits' })) as KubernetesListObject<KubernetesObject>,
+            ? await this.#clients.custom.listNamespacedCustomObject({ group, version, namespace: ns, plural })
+            : await this.#clients.custom.listClusterCustomObject({ group, version, plural })) as KubernetesListObject<KubernetesObject>,
       );
-      this.#splits.set(version, cache);
+      this.#splits.set(key, cache);
       for (const listener of this.#recoveryListeners) cache.onRecovery(listener);
       void cache.start();
     }
-    return cache?.get(namespace, name) as TrafficSplit | undefined;
+    return cache?.get(namespace, name);
   }
 
   /** The workload shell's reads, answered from the caches. */

@@ -7,6 +7,7 @@ import { analyse } from './rules/analysis.ts';
 import { awaitPrimary, deletion, handleRevision, initialize } from './rules/lifecycle.ts';
 import { handleManualRequests } from './rules/manual-control.ts';
 import { finalise, promote } from './rules/promotion.ts';
+import { holdForRoute } from './rules/route-status.ts';
 import { Tick } from './tick.ts';
 
 /**
@@ -44,6 +45,7 @@ function rules(tick: Tick): void {
   switch (tick.phase) {
     case 'Progressing':
     case 'WaitingPromotion':
+      if (holdForRoute(tick)) return;
       return analyse(tick, target);
     case 'Promoting':
       return promote(tick);

@@ -30,17 +30,45 @@ export interface TargetObservation extends WorkloadObservation {
   trackedConfigs: Record<string, string>;
 }
 
-/** What the router (TrafficSplit) looks like and can do. */
+/** What the router (TrafficSplit, HTTPRoute) looks like and can do. */
 export interface RouterObservation {
-  /** The TrafficSplit API is served; false → Ready=False with `reason`. */
+  /** The traffic API is served; false → Ready=False with `reason`. */
   available: boolean;
-  /** HTTPRouteGroup matches can be expressed (TrafficSplit v1alpha3+ served), needed by A/B. */
+  /** Request matches can be expressed (TrafficSplit v1alpha3+, HTTPRoute), needed by A/B. */
   abTesting: boolean;
-  /** Weights as read from the split, absent when it does not exist yet. */
+  /** Weights as read from the route, absent when it does not exist yet. */
   weights?: Weights;
   reason?: string;
   /** False for a router that moves no traffic (Flagger's `kubernetes` provider); absent means true. */
   routesTraffic?: boolean;
+  /**
+   * The weights were read at or after Kanari's own last write to the route, so weights other than the
+   * ones Kanari wrote are someone else's edit (put back and reported). Absent: the router cannot tell.
+   */
+  weightsFresh?: boolean;
+  /**
+   * The route is exactly as this controller's own last write left it: its weights are Kanari's even when
+   * the Canary's status read this tick is older than that write. Absent after a restart or without a write.
+   */
+  ownWrite?: boolean;
+  /** Whether the route's weights are in force, from the route's status; absent when the API has none (SMI). */
+  routeStatus?: RouteStatusObservation;
+  /** False when the route no longer says what the spec asks besides the weights (parents, hosts, filters): the engine re-syncs it. */
+  routeCurrent?: boolean;
+  /** The route API can mirror a share of requests (Gateway API v1.2+ mirror percent); false: mirroring copies every request. */
+  mirrorPercent?: boolean;
+}
+
+/**
+ * What the route's parents (Gateways, mesh) report about it. `accepted`: a parent accepted the route and
+ * resolved its backends at its current generation; `pending`: parents have not seen the latest change
+ * yet; `refused`: no parent accepted it (or none reported at all), so its weights move no traffic.
+ */
+export interface RouteStatusObservation {
+  state: 'accepted' | 'pending' | 'refused';
+  /** For `refused`: the parent's reason (e.g. NotAllowedByListeners) and message, or why none reported. */
+  reason?: string;
+  message?: string;
 }
 
 /** A canary/primary weight pair, always summing to 100. */

@@ -55,7 +55,11 @@ export interface Workloads {
   releaseFinalizer(canary: Canary): Promise<void>;
 }
 
-/** The traffic router (SMI TrafficSplit, Gateway API HTTPRoute): the only part that knows route objects. */
+/**
+ * The traffic router (SMI TrafficSplit, Gateway API HTTPRoute): the only part that knows route objects.
+ * Its writes receive the Canary with the status the tick decided (what the status write then stores):
+ * the session-affinity cookies and whether requests are mirrored are read from there.
+ */
 export interface Router {
   /** What the route looks like and what the served API versions can express. */
   observe(canary: Canary): Promise<RouterObservation>;

@@ -42,7 +42,9 @@ export async function reconcileCanary(canary: Canary, deps: ReconcileDeps): Prom
   const observation = await observe(canary, deps);
   const decision = await decideWithAnswers(canary, observation, deps);
 
-  for (const action of decision.actions) await perform(canary, action, deps);
+  // The router writes what this tick decided (session cookies, mirroring), so it sees the new status.
+  const decided: Canary = { ...canary, status: decision.status };
+  for (const action of decision.actions) await perform(isRouteAction(action) ? decided : canary, action, deps);
 
   // A tick that changed nothing writes nothing: idle Canaries then cost no API request at all.
   const unchanged = decision.actions.length === 0 && stableJson(canary.status ?? {}) === stableJson(decision.status);
@@ -94,6 +96,10 @@ async function gather(canary: Canary, observation: Observation, request: GatherR
 
 function measureAll(canary: Canary, deps: ReconcileDeps): Promise<MetricObservation[]> {
   return Promise.all((canary.spec.analysis.metrics ?? []).map((metric) => deps.metrics.measure(canary, metric)));
+}
+
+function isRouteAction(action: Action): boolean {
+  return action.type === 'ensureRoute' || action.type === 'setWeights' || action.type === 'setRouteMatches' || action.type === 'removeRoute';
 }
 
 async function perform(canary: Canary, action: Action, deps: ReconcileDeps): Promise<void> {

@@ -5,6 +5,7 @@ import type { Action, Decision, EngineEvent, Notification, NotificationFacts, No
 import { withConditions, type ReadinessProblem } from './conditions.ts';
 import type { MetricVerdict } from './judge.ts';
 import { nextPhase, type PhaseEventType, type PhaseMachine } from './machine.ts';
+import { settleRoute } from './rules/route-upkeep.ts';
 import type { GateAnswer, Observation } from './observation.ts';
 import { withRunHistory } from './run-history.ts';
 import { strategyOf, weightsFor, type StrategyKind } from './strategy.ts';
@@ -71,6 +72,7 @@ export class Tick {
       if (signal instanceof MissingAnswers) return { kind: 'gather', gates: signal.gates, metrics: signal.metrics };
       throw signal;
     }
+    settleRoute(this);
     const status = withConditions(this.#withHistory(), {
       generation: this.canary.metadata.generation,
       now: this.now,
@@ -168,8 +170,9 @@ export class Tick {
     return webhooksOfType(this.analysis, type);
   }
 
-  /** Routes everything to the primary (and removes A/B matches), as every way out of a run does. */
+  /** Routes everything to the primary (and removes A/B matches and mirroring), as every way out of a run does. */
   routeToPrimary(): void {
+    this.status.trafficMirrored = undefined;
     this.actions.push({ type: 'setWeights', weights: weightsFor(0) });
     if (this.strategy === 'ab-testing') this.actions.push({ type: 'setRouteMatches', matches: [] });
   }

@@ -7,7 +7,7 @@
  */
 import type { Canary } from '../api/canary.ts';
 import { primaryName } from '../api/names.ts';
-import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE, type AppVersion, type PlaygroundWorld } from './playground-world.ts';
+import { LOAD_SERVICE_ACCOUNT, PLAYGROUND_NAMESPACE, type AppVersion, type PlaygroundRouter, type PlaygroundWorld } from './playground-world.ts';
 
 const SETTLE_TIMEOUT_MS = 30_000;
 
@@ -28,8 +28,8 @@ export async function restorePromotedReleases(world: PlaygroundWorld): Promise<s
   return lines;
 }
 
-/** The commands to drive the kept world with: its kubeconfig, podinfo's apex proxy, the dashboard, the users' rate. */
-export function keepHints({ kubeconfig, apexUrl, dashboardUrl, rps }: { kubeconfig: string; apexUrl: string; dashboardUrl: string; rps: number }): string[] {
+/** The commands to drive the kept world with: its kubeconfig, podinfo's apex proxy, the dashboard, the users' rate, the router's routes. */
+export function keepHints({ kubeconfig, apexUrl, dashboardUrl, rps, router = 'smi' }: { kubeconfig: string; apexUrl: string; dashboardUrl: string; rps: number; router?: PlaygroundRouter }): string[] {
   const kubectl = `kubectl --kubeconfig ${kubeconfig}`;
   return [
     'Everything keeps running (Ctrl-C stops it). Drive it like a cluster:',
@@ -40,7 +40,7 @@ export function keepHints({ kubeconfig, apexUrl, dashboardUrl, rps }: { kubeconf
     `  ${kubectl} set env deploy/podinfo VERSION=v5 ERROR_RATE-                      # the fault removed: promoted`,
     `  npx kanari status podinfo --watch --kubeconfig ${kubeconfig}     # in the clone; or kanari, once on the PATH (README)`,
     `  open ${dashboardUrl}     # promote/abort there with the kubeconfig's token: ${kubectl} config view --raw -o jsonpath='{.users[0].user.token}'`,
-    `  ${kubectl} get trafficsplits,traffictargets,httproutegroups`,
+    `  ${kubectl} get ${router === 'gatewayapi' ? 'httproutes,traffictargets' : 'trafficsplits,traffictargets,httproutegroups'}`,
     `  ${kubectl} get --raw /apis/metrics.smi-spec.io/v1alpha1/namespaces/${PLAYGROUND_NAMESPACE}/deployments/podinfo`,
     `  curl -H 'x-kanari-source-sa: ${PLAYGROUND_NAMESPACE}/${LOAD_SERVICE_ACCOUNT}' ${apexUrl}/     # podinfo through the mesh`,
     `Users call podinfo at ${rps}/s; rollouts you start and what Slack receives show below.`,

@@ -1,5 +1,6 @@
 /**
- * The whole system on one machine: the sandbox API server with Kanari's and SMI's CRDs, Kanari's own
+ * The whole system on one machine: the sandbox API server with Kanari's and SMI's CRDs (and, with
+ * `router: 'gatewayapi'`, the upstream Gateway API CRDs, the Canaries routing through HTTPRoutes), Kanari's own
  * controller (the code that runs in a cluster), the simulated kubelet running the sample app, the SMI
  * data plane with TrafficMetrics mounted where a cluster serves it, a Slack stand-in, and the
  * health/metrics server. Scenarios drive it only through the Kubernetes API, as a person would.
@@ -23,6 +24,7 @@ import { startSmiDataPlane, type ApexProxy, type SmiDataPlane } from '../sandbox
 import { TRAFFIC_METRICS_GROUP, TRAFFIC_METRICS_VERSION } from '../metrics/traffic-metrics-api.ts';
 import { TRAFFIC_METRICS_RESOURCES } from '../metrics/traffic-metrics-handler.ts';
 import { startSimulatedKubelet, type SimulatedKubelet } from '../sandbox/kubelet/simulated-kubelet.ts';
+import { gatewayApiCrds } from '../sandbox/gateway-api-crds.ts';
 import { smiCrds } from '../sandbox/smi-crds.ts';
 import { crdsFromYaml, installCrds, type CrdDocument, type RawApiTarget } from './raw-crd-install.ts';
 import { RolloutRecorder } from './rollout-recorder.ts';
@@ -43,7 +45,13 @@ export interface PlaygroundWorldOptions {
   seed: number;
   /** Time from pod creation to readiness. */
   startupDelayMs?: number;
+  /** Which router the Canaries use: SMI TrafficSplit (default) or Gateway API HTTPRoute (GAMMA, in-mesh). */
+  router?: PlaygroundRouter;
 }
+
+/** The routers the playground can play its releases through. */
+export const PLAYGROUND_ROUTERS = ['smi', 'gatewayapi'] as const;
+export type PlaygroundRouter = (typeof PLAYGROUND_ROUTERS)[number];
 
 /** A Deployment's container settings: the sample app reads VERSION, ERROR_RATE and LATENCY_MS. */
 export interface AppVersion {
@@ -66,6 +74,8 @@ export class PlaygroundWorld {
   /** The dashboard, with manual actions on (each needs a token: the kubeconfig's). */
   readonly dashboard: DashboardServer;
   readonly recorder: RolloutRecorder;
+  /** The router the Canaries use. */
+  readonly router: PlaygroundRouter;
   /** A kubeconfig file for kubectl and `kanari status` (owner-only permissions: it holds the token). */
   readonly kubeconfigPath: string;
   readonly #apexes = new Map<string, ApexProxy>();
@@ -75,7 +85,9 @@ export class PlaygroundWorld {
   private constructor(parts: {
     server: SandboxApiServer; kubelet: SimulatedKubelet; dataPlane: SmiDataPlane; controller: CanaryController; slack: SlackReceiver;
     health: HealthServer; dashboard: DashboardServer; recorder: RolloutRecorder; kubeconfigPath: string; logLines: string[]; stops: (() => Promise<void> | void)[];
+    router: PlaygroundRouter;
   }) {
+    this.router = parts.router;
     this.server = parts.server;
     this.kubeConfig = parts.server.kubeConfig;
     this.apps = this.kubeConfig.makeApiClient(AppsV1Api);
@@ -111,7 +123,10 @@ export class PlaygroundWorld {
     const target: RawApiTarget = { url: server.url, token: server.token, caData: kubeConfig.getCurrentCluster()?.caData };
     const crdDir = new URL('../../crds/', import.meta.url).pathname;
     const kanariCrds = readdirSync(crdDir).filter((file) => file.endsWith('.yaml')).flatMap((file) => crdsFromYaml(join(crdDir, file)));
-    await installCrds(target, [...kanariCrds, ...(smiCrds() as CrdDocument[])]);
+    const router = options.router ?? 'smi';
+    // The SMI CRDs stay with the Gateway API: TrafficTargets keep access control on, as a mesh's policy would.
+    const gatewayCrds = router === 'gatewayapi' ? (gatewayApiCrds('v1.6.1') as CrdDocument[]) : [];
+    await installCrds(target, [...kanariCrds, ...(smiCrds() as CrdDocument[]), ...gatewayCrds]);
 
     const directory = mkdtempSync(join(tmpdir(), 'kanari-playground-'));
     stops.push(() => rmSync(directory, { recursive: true, force: true }));
@@ -133,7 +148,7 @@ export class PlaygroundWorld {
 
     const kubelet = await startSimulatedKubelet({ kubeConfig, seed: options.seed, startupDelayMs: options.startupDelayMs ?? 200, logger });
     stops.push(() => kubelet.stop());
-    const dataPlane = await startSmiDataPlane({ kubeConfig, endpoints: kubelet.endpoints, seed: options.seed, accessControl: true, logger });
+    const dataPlane = await startSmiDataPlane({ kubeConfig, endpoints: kubelet.endpoints, seed: options.seed, accessControl: true, logger, gatewayApi: router === 'gatewayapi' });
     stops.push(() => dataPlane.stop());
     const unmount = server.mountAggregatedApi(
       TRAFFIC_METRICS_GROUP,
@@ -146,7 +161,7 @@ export class PlaygroundWorld {
 
     const slack = await startSlackReceiver();
     stops.push(() => slack.stop());
-    const recorder = await RolloutRecorder.start(kubeConfig, PLAYGROUND_NAMESPACE);
+    const recorder = await RolloutRecorder.start(kubeConfig, PLAYGROUND_NAMESPACE, { routes: router === 'gatewayapi' ? 'httproutes' : 'trafficsplits' });
     stops.push(() => recorder.stop());
 
     const metrics = createControllerMetrics();
@@ -168,7 +183,7 @@ export class PlaygroundWorld {
     const dashboard = await startDashboard({ kubeConfig, source: canaries, actions: true, namespaces: [PLAYGROUND_NAMESPACE], title: 'playground', logger });
     stops.push(() => dashboard.close());
 
-    const world = new PlaygroundWorld({ server, kubelet, dataPlane, controller, slack, health, dashboard, recorder, kubeconfigPath, logLines, stops });
+    const world = new PlaygroundWorld({ server, kubelet, dataPlane, controller, slack, health, dashboard, recorder, kubeconfigPath, logLines, stops, router });
     await world.#installMeshPolicy();
     return world;
   }
@@ -211,7 +226,7 @@ export class PlaygroundWorld {
       apiVersion: `${API_GROUP}/${API_VERSION}`,
       kind: 'Canary',
       metadata: { name: app, namespace: PLAYGROUND_NAMESPACE },
-      spec: { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: app }, service: { port: 9898 }, analysis },
+      spec: { ...(this.router === 'gatewayapi' ? { provider: 'gatewayapi' } : {}), targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: app }, service: { port: 9898 }, analysis },
     };
     await this.custom.createNamespacedCustomObject({ group: API_GROUP, version: API_VERSION, namespace: PLAYGROUND_NAMESPACE, plural: 'canaries', body: canary });
   }

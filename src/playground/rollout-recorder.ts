@@ -1,19 +1,20 @@
 /**
- * What a rollout looked like from outside: every TrafficSplit weight and every Canary status the API
- * server handed out, through watches, so nothing in between two polls can be missed. The progress
- * view redraws from it and the tests check the weight history against the analysis; each split state is
- * kept by resourceVersion, so a request can be judged by the state that routed it (the data plane names
- * it in every answer) rather than by when it was sent.
+ * What a rollout looked like from outside: every route weight (of the TrafficSplits, or of the
+ * HTTPRoutes when the Canaries use the Gateway API) and every Canary status the API server handed out,
+ * through watches, so nothing in between two polls can be missed. The progress view redraws from it and
+ * the tests check the weight history against the analysis; each route state is kept by resourceVersion,
+ * so a request can be judged by the state that routed it (the data plane names it in every answer)
+ * rather than by when it was sent.
  */
 import { CustomObjectsApi, type KubeConfig, type KubernetesListObject } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
 import { ResilientInformer } from '../kube/informer.ts';
 
-/** One TrafficSplit weight as written. */
+/** One route weight as written. */
 export interface WeightSample {
   /** Epoch milliseconds when the watch delivered it. */
   at: number;
-  /** The split's name (the apex Service). */
+  /** The split's (or HTTPRoute's) name: the apex Service. */
   split: string;
   /** Weight of the `-canary` backend (0..100). */
   canary: number;
@@ -40,7 +41,29 @@ interface SplitObject {
   spec?: { backends?: { service: string; weight: number | string }[]; matches?: unknown[] };
 }
 
-/** Records TrafficSplit weights and Canary phases in one namespace; `stop()` it. */
+interface HttpRouteObject {
+  metadata?: { name?: string; resourceVersion?: string };
+  spec?: { rules?: { matches?: { headers?: unknown[]; queryParams?: unknown[] }[]; backendRefs?: { name: string; weight?: number }[] }[] };
+}
+
+/** Which route kind carries the weights. */
+export type RecordedRoutes = 'trafficsplits' | 'httproutes';
+
+/** The canary's share (0..100) of an HTTPRoute's weighted rule: the one with both `-primary` and `-canary`. */
+function httpRouteCanaryWeight(route: HttpRouteObject): number | undefined {
+  const name = route.metadata?.name ?? '';
+  const rule = route.spec?.rules?.find((r) => ['primary', 'canary'].every((role) => r.backendRefs?.some((b) => b.name === `${name}-${role}`)));
+  const weightOf = (role: string) => (rule?.backendRefs ?? []).filter((b) => b.name === `${name}-${role}`).reduce((sum, b) => sum + (b.weight ?? 1), 0);
+  const total = weightOf('primary') + weightOf('canary');
+  return total > 0 ? Math.round((weightOf('canary') / total) * 100) : undefined;
+}
+
+/** Whether an HTTPRoute sends some requests by header or query parameter (an A/B route is up). */
+function httpRouteMatchesRequests(route: HttpRouteObject): boolean {
+  return (route.spec?.rules ?? []).some((rule) => (rule.matches ?? []).some((m) => (m.headers?.length ?? 0) > 0 || (m.queryParams?.length ?? 0) > 0));
+}
+
+/** Records route weights and states and Canary phases in one namespace; `stop()` it. */
 export class RolloutRecorder {
   readonly weights: WeightSample[] = [];
   /** Every TrafficSplit state seen, by resourceVersion. */
@@ -50,22 +73,24 @@ export class RolloutRecorder {
   readonly #listeners = new Set<(canary: Canary) => void>();
   readonly #informers: ResilientInformer<never>[];
 
-  private constructor(kubeConfig: KubeConfig, namespace: string) {
+  private constructor(kubeConfig: KubeConfig, namespace: string, routes: RecordedRoutes) {
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    const [group, version] = routes === 'httproutes' ? ['gateway.networking.k8s.io', 'v1'] : ['split.smi-spec.io', 'v1alpha4'];
     const splits = new ResilientInformer<never>({
       kubeConfig,
-      path: `/apis/split.smi-spec.io/v1alpha4/namespaces/${namespace}/trafficsplits`,
-      list: () => custom.listNamespacedCustomObject({ group: 'split.smi-spec.io', version: 'v1alpha4', namespace, plural: 'trafficsplits' }) as Promise<KubernetesListObject<never>>,
+      path: `/apis/${group}/${version}/namespaces/${namespace}/${routes}`,
+      list: () => custom.listNamespacedCustomObject({ group, version, namespace, plural: routes }) as Promise<KubernetesListObject<never>>,
       watchdogMs: 0,
       relistIntervalMs: 0,
     });
-    splits.onEvent((type, object: SplitObject) => {
+    splits.onEvent((type, object: SplitObject & HttpRouteObject) => {
       if (type === 'delete') return;
       const split = object.metadata?.name ?? '';
-      const backend = object.spec?.backends?.find((b) => b.service.endsWith('-canary'));
-      const canary = Number(backend?.weight ?? 0);
+      const canary = routes === 'httproutes' ? httpRouteCanaryWeight(object) : Number(object.spec?.backends?.find((b) => b.service.endsWith('-canary'))?.weight ?? 0);
+      if (canary === undefined) return;
+      const routeMatches = routes === 'httproutes' ? httpRouteMatchesRequests(object) : (object.spec?.matches?.length ?? 0) > 0;
       const resourceVersion = object.metadata?.resourceVersion;
-      if (resourceVersion) this.splitStates.set(resourceVersion, { split, canary, routeMatches: (object.spec?.matches?.length ?? 0) > 0 });
+      if (resourceVersion) this.splitStates.set(resourceVersion, { split, canary, routeMatches });
       if (this.weightHistory(split).at(-1) !== canary) this.weights.push({ at: Date.now(), split, canary });
     });
     const canaries = new ResilientInformer<never>({
@@ -89,9 +114,9 @@ export class RolloutRecorder {
     this.#informers = [splits, canaries];
   }
 
-  /** Starts both watches and resolves once each has listed. */
-  static async start(kubeConfig: KubeConfig, namespace: string): Promise<RolloutRecorder> {
-    const recorder = new RolloutRecorder(kubeConfig, namespace);
+  /** Starts both watches and resolves once each has listed; `routes` says where the weights are (TrafficSplits by default). */
+  static async start(kubeConfig: KubeConfig, namespace: string, options: { routes?: RecordedRoutes } = {}): Promise<RolloutRecorder> {
+    const recorder = new RolloutRecorder(kubeConfig, namespace, options.routes ?? 'trafficsplits');
     await Promise.all(recorder.#informers.map((informer) => informer.start()));
     return recorder;
   }

@@ -44,7 +44,7 @@ export async function ensureApp(context: ScenarioContext, app: string, base: App
   await world.deploy(app, base, analysis);
   await world.recorder.waitFor(app, (c) => c.status?.phase === 'Initialized', 'be initialized', INITIALIZE_TIMEOUT_MS);
   await world.apex(app);
-  out.line(`  ${app} initialized: ${app}-primary serves ${base.env.VERSION ?? base.image}; TrafficSplit ${app} sends it 100%`);
+  out.line(`  ${app} initialized: ${app}-primary serves ${base.env.VERSION ?? base.image}; ${world.router === 'gatewayapi' ? 'HTTPRoute' : 'TrafficSplit'} ${app} sends it 100%`);
 }
 
 /** A scenario from a plan. */

@@ -3,7 +3,7 @@
  * progress and what Slack received, prints the closing summary, and says whether everything ended as
  * expected. The CLI and the end-to-end tests both call it.
  */
-import { PlaygroundWorld } from './playground-world.ts';
+import { PlaygroundWorld, type PlaygroundRouter } from './playground-world.ts';
 import { ProgressOutput, type OutputStream } from './progress-output.ts';
 import type { ScenarioResult } from './scenario.ts';
 import { scenarioCatalog } from './scenarios.ts';
@@ -24,6 +24,8 @@ export interface PlaygroundOptions {
   tty?: boolean;
   /** Leave the world running and return it (the caller stops it). */
   keep?: boolean;
+  /** Play the releases through SMI TrafficSplits (default) or Gateway API HTTPRoutes. */
+  router?: PlaygroundRouter;
 }
 
 /** What a run produced. */
@@ -36,13 +38,14 @@ export interface PlaygroundRun {
 }
 
 /** The names `--scenario` accepts, in the default order. */
-export function scenarioNames(): string[] {
-  return scenarioCatalog().map((s) => s.name);
+export function scenarioNames(router: PlaygroundRouter = 'smi'): string[] {
+  return scenarioCatalog(router).map((s) => s.name);
 }
 
 /** Plays the scenarios; never throws for a scenario that went wrong, only reports it. */
 export async function runPlayground(options: PlaygroundOptions): Promise<PlaygroundRun> {
-  const catalog = scenarioCatalog();
+  const router = options.router ?? 'smi';
+  const catalog = scenarioCatalog(router);
   const names = options.scenarios && options.scenarios.length > 0 ? options.scenarios : catalog.map((s) => s.name);
   const unknown = names.filter((name) => !catalog.some((s) => s.name === name));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; choose from ${catalog.map((s) => s.name).join(', ')}`);
@@ -50,8 +53,9 @@ export async function runPlayground(options: PlaygroundOptions): Promise<Playgro
   const out = new ProgressOutput(options.output, options.tty ?? options.output.isTTY === true);
   const started = Date.now();
 
-  out.line(`Kanari playground (seed ${seed}): starting the API server, controller, kubelet, SMI data plane and a Slack stand-in…`);
-  const world = await PlaygroundWorld.start({ seed });
+  const plane = router === 'gatewayapi' ? 'data plane routing by Gateway API HTTPRoutes' : 'SMI data plane';
+  out.line(`Kanari playground (seed ${seed}): starting the API server, controller, kubelet, ${plane} and a Slack stand-in…`);
+  const world = await PlaygroundWorld.start({ seed, router });
   const results: ScenarioResult[] = [];
   try {
     out.line(`  ready in ${((Date.now() - started) / 1000).toFixed(1)}s: API server ${world.server.url}, controller metrics ${world.health.url}/metrics`);
@@ -83,6 +87,7 @@ export async function runPlayground(options: PlaygroundOptions): Promise<Playgro
   out.line(`Summary (${(durationMs / 1000).toFixed(1)}s in all, seed ${seed}):`);
   for (const result of results) for (const line of summaryLines(result)) out.line(`  ${line}`);
   out.line(ok ? 'All scenarios ended as expected.' : `${results.filter((r) => !r.ok).length} scenario(s) did not end as expected.`);
+  if (router === 'smi') out.line('The same releases through Gateway API HTTPRoutes: npm start -- --router gatewayapi');
   if (options.keep) return { ok, results, durationMs, world };
   await world.stop();
   return { ok, results, durationMs };

@@ -11,7 +11,8 @@ import type { ApiDiscovery } from './api-discovery.ts';
 import { httpRouteGroup, ROUTE_GROUP_PLURAL, routeMatches, SPECS_GROUP } from './http-route-group.ts';
 import { parseProvider } from './provider.ts';
 import type { RouterCapabilities, TrafficRouter } from './router.ts';
-import { ABTestingNotSupported, RouterError, TrafficSplitNotServed } from './router-errors.ts';
+import { gatewayOnlyFields } from './gateway-only-fields.ts';
+import { ABTestingNotSupported, NeedsGatewayApi, RouterError, TrafficSplitNotServed } from './router-errors.ts';
 import { chooseSmiVersions, splitHasMatches, type SmiChoice } from './smi-versions.ts';
 import { readWeights, SPLIT_GROUP, SPLIT_PLURAL, splitBackends, trafficSplit, type SplitServices, type TrafficSplit } from './traffic-split.ts';
 
@@ -44,6 +45,8 @@ export class SmiTrafficSplitRouter implements TrafficRouter {
   /** What the cluster can express for this Canary. */
   async capabilities(canary: Canary): Promise<RouterCapabilities> {
     try {
+      const gatewayOnly = gatewayOnlyFields(canary);
+      if (gatewayOnly.length > 0) throw new NeedsGatewayApi(gatewayOnly);
       const choice = await this.#choose(canary, false);
       const abTesting = await this.#choose(canary, true).then(
         () => true,

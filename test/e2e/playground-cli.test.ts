@@ -33,5 +33,6 @@ describe('npm start (the playground)', () => {
     expect(stdout).not.toContain('))');
     expect(summary).toMatch(/✔ traffic-access: as expected in [\d.]+s\n +curl: 403 403 403 403 403 → TrafficTarget → 200 200 200 200 200 → deleted → 403 403 403 403 403/);
     expect(summary).toContain('All scenarios ended as expected.');
+    expect(summary).toContain('The same releases through Gateway API HTTPRoutes: npm start -- --router gatewayapi');
   }, 180_000);
 });

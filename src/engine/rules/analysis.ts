@@ -5,6 +5,7 @@ import type { TargetObservation } from '../observation.ts';
 import { isInRolloutWindow } from '../rollout-window.ts';
 import { maxWeightOf, nextCanaryWeight, weightsFor } from '../strategy.ts';
 import type { Tick } from '../tick.ts';
+import { mirrorStep, startMirroring, stopMirroring } from './mirroring.ts';
 import { rollback, startPromotion } from './promotion.ts';
 
 /**
@@ -45,6 +46,7 @@ export function analyse(tick: Tick, target: TargetObservation): void {
     if (tick.strategy === 'ab-testing') {
       tick.actions.push({ type: 'setRouteMatches', matches: tick.analysis.match ?? [] }, { type: 'setWeights', weights: weightsFor(100) });
     }
+    if (tick.strategy === 'blue-green') startMirroring(tick);
     if (tick.strategy !== 'canary') return;
     return advance(tick, []);
   }
@@ -63,9 +65,9 @@ export function analyse(tick: Tick, target: TargetObservation): void {
   advance(tick, verdicts);
 }
 
-/** Whether the canary receives traffic to measure: at weight 0 a canary strategy has none yet. */
+/** Whether the canary receives traffic to measure: at weight 0 a canary strategy has none yet, unless mirrored. */
 function trafficFlows(tick: Tick): boolean {
-  return tick.strategy !== 'canary' || (tick.status.canaryWeight ?? 0) > 0;
+  return tick.strategy !== 'canary' || (tick.status.canaryWeight ?? 0) > 0 || tick.status.trafficMirrored === true;
 }
 
 function recordVerdicts(tick: Tick, verdicts: MetricVerdict[]): void {
@@ -127,6 +129,7 @@ function advance(tick: Tick, verdicts: MetricVerdict[]): void {
       return;
     }
     tick.status.trafficIncreaseWaitingSince = undefined;
+    if (mirrorStep(tick, current)) return;
     const next = nextCanaryWeight(tick.analysis, current);
     tick.actions.push({ type: 'setWeights', weights: weightsFor(next) });
     tick.status.canaryWeight = next;
@@ -155,6 +158,7 @@ function promotionGate(tick: Tick, evidence: string): void {
   if (tick.strategy === 'blue-green' && tick.observation.router.routesTraffic !== false) {
     // Flagger's blue/green switch on a mesh: users move to the tested canary at once, so none of
     // them sees a mix of old and new primary pods while the primary rolls out the new spec.
+    stopMirroring(tick);
     tick.actions.push({ type: 'setWeights', weights: weightsFor(100) });
     tick.status.canaryWeight = 100;
     tick.event('Normal', 'Promoting', `Routing all traffic to ${tick.label} canary`);

@@ -60,9 +60,9 @@ describe('kanari convert and kanari validate', () => {
     expect(converted.stderr.trim().split('\n')).toEqual([
       'AlertProvider/rocket: spec.type: rocket is not supported (slack, msteams, discord, googlechat, webhook): not converted',
       'AlertProvider/chat: spec.type: gchat → googlechat',
-      'Canary/podinfo: spec.service.gatewayRefs: dropped: the Gateways of a Gateway API HTTPRoute: Kanari routes with SMI TrafficSplit. Remove them',
       "Canary/podinfo: spec.service.gateways: dropped: Istio gateways: Kanari's routers write no Istio VirtualService or DestinationRule. Remove them",
-      "Canary/podinfo: spec.analysis.mirror: dropped: traffic mirroring needs an Istio or Gateway API router; an SMI TrafficSplit cannot mirror. Remove it: a blue/green run then gives the canary only your load tests' traffic, and a canary run starts without a mirrored first step",
+      'Canary/podinfo: spec.service.gatewayRefs: dropped: the Gateways of a Gateway API HTTPRoute: an SMI TrafficSplit attaches to no Gateway. Remove them, or set provider: gatewayapi',
+      "Canary/podinfo: spec.analysis.mirror: dropped: traffic mirroring needs an Istio or Gateway API router; an SMI TrafficSplit cannot mirror. Remove it (a blue/green run then gives the canary only your load tests' traffic, and a canary run starts without a mirrored first step), or set provider: gatewayapi",
       'not converted (see the notes above): AlertProvider/rocket',
     ]);
     // The inline query is kept: Kanari runs it on the Canary's metricsServer, as Flagger does.
@@ -72,6 +72,17 @@ describe('kanari convert and kanari validate', () => {
     expect(parseAllDocuments(converted.stdout).map((d) => d.toJS().kind)).toEqual(['MetricTemplate', 'AlertProvider', 'Canary']);
     const validated = await kanari(['validate', '-'], converted.stdout);
     expect(validated).toEqual({ code: 0, stdout: 'OK: 3 Kanari objects valid\n', stderr: '' });
+  }, CLI_TEST_TIMEOUT);
+
+  test("Flagger's gatewayapi Canaries convert without loss to Canaries that validate accepts", async () => {
+    const converted = await kanari(['convert', join(fixtures, 'podinfo-gatewayapi.yaml')]);
+    expect(converted.code).toBe(0);
+    const canaries = parseAllDocuments(converted.stdout).map((d) => d.toJS());
+    expect(canaries.map((c) => [c.metadata.name, c.spec.provider])).toEqual([['podinfo', 'gatewayapi:v1'], ['frontend', 'gatewayapi:v1'], ['checkout', 'gatewayapi:v1beta1'], ['backend', 'gatewayapi']]);
+    expect(canaries[1].spec.analysis.sessionAffinity).toEqual({ cookieName: 'flagger-cookie', maxAge: 21600 });
+    expect(canaries[2].spec.analysis.match[1]).toEqual({ queryParams: { canary: { exact: 'true' } } });
+    const validated = await kanari(['validate', '-'], converted.stdout);
+    expect(validated).toEqual({ code: 0, stdout: 'OK: 4 Kanari objects valid\n', stderr: '' });
   }, CLI_TEST_TIMEOUT);
 
   test('convert exits non-zero when nothing could be converted, and validate fails on its empty output', async () => {

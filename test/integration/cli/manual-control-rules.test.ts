@@ -1,14 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CustomObjectsApi } from '@kubernetes/client-node';
-import { parse, stringify } from 'yaml';
-import type { CanaryStatus } from '../../../src/api/canary-status.ts';
 import type { ManualRequestKind } from '../../../src/api/annotations.ts';
 import { requestManualAction } from '../../../src/cli/manual-control.ts';
-import { mergePatchOptions } from '../../../src/kube/patch.ts';
-import { REPO_ROOT } from '../../helpers/kanari-cli.ts';
-import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
+import { ManualControlCluster } from './manual-control-cluster.ts';
 
 /**
  * What `kanari promote|abort|pause|resume|retry` refuses and writes, run in process (the command's own
@@ -16,59 +8,21 @@ import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
  * output and exit codes, are tested in manual-control.test.ts. An error's message is what the binary
  * prints on stderr.
  */
-const canaries = { group: 'kanari.dev', version: 'v1alpha1', plural: 'canaries' };
-
 describe('kanari manual control: which requests are refused, what is written', () => {
-  let sandbox: Sandbox;
-  let custom: CustomObjectsApi;
-  let workDir: string;
-  let kubeconfig: string;
+  let cluster: ManualControlCluster;
 
   /** Runs the command as alice would, with `-n namespace` when given. */
-  const request = (kind: ManualRequestKind, name: string, namespace?: string) => requestManualAction(kind, name, { kubeconfig, namespace });
-
-  async function createCanary(name: string, namespace: string, status?: CanaryStatus, annotations?: Record<string, string>): Promise<void> {
-    await custom.createNamespacedCustomObject({
-      ...canaries,
-      namespace,
-      body: {
-        apiVersion: 'kanari.dev/v1alpha1',
-        kind: 'Canary',
-        metadata: { name, namespace, annotations },
-        spec: {
-          targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-          service: { port: 9898 },
-          analysis: { interval: '30s', threshold: 5, maxWeight: 50, stepWeight: 10 },
-        },
-      },
-    });
-    if (status) await custom.patchNamespacedCustomObjectStatus({ ...canaries, namespace, name, body: { status } }, mergePatchOptions());
-  }
-
-  async function annotationsOf(name: string, namespace: string): Promise<Record<string, string>> {
-    const canary = (await custom.getNamespacedCustomObject({ ...canaries, namespace, name })) as { metadata: { annotations?: Record<string, string> } };
-    return canary.metadata.annotations ?? {};
-  }
+  const request = (kind: ManualRequestKind, name: string, namespace?: string) => requestManualAction(kind, name, { kubeconfig: cluster.kubeconfig, namespace });
+  const annotationsOf = (name: string, namespace: string) => cluster.annotationsOf(name, namespace);
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ namespaces: ['test', 'prod'] });
-    await sandbox.installCrds(join(REPO_ROOT, 'crds/kanari.dev_canaries.yaml'));
-    custom = sandbox.kubeConfig.makeApiClient(CustomObjectsApi);
-    workDir = mkdtempSync(join(tmpdir(), 'kanari-manual-rules-'));
-    const config = parse(sandbox.server.kubeconfigYaml()) as { users: { name: string }[]; contexts: { context: { user: string; namespace: string } }[] };
-    config.users[0].name = 'alice';
-    config.contexts[0].context.user = 'alice';
-    config.contexts[0].context.namespace = 'test';
-    kubeconfig = join(workDir, 'kubeconfig');
-    writeFileSync(kubeconfig, stringify(config));
-
-    await createCanary('done', 'test', { phase: 'Succeeded' });
-    await createCanary('held', 'prod', { phase: 'Progressing', paused: { by: 'bob', at: '2026-11-24T07:00:00Z' } });
+    cluster = await ManualControlCluster.start();
+    await cluster.createCanary('done', 'test', { phase: 'Succeeded' });
+    await cluster.createCanary('held', 'prod', { phase: 'Progressing', paused: { by: 'bob', at: '2026-11-24T07:00:00Z' } });
   });
 
   afterAll(async () => {
-    await sandbox?.stop();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    await cluster?.stop();
   });
 
   test('promote and abort outside a run are refused, naming the phase', async () => {
@@ -92,15 +46,12 @@ describe('kanari manual control: which requests are refused, what is written', (
     await expect(request('pause', 'done')).rejects.toThrow(new Error('cannot pause canary done.test: already paused (by alice, not yet acted on by the controller)'));
     // The controller records the pause as handled and sets status.paused; resume is then accepted.
     const value = (await annotationsOf('done', 'test'))['kanari.dev/pause'];
-    await custom.patchNamespacedCustomObjectStatus(
-      { ...canaries, namespace: 'test', name: 'done', body: { status: { paused: { by: 'alice', at: '2026-11-24T07:05:00Z' }, handledRequests: { pause: value } } } },
-      mergePatchOptions(),
-    );
+    await cluster.setStatus('done', 'test', { paused: { by: 'alice', at: '2026-11-24T07:05:00Z' }, handledRequests: { pause: value } });
     expect(await request('resume', 'done')).toMatch(/^resume requested for canary done\.test by alice;/);
   });
 
   test('a GitOps-written annotation handled by the controller does not block a new CLI request', async () => {
-    await createCanary('gitops', 'test', { phase: 'Progressing', handledRequests: { pause: 'carol' } }, { 'kanari.dev/pause': 'carol' });
+    await cluster.createCanary('gitops', 'test', { phase: 'Progressing', handledRequests: { pause: 'carol' } }, { 'kanari.dev/pause': 'carol' });
     expect(await request('pause', 'gitops')).toMatch(/^pause requested for canary gitops\.test by alice;/);
     expect((await annotationsOf('gitops', 'test'))['kanari.dev/pause']).toMatch(/^alice@/);
   });

@@ -1,78 +1,29 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CustomObjectsApi } from '@kubernetes/client-node';
-import { parse, stringify } from 'yaml';
-import type { CanaryStatus } from '../../../src/api/canary-status.ts';
-import { mergePatchOptions } from '../../../src/kube/patch.ts';
-import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
-import { REPO_ROOT, runKanari, type CliRun } from '../../helpers/kanari-cli.ts';
-
-// The real `kanari` binary on the pinned Node, against the sandbox API server, as a user runs it.
-const canaries = { group: 'kanari.dev', version: 'v1alpha1', plural: 'canaries' };
-
+import { runKanari, type CliRun } from '../../helpers/kanari-cli.ts';
+import { ManualControlCluster } from './manual-control-cluster.ts';
 
 /**
- * The real `kanari` binary: arguments, the caller's identity and namespace from the kubeconfig, what it
- * prints and its exit codes. Which request is refused when, and what each writes, is tested in process
- * against the same sandbox (manual-control-rules.test.ts): a child process costs seconds on a busy machine.
+ * The real `kanari` binary on the pinned Node, against the sandbox API server, as a user runs it:
+ * arguments, the caller's identity and namespace from the kubeconfig, what it prints and its exit codes.
+ * Which request is refused when, and what each writes, is tested in process against the same sandbox
+ * (manual-control-rules.test.ts): a child process costs seconds on a busy machine.
  */
 describe('kanari promote|abort|pause|resume|retry', () => {
-  let sandbox: Sandbox;
-  let custom: CustomObjectsApi;
-  let workDir: string;
-  let kubeconfig: string;
+  let cluster: ManualControlCluster;
 
   function kanari(...args: string[]): Promise<CliRun> {
-    return runKanari(args, { KUBECONFIG: kubeconfig });
+    return runKanari(args, { KUBECONFIG: cluster.kubeconfig });
   }
-
-  async function createCanary(name: string, namespace: string, status?: CanaryStatus, annotations?: Record<string, string>): Promise<void> {
-    await custom.createNamespacedCustomObject({
-      ...canaries,
-      namespace,
-      body: {
-        apiVersion: 'kanari.dev/v1alpha1',
-        kind: 'Canary',
-        metadata: { name, namespace, annotations },
-        spec: {
-          targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-          service: { port: 9898 },
-          analysis: { interval: '30s', threshold: 5, maxWeight: 50, stepWeight: 10 },
-        },
-      },
-    });
-    if (status) await custom.patchNamespacedCustomObjectStatus({ ...canaries, namespace, name, body: { status } }, mergePatchOptions());
-  }
-
-  async function annotationsOf(name: string, namespace: string): Promise<Record<string, string>> {
-    const canary = (await custom.getNamespacedCustomObject({ ...canaries, namespace, name })) as { metadata: { annotations?: Record<string, string> } };
-    return canary.metadata.annotations ?? {};
-  }
+  const annotationsOf = (name: string, namespace: string) => cluster.annotationsOf(name, namespace);
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ namespaces: ['test', 'prod'] });
-    await sandbox.installCrds(join(REPO_ROOT, 'crds/kanari.dev_canaries.yaml'));
-    custom = sandbox.kubeConfig.makeApiClient(CustomObjectsApi);
-    workDir = mkdtempSync(join(tmpdir(), 'kanari-manual-'));
-    // The caller's identity is the kubeconfig's user name; name it alice, in context namespace "test".
-    const config = parse(sandbox.server.kubeconfigYaml()) as {
-      users: { name: string }[];
-      contexts: { context: { user: string; namespace: string } }[];
-    };
-    config.users[0].name = 'alice';
-    config.contexts[0].context.user = 'alice';
-    config.contexts[0].context.namespace = 'test';
-    kubeconfig = join(workDir, 'kubeconfig');
-    writeFileSync(kubeconfig, stringify(config));
-
-    await createCanary('podinfo', 'test', { phase: 'Progressing', canaryWeight: 20 });
-    await createCanary('broken', 'test', { phase: 'Failed', failureReason: 'FailedChecks' });
+    cluster = await ManualControlCluster.start();
+    await cluster.createCanary('podinfo', 'test', { phase: 'Progressing', canaryWeight: 20 });
+    await cluster.createCanary('broken', 'test', { phase: 'Failed', failureReason: 'FailedChecks' });
   });
 
   afterAll(async () => {
-    await sandbox?.stop();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    await cluster?.stop();
   });
 
   test('promote writes kanari.dev/promote with the caller and a time, in the context namespace', async () => {
@@ -111,8 +62,8 @@ describe('kanari promote|abort|pause|resume|retry', () => {
   test('a missing canary and a missing kubeconfig are clear errors with exit 1', async () => {
     const missing = await kanari('abort', 'nope', '-n', 'prod');
     expect(missing).toEqual({ code: 1, stdout: '', stderr: 'canary nope.prod not found (kubectl get canaries -n prod lists them)\n' });
-    const noConfig = await kanari('promote', 'podinfo', '--kubeconfig', join(workDir, 'absent'));
+    const noConfig = await kanari('promote', 'podinfo', '--kubeconfig', join(cluster.workDir, 'absent'));
     expect(noConfig.code).toBe(1);
-    expect(noConfig.stderr).toBe(`--kubeconfig ${join(workDir, 'absent')}: cannot read: no such file\n`);
+    expect(noConfig.stderr).toBe(`--kubeconfig ${join(cluster.workDir, 'absent')}: cannot read: no such file\n`);
   });
 });

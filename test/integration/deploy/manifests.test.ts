@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { startSandbox, type CrdDocument, type Sandbox } from '../../helpers/sandbox.ts';
+import { gatewayApiCrds } from '../../../src/sandbox/gateway-api-crds.ts';
 import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
 import { createValidator, isKanariDocument } from '../../../src/api/validation.ts';
 import { formatValidationError } from '../../../src/api/validation-error.ts';
@@ -185,7 +186,7 @@ describe('manifests applied to the sandbox API server', () => {
   beforeAll(async () => {
     // HTTPS: on the sandbox's plain-HTTP mode kubectl's openapi download comes back 401, so validation fails.
     sandbox = await startSandbox({ https: true, namespaces: [DEPLOY_RELEASE.namespace] });
-    await sandbox.installCrds(...CRD_FILES, ...(smiCrds() as CrdDocument[]));
+    await sandbox.installCrds(...CRD_FILES, ...(smiCrds() as CrdDocument[]), ...(gatewayApiCrds('v1.6.1') as CrdDocument[]));
     objects = KubernetesObjectApi.makeApiClient(sandbox.kubeConfig);
   });
   afterAll(async () => {

@@ -24,7 +24,7 @@ function grantedByChart(): Set<string> {
 /**
  * RBAC proven, not guessed: the controller runs under its own user through scenarios that reach every
  * path that talks to the API (initialization with configs and an HPA, promotion, rollback, A/B, manual
- * control, alerts, a DaemonSet target, revertOnDeletion, leader election), the sandbox API server logs each (group,
+ * control, alerts, a DaemonSet target, a Gateway API HTTPRoute release, revertOnDeletion, leader election), the sandbox API server logs each (group,
  * resource, verb) it used, and the chart's roles must grant exactly those: nothing missing (the controller
  * would fail in a cluster) and nothing unused (least privilege).
  */
@@ -34,7 +34,7 @@ describe("the chart's ClusterRole and Role grant exactly what the controller use
   let slack: HttpReceiver;
 
   beforeAll(async () => {
-    world = await EngineHarness.start();
+    world = await EngineHarness.start({ gatewayApi: { release: 'v1.6.1' } });
     slack = await startHttpReceiver();
   });
   afterAll(async () => {
@@ -131,6 +131,17 @@ describe("the chart's ClusterRole and Role grant exactly what the controller use
       mergePatchOptions(),
     );
     await world.runUntilPhase('frontend', 'Succeeded');
+
+    // Through the Gateway API: an in-mesh HTTPRoute created, stepped, and removed on revertOnDeletion.
+    await world.createDeployment('shop', 'shop:1');
+    await world.createCanary('shop', { provider: 'gatewayapi', revertOnDeletion: true, analysis: quickAnalysis() });
+    await world.waitForPhase('shop', 'Initialized');
+    world.traffic.set('shop', { kind: 'metrics', success: 1000, failure: 0, p99Ms: 50 });
+    await world.setImage('shop', 'shop:2');
+    await world.runUntilPhase('shop', 'Succeeded');
+    await world.custom.deleteNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', name: 'shop' });
+    await eventually('the HTTPRoute to be gone', () =>
+      world.custom.getNamespacedCustomObject({ group: 'gateway.networking.k8s.io', version: 'v1', namespace: NAMESPACE, plural: 'httproutes', name: 'shop' }).then(() => false, () => true));
 
     // A DaemonSet target (provider kubernetes): its primary created, promoted and, on revert, deleted.
     await createDaemonSet(world, 'agent', 'agent:1');

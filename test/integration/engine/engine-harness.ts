@@ -14,6 +14,8 @@ import { createLogger } from '../../../src/log/logger.ts';
 import { TRAFFIC_METRICS_RESOURCES } from '../../../src/metrics/traffic-metrics-handler.ts';
 import { startDaemonSetController, type DaemonSetController } from '../../../src/sandbox/kubelet/daemonset-controller.ts';
 import { startDeploymentController, type DeploymentController } from '../../../src/sandbox/kubelet/deployment-controller.ts';
+import { startGatewayApiPlane, type GatewayApiPlane } from '../../../src/sandbox/dataplane/gateway-api-plane.ts';
+import { gatewayApiCrds, type GatewayApiVersion } from '../../../src/sandbox/gateway-api-crds.ts';
 import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
 import { createControllerMetrics, type ControllerMetrics } from '../../../src/server/controller-metrics.ts';
 import { deploymentReadiness, observeDeployment } from '../../../src/workload/readiness.ts';
@@ -64,8 +66,18 @@ export class EngineHarness {
     this.custom = sandbox.kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
-  /** Starts the world; `split` picks the TrafficSplit versions the cluster serves (all by default); `https` for kubectl, which sends no token over plain HTTP. */
-  static async start(options: { split?: string[]; trafficMetrics?: boolean; https?: boolean } = {}): Promise<EngineHarness> {
+  /** The Gateway API side of the sandbox data plane: answers in HTTPRoute statuses (with `gatewayApi`). */
+  gatewayPlane?: GatewayApiPlane;
+
+  /**
+   * Starts the world; `split` picks the TrafficSplit versions the cluster serves (all by default);
+   * `gatewayApi` installs a Gateway API release (serving the given HTTPRoute versions) and runs the
+   * data plane's route status writer, as a mesh implementing GAMMA would; `https` for kubectl, which
+   * sends no token over plain HTTP.
+   */
+  static async start(
+    options: { split?: string[]; trafficMetrics?: boolean; gatewayApi?: { release: GatewayApiVersion; served?: string[] }; https?: boolean } = {},
+  ): Promise<EngineHarness> {
     const sandbox = await startSandbox({ namespaces: [NAMESPACE], https: options.https ?? false });
     const harness = new EngineHarness(sandbox);
     const served = options.split ?? ['v1alpha4'];
@@ -75,6 +87,11 @@ export class EngineHarness {
     await sandbox.installCrds(...(smiCrds({ split: options.split }) as never[]));
     if (options.trafficMetrics !== false) {
       sandbox.server.mountAggregatedApi('metrics.smi-spec.io', 'v1alpha1', TRAFFIC_METRICS_RESOURCES, (_req, res, path) => serveScriptedTrafficMetrics(harness.traffic, res, path));
+    }
+    if (options.gatewayApi) {
+      await sandbox.installCrds(...(gatewayApiCrds(options.gatewayApi.release, { served: options.gatewayApi.served }) as never[]));
+      harness.gatewayPlane = startGatewayApiPlane({ kubeConfig: sandbox.kubeConfig, draw: () => 0.5 });
+      await harness.gatewayPlane.ready;
     }
     harness.deployments = await startDeploymentController({ kubeConfig: sandbox.kubeConfig, namespace: NAMESPACE, startupDelayMs: 0, clock: harness.clock });
     harness.daemonSets = await startDaemonSetController({ kubeConfig: sandbox.kubeConfig, namespace: NAMESPACE, startupDelayMs: 0, clock: harness.clock });
@@ -117,6 +134,7 @@ export class EngineHarness {
   async stop(): Promise<void> {
     await this.stopController();
     await this.history.stop();
+    await this.gatewayPlane?.stop();
     await this.deployments.stop();
     await this.daemonSets.stop();
     await this.sandbox.stop();
@@ -157,6 +175,19 @@ export class EngineHarness {
       spec: { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, service: { port: 9898 }, ...spec },
     };
     await this.custom.createNamespacedCustomObject({ group: 'kanari.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'canaries', body });
+  }
+
+  /**
+   * A Deployment and Canary `name` at revision `name:1`, initialized (the controller started if it is
+   * not running), then shipped `name:2`; `beforeShip` runs just before the new revision, e.g. to set traffic.
+   */
+  async ship(name: string, spec: Parameters<EngineHarness['createCanary']>[1], beforeShip?: () => void): Promise<void> {
+    await this.createDeployment(name, `${name}:1`);
+    await this.createCanary(name, spec);
+    if (!this.controller) await this.startController();
+    await this.waitForPhase(name, 'Initialized');
+    beforeShip?.();
+    await this.setImage(name, `${name}:2`);
   }
 
   async canary(name: string): Promise<Canary> {

@@ -37,17 +37,9 @@ describe("Flagger's inline metric query", () => {
   });
   afterEach(() => world.stop());
 
-  async function ship(name: string, spec: Parameters<EngineHarness['createCanary']>[1]): Promise<void> {
-    await world.createDeployment(name, `${name}:1`);
-    await world.createCanary(name, spec);
-    if (!world.controller) await world.startController();
-    await world.waitForPhase(name, 'Initialized');
-    await world.setImage(name, `${name}:2`);
-  }
-
   test('runs on the Canary\'s metricsServer and gates the run both ways', async () => {
-    await ship('good', { metricsServer: prometheus.url, analysis: quickAnalysis({ metrics: [{ name: '5xx percentage', interval: '10s', query: errorPercent('good'), threshold: 1 }] }) });
-    await ship('bad', { metricsServer: prometheus.url, analysis: quickAnalysis({ metrics: [{ name: '5xx percentage', interval: '10s', query: errorPercent('bad'), threshold: 1 }] }) });
+    await world.ship('good', { metricsServer: prometheus.url, analysis: quickAnalysis({ metrics: [{ name: '5xx percentage', interval: '10s', query: errorPercent('good'), threshold: 1 }] }) });
+    await world.ship('bad', { metricsServer: prometheus.url, analysis: quickAnalysis({ metrics: [{ name: '5xx percentage', interval: '10s', query: errorPercent('bad'), threshold: 1 }] }) });
     const good = await world.runUntilPhase('good', 'Succeeded');
     const bad = await world.runUntilPhase('bad', 'Failed');
     expect(Number(good.lastAnalysis?.[0].value)).toBeCloseTo(0.25, 1);
@@ -71,14 +63,14 @@ describe("Flagger's inline metric query", () => {
     });
     // The template alone would pass (0.25%); the inline query beside it fails (20%).
     const metrics = [{ name: 'errors', interval: '10s', templateRef: { name: 'good-errors' }, query: errorPercent('bad'), thresholdRange: { max: 1 } }];
-    await ship('bad', { metricsServer: prometheus.url, analysis: quickAnalysis({ metrics }) });
+    await world.ship('bad', { metricsServer: prometheus.url, analysis: quickAnalysis({ metrics }) });
     const status = await world.runUntilPhase('bad', 'Failed');
     expect(status.lastAnalysis?.[0]).toMatchObject({ metric: 'errors', result: 'fail' });
     expect(Number(status.lastAnalysis?.[0].value)).toBeCloseTo(20, 0);
   });
 
   test('without a metrics server the metric fails and says where to set one', async () => {
-    await ship('good', { analysis: quickAnalysis({ threshold: 1, metrics: [{ name: '5xx percentage', interval: '10s', query: errorPercent('good'), threshold: 1 }] }) });
+    await world.ship('good', { analysis: quickAnalysis({ threshold: 1, metrics: [{ name: '5xx percentage', interval: '10s', query: errorPercent('good'), threshold: 1 }] }) });
     const status = await world.runUntilPhase('good', 'Failed');
     expect(status.lastAnalysis?.[0]).toMatchObject({ metric: '5xx percentage', result: 'error' });
     expect(status.lastAnalysis?.[0].reason).toBe('metric "5xx percentage" has an inline query but no Prometheus to run it on: set spec.metricsServer or start the controller with --metrics-server');

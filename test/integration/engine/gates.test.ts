@@ -35,13 +35,8 @@ describe('canary engine: webhook gates and manual control through the real contr
   }
 
   /** A Deployment and Canary `name` with these hooks, initialized, then shipped a new revision. */
-  async function shipWith(name: string, webhooks: CanaryWebhook[], analysis = quickAnalysis({ webhooks })): Promise<void> {
-    await world.createDeployment(name, `${name}:1`);
-    await world.createCanary(name, { analysis: { ...analysis, webhooks } });
-    if (!world.controller) await world.startController();
-    await world.waitForPhase(name, 'Initialized');
-    world.traffic.set(name, HEALTHY);
-    await world.setImage(name, `${name}:2`);
+  function shipWith(name: string, webhooks: CanaryWebhook[], analysis = quickAnalysis({ webhooks })): Promise<void> {
+    return world.ship(name, { analysis: { ...analysis, webhooks } }, () => world.traffic.set(name, HEALTHY));
   }
 
   async function annotate(name: string, kind: ManualRequestKind, who: string): Promise<void> {

@@ -53,16 +53,8 @@ describe('canary engine with Prometheus as the only metric source (no TrafficMet
   });
   afterEach(() => world.stop());
 
-  async function ship(name: string, spec: Parameters<EngineHarness['createCanary']>[1]): Promise<void> {
-    await world.createDeployment(name, `${name}:1`);
-    await world.createCanary(name, spec);
-    if (!world.controller) await world.startController();
-    await world.waitForPhase(name, 'Initialized');
-    await world.setImage(name, `${name}:2`);
-  }
-
   test('spec.metricsServer: promotes on good values, recording what it measured', async () => {
-    await ship('good', { metricsServer: prometheus.url, mesh: 'linkerd', analysis: quickAnalysis({ metrics: builtins }) });
+    await world.ship('good', { metricsServer: prometheus.url, mesh: 'linkerd', analysis: quickAnalysis({ metrics: builtins }) });
     const status = await world.runUntilPhase('good', 'Succeeded');
     expect(world.weightHistory).toEqual([0, 20, 40, 60, 0]);
     const measured = Object.fromEntries((status.lastAnalysis ?? []).map((a) => [a.metric, a]));
@@ -73,7 +65,7 @@ describe('canary engine with Prometheus as the only metric source (no TrafficMet
   });
 
   test('spec.metricsServer: rolls back on bad values, naming the value against its threshold', async () => {
-    await ship('bad', { metricsServer: prometheus.url, mesh: 'linkerd', analysis: quickAnalysis({ metrics: builtins }) });
+    await world.ship('bad', { metricsServer: prometheus.url, mesh: 'linkerd', analysis: quickAnalysis({ metrics: builtins }) });
     const status = await world.runUntilPhase('bad', 'Failed');
     expect(status.canaryWeight).toBe(0);
     expect(Math.max(...world.weightHistory)).toBeLessThanOrEqual(20);
@@ -84,7 +76,7 @@ describe('canary engine with Prometheus as the only metric source (no TrafficMet
   });
 
   test('without metricsServer, the Canary says the TrafficMetrics API is not served and what to do', async () => {
-    await ship('good', { analysis: quickAnalysis({ metrics: builtins }) });
+    await world.ship('good', { analysis: quickAnalysis({ metrics: builtins }) });
     const status = await world.advanceUntil('good', (s) => s.conditions?.some((c) => c.type === 'Ready' && c.reason === 'MetricsApiNotServed') ?? false, 'Ready=False MetricsApiNotServed');
     const ready = status.conditions?.find((c) => c.type === 'Ready');
     expect(ready?.status).toBe('False');
@@ -111,8 +103,8 @@ describe('canary engine with Prometheus as the only metric source (no TrafficMet
       },
     });
     const metrics = [{ name: 'error-percent', interval: '10s', templateRef: { name: 'error-percent' }, thresholdRange: { max: 5 } }];
-    await ship('good', { analysis: quickAnalysis({ metrics }) });
-    await ship('bad', { analysis: quickAnalysis({ metrics }) });
+    await world.ship('good', { analysis: quickAnalysis({ metrics }) });
+    await world.ship('bad', { analysis: quickAnalysis({ metrics }) });
     const good = await world.runUntilPhase('good', 'Succeeded');
     const bad = await world.runUntilPhase('bad', 'Failed');
     expect(Number(good.lastAnalysis?.[0].value)).toBeCloseTo(0.25, 1);

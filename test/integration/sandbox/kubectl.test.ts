@@ -260,8 +260,9 @@ describeWithKubectl('real kubectl against the sandbox API server', () => {
     await kubectl(['apply', '-f', crdsDir]);
     expect(await kubectl(['get', 'crd', '-o', 'name'])).toContain('canaries.');
     if (!existsSync(examplesDir)) return;
-    // The examples live in namespace "test".
+    // The examples live in namespace "test"; the Gateway API ones hold a Gateway, whose CRD a cluster with Gateway API has.
     await kubectl(['apply', '-f', '-'], { input: manifest({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'test' } }) });
+    await kubectl(['apply', '--server-side', '-f', join(REPO, 'third_party/gateway-api/v1.6.1')]);
     await kubectl(['apply', '-f', examplesDir]);
     await kubectl(['apply', '--server-side', '--force-conflicts', '-f', examplesDir]);
     expect(await kubectl(['get', 'canaries', '-A'])).toMatch(/^NAMESPACE\s+NAME\s/m);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 import { convertFlaggerDocuments, formatConversionNote } from '../../../src/api/flagger-convert.ts';
 import { createValidator } from '../../../src/api/validation.ts';
 import { formatValidationError } from '../../../src/api/validation-error.ts';
@@ -67,7 +69,7 @@ describe('converting Flagger objects', () => {
     const istio = convertOne(flaggerCanary({ provider: 'istio', service: { port: 80, hosts: ['app.example.com'] } }));
     expect(istio.object.spec.service.hosts).toBeUndefined();
     expect(istio.notes).toContain(
-      "Canary/web: spec.service.hosts: dropped: host names of an Istio VirtualService or Gateway API HTTPRoute, not the TrafficSplit's root service. Remove them (Kanari uses the apex Service as the root service)",
+      "Canary/web: spec.service.hosts: dropped: host names of an Istio VirtualService, not the TrafficSplit's root service. Remove them (Kanari uses the apex Service as the root service); with provider: gatewayapi they are the HTTPRoute's hostnames",
     );
     const linkerd = convertOne(flaggerCanary({ provider: 'linkerd', service: { port: 80, hosts: ['web-root'] } }));
     expect(linkerd.object.spec.service.hosts).toEqual(['web-root']);
@@ -78,7 +80,7 @@ describe('converting Flagger objects', () => {
     const { object, notes, count } = convertOne(flaggerCanary({}, { stepWeight: undefined, maxWeight: undefined, iterations: 5, match: [{ queryParams: { beta: { exact: 'on' } } }] }));
     expect([object, count]).toEqual([undefined, 0]);
     expect(notes).toEqual([
-      'Canary/web: spec.analysis.match[0].queryParams: SMI HTTPRouteGroups cannot match query parameters, and without them the A/B test would send other users to the canary. Match on headers (or uri, method) instead; not converted',
+      'Canary/web: spec.analysis.match[0].queryParams: SMI HTTPRouteGroups cannot match query parameters, and without them the A/B test would send other users to the canary. Match on headers (or uri, method) instead, or set provider: gatewayapi; not converted',
     ]);
   });
 
@@ -169,10 +171,10 @@ describe('converting Flagger objects', () => {
       ),
     );
     expect(notes).toEqual([
-      'Canary/web: spec.ingressRef: dropped: routing through an NGINX or Skipper Ingress: Kanari does not route through an Ingress. Remove it; Kanari routes with SMI TrafficSplit (`provider: smi`, `linkerd`, `osm`) or not at all (`provider: kubernetes`)',
-      "Canary/web: spec.analysis.sessionAffinity: dropped: session affinity cookies need a Gateway API router; an SMI TrafficSplit cannot set cookies. Remove it: during a weighted run a user's requests may then reach either version",
-      'Canary/web: spec.analysis.match[0].queryParams: SMI HTTPRouteGroups cannot match query parameters, and without them the A/B test would send other users to the canary. Match on headers (or uri, method) instead; not converted',
+      'Canary/web: spec.ingressRef: dropped: routing through an NGINX or Skipper Ingress: Kanari does not route through an Ingress. Remove it; Kanari routes with SMI TrafficSplit (`provider: smi`, `linkerd`, `osm`), Gateway API HTTPRoute (`provider: gatewayapi`) or not at all (`provider: kubernetes`)',
       'Canary/web: spec.autoscalerRef.kind: KEDA ScaledObjects: Kanari copies HorizontalPodAutoscalers only. Point autoscalerRef at an HPA, or remove autoscalerRef and scale the primary yourself; not converted',
+      "Canary/web: spec.analysis.sessionAffinity: dropped: session affinity cookies need a Gateway API router; an SMI TrafficSplit cannot set cookies. Remove it (during a weighted run a user's requests may then reach either version), or set provider: gatewayapi",
+      'Canary/web: spec.analysis.match[0].queryParams: SMI HTTPRouteGroups cannot match query parameters, and without them the A/B test would send other users to the canary. Match on headers (or uri, method) instead, or set provider: gatewayapi; not converted',
     ]);
   });
 
@@ -193,5 +195,85 @@ describe('converting Flagger objects', () => {
     expect(result.documents[0].converted).toBe(deployment);
     expect(result.convertedCount).toBe(0);
     expect(result.notes.map(formatConversionNote)).toEqual(['Deployment/web: not a Flagger object: copied unchanged']);
+  });
+});
+
+describe("converting Flagger's gatewayapi Canaries", () => {
+  const validator = createValidator();
+  const fixture = readFileSync(new URL('../../fixtures/flagger/podinfo-gatewayapi.yaml', import.meta.url), 'utf8');
+  const converted = () => convertFlaggerDocuments(parseAllDocuments(fixture).map((d) => d.toJS()));
+  const byName = (name: string) => converted().documents.map((d) => d.converted as Record<string, any>).find((o) => o.metadata.name === name)!; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  test('every Canary keeps its Gateway API router and validates; only what no Kanari router can use is noted', () => {
+    const result = converted();
+    expect(result.convertedCount).toBe(4);
+    for (const document of result.documents) expect(validator.validate(document.converted).errors.map(formatValidationError)).toEqual([]);
+    expect(result.notes.map(formatConversionNote)).toEqual([
+      "Canary/frontend: spec.analysis.metrics[0].name: request-success-rate with provider gatewayapi:v1: Flagger read this built-in metric from the router's own Prometheus metrics; Kanari reads the SMI TrafficMetrics API, or with metricsServer the mesh's metrics (linkerd unless spec.mesh says istio or osm). Use a MetricTemplate with your router's query to keep Flagger's",
+    ]);
+  });
+
+  test("the Linkerd tutorial's in-mesh Canary: provider and the Service parent as written", () => {
+    const podinfo = byName('podinfo');
+    expect(podinfo.spec.provider).toBe('gatewayapi:v1');
+    expect(podinfo.spec.service.gatewayRefs).toEqual([{ name: 'podinfo', namespace: 'test', group: 'core', kind: 'Service', port: 9898 }]);
+    expect(podinfo.spec.analysis.metrics[0].templateRef).toEqual({ name: 'success-rate', namespace: 'test' });
+  });
+
+  test('north–south: gatewayRefs, hosts, timeout, headers, rewrite and session affinity carried over', () => {
+    const frontend = byName('frontend');
+    expect(frontend.spec.service).toEqual({
+      port: 9898,
+      hosts: ['www.example.com'],
+      gatewayRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }],
+      timeout: '30s',
+      headers: { request: { set: { 'x-release': 'canary' } }, response: { remove: ['server'] } },
+      rewrite: { uri: '/' },
+    });
+    expect(frontend.spec.analysis.sessionAffinity).toEqual({ cookieName: 'flagger-cookie', maxAge: 21600 });
+  });
+
+  test('A/B with headers, query parameters and a cookie match, and blue/green mirroring, carried over', () => {
+    expect(byName('checkout').spec.provider).toBe('gatewayapi:v1beta1');
+    expect(byName('checkout').spec.analysis.match).toEqual([
+      { headers: { 'x-canary': { exact: 'insider' } } },
+      { queryParams: { canary: { exact: 'true' } } },
+      { headers: { cookie: { regex: '^(.*?;)?(canary=always)(;.*)?$' } } },
+    ]);
+    expect(byName('backend').spec).toMatchObject({ provider: 'gatewayapi', analysis: { iterations: 5, mirror: true, mirrorWeight: 25 } });
+  });
+
+  test("Istio's service fields are dropped as on any router, and the Gateway API fields of a Canary on another router too", () => {
+    const gateway = convertOne(
+      flaggerCanary(
+        { provider: 'gatewayapi:v1', service: { port: 80, match: [{ uri: { prefix: '/api' } }], retries: { attempts: 3 }, canary: { labels: { a: 'b' } } } },
+        { mirror: false },
+      ),
+    );
+    expect(gateway.notes).toEqual([
+      "Canary/web: spec.service.match: dropped: request conditions of an Istio VirtualService: Kanari's routers write no Istio VirtualService or DestinationRule; an SMI TrafficSplit routes every request of the service. Remove it",
+      "Canary/web: spec.service.retries: dropped: an Istio retry policy: Kanari's routers write no Istio VirtualService or DestinationRule. Remove it and set retries in your mesh's own configuration",
+    ]);
+    expect(gateway.object.spec).toMatchObject({ provider: 'gatewayapi:v1', service: { port: 80, canary: { labels: { a: 'b' } } } });
+    expect(gateway.object.spec.analysis).not.toHaveProperty('mirror');
+    expect(validator.validate(gateway.object).errors.map(formatValidationError)).toEqual([]);
+
+    const smi = convertOne(flaggerCanary({ provider: 'linkerd', service: { port: 80, gatewayRefs: [{ name: 'public' }], timeout: '10s' } }, { mirror: true, mirrorWeight: 20 }));
+    expect(smi.notes).toEqual([
+      'Canary/web: spec.service.gatewayRefs: dropped: the Gateways of a Gateway API HTTPRoute: an SMI TrafficSplit attaches to no Gateway. Remove them, or set provider: gatewayapi',
+      "Canary/web: spec.service.timeout: dropped: a request timeout of an Istio VirtualService or Gateway API HTTPRoute: an SMI TrafficSplit has no timeouts. Remove it and set timeouts in your mesh's own configuration, or set provider: gatewayapi",
+      "Canary/web: spec.analysis.mirror: dropped: traffic mirroring needs an Istio or Gateway API router; an SMI TrafficSplit cannot mirror. Remove it (a blue/green run then gives the canary only your load tests' traffic, and a canary run starts without a mirrored first step), or set provider: gatewayapi",
+      'Canary/web: spec.analysis.mirrorWeight: dropped: the share of mirrored traffic: an SMI TrafficSplit cannot mirror. Remove it, or set provider: gatewayapi',
+    ]);
+    expect(validator.validate(smi.object).errors.map(formatValidationError)).toEqual([]);
+  });
+
+  test('a Canary without provider whose gatewayRefs say Flagger ran it on the Gateway API keeps that router', () => {
+    const { object, notes } = convertOne(flaggerCanary({ provider: undefined, service: { port: 80, gatewayRefs: [{ name: 'podinfo', kind: 'Service', group: 'core', port: 80 }] } }));
+    expect(object.spec.provider).toBe('gatewayapi');
+    expect(object.spec.service.gatewayRefs).toEqual([{ name: 'podinfo', kind: 'Service', group: 'core', port: 80 }]);
+    expect(notes).toEqual([
+      "Canary/web: spec.provider: Flagger ran this Canary on the router of its -mesh-provider flag, and its gatewayRefs say that was the Gateway API: kanari convert writes provider: gatewayapi (Kanari's Gateway API router, v1 where served)",
+    ]);
   });
 });

@@ -14,8 +14,9 @@ import {
 
 /**
  * What Flagger runs for the Canaries of its tutorials and e2e tests. A Canary without a provider ran on
- * the router of Flagger's -mesh-provider flag (convert notes `spec.provider`); a foreign router's own fields
- * are dropped with a note, and so are its built-in metrics' sources (they came from that router).
+ * the router of Flagger's -mesh-provider flag (convert notes `spec.provider`): with `gatewayRefs` that was
+ * the Gateway API, which Kanari keeps; a foreign router's own fields are dropped with a note (the Gateway
+ * API's after the provider's, once the router is known), and so are its built-in metrics' sources.
  */
 
 const provider = ['spec.provider'];
@@ -33,11 +34,11 @@ const ISTIO: ExpectedPage = {
   },
   'istio-progressive-delivery § Session Affinity': {
     run: { ...tutorial, ...canaryRun({ stepWeight: 10, maxWeight: 50 }), interval: '1m', threshold: 5, hooks: tests, metrics: builtins('30s') },
-    noted: [...istioNotes, 'spec.analysis.sessionAffinity', ...provider, 'spec.service.hosts'],
+    noted: [...istioNotes, ...provider, 'spec.service.hosts', 'spec.analysis.sessionAffinity'],
   },
   'istio-progressive-delivery § Traffic mirroring': {
     run: { ...tutorial, ...blueGreen(10), interval: '1m', threshold: 5, hooks: tests, metrics: builtins('1m') },
-    noted: [...istioNotes, 'spec.analysis.mirror', 'spec.analysis.mirrorWeight', ...provider, 'spec.service.hosts'],
+    noted: [...istioNotes, ...provider, 'spec.service.hosts', 'spec.analysis.mirror', 'spec.analysis.mirrorWeight'],
   },
   'istio-progressive-delivery § Canary Deployments for TCP Services': {
     run: { ...tutorial, ports: ['tcp-service-port 7070→7070'], ...canaryRun({ stepWeight: 10, maxWeight: 50 }), interval: '1m', threshold: 5, hooks: tests, metrics: builtins('30s') },
@@ -75,54 +76,56 @@ const HELM: ExpectedPage = {
   'canary-helm-gitops § Upgrade (backend: inside the mesh only)': { run: helmRun('backend'), noted: ['spec.service.trafficPolicy', ...provider] },
 };
 
-const gatewayNotes = ['spec.service.gatewayRefs', ...provider, 'spec.service.hosts'];
+// The Gateway API pages ran on Flagger's gatewayapi router (their gatewayRefs say so): Kanari's routes them the same.
+const gatewayNotes = provider;
 const envoyOrIstio = [templated('error-rate', 'flagger-system/error-rate', '≤ 1', '1m'), templated('latency', 'flagger-system/latency', '≤ 0.5', '30s')];
-const gatewayRun = { ...tutorial, ...canaryRun({ stepWeight: 10, maxWeight: 50 }), interval: '1m', threshold: 5, hooks: smokeAndLoad, metrics: envoyOrIstio };
-const withServiceField = (field: string) => ['spec.service.gatewayRefs', field, ...provider, 'spec.service.hosts'];
+const gatewayRun = { ...tutorial, router: 'gatewayapi', ...canaryRun({ stepWeight: 10, maxWeight: 50 }), interval: '1m', threshold: 5, hooks: smokeAndLoad, metrics: envoyOrIstio };
 const GATEWAY_API: ExpectedPage = {
   'gatewayapi-progressive-delivery § Bootstrap': { run: gatewayRun, noted: gatewayNotes },
   'gatewayapi-progressive-delivery § A/B Testing': {
     run: {
-      ...tutorial, ...abTest(10, [header('user-agent', 'regex', '.*Firefox.*'), header('cookie', 'regex', '^(.*?;)?(type=insider)(;.*)?$')]),
+      ...tutorial, router: 'gatewayapi', ...abTest(10, [header('user-agent', 'regex', '.*Firefox.*'), header('cookie', 'regex', '^(.*?;)?(type=insider)(;.*)?$')]),
       interval: '1m', threshold: 2, hooks: { rollout: ['load-test'] }, metrics: envoyOrIstio,
     },
     noted: gatewayNotes,
   },
   'gatewayapi-progressive-delivery § Session Affinity': {
     run: { ...gatewayRun, hooks: { rollout: ['load-test'] } },
-    noted: ['spec.service.gatewayRefs', 'spec.analysis.sessionAffinity', ...provider, 'spec.service.hosts'],
+    noted: gatewayNotes,
   },
   'gatewayapi-progressive-delivery § Traffic mirroring': {
-    run: { ...PODINFO, ...blueGreen(10), interval: '1m', threshold: 5, hooks: { rollout: ['load-test'] }, metrics: builtins('1m') },
-    noted: ['spec.service.gatewayRefs', 'spec.analysis.mirror', ...provider, 'spec.service.hosts'],
+    run: { ...PODINFO, router: 'gatewayapi', ...blueGreen(10), interval: '1m', threshold: 5, hooks: { rollout: ['load-test'] }, metrics: builtins('1m') },
+    noted: [...gatewayNotes, ...builtinSourceNotes(0, 1)],
   },
-  'gatewayapi-progressive-delivery § Customising the HTTPRoute (header manipulation)': { run: gatewayRun, noted: withServiceField('spec.service.headers') },
-  'gatewayapi-progressive-delivery § Customising the HTTPRoute (URL rewriting, full path)': { run: gatewayRun, noted: withServiceField('spec.service.rewrite') },
-  'gatewayapi-progressive-delivery § Customising the HTTPRoute (URL rewriting, prefix)': { run: gatewayRun, noted: withServiceField('spec.service.rewrite') },
-  'gatewayapi-progressive-delivery § Customising the HTTPRoute (CORS policy)': { run: gatewayRun, noted: withServiceField('spec.service.corsPolicy') },
+  'gatewayapi-progressive-delivery § Customising the HTTPRoute (header manipulation)': { run: gatewayRun, noted: gatewayNotes },
+  'gatewayapi-progressive-delivery § Customising the HTTPRoute (URL rewriting, full path)': { run: gatewayRun, noted: gatewayNotes },
+  'gatewayapi-progressive-delivery § Customising the HTTPRoute (URL rewriting, prefix)': { run: gatewayRun, noted: gatewayNotes },
+  // Kanari's Gateway API router writes no CORS filter.
+  'gatewayapi-progressive-delivery § Customising the HTTPRoute (CORS policy)': { run: gatewayRun, noted: ['spec.service.corsPolicy', ...gatewayNotes] },
   // Weighted, despite its title: the X-Canary header is only in its load test.
   'gatewayapi-ab-testing § Bootstrap': { run: gatewayRun, noted: gatewayNotes },
   // Flagger scales the primary with its own HTTPScaledObject; Kanari copies HPAs only.
-  'keda-httpscaledobject § Bootstrap': { refused: 'Kanari copies HorizontalPodAutoscalers only', noted: ['spec.autoscalerRef.primaryScalingSet', 'spec.service.gatewayRefs', ...provider, 'spec.autoscalerRef.kind'] },
+  'keda-httpscaledobject § Bootstrap': { refused: 'Kanari copies HorizontalPodAutoscalers only', noted: ['spec.autoscalerRef.primaryScalingSet', ...provider, 'spec.autoscalerRef.kind'] },
   'keda-httpscaledobject § Session Affinity': {
     refused: 'Kanari copies HorizontalPodAutoscalers only',
-    noted: ['spec.autoscalerRef.primaryScalingSet', 'spec.service.gatewayRefs', 'spec.analysis.sessionAffinity', ...provider, 'spec.autoscalerRef.kind'],
+    noted: ['spec.autoscalerRef.primaryScalingSet', ...provider, 'spec.autoscalerRef.kind'],
   },
-  'keda-httpscaledobject § A/B Testing': { refused: 'Kanari copies HorizontalPodAutoscalers only', noted: ['spec.autoscalerRef.primaryScalingSet', 'spec.service.gatewayRefs', ...provider, 'spec.autoscalerRef.kind'] },
+  'keda-httpscaledobject § A/B Testing': { refused: 'Kanari copies HorizontalPodAutoscalers only', noted: ['spec.autoscalerRef.primaryScalingSet', ...provider, 'spec.autoscalerRef.kind'] },
   'keda-httpscaledobject § Traffic mirroring': {
-    run: { ...PODINFO, ...blueGreen(10), interval: '1m', threshold: 5, hooks: { rollout: ['load-test'] }, metrics: builtins('1m') },
-    noted: ['spec.service.gatewayRefs', 'spec.analysis.mirror', ...provider, 'spec.service.hosts'],
+    run: { ...PODINFO, router: 'gatewayapi', ...blueGreen(10), interval: '1m', threshold: 5, hooks: { rollout: ['load-test'] }, metrics: builtins('1m') },
+    noted: [...provider, ...builtinSourceNotes(0, 1)],
   },
 };
 
 const linkerdMetrics = [templated('success-rate', 'test/success-rate', '≥ 99', '1m'), templated('latency', 'test/latency', '≤ 500', '30s')];
-const linkerdRun = { ...tutorial, ...canaryRun({ stepWeight: 5, maxWeight: 50 }), interval: '30s', threshold: 5, hooks: tests, metrics: linkerdMetrics };
+// Flagger's Linkerd tutorial routes with the Gateway API (its gatewayRefs name the Service itself).
+const linkerdRun = { ...tutorial, router: 'gatewayapi', ...canaryRun({ stepWeight: 5, maxWeight: 50 }), interval: '30s', threshold: 5, hooks: tests, metrics: linkerdMetrics };
 const SMI_MESHES: ExpectedPage = {
-  'linkerd-progressive-delivery § Bootstrap': { run: linkerdRun, noted: ['spec.service.gatewayRefs', ...provider] },
+  'linkerd-progressive-delivery § Bootstrap': { run: linkerdRun, noted: provider },
   // Flagger's deprecated single threshold of a non-success-rate metric is its maximum.
   'linkerd-progressive-delivery § Custom metrics (the 404s percentage added to the Canary)': {
     run: { ...linkerdRun, metrics: [...linkerdMetrics, '404s percentage (inline query) ≤ 3 over 1m'] },
-    noted: ['spec.service.gatewayRefs', ...provider],
+    noted: provider,
   },
   'linkerd-progressive-delivery § A/B Testing (through the NGINX ingress)': {
     run: {
@@ -157,12 +160,12 @@ const SMI_MESHES: ExpectedPage = {
   'rollout-weights § Non-linear weights (stepWeights)': { run: { ...PODINFO, strategy: 'canary', weights: [0, 1, 2, 10, 80], interval: '1m', threshold: 10 }, noted: provider },
 };
 
-const appmeshNotes = ['spec.service.timeout', 'spec.service.retries', 'spec.service.match', 'spec.service.rewrite', ...provider, ...builtinSourceNotes(0, 1)];
+const appmeshNotes = ['spec.service.retries', 'spec.service.match', ...provider, 'spec.service.timeout', 'spec.service.rewrite', ...builtinSourceNotes(0, 1)];
 const appmeshRun = { ...tutorial, ...canaryRun({ stepWeight: 5, maxWeight: 50 }), interval: '1m', threshold: 5, hooks: tests, metrics: builtins('30s') };
 const appmeshAb = (matches: unknown[]) => ({ ...tutorial, ...abTest(10, matches), interval: '1m', threshold: 5, hooks: { rollout: ['load-test'] }, metrics: builtins('30s') });
 const contourRun = { ...PODINFO, autoscaler: HPA, ports: port80, interval: '30s', threshold: 5, metrics: builtins('30s') };
 const contourAb = (matches: unknown[]) => ({ ...contourRun, ...abTest(10, matches), interval: '1m', hooks: { rollout: ['load-test'] } });
-const contourNotes = ['spec.service.timeout', 'spec.service.retries', ...provider];
+const contourNotes = ['spec.service.retries', ...provider, 'spec.service.timeout'];
 const glooRun = { ...PODINFO, autoscaler: HPA, interval: '10s', threshold: 5, metrics: builtins('30s') };
 const glooAb = (matches: unknown[]) => ({ ...glooRun, ...abTest(10, matches), interval: '1m', hooks: { rollout: ['load-test'] } });
 const glooNotes = [...provider, ...builtinSourceNotes(0, 1)];
@@ -249,11 +252,11 @@ const KUBERNETES: ExpectedPage = {
   // maxWeight 50 is ignored beside stepWeights, as in Flagger: the run goes to 60.
   'e2e-linkerd-steps § Canary initialization, analysis and promotion': {
     run: {
-      ...PODINFO, progressDeadlineSeconds: 60, ports: ['http 80→http', ...DISCOVERED], ...canaryRun({ stepWeights: [10, 20, 30, 40, 50, 60], maxWeight: 50 }),
+      ...PODINFO, router: 'gatewayapi', progressDeadlineSeconds: 60, ports: ['http 80→http', ...DISCOVERED], ...canaryRun({ stepWeights: [10, 20, 30, 40, 50, 60], maxWeight: 50 }),
       interval: '15s', threshold: 15, hooks: { rollout: ['load-test'] },
       metrics: [templated('success-rate', 'linkerd/success-rate', '≥ 99', '1m'), templated('latency', 'linkerd/latency', '≤ 500', '30s')],
     },
-    noted: ['spec.service.gatewayRefs', ...provider],
+    noted: provider,
   },
 };
 

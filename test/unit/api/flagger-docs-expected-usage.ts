@@ -37,7 +37,7 @@ const HOW_IT_WORKS: ExpectedPage = {
   'how-it-works § Canary service (annotations and labels of the generated Services)': { run: hiw, noted: provider },
   'how-it-works § Canary service (URI match and rewrite, timeout and retries)': {
     run: hiw,
-    noted: ['spec.service.match', 'spec.service.rewrite', 'spec.service.retries', 'spec.service.timeout', ...provider],
+    noted: ['spec.service.match', 'spec.service.retries', ...provider, 'spec.service.timeout', 'spec.service.rewrite'],
   },
   'how-it-works § Canary finalizers (revertOnDeletion)': { run: { ...hiw, settings: ['revertOnDeletion'] }, noted: provider },
   'how-it-works § Canary analysis (the two ready thresholds; the spec leaves its other fields blank)': { run: hiw, noted: provider },
@@ -67,10 +67,10 @@ const DEPLOYMENT_STRATEGIES: ExpectedPage = {
   },
   'deployment-strategies § Blue/Green Deployments': { run: { ...ds, threshold: 2, ...blueGreen(10) }, noted: provider },
   // Mirroring is a pre-stage of the same ten iterations: without it the canary gets only the load tests' traffic.
-  'deployment-strategies § Blue/Green with Traffic Mirroring': { run: { ...ds, threshold: 2, ...blueGreen(10) }, noted: ['spec.analysis.mirror', 'spec.analysis.mirrorWeight', ...provider] },
-  'deployment-strategies § Canary Release with Session Affinity': { run: { ...ds, threshold: 10, ...canaryRun({ stepWeight: 2, maxWeight: 50 }) }, noted: ['spec.analysis.sessionAffinity', ...provider] },
-  'deployment-strategies § Configuring stickiness for Primary deployment': { run: hiw, noted: ['spec.analysis.sessionAffinity', ...provider] },
-  'deployment-strategies § Configuring additional cookie attributes': { run: hiw, noted: ['spec.analysis.sessionAffinity', ...provider] },
+  'deployment-strategies § Blue/Green with Traffic Mirroring': { run: { ...ds, threshold: 2, ...blueGreen(10) }, noted: [...provider, 'spec.analysis.mirror', 'spec.analysis.mirrorWeight'] },
+  'deployment-strategies § Canary Release with Session Affinity': { run: { ...ds, threshold: 10, ...canaryRun({ stepWeight: 2, maxWeight: 50 }) }, noted: [...provider, 'spec.analysis.sessionAffinity'] },
+  'deployment-strategies § Configuring stickiness for Primary deployment': { run: hiw, noted: [...provider, 'spec.analysis.sessionAffinity'] },
+  'deployment-strategies § Configuring additional cookie attributes': { run: hiw, noted: [...provider, 'spec.analysis.sessionAffinity'] },
 };
 
 const METRICS: ExpectedPage = {
@@ -150,7 +150,7 @@ const FAQ: ExpectedPage = {
   },
   'faq § Istio routing (frontend, inside and outside the mesh)': {
     run: { ...hiw, target: 'Deployment/frontend', ports: ['http-frontend 9898→9898'] },
-    noted: [...istio, 'spec.service.match', 'spec.service.rewrite', 'spec.service.retries', 'spec.service.headers', 'spec.service.corsPolicy', ...provider, 'spec.service.hosts'],
+    noted: [...istio, 'spec.service.match', 'spec.service.retries', 'spec.service.corsPolicy', ...provider, 'spec.service.hosts', 'spec.service.headers', 'spec.service.rewrite'],
   },
   'faq § Istio routing (backend, inside the mesh only)': { run: { ...hiw, target: 'Deployment/backend' }, noted: ['spec.service.trafficPolicy', ...provider] },
   'faq § Istio routing (delegation)': {
@@ -159,11 +159,11 @@ const FAQ: ExpectedPage = {
   },
   'faq § Istio Ingress Gateway (website)': {
     run: { ...hiw, target: 'Deployment/website', ports: ['http 8080→8080'] },
-    noted: ['spec.service.gateways', 'spec.service.match', 'spec.service.rewrite', ...provider, 'spec.service.hosts'],
+    noted: ['spec.service.gateways', 'spec.service.match', ...provider, 'spec.service.hosts', 'spec.service.rewrite'],
   },
   'faq § Istio Ingress Gateway (webapi)': {
     run: { ...hiw, target: 'Deployment/webapi', ports: ['http 8080→8080'] },
-    noted: ['spec.service.gateways', 'spec.service.match', 'spec.service.rewrite', ...provider, 'spec.service.hosts'],
+    noted: ['spec.service.gateways', 'spec.service.match', ...provider, 'spec.service.hosts', 'spec.service.rewrite'],
   },
   'faq § Istio Mutual TLS (ISTIO_MUTUAL)': { run: hiw, noted: ['spec.service.trafficPolicy', ...provider] },
   'faq § Istio Mutual TLS (permissive mode: DISABLE)': { run: hiw, noted: ['spec.service.trafficPolicy', ...provider] },

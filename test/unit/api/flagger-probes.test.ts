@@ -1,5 +1,6 @@
 import { CANARY_API_VERSION } from '../../../src/api/canary.ts';
 import { convertFlaggerDocuments, formatConversionNote } from '../../../src/api/flagger-convert.ts';
+import { GATEWAY_ONLY_FIELDS } from '../../../src/api/flagger-field-values.ts';
 import { lookupFlaggerField, pathTokens } from '../../../src/api/flagger-fields.ts';
 import { createValidator } from '../../../src/api/validation.ts';
 import { childPath, formatValidationError } from '../../../src/api/validation-error.ts';
@@ -28,6 +29,7 @@ const OBJECT_BASES: Record<string, () => Json> = {
   'spec.autoscalerRef': () => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' }),
   'spec.analysis.sessionAffinity': () => ({ cookieName: 'flagger-cookie' }),
   'spec.analysis.metrics[].templateRef': () => ({ name: 'latency' }),
+  'spec.service.rewrite': () => ({ uri: '/' }),
 };
 
 function baseCanary(): Json {
@@ -54,6 +56,8 @@ function probe(path: string, sample: unknown): { canary: Json; segments: Segment
     delete analysis.stepWeight;
     analysis.iterations = 5;
   }
+  // A field only the Gateway API router reads is probed on a Canary of that router (on SMI it is dropped).
+  if (GATEWAY_ONLY_FIELDS.some((field) => path === field.path || path.startsWith(`${field.path}.`) || path.startsWith(`${field.path}[]`))) canary.spec.provider = 'gatewayapi:v1';
   const segments: Segment[] = [];
   let node: Json = canary;
   let written = '';

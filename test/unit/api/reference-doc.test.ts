@@ -53,7 +53,7 @@ function documentedForm(path: string): string {
   return path
     .replace(/\[\d+\]/g, '[]')
     .replace(/\.headers\.[\w-]+/g, '.headers.<key>')
-    .replace(/\.match\[\]\.(uri|method)/g, '.match[].headers.<key>');
+    .replace(/\.match\[\]\.(uri|method|queryParams\.[\w-]+)/g, '.match[].headers.<key>');
 }
 
 function canary(): Json {
@@ -72,7 +72,7 @@ function canary(): Json {
 // One object per rule the validator checks beyond the schema; a new rule belongs here and on the page.
 const brokenCanaries: Array<(c: Json) => void> = [
   (c) => delete c.metadata.name,
-  (c) => (c.spec.provider = 'gatewayapi'),
+  (c) => (c.spec.provider = 'gatewayapi:v2'),
   (c) => (c.spec.metricsServer = 'prometheus:9090'),
   (c) => (c.spec.service.targetPort = ''),
   (c) => (c.spec.autoscalerRef = { name: 'hpa', primaryScalerReplicas: { minReplicas: 3, maxReplicas: 2 } }),
@@ -93,6 +93,17 @@ const brokenCanaries: Array<(c: Json) => void> = [
   (c) => (c.spec.analysis.webhooks = [{ name: 'a', url: 'loadtester/', timeout: '0s' }, { name: 'a', url: 'http://x/' }]),
   (c) => (c.spec.analysis.alerts = [{ name: 'a', providerRef: { name: 'p' } }, { name: 'a', providerRef: { name: 'p' } }]),
   (c) => (c.spec.analysis.window = { schedules: ['not cron'], timezone: 'Mars/Olympus' }),
+  (c) => (delete c.spec.analysis.stepWeight, delete c.spec.analysis.maxWeight, (c.spec.provider = 'gatewayapi'), (c.spec.analysis.iterations = 2), (c.spec.analysis.match = [{ queryParams: { x: { exact: 'a', regex: 'b' } } }]), (c.spec.analysis.mirror = true)),
+  (c) => {
+    c.spec.service = { ...c.spec.service, gatewayRefs: [{ name: 'public' }], timeout: '10s', backendTimeout: '5s', headers: { request: { set: { a: 'b' } } }, rewrite: { uri: '/' } };
+    c.spec.analysis = { ...c.spec.analysis, mirror: true, mirrorWeight: 10, sessionAffinity: { cookieName: 'a' } };
+  },
+  (c) => (delete c.spec.analysis.stepWeight, delete c.spec.analysis.maxWeight, (c.spec.analysis.iterations = 2), (c.spec.analysis.match = [{ queryParams: { x: { exact: 'a' } } }])),
+  (c) => (delete c.spec.analysis.stepWeight, delete c.spec.analysis.maxWeight, (c.spec.analysis.iterations = 2), (c.spec.analysis.sessionAffinity = { cookieName: 'a' })),
+  (c) => (c.spec.analysis.sessionAffinity = { cookieName: 'a', primaryCookieName: 'a' }),
+  (c) => (c.spec.service.rewrite = {}),
+  (c) => (c.spec.service.rewrite = { uri: 'v2' }),
+  (c) => ((c.spec.service.gatewayRefs = [{ name: 'public' }]), (c.spec.service.hosts = ['App.example.com'])),
 ];
 
 describe('the documented rules', () => {

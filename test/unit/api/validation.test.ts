@@ -131,7 +131,7 @@ const invalid: Array<[string, () => Json, string[]]> = [
   ['provider istio', () => set(canary(), (c) => (c.spec.provider = 'istio')), [
     `spec.provider = "istio": Kanari has no istio router: kanari convert writes provider: smi (the cluster must then serve the SMI TrafficSplit API) and drops the router's own fields; write provider: kubernetes to route nothing`,
   ]],
-  ['provider gatewayapi', () => set(canary(), (c) => (c.spec.provider = 'gatewayapi')), ['spec.provider = "gatewayapi": Gateway API routing is not supported yet: use smi']],
+  ['provider gatewayapi with an unknown version', () => set(canary(), (c) => (c.spec.provider = 'gatewayapi:v1alpha2')), ['spec.provider = "gatewayapi:v1alpha2": must name an HTTPRoute version: gatewayapi, gatewayapi:v1beta1 or gatewayapi:v1']],
   ['provider kubernetes with weights', () => set(canary(), (c) => (c.spec.provider = 'kubernetes')), [
     'spec.analysis.stepWeight = 5: is not used by provider: kubernetes: the kubernetes provider routes no traffic, so Flagger runs 10 blue/green iterations instead (with a warning Event): write iterations: 10 (kanari convert does)',
   ]],

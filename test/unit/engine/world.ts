@@ -5,7 +5,7 @@ import type { Action, ActDecision, EngineEvent, Notification } from '../../../sr
 import { FakeClock } from '../../../src/time/clock.ts';
 import { decide } from '../../../src/engine/decide.ts';
 import { createPhaseMachine } from '../../../src/engine/machine.ts';
-import type { MetricObservation, Observation, Weights, WorkloadObservation } from '../../../src/engine/observation.ts';
+import type { MetricObservation, Observation, RouteStatusObservation, Weights, WorkloadObservation } from '../../../src/engine/observation.ts';
 import { reconcileCanary, type ReconcileDeps } from '../../../src/engine/reconcile.ts';
 import { MINUTE, START, readyWorkload, unreadyWorkload, validator } from './world-fixtures.ts';
 import { WorldScheduler } from './world-scheduler.ts';
@@ -57,6 +57,18 @@ export class World {
   matches: CanaryMatch[] = [];
   abTesting = true;
   routerAvailable = true;
+  /** What the route's parents report (Gateway API); undefined as with SMI, whose splits have no status. */
+  routeStatus: RouteStatusObservation | undefined = undefined;
+  /** The router tells a foreign weight edit from a stale read (Gateway API); undefined as with SMI. */
+  weightsFresh: boolean | undefined = undefined;
+  /** The route is as this controller's last write left it (the router remembers its writes). */
+  ownWrite: boolean | undefined = undefined;
+  /** False: the route drifted from the spec (besides weights) and the router would re-sync it. */
+  routeCurrent: boolean | undefined = undefined;
+  /** The route API can mirror a share of requests. */
+  mirrorPercent: boolean | undefined = undefined;
+  /** Every weight write, with what the router read from the status the tick decided. */
+  routeWrites: RouteWrite[] = [];
   /** False plays Flagger's `kubernetes` provider: a router that moves no traffic. */
   routesTraffic = true;
   finalizer = false;
@@ -130,10 +142,22 @@ export class World {
         weights: this.weights,
         reason: this.routerAvailable ? undefined : 'TrafficSplit CRD not installed',
         routesTraffic: this.routesTraffic,
+        ...definedOnly({ weightsFresh: this.weightsFresh, ownWrite: this.ownWrite, routeStatus: this.routeStatus, routeCurrent: this.routeCurrent, mirrorPercent: this.mirrorPercent }),
       }),
-      ensureRoute: async () => this.#act({ type: 'ensureRoute' }),
+      ensureRoute: async () => {
+        if (this.routeCurrent === false) this.routeCurrent = true;
+        this.#act({ type: 'ensureRoute' });
+      },
       removeRoute: async () => this.#act({ type: 'removeRoute' }),
-      setWeights: async (_canary, weights) => this.#act({ type: 'setWeights', weights }),
+      setWeights: async (canary, weights) => {
+        const status = canary.status ?? {};
+        this.routeWrites.push({
+          canary: weights.canary,
+          mirrored: status.trafficMirrored === true,
+          ...definedOnly({ cookie: status.sessionAffinityCookie, primaryCookie: status.primarySessionAffinityCookie, previousCookie: status.previousSessionAffinityCookie }),
+        });
+        this.#act({ type: 'setWeights', weights });
+      },
       setRouteMatches: async (_canary, matches) => this.#act({ type: 'setRouteMatches', matches }),
     },
     metrics: { measure: async (_canary, metric) => this.metrics(metric.name, this) },
@@ -289,6 +313,11 @@ export class World {
     this.#changed();
   }
 
+  /** A person edits the route's weights by hand (`kubectl edit httproute`); the next tick sees them. */
+  editRouteWeights(canary: number): void {
+    this.weights = { canary, primary: 100 - canary };
+  }
+
   /** `kubectl delete`: the API server sets the deletion timestamp and waits for the finalizers. */
   requestDeletion(): void {
     this.canary = { ...this.canary, metadata: { ...this.canary.metadata, deletionTimestamp: new Date(this.clock.now()) } };
@@ -362,6 +391,19 @@ export class World {
         return;
     }
   }
+}
+
+/** One weight write as the router received it: the weights, and the mirroring and cookies of the decided status. */
+export interface RouteWrite {
+  canary: number;
+  mirrored: boolean;
+  cookie?: string;
+  primaryCookie?: string;
+  previousCookie?: string;
+}
+
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** Thrown by the World's StatusWriter when told to crash before the next write. */

@@ -87,7 +87,9 @@ describe('provider', () => {
     // Flagger's SMI mesh providers validate as Kanari Canaries, so the router must serve them too.
     expect(parseProvider('linkerd')).toEqual({ kind: 'smi' });
     expect(parseProvider('osm')).toEqual({ kind: 'smi' });
-    expect(() => parseProvider('gatewayapi')).toThrow(UnknownProvider);
+    expect(parseProvider('gatewayapi')).toEqual({ kind: 'gatewayapi' });
+    expect(parseProvider('gatewayapi:v1beta1')).toEqual({ kind: 'gatewayapi', pinnedVersion: 'v1beta1' });
+    expect(() => parseProvider('gatewayapi:v2')).toThrow(UnknownProvider);
     expect(() => parseProvider('istio')).toThrow(UnknownProvider);
     expect(() => parseProvider('smi:v9')).toThrow(UnknownProvider);
   });
