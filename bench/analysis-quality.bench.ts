@@ -48,6 +48,17 @@ function runCase(label: string, count: number, scenarioOf: (random: SeededRandom
   return result;
 }
 
+/** The judge alone over the same runs `runCase` draws for `label` (the same scenarios and traffic). */
+function judgeOnly(label: string, count: number, scenarioOf: (random: SeededRandom) => Scenario, options: PolicyOptions): Outcome[] {
+  const random = createSeededRandom(`${seed}/${label}`);
+  const outcomes: Outcome[] = [];
+  for (let run = 0; run < count; run++) {
+    const scenario = scenarioOf(random);
+    outcomes.push(runJudge(new TrafficWorld(scenario, random.integer(2 ** 32)), options).outcome);
+  }
+  return outcomes;
+}
+
 const pick = <T>(random: SeededRandom, values: readonly T[]): T => values[random.integer(values.length)];
 
 // ── 1. The reference's rough simulation: 100 req/s, 60 s, weights 10 → 50, threshold 5, min 99 % ──────
@@ -71,6 +82,13 @@ for (const [label, rate, ratio, reference] of referenceCases) {
 }
 console.log(`\n1. The reference's setting (100 req/s, interval 60 s, weights 10 → 50 %, threshold 5, min success 99 %, α 0.05), ${runs} runs per case`);
 console.log(table(referenceRows));
+// The reference's judge had more than five looks: the same cases with weights 10 → 100 (ten intervals).
+const longer = [['case', 'judge rolled back, weights 10 → 100', 'median time']];
+for (const [label, rate, ratio] of referenceCases.filter(([, , ratio]) => ratio === 2)) {
+  const judged = figuresOf(runCase(`${label}, maxWeight 100`, runs, () => ({ ...fixed(rate, ratio), maxWeight: 100 }), { latency: false }).judge);
+  longer.push([label, percent(judged.rolledBack), seconds(judged.medianRollbackS)]);
+}
+console.log(table(longer));
 
 // ── 2. The grid ────────────────────────────────────────────────────────────────────────────────────
 
@@ -113,7 +131,7 @@ const aaThresholds = figuresOf(aa.thresholds);
 const aaJudge = figuresOf(aa.judge);
 console.log(`\n2. A/A over the grid (identical canary, success rate and latency compared), ${aaRuns} runs`);
 console.log(table([header, ...policyRows('A/A', aa, true)]));
-console.log(`false rollbacks by the judge itself: ${percent(aaJudge.rolledBackByJudge, aaRuns)} (target ≤ 1 %); checked every 10 s: ${percent(figuresOf(aa.variant).rolledBackByJudge, aaRuns)}; by the thresholds' checks, no data aside: ${percent(aaThresholds.rolledBack - aaThresholds.rolledBackForNoData, aaRuns)}`);
+console.log(`false rollbacks by the judge itself: ${percent(aaJudge.rolledBackByJudge, aaRuns)} (target ≤ 1 %); checked every 10 s: ${percent(figuresOf(aa.variant).rolledBackByJudge, aaRuns)}; by the judge's 90 % guard rail: ${percent(aaJudge.rolledBack - aaJudge.rolledBackForNoData - aaJudge.rolledBackByJudge, aaRuns)}; by the thresholds' checks, no data aside: ${percent(aaThresholds.rolledBack - aaThresholds.rolledBackForNoData, aaRuns)}`);
 const bothPromoted = aa.thresholds.flatMap((o, i) => (o.decision === 'promote' && aa.judge[i].decision === 'promote' ? [i] : []));
 const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
 console.log(`runs both promoted (${bothPromoted.length}): median time to promotion thresholds ${seconds(medianOf(bothPromoted.map((i) => aa.thresholds[i].atS)))}, judge ${seconds(medianOf(bothPromoted.map((i) => aa.judge[i].atS)))}, judge + early promotion ${seconds(medianOf(bothPromoted.map((i) => aa.early[i].atS)))}; promoted later by the judge: ${bothPromoted.filter((i) => aa.judge[i].atS > aa.thresholds[i].atS).length}, earlier with early promotion: ${bothPromoted.filter((i) => aa.early[i].atS < aa.thresholds[i].atS).length}`);
@@ -132,6 +150,24 @@ breakdown('overdispersion CV', (s) => s.overdispersion.toFixed(2));
 breakdown('incident', (s) => (s.incidentAtS === undefined ? 'none' : 'both ×5 for 2 min'));
 breakdown('request rate', (s) => `${String(s.requestRate).padStart(4)}/s`);
 breakdown('primary failures', (s) => `${(100 * s.primaryFailureRate).toFixed(2)} %`);
+
+// The same A/A runs (same draws, so the same traffic) with the judge at 99 % confidence, and with a 50 %
+// tolerance: what each setting buys where failures come in bursts.
+const bursty = (s: Scenario) => s.requestRate === 1000 && s.overdispersion === 0.5 && s.primaryFailureRate >= 0.005;
+const where = (predicate: (s: Scenario) => boolean) => aa.scenarios.flatMap((s, i) => (predicate(s) ? [i] : []));
+const aaVariants: [string, Outcome[]][] = [
+  ['95 %, maxIncrease 20 % (above)', aa.judge],
+  ['99 %, maxIncrease 20 %', judgeOnly('A/A', aaRuns, gridScenario({ canaryRatio: 1 }), { latency: true, confidence: 0.99 })],
+  ['95 %, maxIncrease 50 %', judgeOnly('A/A', aaRuns, gridScenario({ canaryRatio: 1 }), { latency: true, maxIncrease: 0.5 })],
+  ['95 %, maxIncrease 20 %, checked every 10 s', aa.variant],
+];
+const variantRows = [['judge', 'all runs', 'CV 0', 'CV 0.25', 'CV 0.5', '1000 req/s', '1000 req/s, CV 0.5, primary 0.5–2 %']];
+for (const [name, outcomes] of aaVariants) {
+  const byJudge = (indices: number[]) => percent(figuresOf(indices.map((i) => outcomes[i])).rolledBackByJudge, indices.length);
+  variantRows.push([name, byJudge(where(() => true)), ...[0, 0.25, 0.5].map((cv) => byJudge(where((s) => s.overdispersion === cv))), byJudge(where((s) => s.requestRate === 1000)), byJudge(where(bursty))]);
+}
+console.log('A/A false rollbacks by the judge itself, on the same runs, by confidence and tolerance:');
+console.log(table(variantRows));
 
 console.log(`\n3. Worse canaries over the grid (failure ratio), ${runs} runs each`);
 const failureRows = [header];

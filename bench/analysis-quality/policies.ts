@@ -38,6 +38,10 @@ export interface PolicyOptions {
   judgeEverySlot?: boolean;
   /** Feed the judge nothing from the first seconds of the run (a warm-up it should not hold against the canary). */
   judgeFromS?: number;
+  /** The judge's confidence (1 − α); 0.95 unless stated. */
+  confidence?: number;
+  /** The tolerated relative increase; 0.2 unless stated. */
+  maxIncrease?: number;
 }
 
 /** Flagger's threshold policy on identical traffic. */
@@ -52,11 +56,11 @@ export function runJudge(world: TrafficWorld, options: PolicyOptions): { outcome
   const boundary = options.latency ? slowBoundary(world.preRunHistogram()) : undefined;
   const boundaryMs = boundary !== undefined && 'boundaryMs' in boundary ? boundary.boundaryMs : undefined;
   const config: JudgeConfig = {
-    confidence: 0.95,
+    confidence: options.confidence ?? 0.95,
     earlyPromotion: true,
-    metrics: [{ name: 'request-success-rate', kind: 'failures', maxIncrease: 0.2 }],
+    metrics: [{ name: 'request-success-rate', kind: 'failures', maxIncrease: options.maxIncrease ?? 0.2 }],
   };
-  if (boundaryMs !== undefined) config.metrics.push({ name: 'request-duration', kind: 'latency', maxIncrease: 0.2, boundaryMs });
+  if (boundaryMs !== undefined) config.metrics.push({ name: 'request-duration', kind: 'latency', maxIncrease: options.maxIncrease ?? 0.2, boundaryMs });
   const guardRail: CanaryMetric[] = [{ name: 'request-success-rate', thresholdRange: { min: GUARD_RAIL_MIN_SUCCESS } }];
   let state: JudgeState = initialState(config);
   let earlyPromotion: Outcome | undefined;

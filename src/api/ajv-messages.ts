@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { DURATION_PATTERN } from './duration.ts';
+import { PERCENT_PATTERN } from './percent.ts';
 import { mayShowValueAt, renderValue } from './offending-value.ts';
 import { pathSegments } from './field-path.ts';
 import { childPath, type ValidationError } from './validation-error.ts';
@@ -88,7 +89,9 @@ function convert(error: ErrorObject): ValidationError | undefined {
         message:
           params.pattern === DURATION_PATTERN
             ? 'must be a duration: a number with a unit, e.g. 30s, 1m30s, 1h, 500ms'
-            : `must match the pattern ${String(params.pattern)}`,
+            : params.pattern === PERCENT_PATTERN
+              ? 'must be a percentage, e.g. 20% or 99.5%'
+              : `must match the pattern ${String(params.pattern)}`,
       };
     case 'x-kubernetes-int-or-string':
       return { path, message: 'must be a whole number or a string' };

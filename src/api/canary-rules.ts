@@ -4,6 +4,7 @@ import { ABSOLUTE_HTTP_URL_RULE, isAbsoluteHttpUrl } from './http-url.ts';
 import { parseRouterProvider } from './router-provider.ts';
 import { childPath, type ValidationError } from './validation-error.ts';
 import { duplicateNames, metadataNameRules, positiveDurationRule } from './common-rules.ts';
+import { compareRules, judgeAnalysisRules } from './compare-rules.ts';
 import { targetAndRouterRules } from './flagger-compat-rules.ts';
 import { gatewayRules } from './gateway-rules.ts';
 
@@ -51,6 +52,7 @@ function rulesFor(canary: Canary, checkWindow: WindowCheck): ValidationError[] {
     errors.push({ path: 'spec.autoscalerRef.primaryScalerReplicas.minReplicas', message: `must not be greater than maxReplicas (${replicas.maxReplicas})` });
   }
   errors.push(...analysisRules(spec.analysis, 'spec.analysis', checkWindow));
+  errors.push(...judgeAnalysisRules(spec.analysis, 'spec.analysis', spec.targetRef.kind));
   errors.push(...targetAndRouterRules(spec));
   errors.push(...gatewayRules(spec));
   return errors;
@@ -71,9 +73,10 @@ function analysisRules(analysis: CanaryAnalysis, path: string, checkWindow: Wind
         message: `is not a built-in metric (${BUILTIN_METRICS.join(', ')}): set templateRef to a MetricTemplate for a custom query`,
       });
     }
-    if (!metric.thresholdRange && metric.threshold === undefined) {
-      errors.push({ path: childPath(metricPath, 'thresholdRange'), message: 'is required: set min and/or max to judge the value against' });
+    if (!metric.thresholdRange && metric.threshold === undefined && metric.compare === undefined) {
+      errors.push({ path: childPath(metricPath, 'thresholdRange'), message: 'is required: set min and/or max to judge the value against, or compare to judge the canary against the primary' });
     }
+    errors.push(...compareRules(metric, metricPath));
     const range = metric.thresholdRange;
     if (range && range.min === undefined && range.max === undefined) {
       errors.push({ path: childPath(metricPath, 'thresholdRange'), message: 'must set min, max or both' });

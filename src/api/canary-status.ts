@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { JudgeStatusSchema, MetricComparisonSchema } from './judge-status.ts';
 import { CurrentRunSchema, MAX_PAST_RUNS, RunSummarySchema } from './run-history.ts';
 import { StringEnum, StringMap, Struct } from './schema-types.ts';
 
@@ -44,6 +45,8 @@ export const AnalysisResultSchema = Type.Object({
   result: StringEnum(['pass', 'fail', 'no-data', 'error']),
   reason: Type.Optional(Type.String()),
   time: Type.String(),
+  /** For a metric with compare: the canary against the primary (or the baseline). */
+  comparison: Type.Optional(MetricComparisonSchema),
 });
 
 export const CanaryStatusSchema = Type.Object({
@@ -78,6 +81,8 @@ export const CanaryStatusSchema = Type.Object({
   stepsTaken: Type.Optional(Type.Integer()),
   /** Since when a closed confirm-traffic-increase gate holds the next weight step (the phase stays Progressing). */
   trafficIncreaseWaitingSince: Type.Optional(Type.String()),
+  /** The judge comparing the canary with the primary: its evidence so far, kept across restarts. */
+  judge: Type.Optional(JudgeStatusSchema),
   /** The canary weight Kanari last wrote to the route: a route showing another was edited by someone else. */
   routedWeight: Type.Optional(Type.Integer()),
   /** Requests are being mirrored to the canary (the mirror step of `analysis.mirror`). */

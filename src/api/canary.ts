@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DurationString, IntOrString, ObjectMeta, StringEnum, StringMap, Struct } from './schema-types.ts';
 import { CanaryStatusSchema } from './canary-status.ts';
+import { PERCENT_PATTERN } from './percent.ts';
 import { gatewayAnalysisFields, gatewayServiceFields } from './gateway-fields.ts';
 
 /**
@@ -85,6 +86,24 @@ export const ThresholdRangeSchema = Struct({
   max: Type.Optional(Type.Number()),
 });
 
+/** A percentage as people write it: "20%". */
+function PercentString(options: Record<string, unknown> = {}) {
+  return Type.String({ pattern: PERCENT_PATTERN, ...options });
+}
+
+/** Judge the metric against the primary (or the baseline): the canary's failure rate may be at most maxIncrease higher. */
+export const CompareSchema = Struct({
+  maxIncrease: Type.Optional(PercentString({ default: '20%', description: "Tolerated relative increase of the canary's failure (or slow-request) rate over the primary's: 20% tolerates 1.2× as often." })),
+  confidence: Type.Optional(PercentString({ default: '95%', description: 'Confidence of the sequential test (1 - α): a canary within the tolerance is rolled back by the judge in at most 5 % of runs at 95%.' })),
+}, { description: "Compares the canary with the primary (or the baseline) instead of (or besides) a fixed bound: an anytime-valid test of the ratio of their failure rates (docs/judge.md)." });
+
+/** When the judge looks, and what it may decide besides rolling back. */
+export const JudgeSettingsSchema = Struct({
+  earlyPromotion: Type.Optional(Type.Boolean({ description: 'Promote before the last step once every compared metric is shown no worse than tolerated (default false).' })),
+  warmup: Type.Optional(DurationString({ description: 'Traffic the canary serves in this time after it first gets weight is not compared (a warm-up slowdown is not a regression); thresholds still apply.' })),
+  interval: Type.Optional(DurationString({ description: 'Compare this often between analysis steps (at most analysis.interval): a worse canary is rolled back sooner; weights still step every analysis.interval.' })),
+}, { description: 'Settings of the judge that compares the canary with the primary (metrics with compare).' });
+
 export const CanaryMetricSchema = Struct({
   name: Type.String({ minLength: 1 }),
   interval: Type.Optional(DurationString({ default: '1m' })),
@@ -94,7 +113,8 @@ export const CanaryMetricSchema = Struct({
   query: Type.Optional(Type.String({ minLength: 1, description: "Flagger's inline PromQL query, run as written against spec.metricsServer; prefer templateRef." })),
   templateRef: Type.Optional(CrossNamespaceRef),
   templateVariables: Type.Optional(StringMap({ description: 'Values for {{ variables.X }} in the MetricTemplate query.' })),
-}, { description: 'A check run every interval: a built-in metric (request-success-rate in percent, request-duration in ms) or a MetricTemplate.' });
+  compare: Type.Optional(CompareSchema),
+}, { description: 'A check run every interval: a built-in metric (request-success-rate in percent, request-duration in ms) or a MetricTemplate, against thresholdRange, compared with the primary (compare), or both.' });
 
 export const CanaryWebhookSchema = Struct({
   name: Type.String({ minLength: 1 }),
@@ -149,6 +169,8 @@ export const CanaryAnalysisSchema = Struct({
   webhooks: Type.Optional(Type.Array(CanaryWebhookSchema)),
   alerts: Type.Optional(Type.Array(CanaryAlertSchema)),
   window: Type.Optional(RolloutWindowSchema),
+  baseline: Type.Optional(Type.Boolean({ description: "Compare the canary with a fresh <target>-baseline Deployment of the primary's spec, at the canary's size and weight, instead of the long-running primary (default false; weighted canaries only)." })),
+  judge: Type.Optional(JudgeSettingsSchema),
   ...gatewayAnalysisFields,
 }, { description: 'How a release is analysed: exactly one of stepWeight, stepWeights (canary) or iterations (blue/green, A/B).' });
 
@@ -187,3 +209,5 @@ export type CanaryService = Static<typeof CanaryServiceSchema>;
 export type CanaryMatch = Static<typeof CanaryMatchSchema>;
 export type ThresholdRange = Static<typeof ThresholdRangeSchema>;
 export type RolloutWindow = Static<typeof RolloutWindowSchema>;
+export type CanaryCompare = Static<typeof CompareSchema>;
+export type JudgeSettings = Static<typeof JudgeSettingsSchema>;

@@ -16,11 +16,22 @@ export function metricTemplateRules(template: MetricTemplate): ValidationError[]
   if (provider.type === 'prometheus' && provider.address === undefined) {
     errors.push({ path: 'spec.provider.address', message: 'is required for the prometheus provider' });
   }
-  for (const variable of templateVariables(template.spec.query ?? '')) {
-    const known = (METRIC_TEMPLATE_VARIABLES as readonly string[]).includes(variable) || /^variables\.[A-Za-z_][\w-]*$/.test(variable);
-    if (!known) {
-      errors.push({ path: 'spec.query', message: `uses unknown template variable "${variable}"; known: ${KNOWN_VARIABLES}` });
+  errors.push(...variableRules(template.spec.query ?? '', 'spec.query'));
+  const counts = template.spec.counts;
+  if (counts !== undefined) {
+    if (provider.type !== 'prometheus') {
+      errors.push({ path: 'spec.counts', message: `needs the prometheus provider: the ${provider.type} provider answers windowed values, not the cumulative counters a comparison differences` });
     }
+    errors.push(...variableRules(counts.requests, 'spec.counts.requests'), ...variableRules(counts.failures, 'spec.counts.failures'));
+  }
+  return errors;
+}
+
+function variableRules(query: string, path: string): ValidationError[] {
+  const errors: ValidationError[] = [];
+  for (const variable of templateVariables(query)) {
+    const known = (METRIC_TEMPLATE_VARIABLES as readonly string[]).includes(variable) || /^variables\.[A-Za-z_][\w-]*$/.test(variable);
+    if (!known) errors.push({ path, message: `uses unknown template variable "${variable}"; known: ${KNOWN_VARIABLES}` });
   }
   return errors;
 }

@@ -22,3 +22,13 @@ export function primaryServiceName(serviceName: string): string {
 export function serviceNameOf(canary: { spec: { service: { name?: string }; targetRef: { name: string } } }): string {
   return canary.spec.service.name || canary.spec.targetRef.name;
 }
+
+/** The baseline copy of the primary that a run with `analysis.baseline` compares the canary with. */
+export function baselineName(name: string): string {
+  return `${name}-baseline`;
+}
+
+/** The Service that selects the baseline pods. */
+export function baselineServiceName(serviceName: string): string {
+  return `${serviceName}-baseline`;
+}

@@ -24,6 +24,7 @@ export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
   mesh: async () => (await import('./mesh.ts')).registerMesh,
   dashboard: async () => (await import('./dashboard.ts')).registerDashboard,
   playground: async () => (await import('./playground.ts')).registerPlayground,
+  backtest: async () => (await import('./backtest.ts')).registerBacktest,
 };
 
 /** The registrations needed for `argv`: the named subcommand's, none for `--version`, or every one for help and unknown names. */

@@ -6,7 +6,7 @@ import { progressKey, progressLine } from '../playground/progress-view.ts';
 import { keepHints, restorePromotedReleases } from '../playground/keep-mode.ts';
 import { PODINFO_ANALYSIS, PODINFO_V1 } from '../playground/releases.ts';
 import { ensureApp } from '../playground/rollout-scenario.ts';
-import { DEFAULT_SEED, runPlayground, scenarioNames } from '../playground/run-playground.ts';
+import { DEFAULT_SEED, defaultScenarioNames, runPlayground, scenarioNames } from '../playground/run-playground.ts';
 import type { RegisterCommand } from './commands.ts';
 
 /** Users per second that keep calling podinfo under `--keep`, so a release a person ships has traffic to judge. */
@@ -17,7 +17,7 @@ export const registerPlayground: RegisterCommand = (program: Command) => {
   program
     .command('playground')
     .description('Run Kanari with a sandbox API server, simulated kubelet, SMI data plane, load and a Slack stand-in, and replay the canary demo')
-    .option('--scenario <name...>', `scenarios to run, in order: ${scenarioNames().join(', ')} (default: all)`)
+    .option('--scenario <name...>', `scenarios to run, in order: ${scenarioNames().join(', ')} (default: ${defaultScenarioNames().join(', ')}; the judge's subtle-regression and shared-incident are opt-in)`)
     .option('--seed <n>', 'seed of the load, the faults and the weighted routing', String(DEFAULT_SEED))
     .option('--keep', 'leave everything running afterwards and print how to drive it with kubectl, until Ctrl-C')
     .option('--router <router>', `route the releases through ${PLAYGROUND_ROUTERS.join(' or ')}: SMI TrafficSplits, or Gateway API HTTPRoutes (scenarios: ${scenarioNames('gatewayapi').join(', ')})`, 'smi')

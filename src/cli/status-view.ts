@@ -5,7 +5,8 @@ import type { AnalysisResult, CanaryCondition, CanaryPhase } from '../api/canary
 import { manualRequestsFromAnnotations } from '../api/annotations.ts';
 import { describeMatches } from '../api/match-description.ts';
 import { failureSentence } from '../engine/failure-reasons.ts';
-import { maxWeightOf, strategyOf, weightSequence } from '../engine/strategy.ts';
+import { maxWeightOf, runWeights, strategyOf, weightSequence } from '../engine/strategy.ts';
+import { judgeLines } from './judge-view.ts';
 
 /**
  * What `kanari status` and `kanari list` print, as plain lines from a Canary and a fixed `now`: no I/O,
@@ -32,9 +33,10 @@ export function renderCanaryStatus(canary: Canary, now: number): string[] {
   if (canary.spec.suspend) field('Suspended', 'spec.suspend is true: nothing moves until it is cleared');
 
   const weight = status.canaryWeight ?? 0;
+  const weights = RUN_PHASES.includes(phase) ? runWeights(analysis, weight) : { canary: weight, primary: 100 - weight };
   // Under A/B the weight applies to matching requests only: "100% canary" would say every user is on it.
   if (strategy === 'ab-testing' && weight > 0) field('Traffic', `A/B: requests with ${describeMatches(analysis.match)} go to the canary, all others to the primary`);
-  else field('Weight', `${weightBar(weight)} ${weight}% canary / ${100 - weight}% primary`);
+  else field('Weight', `${weightBar(weight)} ${weight}% canary / ${weights.primary}% primary${weights.baseline === undefined ? '' : ` / ${weights.baseline}% baseline`}`);
   if (RUN_PHASES.includes(phase)) field('Step', stepText(canary));
   field('Failed checks', `${status.failedChecks ?? 0}/${analysis.threshold ?? 1} (rolls back at ${analysis.threshold ?? 1})`);
 
@@ -58,6 +60,7 @@ export function renderCanaryStatus(canary: Canary, now: number): string[] {
   } else {
     lines.push('Last analysis: none yet');
   }
+  lines.push(...judgeLines(status, table, indent));
 
   const conditions = status.conditions ?? [];
   if (conditions.length > 0) {
@@ -153,6 +156,7 @@ function conditionRow(condition: CanaryCondition, now: number): string[] {
   return [condition.type, condition.status, condition.reason ?? '-', since ? formatAge(now - Date.parse(since)) : '-', condition.message ?? ''];
 }
 
+/** Columns padded to their widest cell, three spaces apart. */
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join('   ').trimEnd();

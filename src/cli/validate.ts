@@ -4,6 +4,9 @@ import { createValidator, isKanariDocument } from '../api/validation.ts';
 import { formatValidationError } from '../api/validation-error.ts';
 import { objectLabel, parseYamlDocuments } from '../api/yaml-documents.ts';
 import { FLAGGER_GROUP } from '../api/flagger-convert.ts';
+import { compareTemplateRules } from '../api/compare-rules.ts';
+import type { Canary } from '../api/canary.ts';
+import type { MetricTemplate } from '../api/metric-template.ts';
 import { CliError } from './cli-error.ts';
 import { readInputFile, shownName, yamlProblemLines } from './input-file.ts';
 
@@ -26,6 +29,9 @@ async function validateFiles(files: string[]): Promise<number> {
   const validator = createValidator();
   let problems = 0;
   let checked = 0;
+  // Compared metrics need their MetricTemplate's counts: checked once every file is read.
+  const canaries: { shown: string; canary: Canary; line: (path: string) => number }[] = [];
+  const templates = new Map<string, MetricTemplate>();
   for (const file of files) {
     const shown = shownName(file);
     let text: string;
@@ -50,12 +56,20 @@ async function validateFiles(files: string[]): Promise<number> {
         continue;
       }
       checked += 1;
-      const errors = validator.validate(document.value).errors.map((error) => ({ error, line: document.locate(error.path)?.line ?? document.line }));
+      const result = validator.validate(document.value);
+      const errors = result.errors.map((error) => ({ error, line: document.locate(error.path)?.line ?? document.line }));
       // In the order of the file, as a person reads and fixes it; the sort is stable for errors on one line.
       errors.sort((a, b) => a.line - b.line);
       for (const { error, line } of errors) console.log(`${shown}:${line}: ${objectLabel(document.value)}: ${formatValidationError(error)}`);
       problems += errors.length;
+      if (result.valid && result.value.kind === 'Canary') canaries.push({ shown, canary: result.value, line: (path) => document.locate(path)?.line ?? document.line });
+      if (result.valid && result.value.kind === 'MetricTemplate') templates.set(`${result.value.metadata.namespace ?? 'default'}/${result.value.metadata.name}`, result.value);
     }
+  }
+  for (const { shown, canary, line } of canaries) {
+    const errors = compareTemplateRules(canary, (namespace, name) => templates.get(`${namespace}/${name}`));
+    for (const error of errors) console.log(`${shown}:${line(error.path)}: ${objectLabel(canary)}: ${formatValidationError(error)}`);
+    problems += errors.length;
   }
   if (problems > 0) return 1;
   // Nothing to check is a failure: `kanari convert x | kanari validate -` must not pass when convert wrote nothing.

@@ -1,14 +1,17 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_MESH, type Canary, type CanaryMetric, type Mesh } from '../api/canary.ts';
 import { metricInterval } from '../api/canary-settings.ts';
-import { serviceNameOf } from '../api/names.ts';
+import { baselineName, primaryName, serviceNameOf } from '../api/names.ts';
 import { parseRouterProvider } from '../api/router-provider.ts';
-import type { MetricObservation } from '../engine/observation.ts';
+import type { ComparisonObservation, ComparisonRequest, MetricObservation } from '../engine/observation.ts';
 import type { MetricsSource } from '../engine/ports.ts';
 import { createBuiltinMetrics, isBuiltinMetric, measureBuiltinMetric } from '../metrics/builtin-metrics.ts';
-import { createMetricsProvider } from '../metrics/factory.ts';
+import { countersBetween, meshCounterReader, meshHistograms, trafficMetricsCounts, type ComparedSides, type CountsResult } from '../metrics/comparison-counts.ts';
+import { PrometheusMeshMetrics } from '../metrics/mesh-metrics.ts';
 import { MetricsError } from '../metrics/metrics-error.ts';
-import { runMetricTemplate, type MetricTemplateLike } from '../metrics/metric-template.ts';
+import { runMetricTemplate, templateCounterReader, type MetricTemplateLike, type MetricTemplateVariables } from '../metrics/metric-template.ts';
+import { SmiTrafficMetricsReader } from '../metrics/smi-traffic-metrics.ts';
+import { createMetricsProvider } from '../metrics/factory.ts';
 import type { BuiltinMetricsSource, MetricResult, MetricsProvider } from '../metrics/provider.ts';
 import type { SecretReader } from '../kube/secret-reader.ts';
 import type { MetricTemplate } from '../api/metric-template.ts';
@@ -25,6 +28,8 @@ export interface CanaryMetricsOptions {
   defaultMetricsServer?: string;
   /** `--mesh`: whose metric names the Prometheus queries use; Linkerd's (smi-metrics' own) by default. */
   defaultMesh?: Mesh;
+  /** The instant values are measured at; now unless a replay of history (`kanari backtest`) says otherwise. */
+  at?: () => Date;
 }
 
 /**
@@ -53,8 +58,7 @@ export class CanaryMetrics implements MetricsSource {
     try {
       return observation(metric.name, await source());
     } catch (err) {
-      if (err instanceof MetricsError) return { name: metric.name, result: 'error', reason: err.message, errorReason: err.reason };
-      return { name: metric.name, result: 'error', reason: err instanceof Error ? err.message : String(err), errorReason: 'QueryFailed' };
+      return { name: metric.name, result: 'error', ...failure(err) };
     }
   }
 
@@ -71,31 +75,89 @@ export class CanaryMetrics implements MetricsSource {
       provider.catch(() => this.inlineProviders.delete(address));
       this.inlineProviders.set(address, provider);
     }
-    return (await provider).query(query);
+    return (await provider).query(query, this.queryOptions());
+  }
+
+  /**
+   * Counts a compared metric on the canary and on the primary (or the baseline) over the requested
+   * interval: from the mesh's counters and histograms in Prometheus, from the TrafficMetrics API, or
+   * from a MetricTemplate's `counts` queries.
+   */
+  async compare(canary: Canary, metric: CanaryMetric, request: ComparisonRequest): Promise<ComparisonObservation> {
+    try {
+      const counted = await this.count(canary, metric, request);
+      if (counted.kind === 'no-data') return { result: 'no-data', reason: counted.reason };
+      if (counted.kind === 'counts') return { result: 'counts', counts: counted.counts };
+      return { result: 'histograms', canary: counted.canary, reference: counted.reference, ...(counted.boundaryWindow === undefined ? {} : { boundaryWindow: counted.boundaryWindow }) };
+    } catch (err) {
+      return { result: 'error', ...failure(err) };
+    }
+  }
+
+  private async count(canary: Canary, metric: CanaryMetric, request: ComparisonRequest): Promise<CountsResult> {
+    const namespace = canary.metadata.namespace ?? 'default';
+    const target = canary.spec.targetRef.name;
+    const kind = workloadKindOf(canary);
+    const sides: ComparedSides = {
+      canary: { namespace, name: target, kind },
+      reference: { namespace, name: request.against === 'baseline' ? baselineName(target) : primaryName(target), kind: request.against === 'baseline' ? 'Deployment' : kind },
+    };
+    const from = new Date(request.from);
+    const to = new Date(request.to);
+    if (metric.templateRef) {
+      const template = this.template(canary, metric.templateRef);
+      const reader = await templateCounterReader(template, this.variables(canary, metric), sides, { secretReader: this.options.secretReader, kubeConfig: this.options.kubeConfig });
+      return countersBetween(reader, from, to);
+    }
+    if (!isBuiltinMetric(metric.name)) throw new MetricsError('InvalidProvider', `metric "${metric.name}" is neither built in nor backed by a templateRef`);
+    const source = this.builtinSource(canary);
+    if (source instanceof PrometheusMeshMetrics) {
+      if (request.kind === 'latency') {
+        const window = request.boundaryWindow && { from: new Date(request.boundaryWindow.from), to: new Date(request.boundaryWindow.to) };
+        return meshHistograms(source.prometheus, source.mesh, sides, from, to, window);
+      }
+      return countersBetween(meshCounterReader(source.prometheus, source.mesh, sides), from, to);
+    }
+    if (request.kind === 'latency') {
+      throw new MetricsError('NotComparable', `${metric.name} cannot be compared from the TrafficMetrics API, which serves quantiles, not histograms: set spec.metricsServer (or --metrics-server) to your Prometheus`);
+    }
+    return trafficMetricsCounts(source as SmiTrafficMetricsReader, sides, request.to - request.from);
+  }
+
+  private template(canary: Canary, ref: NonNullable<CanaryMetric['templateRef']>): MetricTemplateLike {
+    const templateNamespace = ref.namespace ?? canary.metadata.namespace ?? 'default';
+    const template = this.options.lookupTemplate(templateNamespace, ref.name);
+    if (!template) throw new MetricsError('InvalidProvider', `MetricTemplate ${templateNamespace}/${ref.name} not found`);
+    return template;
+  }
+
+  private variables(canary: Canary, metric: CanaryMetric): MetricTemplateVariables {
+    return {
+      name: canary.metadata.name ?? '',
+      namespace: canary.metadata.namespace ?? 'default',
+      target: canary.spec.targetRef.name,
+      service: serviceNameOf(canary),
+      interval: metricInterval(metric).text,
+      variables: metric.templateVariables,
+    };
   }
 
   private async query(canary: Canary, metric: CanaryMetric): Promise<MetricResult> {
     const namespace = canary.metadata.namespace ?? 'default';
     const interval = metricInterval(metric);
     if (metric.templateRef) {
-      const templateNamespace = metric.templateRef.namespace ?? namespace;
-      const template = this.options.lookupTemplate(templateNamespace, metric.templateRef.name);
-      if (!template) throw new MetricsError('InvalidProvider', `MetricTemplate ${templateNamespace}/${metric.templateRef.name} not found`);
-      const variables = {
-        name: canary.metadata.name ?? '',
-        namespace,
-        target: canary.spec.targetRef.name,
-        service: serviceNameOf(canary),
-        interval: interval.text,
-        variables: metric.templateVariables,
-      };
-      return runMetricTemplate(template, variables, { secretReader: this.options.secretReader, kubeConfig: this.options.kubeConfig });
+      const context = { secretReader: this.options.secretReader, kubeConfig: this.options.kubeConfig };
+      return runMetricTemplate(this.template(canary, metric.templateRef), this.variables(canary, metric), context, this.queryOptions());
     }
     if (!isBuiltinMetric(metric.name)) {
       throw new MetricsError('InvalidProvider', `metric "${metric.name}" is neither built in nor backed by a templateRef`);
     }
-    const workload = { namespace, name: canary.spec.targetRef.name, kind: canary.spec.targetRef.kind === 'DaemonSet' ? ('Daemonset' as const) : ('Deployment' as const) };
-    return measureBuiltinMetric(this.builtinSource(canary), metric.name, workload, interval.milliseconds);
+    const workload = { namespace, name: canary.spec.targetRef.name, kind: workloadKindOf(canary) };
+    return measureBuiltinMetric(this.builtinSource(canary), metric.name, workload, interval.milliseconds, this.queryOptions());
+  }
+
+  private queryOptions(): { time?: Date } {
+    return this.options.at === undefined ? {} : { time: this.options.at() };
   }
 
   private builtinSource(canary: Canary): BuiltinMetricsSource {
@@ -115,6 +177,16 @@ export class CanaryMetrics implements MetricsSource {
   }
 }
 
+/** How the metrics providers name the target's kind (smi-metrics' spelling). */
+function workloadKindOf(canary: Canary): 'Daemonset' | 'Deployment' {
+  return canary.spec.targetRef.kind === 'DaemonSet' ? 'Daemonset' : 'Deployment';
+}
+
+function failure(err: unknown): { reason: string; errorReason: string } {
+  if (err instanceof MetricsError) return { reason: err.message, errorReason: err.reason };
+  return { reason: err instanceof Error ? err.message : String(err), errorReason: 'QueryFailed' };
+}
+
 function observation(name: string, result: MetricResult): MetricObservation {
   return result.kind === 'value' ? { name, result: 'value', value: result.value } : { name, result: 'no-data', reason: result.reason };
 }
@@ -123,5 +195,5 @@ function observation(name: string, result: MetricResult): MetricObservation {
 export function metricTemplateLike(template: MetricTemplate, name: string): MetricTemplateLike {
   const { headers, ...provider } = template.spec.provider;
   const joined = headers && Object.fromEntries(Object.entries(headers).map(([key, values]) => [key, values.join(', ')]));
-  return { metadata: { name, namespace: template.metadata.namespace }, spec: { query: template.spec.query, provider: { ...provider, headers: joined } } };
+  return { metadata: { name, namespace: template.metadata.namespace }, spec: { query: template.spec.query, ...(template.spec.counts ? { counts: template.spec.counts } : {}), provider: { ...provider, headers: joined } } };
 }

@@ -1,6 +1,6 @@
 import type { CanaryMatch, WebhookType, AlertSeverity } from '../api/canary.ts';
 import type { CanaryStatus } from '../api/canary-status.ts';
-import type { Weights } from './observation.ts';
+import type { ComparisonRequest, Weights } from './observation.ts';
 
 /**
  * What the decision core asks the shell to do. Every action is idempotent: it states a desired end
@@ -30,6 +30,10 @@ export type Action =
   | { type: 'setRouteMatches'; matches: CanaryMatch[] }
   /** Copy the canary's pod spec, replicas (without HPA) and configs to the primary. */
   | { type: 'promotePrimary' }
+  /** Create (or resize) the `-baseline` Deployment, a copy of the primary at the canary's size, and its Service. */
+  | { type: 'ensureBaseline' }
+  /** Delete the baseline Deployment and Service (after the route stopped sending them traffic). */
+  | { type: 'removeBaseline' }
   /** Fire-and-forget webhooks (`post-rollout`); failures are logged only. */
   | { type: 'runHooks'; hookType: WebhookType; phase: string }
   /** Deletion with revertOnDeletion, after `removeRoute`: restore the target, remove the primary and the
@@ -90,6 +94,8 @@ export interface GatherRequest {
   gates: WebhookType[];
   /** Run the metric checks of `analysis.metrics`. */
   metrics: boolean;
+  /** Count these compared metrics on both sides (by metric name). */
+  comparisons?: Record<string, ComparisonRequest>;
 }
 
 /** The core's verdict for this tick. */

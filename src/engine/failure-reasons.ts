@@ -8,6 +8,8 @@ const SENTENCES: Record<string, string> = {
   ManualAbort: 'The run was aborted on request (kanari abort or the kanari.dev/abort annotation)',
   RollbackHook: 'A rollback webhook asked to roll back',
   ProgressDeadlineExceeded: 'A Deployment was not ready within progressDeadlineSeconds',
+  CanaryWorseThanPrimary: 'The judge found the canary failing more often than the primary, beyond the tolerated increase',
+  CanaryWorseThanBaseline: 'The judge found the canary failing more often than the baseline, beyond the tolerated increase',
 };
 
 /** Why the last run failed, as a sentence without a final period; an unknown reason is named as it is. */

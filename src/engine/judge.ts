@@ -33,6 +33,12 @@ export function thresholdsOf(metric: CanaryMetric): { min?: number; max?: number
   return metric.name === 'request-success-rate' ? { min: metric.threshold } : { max: metric.threshold };
 }
 
+/** True when the metric is checked against a bound (a metric may instead only be compared with the primary). */
+export function hasThresholds(metric: CanaryMetric): boolean {
+  const { min, max } = thresholdsOf(metric);
+  return min !== undefined || max !== undefined;
+}
+
 /** Judges one metric; a missing observation is an error, no-data is never a pass. */
 export function judgeMetric(metric: CanaryMetric, observed: MetricObservation | undefined): MetricVerdict {
   const { min, max } = thresholdsOf(metric);

@@ -1,5 +1,8 @@
 import type { WebhookType } from '../api/canary.ts';
 import type { ManualRequest } from '../api/annotations.ts';
+import type { ComparisonKind, ComparisonReference } from '../api/compare-settings.ts';
+import type { IntervalCounts } from './judge/interval-counts.ts';
+import type { HistogramInterval, HistogramSnapshot } from './judge/latency-exceedance.ts';
 
 /**
  * Everything the decision core may know about the world at one tick, gathered by the shell before it
@@ -71,10 +74,15 @@ export interface RouteStatusObservation {
   message?: string;
 }
 
-/** A canary/primary weight pair, always summing to 100. */
+/**
+ * The weights of the route's backends, always summing to 100: the canary and the primary, and, during a
+ * run with `analysis.baseline`, the baseline (a third backend). A route without `baseline` has no
+ * baseline backend at all; a router removes the backend when the weights no longer name it.
+ */
 export interface Weights {
   canary: number;
   primary: number;
+  baseline?: number;
 }
 
 /** One metric measured by the shell; the engine judges it against the spec's thresholdRange. */
@@ -88,6 +96,30 @@ export interface MetricObservation {
   /** For `error`: the machine reason, e.g. `MetricsApiNotServed`, put into the Ready condition. */
   errorReason?: string;
 }
+
+/** What the engine asks the shell to count for one compared metric, on both sides, over one interval. */
+export interface ComparisonRequest {
+  /** Epoch milliseconds: the interval judged is (from, to]; consecutive requests never overlap. */
+  from: number;
+  to: number;
+  /** The workload the canary is compared with: `<target>-primary` or `<target>-baseline`. */
+  against: ComparisonReference;
+  kind: ComparisonKind;
+  /** Latency only, while no slow-request boundary is chosen: the primary's histogram over this window is wanted too. */
+  boundaryWindow?: { from: number; to: number };
+}
+
+/**
+ * What the shell counted for one compared metric: failed and total requests of both sides (`counts`,
+ * raw counter differences), or for latency the cumulative histograms of both sides at the interval's
+ * ends (`histograms`), from which the engine counts slow requests. `no-data` is never evidence of
+ * health; `error` is a provider failure with its reason.
+ */
+export type ComparisonObservation =
+  | { result: 'counts'; counts: IntervalCounts }
+  | { result: 'histograms'; canary: HistogramInterval; reference: HistogramInterval; boundaryWindow?: HistogramSnapshot }
+  | { result: 'no-data'; reason: string }
+  | { result: 'error'; reason: string; errorReason?: string };
 
 /** One webhook's answer. `ok` is a 2xx (≤ 202) answer; for `rollback` hooks ok means "roll back now". */
 export interface GateAnswer {
@@ -106,9 +138,13 @@ export interface Observation {
   target?: TargetObservation;
   /** Absent when the primary Deployment does not exist yet. */
   primary?: WorkloadObservation;
+  /** The `-baseline` Deployment, when it exists (runs with `analysis.baseline`). */
+  baseline?: WorkloadObservation;
   router: RouterObservation;
   /** Measured metrics, present only when `decide` asked for them this tick. */
   metrics?: MetricObservation[];
+  /** Compared metrics' counts by metric name, present only for the ones `decide` asked for this tick. */
+  comparisons?: Record<string, ComparisonObservation>;
   /** Gate answers keyed by webhook type; a key is present when that type was asked this tick. */
   gates?: Partial<Record<WebhookType, GateAnswer[]>>;
   manualRequests: ManualRequest[];

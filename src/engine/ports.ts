@@ -3,6 +3,8 @@ import type { CanaryStatus } from '../api/canary-status.ts';
 import type { ManualRequest } from '../api/annotations.ts';
 import type { EngineEvent, Notification } from './actions.ts';
 import type {
+  ComparisonObservation,
+  ComparisonRequest,
   GateAnswer,
   MetricObservation,
   RouterObservation,
@@ -38,7 +40,7 @@ import type {
 /** Target and primary Deployments plus everything they own. */
 export interface Workloads {
   /** Reads the target (with revision hash and config checksums) and the primary from caches. */
-  observe(canary: Canary): Promise<{ target?: TargetObservation; primary?: WorkloadObservation }>;
+  observe(canary: Canary): Promise<{ target?: TargetObservation; primary?: WorkloadObservation; baseline?: WorkloadObservation }>;
   /** Creates or adopts the primary Deployment, its configs, the Services and the primary HPA. */
   ensurePrimary(canary: Canary): Promise<void>;
   /** Scales the target (the canary) up to its desired replicas, or to zero. */
@@ -47,6 +49,10 @@ export interface Workloads {
   syncAutoscaler(canary: Canary): Promise<void>;
   /** Copies the canary's pod spec and configs to the primary. */
   promotePrimary(canary: Canary): Promise<void>;
+  /** Creates (or resizes) the `-baseline` Deployment of the primary's spec at the canary's size, and its Service. */
+  ensureBaseline(canary: Canary): Promise<void>;
+  /** Deletes the baseline Deployment and Service; missing objects are fine. */
+  removeBaseline(canary: Canary): Promise<void>;
   /** Reverts on deletion: restores the target, removes generated objects and the finalizer. */
   finalize(canary: Canary): Promise<void>;
   /** Adds the Kanari finalizer if missing. */
@@ -67,7 +73,7 @@ export interface Router {
   ensureRoute(canary: Canary): Promise<void>;
   /** Deletes what the router created for the Canary; missing objects are fine. */
   removeRoute(canary: Canary): Promise<void>;
-  /** Writes the weights; idempotent. */
+  /** Writes the weights; idempotent. A `baseline` weight adds the `-baseline` Service as a third backend; without one the route has none. */
   setWeights(canary: Canary, weights: Weights): Promise<void>;
   /** Writes header matches for A/B (`[]` removes them); idempotent. */
   setRouteMatches(canary: Canary, matches: CanaryMatch[]): Promise<void>;
@@ -77,6 +83,8 @@ export interface Router {
 export interface MetricsSource {
   /** Measures one metric of `analysis.metrics` for the canary workload. */
   measure(canary: Canary, metric: CanaryMetric): Promise<MetricObservation>;
+  /** Counts one compared metric on the canary and on the side it is compared with, over one interval. */
+  compare(canary: Canary, metric: CanaryMetric, request: ComparisonRequest): Promise<ComparisonObservation>;
 }
 
 /** Calls webhooks; never throws: a failure is an answer with `ok: false` and a reason. */

@@ -3,7 +3,8 @@ import { webhooksOfType } from '../api/canary-settings.ts';
 import type { CanaryPhase } from '../api/canary-status.ts';
 import { stableJson } from '../text/stable-json.ts';
 import type { ActDecision, Action, Decision, GatherRequest } from './actions.ts';
-import type { GateAnswer, MetricObservation, Observation } from './observation.ts';
+import { hasThresholds } from './judge.ts';
+import type { ComparisonObservation, ComparisonRequest, GateAnswer, MetricObservation, Observation } from './observation.ts';
 import type { EventRecorder, Gates, ManualRequests, MetricsSource, Notifier, Router, StatusWriter, Workloads } from './ports.ts';
 
 /**
@@ -65,6 +66,7 @@ async function observe(canary: Canary, deps: ReconcileDeps): Promise<Observation
     now: deps.now(),
     target: workloads.target,
     primary: workloads.primary,
+    ...(workloads.baseline === undefined ? {} : { baseline: workloads.baseline }),
     router,
     manualRequests: deps.manualRequests.pending(canary),
     deletionRequested: Boolean(canary.metadata.deletionTimestamp),
@@ -87,15 +89,30 @@ async function gather(canary: Canary, observation: Observation, request: GatherR
     type,
     await Promise.all(webhooksOfType(canary.spec.analysis, type).map((hook) => deps.gates.ask(canary, hook))),
   ];
-  const [answers, metrics] = await Promise.all([
+  const [answers, metrics, comparisons] = await Promise.all([
     Promise.all(request.gates.map(askType)),
     request.metrics ? measureAll(canary, deps) : Promise.resolve(observation.metrics),
+    compareAll(canary, request.comparisons ?? {}, deps),
   ]);
-  return { ...observation, metrics, gates: { ...observation.gates, ...Object.fromEntries(answers) } };
+  const counted = Object.keys(comparisons).length > 0 ? { comparisons: { ...observation.comparisons, ...comparisons } } : {};
+  return { ...observation, metrics, ...counted, gates: { ...observation.gates, ...Object.fromEntries(answers) } };
 }
 
+// Only metrics with a threshold have a value to measure; a metric with compare alone is only counted.
 function measureAll(canary: Canary, deps: ReconcileDeps): Promise<MetricObservation[]> {
-  return Promise.all((canary.spec.analysis.metrics ?? []).map((metric) => deps.metrics.measure(canary, metric)));
+  const checked = (canary.spec.analysis.metrics ?? []).filter((metric) => metric.compare === undefined || hasThresholds(metric));
+  return Promise.all(checked.map((metric) => deps.metrics.measure(canary, metric)));
+}
+
+async function compareAll(canary: Canary, requests: Record<string, ComparisonRequest>, deps: ReconcileDeps): Promise<Record<string, ComparisonObservation>> {
+  const metrics = canary.spec.analysis.metrics ?? [];
+  const counted = await Promise.all(
+    Object.entries(requests).flatMap(([name, request]) => {
+      const metric = metrics.find((m) => m.name === name);
+      return metric === undefined ? [] : [deps.metrics.compare(canary, metric, request).then((observation) => [name, observation] as const)];
+    }),
+  );
+  return Object.fromEntries(counted);
 }
 
 function isRouteAction(action: Action): boolean {
@@ -122,6 +139,10 @@ async function perform(canary: Canary, action: Action, deps: ReconcileDeps): Pro
       return deps.router.setRouteMatches(canary, action.matches);
     case 'promotePrimary':
       return deps.workloads.promotePrimary(canary);
+    case 'ensureBaseline':
+      return deps.workloads.ensureBaseline(canary);
+    case 'removeBaseline':
+      return deps.workloads.removeBaseline(canary);
     case 'finalize':
       return deps.workloads.finalize(canary);
     case 'runHooks': {

@@ -2,6 +2,7 @@ import type { Canary } from '../api/canary.ts';
 import { analysisInterval } from '../api/canary-settings.ts';
 import type { Clock, TimerHandle } from '../time/clock.ts';
 import { DueHeap } from './due-heap.ts';
+import { judgeDueTime } from './rules/comparison.ts';
 
 /**
  * Per-canary due times on one timer. Due times come from the status (last analysis time + interval), so
@@ -9,11 +10,16 @@ import { DueHeap } from './due-heap.ts';
  * Each change is O(log n); only the earliest due time holds a timer.
  */
 
-/** When the Canary should next be decided: last analysis + interval, or now when it never ran. */
+/**
+ * When the Canary should next be decided: last analysis + interval, or now when it never ran; sooner
+ * when the judge looks between steps (`analysis.judge.interval`).
+ */
 export function nextDueTime(canary: Canary, now: number): number {
   const last = canary.status?.lastAnalysisTime;
   if (last === undefined) return now;
-  return Math.max(now, Date.parse(last) + analysisInterval(canary.spec.analysis).milliseconds);
+  const step = Date.parse(last) + analysisInterval(canary.spec.analysis).milliseconds;
+  const judge = judgeDueTime(canary.status ?? {}, canary.spec.analysis);
+  return Math.max(now, judge === undefined ? step : Math.min(step, judge));
 }
 
 /** When to tick after a completed one: when the status says the analysis is due, but at least one interval on. */

@@ -63,3 +63,14 @@ export function nextPromotionWeights(analysis: CanaryAnalysis, canaryWeight: num
 export function weightsFor(canary: number): Weights {
   return { canary, primary: 100 - canary };
 }
+
+/**
+ * The weights at a canary weight during a run: with `analysis.baseline`, the baseline receives the same
+ * weight as the canary (as far as 100 allows: at 60 the baseline gets 40 and the primary nothing), so
+ * the two compare like for like; the primary keeps the rest.
+ */
+export function runWeights(analysis: Pick<CanaryAnalysis, 'baseline' | 'iterations' | 'match'>, canary: number): Weights {
+  if (analysis.baseline !== true || strategyOf(analysis) !== 'canary' || canary <= 0) return weightsFor(canary);
+  const baseline = Math.min(canary, 100 - canary);
+  return { canary, primary: 100 - canary - baseline, baseline };
+}

@@ -6,7 +6,7 @@ import { withConditions, type ReadinessProblem } from './conditions.ts';
 import type { MetricVerdict } from './judge.ts';
 import { nextPhase, type PhaseEventType, type PhaseMachine } from './machine.ts';
 import { settleRoute } from './rules/route-upkeep.ts';
-import type { GateAnswer, Observation } from './observation.ts';
+import type { ComparisonRequest, GateAnswer, Observation } from './observation.ts';
 import { withRunHistory } from './run-history.ts';
 import { strategyOf, weightsFor, type StrategyKind } from './strategy.ts';
 
@@ -17,9 +17,11 @@ export const ACTIVE_PHASES: readonly CanaryPhase[] = ['Waiting', 'Progressing', 
 class MissingAnswers {
   readonly gates: WebhookType[];
   readonly metrics: boolean;
-  constructor(gates: WebhookType[], metrics: boolean) {
+  readonly comparisons: Record<string, ComparisonRequest>;
+  constructor(gates: WebhookType[], metrics: boolean, comparisons: Record<string, ComparisonRequest>) {
     this.gates = gates;
     this.metrics = metrics;
+    this.comparisons = comparisons;
   }
 }
 
@@ -69,7 +71,10 @@ export class Tick {
     try {
       rules(this);
     } catch (signal) {
-      if (signal instanceof MissingAnswers) return { kind: 'gather', gates: signal.gates, metrics: signal.metrics };
+      if (signal instanceof MissingAnswers) {
+        const comparisons = Object.keys(signal.comparisons).length > 0 ? { comparisons: signal.comparisons } : {};
+        return { kind: 'gather', gates: signal.gates, metrics: signal.metrics, ...comparisons };
+      }
       throw signal;
     }
     settleRoute(this);
@@ -156,13 +161,18 @@ export class Tick {
     return { open: failed.length === 0, reasons: failed.map((a) => a.reason ?? `webhook ${a.name} refused`), muted };
   }
 
-  /** Answers of the given gate types, asking for any that were not gathered yet (all in one round). */
-  answers(types: WebhookType[], alsoMetrics = false): Partial<Record<WebhookType, GateAnswer[]>> {
+  /**
+   * Answers of the given gate types, asking for any that were not gathered yet (all in one round), with
+   * the metric checks (`alsoMetrics`) and the compared metrics' counts (`comparisons`) when asked.
+   */
+  answers(types: WebhookType[], alsoMetrics = false, comparisons: Record<string, ComparisonRequest> = {}): Partial<Record<WebhookType, GateAnswer[]>> {
     const configured = types.filter((type) => this.hooksOf(type).length > 0);
     const gathered = this.observation.gates ?? {};
     const missing = configured.filter((type) => gathered[type] === undefined);
     const metricsMissing = alsoMetrics && this.observation.metrics === undefined;
-    if (missing.length > 0 || metricsMissing) throw new MissingAnswers(missing, metricsMissing);
+    const counted = this.observation.comparisons ?? {};
+    const comparisonsMissing = Object.fromEntries(Object.entries(comparisons).filter(([name]) => counted[name] === undefined));
+    if (missing.length > 0 || metricsMissing || Object.keys(comparisonsMissing).length > 0) throw new MissingAnswers(missing, metricsMissing, comparisonsMissing);
     return gathered;
   }
 
@@ -170,11 +180,17 @@ export class Tick {
     return webhooksOfType(this.analysis, type);
   }
 
-  /** Routes everything to the primary (and removes A/B matches and mirroring), as every way out of a run does. */
+  /** Routes everything to the primary (and removes A/B matches, mirroring and the baseline), as every way out of a run does. */
   routeToPrimary(): void {
     this.status.trafficMirrored = undefined;
     this.actions.push({ type: 'setWeights', weights: weightsFor(0) });
     if (this.strategy === 'ab-testing') this.actions.push({ type: 'setRouteMatches', matches: [] });
+    this.removeBaseline();
+  }
+
+  /** Deletes the baseline when this Canary may have one (after the route stopped sending it traffic). */
+  removeBaseline(): void {
+    if (this.analysis.baseline === true || this.observation.baseline?.exists === true) this.actions.push({ type: 'removeBaseline' });
   }
 
   /** Uses a pending manual promote to open a closed gate; true when it did. */

@@ -9,7 +9,8 @@ import { metricValue, noData, type BuiltinMetricsSource, type MetricResult, type
  */
 export class PrometheusMeshMetrics implements BuiltinMetricsSource {
   readonly mesh: Mesh;
-  private readonly prometheus: PrometheusProvider;
+  /** Where the mesh's series are read; the judge reads its counters too. */
+  readonly prometheus: PrometheusProvider;
 
   constructor(prometheus: PrometheusProvider, mesh: Mesh) {
     this.prometheus = prometheus;
@@ -42,7 +43,7 @@ export class PrometheusMeshMetrics implements BuiltinMetricsSource {
     const selector = { kind: workload.kind ?? 'Deployment', namespace: workload.namespace, name: workload.name } as const;
     const seconds = windowMilliseconds / 1000;
     // One evaluation instant for both counts, so they cover exactly the same samples.
-    const pinned = { ...options, time: new Date() };
+    const pinned = { ...options, time: options.time ?? new Date() };
     const [success, failure] = await Promise.all([
       this.prometheus.query(resourceQuery(this.mesh, 'success_count', selector, seconds), pinned),
       this.prometheus.query(resourceQuery(this.mesh, 'failure_count', selector, seconds), pinned),

@@ -128,6 +128,35 @@ function build(schema: MeshSchema, metric: TrafficMetricName, matchers: string[]
   return `sum(increase(${schema.requestCounter}{${[outcome, ...matchers].join(', ')}}[${window}])) by (${grouping.join(', ')})`;
 }
 
+/** Which requests a counter query counts: all of them, or only the failed ones. */
+export type CounterOutcome = 'total' | 'failure';
+
+/**
+ * The PromQL for the cumulative request counter of one workload (no rate() or increase()): the judge
+ * takes raw differences of it between two instants, which, unlike increase(), does not extrapolate.
+ */
+export function counterQuery(mesh: Mesh, outcome: CounterOutcome, selector: ResourceSelector): string {
+  const schema = SCHEMAS[mesh];
+  const matchers = [...(outcome === 'failure' ? [schema.failure] : []), ...resourceMatchers(mesh, selector), ...schema.resourceScope];
+  return `sum(${schema.requestCounter}{${matchers.join(', ')}})`;
+}
+
+/** The PromQL for one workload's cumulative latency histogram by bucket boundary; `windowSeconds` asks for its increase over a window instead. */
+export function histogramQuery(mesh: Mesh, selector: ResourceSelector, windowSeconds?: number): string {
+  const schema = SCHEMAS[mesh];
+  const series = `${schema.latencyHistogram}{${[...resourceMatchers(mesh, selector), ...schema.resourceScope].join(', ')}}`;
+  const inner = windowSeconds === undefined ? series : `increase(${series}[${Math.max(1, Math.round(windowSeconds))}s])`;
+  return `sum by (le) (${inner})`;
+}
+
+function resourceMatchers(mesh: Mesh, selector: ResourceSelector): string[] {
+  const labels = SCHEMAS[mesh].resourceLabels(selector.kind);
+  const namespace = selector.kind === 'Namespace' ? selector.name : selector.namespace;
+  const identity = labels.name === labels.namespace ? [match(labels.namespace, namespace)] : [match(labels.namespace, namespace), match(labels.name, selector.name)];
+  if (mesh === 'osm' && selector.kind !== 'Namespace' && selector.kind !== 'Pod') identity.push(`destination_kind=~"(?i)${selector.kind}"`);
+  return identity;
+}
+
 /** A regex matcher that matches exactly `value`, or anything when it is absent. */
 function match(label: string, value: string | undefined): string {
   return `${label}=~"${value === undefined || value === '' ? '.+' : escapeRegex(value)}"`;

@@ -16,7 +16,9 @@ export type MetricsErrorReason =
   /** The query returned several series where one number was needed. */
   | 'MultipleSeries'
   /** The provider spec or its Secret is unusable (unknown type, missing key, bad address). */
-  | 'InvalidProvider';
+  | 'InvalidProvider'
+  /** A metric with compare whose source cannot count both sides (a template without counts, latency from TrafficMetrics). */
+  | 'NotComparable';
 
 /** A real failure of a metrics provider; the message names the provider address, never a credential. */
 export class MetricsError extends Error {

@@ -18,9 +18,7 @@ export interface PrometheusOptions {
 const DEFAULT_TIMEOUT_MILLISECONDS = 5000;
 
 /** Query options; `time` pins the evaluation instant so several queries see the same samples. */
-export interface PrometheusQueryOptions extends QueryOptions {
-  time?: Date;
-}
+export type PrometheusQueryOptions = QueryOptions;
 
 type Sample = [number, string];
 interface QueryData {

@@ -33,6 +33,8 @@ export function noData(reason: string): MetricNoData {
 /** Per-query options; `signal` lets the engine abandon a query when its tick is cancelled. */
 export interface QueryOptions {
   signal?: AbortSignal;
+  /** Evaluate at this past instant instead of now (Prometheus; `kanari backtest` replays history with it). */
+  time?: Date;
 }
 
 /** A source that evaluates a query text (PromQL for Prometheus, a TrafficMetrics selector for SMI). */

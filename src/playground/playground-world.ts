@@ -203,14 +203,14 @@ export class PlaygroundWorld {
     return proxy;
   }
 
-  /** Creates the app's Deployment (two replicas of the sample app) and its Canary. */
-  async deploy(app: string, version: AppVersion, analysis: Canary['spec']['analysis']): Promise<void> {
+  /** Creates the app's Deployment (two replicas of the sample app unless told) and its Canary. */
+  async deploy(app: string, version: AppVersion, analysis: Canary['spec']['analysis'], replicas = 2): Promise<void> {
     await this.apps.createNamespacedDeployment({
       namespace: PLAYGROUND_NAMESPACE,
       body: {
         metadata: { name: app, labels: { app } },
         spec: {
-          replicas: 2,
+          replicas,
           selector: { matchLabels: { app } },
           template: {
             metadata: { labels: { app } },

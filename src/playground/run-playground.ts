@@ -6,7 +6,7 @@
 import { PlaygroundWorld, type PlaygroundRouter } from './playground-world.ts';
 import { ProgressOutput, type OutputStream } from './progress-output.ts';
 import type { ScenarioResult } from './scenario.ts';
-import { scenarioCatalog } from './scenarios.ts';
+import { defaultScenarios, scenarioCatalog } from './scenarios.ts';
 import { renderSlackMessage } from './slack-text.ts';
 import { summaryLines } from './summary-view.ts';
 
@@ -15,7 +15,7 @@ export const DEFAULT_SEED = 7;
 
 /** Options of a run. */
 export interface PlaygroundOptions {
-  /** Scenario names to play, in order; all of them by default. */
+  /** Scenario names to play, in order; the default ones (not the opt-in judge scenarios) when none are named. */
   scenarios?: string[];
   seed?: number;
   /** Where progress goes; process.stdout in the CLI. */
@@ -42,11 +42,16 @@ export function scenarioNames(router: PlaygroundRouter = 'smi'): string[] {
   return scenarioCatalog(router).map((s) => s.name);
 }
 
+/** The scenarios played when none are named. */
+export function defaultScenarioNames(router: PlaygroundRouter = 'smi'): string[] {
+  return defaultScenarios(router).map((s) => s.name);
+}
+
 /** Plays the scenarios; never throws for a scenario that went wrong, only reports it. */
 export async function runPlayground(options: PlaygroundOptions): Promise<PlaygroundRun> {
   const router = options.router ?? 'smi';
   const catalog = scenarioCatalog(router);
-  const names = options.scenarios && options.scenarios.length > 0 ? options.scenarios : catalog.map((s) => s.name);
+  const names = options.scenarios && options.scenarios.length > 0 ? options.scenarios : defaultScenarioNames(router);
   const unknown = names.filter((name) => !catalog.some((s) => s.name === name));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; choose from ${catalog.map((s) => s.name).join(', ')}`);
   const seed = options.seed ?? DEFAULT_SEED;

@@ -51,6 +51,8 @@ export interface ScenarioResult {
   probes?: { stage: 'before' | 'allowed' | 'after'; statuses: number[] }[];
   /** Further lines for the summary (e.g. the bound the bad version's share stayed within). */
   notes: string[];
+  /** Scenarios that release to several apps at once (the judge's): how each ended. */
+  apps?: { app: string; policy: string; phase?: string; failureReason?: string; failedChecks: number; evidence?: string; weights: number[] }[];
 }
 
 /** What a scenario runs with. */

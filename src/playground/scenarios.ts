@@ -6,6 +6,7 @@
 import { weightSequence } from '../engine/strategy.ts';
 import type { UserRequest } from '../sandbox/loadgen/load-generator.ts';
 import { accessScenario } from './access-scenario.ts';
+import { judgeScenarioCatalog } from './judge-scenarios.ts';
 import type { PlaygroundRouter } from './playground-world.ts';
 import { badVersionBound, FRONTEND_ANALYSIS, FRONTEND_V1, FRONTEND_V2, PODINFO_ANALYSIS, PODINFO_RPS, PODINFO_V1, PODINFO_V2, PODINFO_V3_BAD } from './releases.ts';
 import { rolloutScenario } from './rollout-scenario.ts';
@@ -135,10 +136,16 @@ export function abExposure(result: ScenarioResult): { insiders: { total: number;
 }
 
 /**
- * Every scenario by name, in the default order. Through the Gateway API the releases play on HTTPRoutes;
- * Traffic Access is SMI's own demo and stays with the SMI router.
+ * The scenarios of a default run, in order: short, one minute in all on a quiet machine. Through the
+ * Gateway API the releases play on HTTPRoutes; Traffic Access is SMI's own demo and stays with the SMI
+ * router.
  */
-export function scenarioCatalog(router: PlaygroundRouter = 'smi'): Scenario[] {
+export function defaultScenarios(router: PlaygroundRouter = 'smi'): Scenario[] {
   if (router === 'gatewayapi') return [goodRelease(), badRelease(), abTest()];
   return [goodRelease(), badRelease(), abTest(), accessScenario()];
+}
+
+/** Every scenario by name: the default ones, then the opt-in ones (the judge's, a minute or two each). */
+export function scenarioCatalog(router: PlaygroundRouter = 'smi'): Scenario[] {
+  return [...defaultScenarios(router), ...judgeScenarioCatalog()];
 }

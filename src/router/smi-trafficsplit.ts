@@ -5,7 +5,7 @@ import { isNotFound } from '../kube/api-errors.ts';
 import { deleteIgnoringMissing, readOptional } from '../kube/create-or-patch.ts';
 import { controllerReference, withOwner } from '../kube/owner.ts';
 import { mergePatchOptions } from '../kube/patch.ts';
-import { canaryServiceName, primaryServiceName, serviceNameOf } from '../api/names.ts';
+import { baselineServiceName, canaryServiceName, primaryServiceName, serviceNameOf } from '../api/names.ts';
 import { stableJson } from '../text/stable-json.ts';
 import type { ApiDiscovery } from './api-discovery.ts';
 import { httpRouteGroup, ROUTE_GROUP_PLURAL, routeMatches, SPECS_GROUP } from './http-route-group.ts';
@@ -157,7 +157,7 @@ export class SmiTrafficSplitRouter implements TrafficRouter {
 
   #services(canary: Canary): SplitServices {
     const apex = serviceNameOf(canary);
-    return { root: canary.spec.service.hosts?.[0] ?? apex, canary: canaryServiceName(apex), primary: primaryServiceName(apex) };
+    return { root: canary.spec.service.hosts?.[0] ?? apex, canary: canaryServiceName(apex), primary: primaryServiceName(apex), baseline: baselineServiceName(apex) };
   }
 
   async #readSplit(canary: Canary, choice: SmiChoice): Promise<TrafficSplit | undefined> {

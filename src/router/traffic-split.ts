@@ -23,21 +23,29 @@ export interface SplitServices {
   root: string;
   canary: string;
   primary: string;
+  /** The `-baseline` Service, a third backend while a run compares with a baseline. */
+  baseline: string;
 }
 
-/** Integer weights summing to 100, with the canary's clamped to 0..100. */
-export function normalizeWeights(canary: number): Weights {
+/**
+ * Integer weights summing to 100, with the canary's clamped to 0..100 and the baseline's (when there is
+ * one) to what the canary leaves; the primary gets the rest.
+ */
+export function normalizeWeights(canary: number, baseline?: number): Weights {
   const c = Math.min(100, Math.max(0, Math.round(canary)));
-  return { canary: c, primary: 100 - c };
+  if (baseline === undefined) return { canary: c, primary: 100 - c };
+  const b = Math.min(100 - c, Math.max(0, Math.round(baseline)));
+  return { canary: c, primary: 100 - c - b, baseline: b };
 }
 
-/** The backends list for a version: integers, or Quantity strings for v1alpha1. */
+/** The backends list for a version: integers, or Quantity strings for v1alpha1; the baseline only when weighted. */
 export function splitBackends(version: SplitVersion, services: SplitServices, weights: Weights): TrafficSplit['spec']['backends'] {
-  const w = normalizeWeights(weights.canary);
+  const w = normalizeWeights(weights.canary, weights.baseline);
   const value = (n: number) => (version === 'v1alpha1' ? formatQuantity(n) : n);
   return [
     { service: services.canary, weight: value(w.canary) },
     { service: services.primary, weight: value(w.primary) },
+    ...(w.baseline === undefined ? [] : [{ service: services.baseline, weight: value(w.baseline) }]),
   ];
 }
 
@@ -61,19 +69,24 @@ export function trafficSplit(
 }
 
 /**
- * The canary/primary weights of a split, read from numbers or Quantity strings in any version, scaled
- * to percentages (SMI weights are relative). Undefined when the backends are not Kanari's pair or the
- * weights cannot be read.
+ * The canary/primary (and baseline, when the split has that backend) weights of a split, read from
+ * numbers or Quantity strings in any version, scaled to percentages (SMI weights are relative).
+ * Undefined when the backends are not Kanari's or the weights cannot be read.
  */
-export function readWeights(split: Pick<TrafficSplit, 'spec'>, services: Pick<SplitServices, 'canary' | 'primary'>): Weights | undefined {
+export function readWeights(split: Pick<TrafficSplit, 'spec'>, services: Pick<SplitServices, 'canary' | 'primary'> & Partial<Pick<SplitServices, 'baseline'>>): Weights | undefined {
   const backends = split.spec?.backends ?? [];
+  const backendOf = (service: string | undefined) => (service === undefined ? undefined : backends.find((b) => b.service === service));
   const weightOf = (service: string) => {
-    const backend = backends.find((b) => b.service === service);
+    const backend = backendOf(service);
     return backend === undefined ? 0 : tryParseQuantity(backend.weight);
   };
   const canary = weightOf(services.canary);
   const primary = weightOf(services.primary);
+  const baselineBackend = backendOf(services.baseline);
+  const baseline = baselineBackend === undefined ? undefined : tryParseQuantity(baselineBackend.weight);
   if (canary === undefined || primary === undefined || canary < 0 || primary < 0) return undefined;
-  if (canary + primary === 0) return undefined;
-  return normalizeWeights((canary / (canary + primary)) * 100);
+  if (baselineBackend !== undefined && (baseline === undefined || baseline < 0)) return undefined;
+  const total = canary + primary + (baseline ?? 0);
+  if (total === 0) return undefined;
+  return normalizeWeights((canary / total) * 100, baseline === undefined ? undefined : (baseline / total) * 100);
 }

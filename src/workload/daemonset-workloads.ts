@@ -81,6 +81,14 @@ export class DaemonSetWorkloads implements Workloads {
     await this.#applyPrimary(canary, await this.#target(canary));
   }
 
+  /** A baseline is a Deployment at the canary's size; a DaemonSet has none (validation refuses `analysis.baseline` for one). */
+  async ensureBaseline(canary: Canary): Promise<void> {
+    throw new Error(`Canary ${canary.metadata.namespace}/${canary.metadata.name}: analysis.baseline is for Deployment targets; a DaemonSet runs on every node and has no size to copy`);
+  }
+
+  /** Nothing to remove: a DaemonSet target never gets a baseline. */
+  async removeBaseline(): Promise<void> {}
+
   async finalize(canary: Canary): Promise<void> {
     const namespace = canary.metadata.namespace!;
     const target = await this.#reader.daemonSet(namespace, canary.spec.targetRef.name);

@@ -10,12 +10,13 @@ import { applyPrimaryAutoscaler, primaryAutoscaler } from './autoscaler.ts';
 import type { ClusterReader } from './cluster-reader.ts';
 import { applyCanaryServices, releaseCanaryServices } from './canary-services.ts';
 import { copyConfigsForPrimary, deletePrimaryConfigCopies, trackedConfigObjects } from './target-configs.ts';
-import { primaryName } from '../api/names.ts';
+import { baselineName, baselineServiceName, primaryName, serviceNameOf } from '../api/names.ts';
+import { applyBaselineDeployment, baselineDeployment, baselineSelector, baselineUpToDate } from './baseline.ts';
 import { applyPrimaryDeployment, targetSelector } from './primary.ts';
 import { observeDeployment } from './readiness.ts';
 import { computeRevision, configSourceFrom } from './revision.ts';
 import { scaleDeployment, scaleUpReplicas } from './scaling.ts';
-import { canaryOwner } from './services.ts';
+import { applyService, canaryOwner, canaryService } from './services.ts';
 
 /** The finalizer that lets `revertOnDeletion` restore the target before the Canary goes away. */
 export const CANARY_FINALIZER = 'kanari.dev/finalizer';
@@ -44,12 +45,17 @@ export class KubeWorkloads implements Workloads {
     this.#labelPrefixes = options.includeLabelPrefix ?? [];
   }
 
-  /** Reads the target with its revision and the primary's numbers. */
-  async observe(canary: Canary): Promise<{ target?: TargetObservation; primary?: WorkloadObservation }> {
+  /** Reads the target with its revision, and the primary's and the baseline's numbers. */
+  async observe(canary: Canary): Promise<{ target?: TargetObservation; primary?: WorkloadObservation; baseline?: WorkloadObservation }> {
     const namespace = canary.metadata.namespace!;
     const targetName = canary.spec.targetRef.name;
-    const [target, primary] = await Promise.all([this.#reader.deployment(namespace, targetName), this.#reader.deployment(namespace, primaryName(targetName))]);
-    const result: { target?: TargetObservation; primary?: WorkloadObservation } = {};
+    const [target, primary, baseline] = await Promise.all([
+      this.#reader.deployment(namespace, targetName),
+      this.#reader.deployment(namespace, primaryName(targetName)),
+      this.#reader.deployment(namespace, baselineName(targetName)),
+    ]);
+    const result: { target?: TargetObservation; primary?: WorkloadObservation; baseline?: WorkloadObservation } = {};
+    if (baseline) result.baseline = observeDeployment(baseline);
     if (target) {
       const { configMaps, secrets } = await trackedConfigObjects(this.#reader, namespace, target.spec?.template?.spec);
       const revision = computeRevision(target.spec?.template ?? {}, configSourceFrom(configMaps, secrets));
@@ -85,6 +91,34 @@ export class KubeWorkloads implements Workloads {
     const replicas = canary.spec.autoscalerRef ? undefined : target.spec?.replicas || undefined;
     await this.#applyPrimary(canary, target, replicas);
     await this.syncAutoscaler(canary);
+  }
+
+  /**
+   * Creates the baseline (a copy of the primary) at the canary's size with its Service, or resizes it
+   * to follow the canary. Reads the cache first: a baseline already as wanted costs no request.
+   */
+  async ensureBaseline(canary: Canary): Promise<void> {
+    const target = await this.#target(canary);
+    const namespace = canary.metadata.namespace!;
+    const primary = await this.#reader.deployment(namespace, primaryName(target.metadata!.name!));
+    if (!primary) throw new Error(`primary Deployment ${namespace}/${primaryName(target.metadata!.name!)} not found: the baseline is a copy of it`);
+    const hpa = canary.spec.autoscalerRef ? await this.#reader.autoscaler(namespace, canary.spec.autoscalerRef.name) : undefined;
+    const replicas = scaleUpReplicas(target, hpa?.spec?.minReplicas, primary.spec?.replicas);
+    const owner = canaryOwner(canary);
+    const desired = baselineDeployment(target, primary, owner, replicas);
+    if (!baselineUpToDate(await this.#reader.deployment(namespace, desired.metadata!.name!), desired)) {
+      await applyBaselineDeployment(this.#clients.apps, desired, owner);
+      await applyService(this.#clients.core, canaryService(canary, 'baseline', baselineSelector(target)), owner);
+    }
+  }
+
+  /** Deletes the baseline's Service and Deployment; nothing to do (no request) when the cache has no baseline. */
+  async removeBaseline(canary: Canary): Promise<void> {
+    const namespace = canary.metadata.namespace!;
+    const name = baselineName(canary.spec.targetRef.name);
+    if (!(await this.#reader.deployment(namespace, name))) return;
+    await deleteIgnoringMissing(() => this.#clients.core.deleteNamespacedService({ name: baselineServiceName(serviceNameOf(canary)), namespace }));
+    await deleteIgnoringMissing(() => this.#clients.apps.deleteNamespacedDeployment({ name, namespace }));
   }
 
   /**

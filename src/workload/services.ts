@@ -5,12 +5,12 @@ import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owne
 import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, primarySelector } from './managed-labels.ts';
 import { servicePortName } from '../api/canary-settings.ts';
-import { canaryServiceName, primaryServiceName, serviceNameOf } from '../api/names.ts';
+import { baselineServiceName, canaryServiceName, primaryServiceName, serviceNameOf } from '../api/names.ts';
 import { stableJson } from '../text/stable-json.ts';
 import { discoveredPorts } from './port-discovery.ts';
 
-/** The three Services of a Canary: apex and primary select the primary pods, canary the target's. */
-export type ServiceRole = 'apex' | 'primary' | 'canary';
+/** The Services of a Canary: apex and primary select the primary pods, canary the target's, baseline (during a run with one) the baseline's. */
+export type ServiceRole = 'apex' | 'primary' | 'canary' | 'baseline';
 
 /** The port every generated Service exposes, from `spec.service`. */
 export function servicePort(canary: Canary): V1ServicePort {
@@ -31,11 +31,12 @@ export function servicePorts(canary: Canary, targetPodSpec: V1PodSpec | undefine
   return canary.spec.service.portDiscovery ? [main, ...discoveredPorts(canary.spec.service, main, targetPodSpec)] : [main];
 }
 
-/** The Service of one role for a Canary, given the target's selector labels (and pod spec, for portDiscovery). */
+/** The Service of one role for a Canary, given the target's selector labels (the baseline's: its own) and pod spec, for portDiscovery. */
 export function canaryService(canary: Canary, role: ServiceRole, targetSelector: Record<string, string>, targetPodSpec?: V1PodSpec): V1Service {
   const base = serviceNameOf(canary);
-  const name = role === 'apex' ? base : role === 'primary' ? primaryServiceName(base) : canaryServiceName(base);
-  const overrides = canary.spec.service[role];
+  const names: Record<ServiceRole, string> = { apex: base, primary: primaryServiceName(base), canary: canaryServiceName(base), baseline: baselineServiceName(base) };
+  const name = names[role];
+  const overrides = role === 'baseline' ? canary.spec.service.canary : canary.spec.service[role];
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -48,7 +49,7 @@ export function canaryService(canary: Canary, role: ServiceRole, targetSelector:
     },
     spec: {
       type: 'ClusterIP',
-      selector: role === 'canary' ? { ...targetSelector } : primarySelector(targetSelector),
+      selector: role === 'canary' || role === 'baseline' ? { ...targetSelector } : primarySelector(targetSelector),
       ports: servicePorts(canary, targetPodSpec),
     },
   };

@@ -35,6 +35,14 @@ export class TargetWorkloads implements Workloads {
     return this.#for(canary).promotePrimary(canary);
   }
 
+  ensureBaseline(canary: Canary) {
+    return this.#for(canary).ensureBaseline(canary);
+  }
+
+  removeBaseline(canary: Canary) {
+    return this.#for(canary).removeBaseline(canary);
+  }
+
   finalize(canary: Canary) {
     return this.#for(canary).finalize(canary);
   }

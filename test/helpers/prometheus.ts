@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -9,6 +9,17 @@ import { eventually } from './eventually.ts';
 
 /** The Prometheus binary the suites run; CI installs the Debian package when it is missing. */
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BINARY ?? '/usr/bin/prometheus';
+/** promtool, which ships with Prometheus: it turns recorded series into TSDB blocks. */
+export const PROMTOOL_BINARY = process.env.PROMTOOL_BINARY ?? '/usr/bin/promtool';
+
+/** What else a Prometheus starts with. */
+export interface PrometheusOptions {
+  /**
+   * Recorded series in the OpenMetrics text format (`# EOF` at the end), loaded as TSDB blocks before
+   * Prometheus starts (`promtool tsdb create-blocks-from openmetrics`), so a past window can be queried.
+   */
+  history?: string;
+}
 
 export interface RunningPrometheus {
   url: string;
@@ -19,11 +30,12 @@ export interface RunningPrometheus {
  * Starts a real Prometheus on a free loopback port with a temporary data dir, scraping `targets` every
  * second, and resolves once it reports ready. Fails loudly when the binary is absent: never a silent skip.
  */
-export async function startPrometheus(targets: string[]): Promise<RunningPrometheus> {
+export async function startPrometheus(targets: string[], options: PrometheusOptions = {}): Promise<RunningPrometheus> {
   if (!existsSync(PROMETHEUS_BINARY)) {
     throw new Error(`Prometheus is not installed at ${PROMETHEUS_BINARY}: run "apt-get install -y prometheus" (.ci/run does) or set PROMETHEUS_BINARY`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'kanari-prometheus-'));
+  if (options.history !== undefined) await createBlocks(options.history, dir);
   const config = [
     'global:',
     '  scrape_interval: 1s',
@@ -42,7 +54,8 @@ export async function startPrometheus(targets: string[]): Promise<RunningPrometh
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=1h',
+      // Recorded history lies in the past: keep it instead of deleting it as expired.
+      `--storage.tsdb.retention.time=${options.history === undefined ? '1h' : '3650d'}`,
       '--log.level=warn',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -63,6 +76,17 @@ export async function startPrometheus(targets: string[]): Promise<RunningPrometh
     throw err;
   }
   return { url, close };
+}
+
+async function createBlocks(history: string, dir: string): Promise<void> {
+  if (!existsSync(PROMTOOL_BINARY)) throw new Error(`promtool is not installed at ${PROMTOOL_BINARY}: it comes with the prometheus package, or set PROMTOOL_BINARY`);
+  const file = join(dir, 'history.om.txt');
+  await writeFile(file, history);
+  await new Promise<void>((resolve, reject) => {
+    execFile(PROMTOOL_BINARY, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, join(dir, 'data')], { timeout: 120_000 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`promtool could not create blocks: ${stderr || error.message}`)) : resolve(),
+    );
+  });
 }
 
 /** Polls `query` until `accept` says its answer is complete (scrapes have landed). */

@@ -9,11 +9,11 @@ export type { JudgeConfig, JudgeMetricConfig, JudgedKind, ResolvedJudgeConfig, R
 export { DEFAULT_CONFIDENCE, DEFAULT_MAX_INCREASE, judgeConfigProblems, resolveJudgeConfig } from './judge-config.ts';
 export { JudgeInputError } from './judge-input-error.ts';
 export type { JudgeState, MetricEvidenceState } from './judge-state.ts';
-export { JUDGE_STATE_VERSION, initialState, stateMismatches, update } from './judge-state.ts';
+export { JUDGE_STATE_VERSION, alignedState, initialState, stateMismatches, update } from './judge-state.ts';
 export { parseJudgeState } from './parse-judge-state.ts';
 export type { JudgeDecision, JudgeVerdict, MetricEvidence, MetricOutcome } from './verdict.ts';
 export { verdict } from './verdict.ts';
 export type { HistogramBucket, HistogramInterval, HistogramSnapshot, SlowBoundary } from './latency-exceedance.ts';
 export { slowBoundary, slowRequestCounts } from './latency-exceedance.ts';
-export { describeComparison, describeMetric, describeVerdict, eventReasonOf, formatConfidence, formatEValue, formatRatio, formatTolerated } from './judge-words.ts';
+export { describeComparison, describeMetric, describeVerdict, eventReasonOf, formatConfidence, formatEValue, formatRatio, formatTolerated, strongestEvidence } from './judge-words.ts';
 export { ratioRange } from './ratio-grid.ts';

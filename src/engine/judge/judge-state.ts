@@ -126,3 +126,25 @@ export function mismatchesWith(state: JudgeState, resolved: ResolvedJudgeConfig)
   for (const name of stored.keys()) reasons.push(`${name} is no longer compared`);
   return reasons;
 }
+
+/**
+ * The stored state fitted to a configuration metric by metric: evidence of a metric still judged the
+ * same way (kind, tolerated ratio, boundary) is kept; a metric new to the configuration, or judged
+ * differently now, starts afresh, and one no longer judged is dropped. Each metric's evidence is its own
+ * e-process, so an average of ones that started at different times is still an e-value. `restarted`
+ * names the metrics whose stored evidence was dropped because they are judged differently now.
+ */
+export function alignedState(stored: JudgeState | undefined, config: JudgeConfig): { state: JudgeState; restarted: string[] } {
+  const resolved = resolveJudgeConfig(config);
+  const fresh = initialState(config);
+  const byName = new Map((stored?.version === JUDGE_STATE_VERSION ? stored.metrics : []).map((metric) => [metric.name, metric]));
+  const restarted: string[] = [];
+  const metrics = resolved.metrics.map((metric, i) => {
+    const kept = byName.get(metric.name);
+    if (kept === undefined) return fresh.metrics[i];
+    const same = kept.kind === metric.kind && Math.abs(kept.tolerated - (1 + metric.maxIncrease)) <= 1e-12 && kept.boundaryMs === metric.boundaryMs;
+    if (!same) restarted.push(metric.name);
+    return same ? kept : fresh.metrics[i];
+  });
+  return { state: { version: JUDGE_STATE_VERSION, metrics }, restarted };
+}

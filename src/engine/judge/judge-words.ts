@@ -32,22 +32,25 @@ export function formatEValue(eValue: number): string {
   return 'more than a million';
 }
 
-/** "canary fails 2.1× as often as primary (95 %: 1.4–3.2×), tolerated 1.2×", or why nothing is known yet. */
-export function describeComparison(metric: MetricEvidence, confidence: number): string {
-  if (metric.outcome === 'no-data' || metric.estimate === undefined) return describeNoData(metric);
+/**
+ * "canary fails 2.1× as often as primary (95 %: 1.4–3.2×), tolerated 1.2×", or why nothing is known
+ * yet; `reference` names the side the canary is compared with (the primary, or the baseline).
+ */
+export function describeComparison(metric: MetricEvidence, confidence: number, reference = 'primary'): string {
+  if (metric.outcome === 'no-data' || metric.estimate === undefined) return describeNoData(metric, reference);
   const range = ratioRange(metric.tolerated);
   let estimate = formatRatio(metric.estimate);
   if (metric.estimate >= range.max) estimate = `more than ${formatRatio(range.max)}`;
   else if (metric.estimate <= range.min) estimate = `less than ${formatRatio(range.min)}`;
-  return `canary ${verbOf(metric)} ${estimate} as often as primary (${describeBounds(metric, confidence)}), tolerated ${formatTolerated(metric.tolerated)}`;
+  return `canary ${verbOf(metric)} ${estimate} as often as ${reference} (${describeBounds(metric, confidence)}), tolerated ${formatTolerated(metric.tolerated)}`;
 }
 
 /** One metric's comparison and what it means for the run, e.g. "…, tolerated 1.2×: not conclusive yet (e-value 3.1, rollback at 40)". */
-export function describeMetric(metric: MetricEvidence, confidence: number, decision: JudgeDecision): string {
-  const comparison = describeComparison(metric, confidence);
+export function describeMetric(metric: MetricEvidence, confidence: number, decision: JudgeDecision, reference = 'primary'): string {
+  const comparison = describeComparison(metric, confidence, reference);
   if (metric.outcome === 'no-data') return comparison;
   if (decision === 'rollback' && metric.outcome === 'worse') return `${comparison}: rolling back`;
-  if (decision === 'promote') return `${comparison}: no worse than primary, promoting`;
+  if (decision === 'promote') return `${comparison}: no worse than ${reference}, promoting`;
   if (metric.outcome === 'no-worse') return `${comparison}: no worse than tolerated`;
   return `${comparison}: not conclusive yet (e-value ${formatEValue(metric.eValue)}, rollback at ${formatEValue(metric.bar)})`;
 }
@@ -56,27 +59,33 @@ export function describeMetric(metric: MetricEvidence, confidence: number, decis
  * The verdict in one line for a status message, an Event or an alert: on rollback the metric with
  * the most weighted evidence, otherwise every metric prefixed by its name.
  */
-export function describeVerdict(verdict: JudgeVerdict): string {
+export function describeVerdict(verdict: JudgeVerdict, reference = 'primary'): string {
   if (verdict.decision === 'rollback') {
-    const strongest = [...verdict.metrics].sort((a, b) => b.weight * b.eValue - a.weight * a.eValue)[0];
+    const strongest = strongestEvidence(verdict);
     const prefix = verdict.metrics.length > 1 ? `${strongest.name}: ` : '';
-    const base = `${prefix}${describeComparison(strongest, verdict.confidence)}: rolling back`;
+    const base = `${prefix}${describeComparison(strongest, verdict.confidence, reference)}: rolling back`;
     // The average can reach the bar with no single metric past its own share of it.
     const combined = strongest.eValue < strongest.bar ? ` (evidence across metrics ${formatEValue(verdict.eValue)} ≥ ${formatEValue(verdict.bar)})` : '';
     return `${base}${combined}`;
   }
   const lines = verdict.metrics.map((metric) => {
     const prefix = verdict.metrics.length > 1 ? `${metric.name}: ` : '';
-    return `${prefix}${describeMetric(metric, verdict.confidence, verdict.decision)}`;
+    return `${prefix}${describeMetric(metric, verdict.confidence, verdict.decision, reference)}`;
   });
   return lines.join('; ');
 }
 
-/** The Event reason for a decision: `CanaryWorseThanPrimary`, `CanaryNoWorseThanPrimary` or `ComparingWithPrimary`. */
-export function eventReasonOf(decision: JudgeDecision): string {
-  if (decision === 'rollback') return 'CanaryWorseThanPrimary';
-  if (decision === 'promote') return 'CanaryNoWorseThanPrimary';
-  return 'ComparingWithPrimary';
+/** The metric with the most weighted evidence against the canary: the one a rollback is told by. */
+export function strongestEvidence(verdict: JudgeVerdict): MetricEvidence {
+  return [...verdict.metrics].sort((a, b) => b.weight * b.eValue - a.weight * a.eValue)[0];
+}
+
+/** The Event reason for a decision: `CanaryWorseThanPrimary`, `CanaryNoWorseThanPrimary` or `ComparingWithPrimary` (`…Baseline` against a baseline). */
+export function eventReasonOf(decision: JudgeDecision, reference = 'primary'): string {
+  const side = reference === 'baseline' ? 'Baseline' : 'Primary';
+  if (decision === 'rollback') return `CanaryWorseThan${side}`;
+  if (decision === 'promote') return `CanaryNoWorseThan${side}`;
+  return `ComparingWith${side}`;
 }
 
 function describeBounds(metric: MetricEvidence, confidence: number): string {
@@ -88,8 +97,8 @@ function describeBounds(metric: MetricEvidence, confidence: number): string {
   return `${level}: no bound yet`;
 }
 
-function describeNoData(metric: MetricEvidence): string {
-  const requests = `canary ${count(metric.canaryRequests)} requests, primary ${count(metric.primaryRequests)}`;
+function describeNoData(metric: MetricEvidence, reference: string): string {
+  const requests = `canary ${count(metric.canaryRequests)} requests, ${reference} ${count(metric.primaryRequests)}`;
   if (metric.canaryRequests === 0 || metric.primaryRequests === 0) return `nothing to compare yet: ${requests}`;
   const what = metric.kind === 'latency' ? `no request slower than ${metric.boundaryMs} ms` : 'no failed request';
   return `nothing to compare yet: ${what} on either side (${requests})`;

@@ -1,17 +1,29 @@
 import type { NotificationFacts } from '../actions.ts';
-import { judgeMetrics, type MetricVerdict } from '../judge.ts';
+import { hasThresholds, judgeMetrics, type MetricVerdict } from '../judge.ts';
 import { isWorkloadReady } from '../readiness.ts';
 import type { TargetObservation } from '../observation.ts';
 import { isInRolloutWindow } from '../rollout-window.ts';
-import { maxWeightOf, nextCanaryWeight, weightsFor } from '../strategy.ts';
+import { maxWeightOf, nextCanaryWeight, runWeights, weightsFor } from '../strategy.ts';
 import type { Tick } from '../tick.ts';
+import { comparisonPlan, comparisonRequests, type JudgedInterval } from './comparison.ts';
+import {
+  baselineNotReady,
+  comparedResults,
+  failedComparisons,
+  historyVerdicts,
+  judgeBetweenSteps,
+  judgeEvidence,
+  judgePlanned,
+  keepBaseline,
+  rollbackOnEvidence,
+} from './judging.ts';
 import { mirrorStep, startMirroring, stopMirroring } from './mirroring.ts';
 import { rollback, startPromotion } from './promotion.ts';
 
 /**
  * The analysis of a running revision, one interval at a time: rollback hooks, pre-rollout and rollout
- * gates, metric checks, failed checks against the threshold, and the next step (a weight, an
- * iteration, or the promotion gate).
+ * gates, metric checks, the judge's comparison with the primary (judging.ts), failed checks against the
+ * threshold, and the next step (a weight, an iteration, or the promotion gate).
  */
 
 /** Progressing / WaitingPromotion: one analysis step when the canary is ready and an interval is due. */
@@ -23,8 +35,15 @@ export function analyse(tick: Tick, target: TargetObservation): void {
     }
     return;
   }
+  if (baselineNotReady(tick)) {
+    keepBaseline(tick);
+    if (tick.waitFor()) {
+      rollback(tick, 'ProgressDeadlineExceeded', `baseline deployment ${tick.canary.spec.targetRef.name}-baseline not ready after ${tick.deadlineSeconds()}s`, 'progress-deadline');
+    }
+    return;
+  }
   tick.status.waitingSince = undefined;
-  if (!tick.analysisDue()) return;
+  if (!tick.analysisDue()) return judgeBetweenSteps(tick, trafficFlows(tick));
   if (tick.canary.spec.skipAnalysis || tick.status.manualPromotion === 'full') {
     const why = tick.canary.spec.skipAnalysis ? 'skipAnalysis is set' : 'full promotion requested';
     tick.status.manualPromotion = undefined;
@@ -33,7 +52,10 @@ export function analyse(tick: Tick, target: TargetObservation): void {
   }
   const firstTick = !tick.status.preRolloutPassed;
   const checkMetrics = !firstTick && trafficFlows(tick) && (tick.analysis.metrics ?? []).length > 0;
-  const gates = tick.answers(['rollback', firstTick ? 'pre-rollout' : 'rollout'], checkMetrics);
+  const thresholdMetrics = (tick.analysis.metrics ?? []).filter((metric) => metric.compare === undefined || hasThresholds(metric));
+  const plan = checkMetrics ? comparisonPlan(tick) : undefined;
+  const gates = tick.answers(['rollback', firstTick ? 'pre-rollout' : 'rollout'], checkMetrics && thresholdMetrics.length > 0, plan === undefined ? {} : comparisonRequests(tick, plan));
+  keepBaseline(tick);
   tick.status.lastAnalysisTime = tick.now;
 
   const rollbackAsked = (gates.rollback ?? []).find((answer) => answer.ok);
@@ -55,14 +77,18 @@ export function analyse(tick: Tick, target: TargetObservation): void {
   const rolloutGate = tick.gateOpen('rollout');
   if (!rolloutGate.open) return failedCheck(tick, `rollout hook failed: ${rolloutGate.reasons.join('; ')}`);
   let verdicts: MetricVerdict[] = [];
+  let judged: JudgedInterval | undefined;
   if (checkMetrics) {
-    verdicts = judgeMetrics(tick.analysis.metrics ?? [], tick.observation.metrics ?? []);
-    tick.verdicts = verdicts;
-    recordVerdicts(tick, verdicts);
-    const bad = verdicts.filter((v) => v.verdict !== 'pass');
+    verdicts = judgeMetrics(thresholdMetrics, tick.observation.metrics ?? []);
+    judged = plan === undefined ? undefined : judgePlanned(tick, plan);
+    tick.verdicts = historyVerdicts(verdicts, judged);
+    recordVerdicts(tick, verdicts, judged);
+    if (judged?.verdict?.decision === 'rollback') return rollbackOnEvidence(tick, judged);
+    const bad = [...verdicts.filter((v) => v.verdict !== 'pass'), ...failedComparisons(judged)];
     if (bad.length > 0) return failedMetrics(tick, bad);
+    if (judged?.verdict?.decision === 'promote') return promotionGate(tick, `: ${judgeEvidence(judged).join(', ')}`);
   }
-  advance(tick, verdicts);
+  advance(tick, verdicts, judged);
 }
 
 /** Whether the canary receives traffic to measure: at weight 0 a canary strategy has none yet, unless mirrored. */
@@ -70,12 +96,12 @@ function trafficFlows(tick: Tick): boolean {
   return tick.strategy !== 'canary' || (tick.status.canaryWeight ?? 0) > 0 || tick.status.trafficMirrored === true;
 }
 
-function recordVerdicts(tick: Tick, verdicts: MetricVerdict[]): void {
-  const errors = verdicts.filter((v) => v.verdict === 'error' && v.errorReason !== undefined);
+function recordVerdicts(tick: Tick, verdicts: MetricVerdict[], judged: JudgedInterval | undefined): void {
+  const errors = [...verdicts, ...failedComparisons(judged)].filter((v) => v.verdict === 'error' && v.errorReason !== undefined);
   // Reasons already named for metrics (MetricsApiNotServed) keep their name instead of becoming MetricsMetrics….
   const reason = (r: string) => (r.startsWith('Metrics') ? r : `Metrics${r}`);
   tick.metricsProblem = errors.length > 0 ? { reason: reason(errors[0].errorReason ?? ''), message: errors[0].explanation } : null;
-  tick.status.lastAnalysis = verdicts.map((v) => ({
+  const thresholdResults = verdicts.map((v) => ({
     metric: v.name,
     value: v.value,
     thresholdRange: v.min === undefined && v.max === undefined ? undefined : { min: v.min, max: v.max },
@@ -83,6 +109,7 @@ function recordVerdicts(tick: Tick, verdicts: MetricVerdict[]): void {
     reason: v.reason,
     time: tick.now,
   }));
+  tick.status.lastAnalysis = comparedResults(judged, thresholdResults, tick.now);
 }
 
 function failedMetrics(tick: Tick, bad: MetricVerdict[]): void {
@@ -113,12 +140,13 @@ function failedCheck(tick: Tick, message: string, reason = 'FailedCheck', facts:
 }
 
 /** A passed check: the next weight (canary) or iteration (blue/green, A/B), or the promotion gate. */
-function advance(tick: Tick, verdicts: MetricVerdict[]): void {
+function advance(tick: Tick, verdicts: MetricVerdict[], judged?: JudgedInterval): void {
   if (!isInRolloutWindow(tick.analysis.window, tick.observation.now)) {
     tick.event('Normal', 'OutsideWindow', `Halt advancement of ${tick.label}: outside the rollout window (${tick.analysis.window?.schedules.join(' | ')})`);
     return;
   }
-  const evidence = verdicts.length > 0 ? `: ${verdicts.map((v) => v.explanation).join(', ')}` : '';
+  const explained = [...verdicts.map((v) => v.explanation), ...judgeEvidence(judged)];
+  const evidence = explained.length > 0 ? `: ${explained.join(', ')}` : '';
   if (tick.strategy === 'canary') {
     const current = tick.status.canaryWeight ?? 0;
     if (current >= maxWeightOf(tick.analysis)) return promotionGate(tick, evidence);
@@ -131,7 +159,7 @@ function advance(tick: Tick, verdicts: MetricVerdict[]): void {
     tick.status.trafficIncreaseWaitingSince = undefined;
     if (mirrorStep(tick, current)) return;
     const next = nextCanaryWeight(tick.analysis, current);
-    tick.actions.push({ type: 'setWeights', weights: weightsFor(next) });
+    tick.actions.push({ type: 'setWeights', weights: runWeights(tick.analysis, next) });
     tick.status.canaryWeight = next;
     tick.event('Normal', 'Advance', `Advance ${tick.label} canary weight ${current} → ${next}${evidence}`);
     return;

@@ -19,7 +19,9 @@ export function deletion(tick: Tick): void {
     tick.move('TERMINATE');
     tick.event('Normal', 'Terminating', `Reverting ${tick.label}: restoring the target and removing the primary, services and split`);
   }
-  tick.actions.push({ type: 'removeRoute' }, { type: 'finalize' });
+  tick.actions.push({ type: 'removeRoute' });
+  tick.removeBaseline();
+  tick.actions.push({ type: 'finalize' });
 }
 
 /** First tick: create the primary, the services and the route, and wait for the primary. */
@@ -120,6 +122,8 @@ export function startRun(tick: Tick, target: TargetObservation, message: string)
   if (tick.canary.spec.revertOnDeletion) tick.actions.push({ type: 'ensureFinalizer' });
   tick.routeToPrimary();
   tick.actions.push({ type: 'scaleCanary', to: 'up' });
+  // A fresh baseline for every run: the same age as the canary (tick.routeToPrimary removed the last one).
+  if (tick.analysis.baseline === true && tick.strategy === 'canary') tick.actions.push({ type: 'ensureBaseline' });
   tick.move('START');
   resetRun(tick, target);
   tick.status.runStartTime = tick.now;
@@ -140,6 +144,7 @@ function resetRun(tick: Tick, target: TargetObservation): void {
   status.trafficIncreaseWaitingSince = undefined;
   status.lastAnalysisTime = undefined;
   status.lastAnalysis = undefined;
+  status.judge = undefined;
   status.waitingSince = undefined;
   if (status.manualPromotion === 'full') status.manualPromotion = undefined;
 }

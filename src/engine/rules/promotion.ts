@@ -11,6 +11,11 @@ import type { Tick } from '../tick.ts';
 
 /** Copies the canary's spec to the primary and enters Promoting. */
 export function startPromotion(tick: Tick, message: string): void {
+  if (tick.analysis.baseline === true && tick.strategy === 'canary') {
+    // The analysis is over: the baseline's share goes back to the primary, and the baseline goes.
+    tick.actions.push({ type: 'setWeights', weights: weightsFor(tick.status.canaryWeight ?? 0) });
+  }
+  tick.removeBaseline();
   tick.actions.push({ type: 'promotePrimary' });
   tick.move('PROMOTE');
   tick.status.lastPromotedSpec = tick.status.lastAppliedSpec;

@@ -1,6 +1,6 @@
 import type { CanaryPhase, CanaryStatus } from '../../api/canary-status.ts';
 import type { Action } from '../actions.ts';
-import { weightsFor } from '../strategy.ts';
+import { runWeights, weightsFor } from '../strategy.ts';
 import type { Tick } from '../tick.ts';
 
 /**
@@ -66,7 +66,9 @@ function revertForeignWeights(tick: Tick): void {
   if (written?.weights.canary === observed) return;
   const edited = `The route of ${tick.label} was changed outside Kanari to canary ${observed}% / primary ${100 - observed}%`;
   if (written === undefined) {
-    tick.actions.push({ type: 'setWeights', weights: weightsFor(expected) });
+    // While the analysis runs, a baseline keeps its share: the canary's, as every step writes it.
+    const analysing = tick.phase === 'Progressing' || tick.phase === 'WaitingPromotion';
+    tick.actions.push({ type: 'setWeights', weights: analysing ? runWeights(tick.analysis, expected) : weightsFor(expected) });
     tick.event('Warning', 'WeightsReverted', `${edited}; put back to canary ${expected}% (change the Canary, not its route)`);
   } else {
     tick.event('Warning', 'WeightsReverted', `${edited}; Kanari routes canary ${written.weights.canary}% now (change the Canary, not its route)`);

@@ -1,5 +1,5 @@
 import type { Canary, CanaryMatch } from '../../api/canary.ts';
-import { canaryServiceName, primaryServiceName, serviceNameOf } from '../../api/names.ts';
+import { baselineServiceName, canaryServiceName, primaryServiceName, serviceNameOf } from '../../api/names.ts';
 import type { Weights } from '../../engine/observation.ts';
 import type { HttpRouteFeatures } from './route-features.ts';
 import { mirrorFilter, serviceFilters, setCookie, withResponseHeaders } from './route-filters.ts';
@@ -24,6 +24,8 @@ export interface RouteServices {
   apex: string;
   primary: string;
   canary: string;
+  /** The `-baseline` Service, a third weighted backend while a run compares with a baseline. */
+  baseline: string;
   port: number;
 }
 
@@ -44,23 +46,25 @@ export interface DesiredRoute {
 /** The Services of a Canary's routes. */
 export function routeServices(canary: Canary): RouteServices {
   const apex = serviceNameOf(canary);
-  return { apex, primary: primaryServiceName(apex), canary: canaryServiceName(apex), port: canary.spec.service.port };
+  return { apex, primary: primaryServiceName(apex), canary: canaryServiceName(apex), baseline: baselineServiceName(apex), port: canary.spec.service.port };
 }
 
 /**
  * The backends of the weighted rule, one entry per Service with its share. A list, not a pair: a
- * router writes whatever backends the engine weighs.
+ * router writes whatever backends the engine weighs — the baseline only while the weights give it a
+ * share (`analysis.baseline`), so the route has no trace of it before or after the analysis.
  */
-export function weightedBackends(services: RouteServices, weights: Weights): { role: 'primary' | 'canary'; name: string; weight: number }[] {
+export function weightedBackends(services: RouteServices, weights: Weights): { role: 'primary' | 'canary' | 'baseline'; name: string; weight: number }[] {
   return [
     { role: 'primary', name: services.primary, weight: weights.primary },
     { role: 'canary', name: services.canary, weight: weights.canary },
+    ...(weights.baseline === undefined ? [] : [{ role: 'baseline' as const, name: services.baseline, weight: weights.baseline }]),
   ];
 }
 
 /** The names of every Service Kanari routes to: a rule pointing only at these is Kanari's. */
 export function kanariBackendNames(services: RouteServices): string[] {
-  return weightedBackends(services, { canary: 0, primary: 100 }).map((backend) => backend.name);
+  return weightedBackends(services, { canary: 0, primary: 100, baseline: 0 }).map((backend) => backend.name);
 }
 
 function backendRef(name: string, port: number, weight: number): BackendRef {

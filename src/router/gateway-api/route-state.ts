@@ -36,17 +36,21 @@ function weightedRule(route: HttpRoute | undefined, services: RouteServices): Ro
 }
 
 /**
- * The weights as percentages of the canary and the primary (Gateway API weights are relative, 0 to
- * 1,000,000; an unset weight is 1). Undefined when there is no weighted rule or every weight is 0.
+ * The weights as percentages of the canary and the primary, and of the baseline when the rule has that
+ * backend (Gateway API weights are relative, 0 to 1,000,000; an unset weight is 1). Undefined when there
+ * is no weighted rule or every weight is 0.
  */
 export function routeWeights(route: HttpRoute | undefined, services: RouteServices): Weights | undefined {
   const rule = weightedRule(route, services);
   if (!rule) return undefined;
-  const weightOf = (name: string) => (rule.backendRefs ?? []).filter((ref) => ref.name === name).reduce((sum, ref) => sum + Math.max(0, ref.weight ?? 1), 0);
+  const refs = rule.backendRefs ?? [];
+  const weightOf = (name: string) => refs.filter((ref) => ref.name === name).reduce((sum, ref) => sum + Math.max(0, ref.weight ?? 1), 0);
   const canary = weightOf(services.canary);
   const primary = weightOf(services.primary);
-  if (canary + primary === 0) return undefined;
-  return normalizeWeights((canary / (canary + primary)) * 100);
+  const baseline = refs.some((ref) => ref.name === services.baseline) ? weightOf(services.baseline) : undefined;
+  const total = canary + primary + (baseline ?? 0);
+  if (total === 0) return undefined;
+  return normalizeWeights((canary / total) * 100, baseline === undefined ? undefined : (baseline / total) * 100);
 }
 
 /** Whether the A/B layout is up: besides the weighted rule, a rule sending all other requests to the primary. */

@@ -50,6 +50,7 @@ export async function startSampleApp(options: SampleAppOptions): Promise<SampleA
   let ready = options.ready ?? true;
   let ok = 0;
   let failed = 0;
+  let answered = 0;
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   let terminating = false;
@@ -61,7 +62,7 @@ export async function startSampleApp(options: SampleAppOptions): Promise<SampleA
       return;
     }
     // Both draws happen for every request so one request's fate never shifts the next one's.
-    const plan = planResponse(behaviour, random.next(), random.next());
+    const plan = planResponse(behaviour, random.next(), random.next(), answered++);
     const reply = (): void => {
       timers.delete(timer);
       if (plan.fail) failed++;

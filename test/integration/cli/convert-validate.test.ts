@@ -140,4 +140,20 @@ describe('kanari convert and kanari validate', () => {
     expect(result.stdout).not.toContain('token-abc');
     expect(result.stderr).toBe(`${file}:1: ConfigMap/settings: skipped, not a Kanari object (apiVersion v1)\n`);
   }, CLI_TEST_TIMEOUT);
+  test('validate refuses compare on a MetricTemplate that returns a value instead of counts, saying why', async () => {
+    const file = join(workDir, 'compare.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: kanari.dev/v1alpha1\nkind: MetricTemplate\nmetadata: {name: error-rate, namespace: shop}\nspec:\n  provider: {type: prometheus, address: "http://prometheus:9090"}\n  query: sum(rate(errors{deployment="{{ target }}"}[{{ interval }}]))',
+        'apiVersion: kanari.dev/v1alpha1\nkind: MetricTemplate\nmetadata: {name: errors, namespace: shop}\nspec:\n  provider: {type: prometheus, address: "http://prometheus:9090"}\n  query: sum(rate(errors{deployment="{{ target }}"}[{{ interval }}]))\n  counts:\n    requests: sum(requests_total{deployment="{{ workload }}"})\n    failures: sum(errors_total{deployment="{{ workload }}"})',
+        'apiVersion: kanari.dev/v1alpha1\nkind: Canary\nmetadata: {name: web, namespace: shop}\nspec:\n  targetRef: {name: web}\n  service: {port: 80}\n  analysis:\n    stepWeight: 10\n    metrics:\n    - {name: rate, templateRef: {name: error-rate}, compare: {maxIncrease: 20%}}\n    - {name: counted, templateRef: {name: errors}, compare: {maxIncrease: 20%}}',
+      ].join('\n---\n'),
+    );
+    const result = await kanari(['validate', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim().split('\n')).toEqual([
+      `${file}:27: Canary/web: spec.analysis.metrics[0].compare: cannot be used with MetricTemplate shop/error-rate: it returns a value, not counts, and a rate cannot be judged against the primary: add spec.counts.requests and spec.counts.failures (cumulative counters of {{ workload }}) to the template`,
+    ]);
+  }, CLI_TEST_TIMEOUT);
 });

@@ -4,7 +4,7 @@ import { AppsV1Api, CoreV1Api, CustomObjectsApi, type V1Deployment } from '@kube
 import { CANARY_API_VERSION, type Canary, type CanarySpec } from '../../../src/api/canary.ts';
 import type { CanaryStatus } from '../../../src/api/canary-status.ts';
 import { Duration } from '../../../src/api/duration.ts';
-import { primaryName } from '../../../src/api/names.ts';
+import { baselineName, primaryName } from '../../../src/api/names.ts';
 import { assembleController, type ControllerOptions } from '../../../src/controller/assemble.ts';
 import type { CanaryController } from '../../../src/controller/canary-controller.ts';
 import type { RunningController } from '../../../src/controller/run-controller.ts';
@@ -272,10 +272,10 @@ export class EngineHarness {
     return this.drive(name, done, what, maxIntervals);
   }
 
-  /** Whether the Canary's target and primary Deployments (those that exist) have finished rolling out. */
+  /** Whether the Canary's target, primary and baseline Deployments (those that exist) have finished rolling out. */
   async rolledOut(name: string): Promise<boolean> {
     const target = (await eventually(`a read of ${name}`, () => this.canary(name))).spec.targetRef.name;
-    for (const deployment of [target, primaryName(target)]) {
+    for (const deployment of [target, primaryName(target), baselineName(target)]) {
       const read = await eventually(`a read of Deployment ${deployment}`, () =>
         this.apps.readNamespacedDeployment({ name: deployment, namespace: NAMESPACE }).then(
           (found) => ({ found }),

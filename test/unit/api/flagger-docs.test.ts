@@ -33,7 +33,7 @@ const OTHER_OUTCOMES: Record<string, string> = {
   'metrics.yaml MetricTemplate/response-time-95pct dynatrace': 'refused: spec.provider.type: dynatrace is not supported (prometheus or smi): not converted',
   'metrics.yaml MetricTemplate/success-rate splunk': 'refused: spec.provider.type: splunk is not supported (prometheus or smi): not converted',
   'apisix-progressive-delivery.yaml MetricTemplate/not-found-percentage prometheus':
-    'needs an edit: spec.query: uses unknown template variable "route"; known: name, namespace, target, service, interval, variables.<name>',
+    'needs an edit: spec.query: uses unknown template variable "route"; known: name, namespace, target, service, interval, workload, variables.<name>',
   'alerting.yaml Secret/on-call-url -': 'copied unchanged',
 };
 

@@ -100,8 +100,39 @@ const invalid: Array<[string, () => Json, string[]]> = [
     'spec.analysis.metrics[0].name = "error-rate": is not a built-in metric (request-success-rate, request-duration): set templateRef to a MetricTemplate for a custom query',
   ]],
   ['builtin metric without threshold', () => set(canary(), (c) => delete c.spec.analysis.metrics[0].thresholdRange), [
-    'spec.analysis.metrics[0].thresholdRange: is required: set min and/or max to judge the value against',
+    'spec.analysis.metrics[0].thresholdRange: is required: set min and/or max to judge the value against, or compare to judge the canary against the primary',
   ]],
+  ['compare: maxIncrease not a percentage', () => set(canary(), (c) => (c.spec.analysis.metrics[0].compare = { maxIncrease: '0.2' })), [
+    'spec.analysis.metrics[0].compare.maxIncrease = "0.2": must be a percentage, e.g. 20% or 99.5%',
+  ]],
+  ['compare: confidence of 100%', () => set(canary(), (c) => (c.spec.analysis.metrics[0].compare = { confidence: '100%' })), [
+    'spec.analysis.metrics[0].compare.confidence = "100%": must be at least 50% and below 100% (95% rolls back a canary within the tolerance in at most 5 % of runs)',
+  ]],
+  ['compare: maxIncrease beyond the grid', () => set(canary(), (c) => (c.spec.analysis.metrics[0].compare = { maxIncrease: '2000%' })), [
+    'spec.analysis.metrics[0].compare.maxIncrease = "2000%": must be at most 1000% (a canary failing 11× as often as the primary)',
+  ]],
+  ['baseline with blue/green', () => set(canary(), (c) => {
+    delete c.spec.analysis.stepWeight;
+    delete c.spec.analysis.maxWeight;
+    c.spec.analysis.iterations = 3;
+    c.spec.analysis.baseline = true;
+    c.spec.analysis.metrics[0].compare = {};
+  }), [
+    'spec.analysis.baseline = true: is only used with stepWeight or stepWeights: blue/green and A/B route all or nothing, so a baseline cannot get the same share as the canary',
+  ]],
+  ['baseline for a DaemonSet', () => set(canary(), (c) => {
+    c.spec.targetRef.kind = 'DaemonSet';
+    c.spec.analysis.baseline = true;
+    c.spec.analysis.metrics[0].compare = {};
+  }), ['spec.analysis.baseline = true: is for Deployment targets: a DaemonSet runs on every node and has no size a baseline could copy']],
+  ['baseline without a compared metric', () => set(canary(), (c) => (c.spec.analysis.baseline = true)), [
+    'spec.analysis.baseline = true: needs at least one metric with compare: the baseline is only there to be compared with',
+  ]],
+  ['judge interval longer than the analysis interval', () => set(canary(), (c) => {
+    c.spec.analysis.metrics[0].compare = {};
+    c.spec.analysis.judge = { interval: '5m' };
+  }), ['spec.analysis.judge.interval = "5m": must be at most analysis.interval (30s): the judge already looks at every step']],
+  ['judge without a compared metric', () => set(canary(), (c) => (c.spec.analysis.judge = { earlyPromotion: true })), ['spec.analysis.judge: needs at least one metric with compare']],
   ['empty thresholdRange', () => set(canary(), (c) => (c.spec.analysis.metrics[0].thresholdRange = {})), ['spec.analysis.metrics[0].thresholdRange: must set min, max or both']],
   ['thresholdRange min above max', () => set(canary(), (c) => (c.spec.analysis.metrics[0].thresholdRange = { min: 99, max: 50 })), [
     'spec.analysis.metrics[0].thresholdRange.min = 99: must not be greater than max (50)',
@@ -175,7 +206,14 @@ const invalid: Array<[string, () => Json, string[]]> = [
   ['no name', () => set(canary(), (c) => (c.metadata = {})), ['metadata.name: is required']],
   ['metricsServer with a secret in it', () => set(canary(), (c) => (c.spec.metricsServer = 'prometheus.linkerd-viz:9090')), ['spec.metricsServer: must be an absolute http:// or https:// URL']],
   ['template: unknown variable', () => set(metricTemplate(), (t) => (t.spec.query = 'rate(x{pod="{{ pod }}"}[{{ interval }}])')), [
-    'spec.query: uses unknown template variable "pod"; known: name, namespace, target, service, interval, variables.<name>',
+    'spec.query: uses unknown template variable "pod"; known: name, namespace, target, service, interval, workload, variables.<name>',
+  ]],
+  ['template: counts with the smi provider', () => set(metricTemplate(), (t) => {
+    t.spec.provider = { type: 'smi' };
+    t.spec.counts = { requests: 'a', failures: 'b' };
+  }), ['spec.counts: needs the prometheus provider: the smi provider answers windowed values, not the cumulative counters a comparison differences']],
+  ['template: counts with an unknown variable', () => set(metricTemplate(), (t) => (t.spec.counts = { requests: 'sum(x{deployment="{{ workload }}"})', failures: 'sum(y{pod="{{ pod }}"})' })), [
+    'spec.counts.failures = "sum(y{pod=\\"{{ pod }}\\"})": uses unknown template variable "pod"; known: name, namespace, target, service, interval, workload, variables.<name>',
   ]],
   ['template: provider type unknown', () => set(metricTemplate(), (t) => (t.spec.provider.type = 'datadog')), ['spec.provider.type = "datadog": must be one of: prometheus, smi']],
   ['template: no query', () => set(metricTemplate(), (t) => delete t.spec.query), ['spec.query: is required']],

@@ -64,6 +64,44 @@ describe('kanari status rendering', () => {
     ]);
   });
 
+  test('the judge: per compared metric the ratio, its interval, the e-value against its bar, what was counted, and the words', () => {
+    const comparison = {
+      against: 'baseline' as const,
+      tolerated: 1.2,
+      estimate: 2.13,
+      lower: 1.41,
+      upper: 3.24,
+      eValue: 3.1,
+      bar: 20,
+      outcome: 'undecided' as const,
+      canaryRequests: 6000,
+      referenceRequests: 6000,
+      canaryFailures: 54,
+      referenceFailures: 25,
+      message: 'canary fails 2.1× as often as baseline (95 %: 1.4–3.2×), tolerated 1.2×: not conclusive yet (e-value 3.1, rollback at 20)',
+    };
+    const lines = renderCanaryStatus(
+      canaryWith(
+        {
+          phase: 'Progressing',
+          canaryWeight: 20,
+          lastAnalysisTime: '2026-11-24T07:04:00Z',
+          lastAnalysis: [{ metric: 'request-success-rate', value: 99.1, thresholdRange: { min: 90 }, result: 'pass', time: '2026-11-24T07:04:00Z', comparison }],
+          judge: { against: 'baseline', startTime: '2026-11-24T07:00:00Z', lastObservedTime: '2026-11-24T07:04:00Z', eValue: 3.1, bar: 20, confidence: 0.95, decision: 'continue', message: comparison.message },
+        },
+        { analysis: { interval: '1m', threshold: 2, stepWeight: 20, maxWeight: 60, baseline: true, metrics: [{ name: 'request-success-rate', thresholdRange: { min: 90 }, compare: {} }] } },
+      ),
+      now,
+    );
+    expect(lines).toContain('Weight:        [████░░░░░░░░░░░░░░░░] 20% canary / 60% primary / 20% baseline');
+    expect(lines.slice(lines.indexOf('Judge:         compared with baseline at 95 %: evidence 3.1, rolls back at 20 (continue)'))).toEqual([
+      'Judge:         compared with baseline at 95 %: evidence 3.1, rolls back at 20 (continue)',
+      '  METRIC                 RATIO   INTERVAL   TOLERATED   E-VALUE    CANARY FAILED   BASELINE FAILED',
+      '  request-success-rate   2.1×    1.4–3.2×   1.2×        3.1 / 20   54 of 6,000     25 of 6,000',
+      '  request-success-rate: canary fails 2.1× as often as baseline (95 %: 1.4–3.2×), tolerated 1.2×: not conclusive yet (e-value 3.1, rollback at 20)',
+    ]);
+  });
+
   test('metric values are rounded to two decimals and carry their unit, as the bound does', () => {
     const lines = renderCanaryStatus(
       canaryWith({

@@ -5,7 +5,7 @@ import type { Action, ActDecision, EngineEvent, Notification } from '../../../sr
 import { FakeClock } from '../../../src/time/clock.ts';
 import { decide } from '../../../src/engine/decide.ts';
 import { createPhaseMachine } from '../../../src/engine/machine.ts';
-import type { MetricObservation, Observation, RouteStatusObservation, Weights, WorkloadObservation } from '../../../src/engine/observation.ts';
+import type { ComparisonObservation, ComparisonRequest, MetricObservation, Observation, RouteStatusObservation, Weights, WorkloadObservation } from '../../../src/engine/observation.ts';
 import { reconcileCanary, type ReconcileDeps } from '../../../src/engine/reconcile.ts';
 import { MINUTE, START, readyWorkload, unreadyWorkload, validator } from './world-fixtures.ts';
 import { WorldScheduler } from './world-scheduler.ts';
@@ -23,13 +23,15 @@ export { MINUTE, START, makeCanary, quickAnalysis, readyWorkload, unreadyWorkloa
 /** A webhook's answer: open or closed, with the reason the shell would give (the answer's body). */
 export type GateScript = (type: WebhookType, name: string, world: World) => boolean | { ok: boolean; reason?: string };
 export type MetricScript = (name: string, world: World) => MetricObservation;
+/** What the shell counted for a compared metric over the requested interval. */
+export type ComparisonScript = (name: string, request: ComparisonRequest, world: World) => ComparisonObservation;
 
 /** One tick as the loop ran it: the status before, what decide saw and asked for, and its verdict. */
 export interface Step {
   before: CanaryStatus;
   observation: Observation;
   decision: ActDecision;
-  gathered: { gates: WebhookType[]; metrics: boolean }[];
+  gathered: { gates: WebhookType[]; metrics: boolean; comparisons?: Record<string, ComparisonRequest> }[];
 }
 
 /** One webhook call: its type and name, and the phase its payload carried. */
@@ -49,6 +51,9 @@ export class World {
   target: WorkloadObservation = readyWorkload();
   targetReplicasWanted = 2;
   primary: WorkloadObservation | undefined = undefined;
+  /** The `-baseline` Deployment while a run with `analysis.baseline` has one. */
+  baseline: WorkloadObservation | undefined = undefined;
+  baselineReadyOnCreate = true;
   /** The revision the primary Deployment runs (what "the primary's image" is here). */
   primaryRevision: string | undefined;
   primaryReadyAfterPromotion = true;
@@ -79,9 +84,15 @@ export class World {
   /** Every gate passes; a rollback hook "passing" would mean roll back, so it refuses by default. */
   gates: GateScript = (type) => type !== 'rollback';
   metrics: MetricScript = (name) => ({ name, result: 'value', value: name === 'request-duration' ? 120 : 99.8 });
+  /** By default both sides served requests in proportion to the weights and nothing failed. */
+  comparisons: ComparisonScript = () => ({ result: 'counts', counts: { canaryRequests: 100, primaryRequests: 400, canaryEvents: 0, primaryEvents: 0 } });
+  /** Every comparison the engine asked for, in order. */
+  comparisonRequests: { name: string; request: ComparisonRequest }[] = [];
   /** The next status write fails as a controller dying between its actions and the write would. */
   crashBeforeNextStatusWrite = false;
   weightHistory: number[] = [];
+  /** The baseline backend's weight at each change (undefined: no baseline backend). */
+  baselineWeightHistory: (number | undefined)[] = [];
   phaseHistory: string[] = [];
   actionLog: Action[] = [];
   events: EngineEvent[] = [];
@@ -118,7 +129,7 @@ export class World {
     decide: (canary, observation) => {
       const decision = decide(canary, observation, this.machine);
       this.#step.observation ??= observation;
-      if (decision.kind === 'gather') this.#step.gathered.push({ gates: decision.gates, metrics: decision.metrics });
+      if (decision.kind === 'gather') this.#step.gathered.push({ gates: decision.gates, metrics: decision.metrics, ...(decision.comparisons ? { comparisons: decision.comparisons } : {}) });
       else this.#step.decision = decision;
       return decision;
     },
@@ -126,11 +137,14 @@ export class World {
       observe: async () => ({
         target: { ...this.target, revision: this.revision, trackedConfigs: { ...this.trackedConfigs } },
         primary: this.primary === undefined ? undefined : { ...this.primary },
+        ...(this.baseline === undefined ? {} : { baseline: { ...this.baseline } }),
       }),
       ensurePrimary: async () => this.#act({ type: 'ensurePrimary' }),
       scaleCanary: async (_canary, to) => this.#act({ type: 'scaleCanary', to }),
       syncAutoscaler: async () => {},
       promotePrimary: async () => this.#act({ type: 'promotePrimary' }),
+      ensureBaseline: async () => this.#act({ type: 'ensureBaseline' }),
+      removeBaseline: async () => this.#act({ type: 'removeBaseline' }),
       finalize: async () => this.#act({ type: 'finalize' }),
       ensureFinalizer: async () => this.#act({ type: 'ensureFinalizer' }),
       releaseFinalizer: async () => this.#act({ type: 'releaseFinalizer' }),
@@ -160,7 +174,13 @@ export class World {
       },
       setRouteMatches: async (_canary, matches) => this.#act({ type: 'setRouteMatches', matches }),
     },
-    metrics: { measure: async (_canary, metric) => this.metrics(metric.name, this) },
+    metrics: {
+      measure: async (_canary, metric) => this.metrics(metric.name, this),
+      compare: async (_canary, metric, request) => {
+        this.comparisonRequests.push({ name: metric.name, request });
+        return this.comparisons(metric.name, request, this);
+      },
+    },
     gates: {
       ask: async (canary, hook) => {
         const type = hook.type || 'rollout';
@@ -289,7 +309,7 @@ export class World {
   }
 
   #deploymentsSnapshot(): string {
-    return JSON.stringify([this.target, this.primary, this.primaryRevision, this.revision, this.trackedConfigs]);
+    return JSON.stringify([this.target, this.primary, this.baseline, this.primaryRevision, this.revision, this.trackedConfigs]);
   }
 
   /** Makes the Canary due now, as a watch event would (no-op before `start()`). */
@@ -370,10 +390,18 @@ export class World {
         return;
       case 'setWeights':
         if (this.weights?.canary !== action.weights.canary || this.weightHistory.length === 0) this.weightHistory.push(action.weights.canary);
+        if (this.weights?.baseline !== action.weights.baseline) this.baselineWeightHistory.push(action.weights.baseline);
         this.weights = action.weights;
         return;
       case 'setRouteMatches':
         this.matches = action.matches;
+        return;
+      case 'ensureBaseline':
+        // A copy of the primary at the canary's size; a resize of a ready one stays ready.
+        if (this.baseline === undefined) this.baseline = this.baselineReadyOnCreate ? readyWorkload(this.targetReplicasWanted) : unreadyWorkload(this.targetReplicasWanted);
+        return;
+      case 'removeBaseline':
+        this.baseline = undefined;
         return;
       case 'promotePrimary':
         this.primaryRevision = this.revision;

@@ -8,7 +8,7 @@ import { chooseHttpRouteVersion } from '../../../src/router/gateway-api/route-ve
 import { HttpRouteNotServed, HttpRouteVersionNotServed } from '../../../src/router/router-errors.ts';
 import { gatewayApiCrds } from '../../../src/sandbox/gateway-api-crds.ts';
 
-const services = { apex: 'app', primary: 'app-primary', canary: 'app-canary', port: 80 };
+const services = { apex: 'app', primary: 'app-primary', canary: 'app-canary', baseline: 'app-baseline', port: 80 };
 const svc = (name: string, weight?: number) => ({ group: '', kind: 'Service', name, port: 80, ...(weight === undefined ? {} : { weight }) });
 const route = (rules: RouteRule[], extra: Partial<HttpRoute> = {}): HttpRoute => ({
   apiVersion: 'gateway.networking.k8s.io/v1',
@@ -77,6 +77,13 @@ describe('reading a route', () => {
     expect(routeWeights(route([{ backendRefs: [svc('app-primary', 0), svc('app-canary', 0)] }]), services)).toBeUndefined();
   });
 
+  test('a baseline backend is read as the third share, and makes the rule no less Kanari\'s', () => {
+    expect(routeWeights(route([{ backendRefs: [svc('app-primary', 60), svc('app-canary', 20), svc('app-baseline', 20)] }]), services)).toEqual({ canary: 20, primary: 60, baseline: 20 });
+    expect(routeWeights(route([{ backendRefs: [svc('app-primary', 0), svc('app-canary', 60), svc('app-baseline', 40)] }]), services)).toEqual({ canary: 60, primary: 0, baseline: 40 });
+    // Without the backend there is no baseline share at all, not a share of 0.
+    expect(routeWeights(route([{ backendRefs: [svc('app-primary', 80), svc('app-canary', 20)] }]), services)).toEqual({ canary: 20, primary: 80 });
+  });
+
   test('the A/B layout is a weighted rule beside an all-paths rule to the primary', () => {
     const all = [{ path: { type: 'PathPrefix' as const, value: '/' } }];
     expect(abLayout(route([{ matches: [{ headers: [{ name: 'x', value: 'y' }] }], backendRefs: [svc('app-primary', 0), svc('app-canary', 100)] }, { matches: all, backendRefs: [svc('app-primary', 100)] }]), services)).toBe(true);
@@ -90,6 +97,11 @@ describe("laying Kanari's rules over a route", () => {
   const ours = (weight: number): RouteRule => ({ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [svc('app-primary', 100 - weight), svc('app-canary', weight)] });
   const admin: RouteRule = { matches: [{ path: { type: 'PathPrefix', value: '/admin' } }], backendRefs: [svc('admin', 1)] };
   const docs: RouteRule = { matches: [{ path: { type: 'PathPrefix', value: '/docs' } }], backendRefs: [svc('docs', 1)] };
+
+  test('a rule with the baseline backend is Kanari\'s: it is replaced, not kept as another writer\'s', () => {
+    const withBaseline: RouteRule = { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [svc('app-primary', 60), svc('app-canary', 20), svc('app-baseline', 20)] };
+    expect(mergeRules([admin, withBaseline, docs], [ours(60)], services)).toEqual([admin, ours(60), docs]);
+  });
 
   test('rules of other writers keep their place around Kanari\'s', () => {
     expect(mergeRules([admin, ours(0), docs], [ours(20)], services)).toEqual([admin, ours(20), docs]);

@@ -4,7 +4,7 @@ import { httpRouteGroup, matchRegex, routeMatches } from '../../../src/router/ht
 import { parseProvider } from '../../../src/router/provider.ts';
 import { ABTestingNotSupported, TrafficSplitNotServed, TrafficSplitVersionNotServed, UnknownProvider } from '../../../src/router/router-errors.ts';
 
-const services = { root: 'app', canary: 'app-canary', primary: 'app-primary' };
+const services = { root: 'app', canary: 'app-canary', primary: 'app-primary', baseline: 'app-baseline' };
 
 describe('choosing SMI versions', () => {
   const all = { split: ['v1alpha4', 'v1alpha3', 'v1alpha2', 'v1alpha1'], specs: ['v1alpha4', 'v1alpha3'] };
@@ -55,6 +55,23 @@ describe('TrafficSplit bodies', () => {
     expect(readWeights(split(1, 3), services)).toEqual({ canary: 25, primary: 75 });
     expect(readWeights(split('bogus', 3), services)).toBeUndefined();
     expect(readWeights({ spec: { backends: [{ service: 'app-primary', weight: 100 }] } }, services)).toEqual({ canary: 0, primary: 100 });
+  });
+
+  it('writes the baseline as a third backend only while the weights give it one, and reads it back', () => {
+    const three = trafficSplit('v1alpha1', 'app', 'ns', services, { canary: 20, primary: 60, baseline: 20 });
+    expect(three.spec.backends).toEqual([
+      { service: 'app-canary', weight: '20' },
+      { service: 'app-primary', weight: '60' },
+      { service: 'app-baseline', weight: '20' },
+    ]);
+    expect(readWeights(three, services)).toEqual({ canary: 20, primary: 60, baseline: 20 });
+    // At 60 the baseline gets what the canary leaves; the primary nothing.
+    expect(trafficSplit('v1alpha4', 'app', 'ns', services, { canary: 60, primary: 0, baseline: 60 }).spec.backends).toEqual([
+      { service: 'app-canary', weight: 60 },
+      { service: 'app-primary', weight: 0 },
+      { service: 'app-baseline', weight: 40 },
+    ]);
+    expect(trafficSplit('v1alpha4', 'app', 'ns', services, { canary: 0, primary: 100 }).spec.backends.map((b) => b.service)).toEqual(['app-canary', 'app-primary']);
   });
 });
 
