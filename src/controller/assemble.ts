@@ -154,6 +154,7 @@ export function assembleController(options: ControllerOptions): AssembledControl
     flushNotifications: () => notifier.flush(),
     defaultProvider: options.defaultProvider,
     concurrency: options.concurrency,
+    canarySelector: options.canarySelector,
   });
   return { controller, clients, cache, clock };
 }

@@ -4,6 +4,8 @@ import { statusCodeOf } from './api-errors.ts';
 import { JitteredBackoff } from './backoff.ts';
 import { ObservedWatch } from './observed-watch.ts';
 
+const INFORMER_MAX_BACKOFF_MS = 3_000;
+
 /** What happened to a cached object. */
 export type InformerEventType = 'add' | 'update' | 'delete';
 
@@ -18,7 +20,10 @@ export interface ResilientInformerOptions<T extends KubernetesObject> {
   /** For logs: which resource this is. */
   name?: string;
   logger?: Logger;
-  /** Restart delays after errors (default 500 ms doubling to 30 s, jittered). */
+  /**
+   * Restart delays after errors (default 500 ms doubling to 3 s, jittered). The ceiling bounds how long
+   * after an API server comes back the cache notices: a few seconds, whatever the outage lasted.
+   */
   backoff?: { initialMs?: number; maxMs?: number };
   /** Relist everything this often, to heal any missed event (default 5 min; 0 disables). */
   relistIntervalMs?: number;
@@ -39,6 +44,7 @@ export class ResilientInformer<T extends KubernetesObject> {
   readonly #listWatch: ListWatch<T>;
   readonly #backoff: JitteredBackoff;
   readonly #listeners = new Set<(type: InformerEventType, obj: T) => void>();
+  readonly #recoveryListeners = new Set<() => void>();
   #synced = false;
   #failing = false;
   #stopped = true;
@@ -50,7 +56,7 @@ export class ResilientInformer<T extends KubernetesObject> {
 
   constructor(options: ResilientInformerOptions<T>) {
     this.#options = options;
-    this.#backoff = new JitteredBackoff({ ...options.backoff, random: options.random });
+    this.#backoff = new JitteredBackoff({ ...options.backoff, maxMs: options.backoff?.maxMs ?? INFORMER_MAX_BACKOFF_MS, random: options.random });
     this.#watch = new ObservedWatch(options.kubeConfig, {
       onActivity: () => this.#markActive(),
       onConnected: () => this.#markActive(),
@@ -139,11 +145,18 @@ export class ResilientInformer<T extends KubernetesObject> {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Subscribes to recoveries: the stream is back after failing (the API server returned); returns the unsubscribe function. */
+  onRecovery(listener: () => void): () => void {
+    this.#recoveryListeners.add(listener);
+    return () => this.#recoveryListeners.delete(listener);
+  }
+
   #markActive(): void {
     this.#lastActivity = Date.now();
     if (this.#failing && this.#synced) {
       this.#failing = false;
       this.#options.logger?.info({ resource: this.#name() }, 'informer recovered');
+      for (const listener of this.#recoveryListeners) listener();
     }
     this.#backoff.reset();
   }
