@@ -32,6 +32,8 @@ export class BenchWorld {
   deployments!: DeploymentController;
   /** How many TrafficMetrics requests the scripted API answered: the server counts them as `get deployments`, so this tells them apart. */
   metricsRequests = 0;
+  /** False: the TrafficMetrics API answers 503, as the aggregator does when the metrics server behind it is down. */
+  metricsAvailable = true;
   #informers: ResilientInformer<never>[] = [];
 
   private constructor(sandbox: Sandbox) {
@@ -42,11 +44,12 @@ export class BenchWorld {
 
   /**
    * Starts the sandbox. `podDelayMs` is how long simulated pods take to become ready after a Deployment
-   * changes; it is part of any reaction time measured, so benches say what they used.
+   * changes; it is part of any reaction time measured, so benches say what they used. `https` for
+   * benches that run kubectl, which sends no token over plain HTTP.
    */
-  static async start(options: { podDelayMs?: number } = {}): Promise<BenchWorld> {
+  static async start(options: { podDelayMs?: number; https?: boolean } = {}): Promise<BenchWorld> {
     // A long watch history: thousands of objects changing at once must not push informers into 410 relists.
-    const sandbox = await startSandbox({ namespaces: [NAMESPACE], historySize: 200_000 });
+    const sandbox = await startSandbox({ namespaces: [NAMESPACE], historySize: 200_000, https: options.https ?? false });
     const world = new BenchWorld(sandbox);
     const crdDir = new URL('../crds/', import.meta.url).pathname;
     await sandbox.installCrds(...readdirSync(crdDir).map((file) => `${crdDir}${file}`));
@@ -125,6 +128,7 @@ export class BenchWorld {
   // Healthy figures for every Deployment, so every check passes and runs keep stepping.
   #serveTrafficMetrics(_req: IncomingMessage, res: ServerResponse, path: string): void {
     this.metricsRequests++;
+    if (!this.metricsAvailable) return void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'ServiceUnavailable', code: 503 }));
     const match = /^\/namespaces\/([^/]+)\/deployments\/([^/?]+)/.exec(path);
     if (!match) return void res.writeHead(404).end();
     const metric = (name: string, value: number, unit?: string) => ({ name, ...(unit ? { unit } : {}), value: formatQuantity(value) });

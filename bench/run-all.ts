@@ -13,6 +13,8 @@ const benches: [file: string, args: string[]][] = [
   ['analysis-quality.bench.ts', []],
   ['flagger-compat.bench.ts', []],
   ['playground.bench.ts', []],
+  ['outage.bench.ts', []],
+  ['reapply-storm.bench.ts', []],
 ];
 
 let failed = 0;

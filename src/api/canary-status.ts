@@ -24,7 +24,7 @@ export const CANARY_PHASES = [
 ] as const;
 export type CanaryPhase = (typeof CANARY_PHASES)[number];
 
-export const CONDITION_TYPES = ['Ready', 'Promoted', 'Stalled'] as const;
+export const CONDITION_TYPES = ['Ready', 'Promoted', 'Stalled', 'Reconciling'] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 
 export const CanaryConditionSchema = Type.Object({

@@ -72,7 +72,7 @@ export const EXTRA_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'Canary:status.trackedConfigs': '`configmap/<name>` or `secret/<name>` → checksum of the ConfigMaps and Secrets the target uses.',
   'Canary:status.lastAppliedSpec': 'Revision (pod template and config hash) of the current run.',
   'Canary:status.lastPromotedSpec': 'Revision the primary runs; rolling the target back to it starts no run.',
-  'Canary:status.conditions': '`Ready`, `Promoted` and `Stalled` (kstatus); see troubleshooting.md for every reason.',
+  'Canary:status.conditions': '`Ready`, `Reconciling` and `Stalled` (kstatus) and `Promoted`; see gitops.md for what each means in each phase and troubleshooting.md for every reason.',
   'Canary:status.lastAnalysis': 'The last outcome of each metric check: what the step was decided on.',
   'Canary:status.lastAnalysisTime': 'When the last analysis tick ran; the next is due one `analysis.interval` later, across restarts.',
   'Canary:status.waitingSince': 'When the engine began waiting for a Deployment to become ready; the progress deadline counts from here.',

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { loadKubeConfig } from '../kube/client.ts';
 import { createLogger } from '../log/logger.ts';
 import { DEFAULT_MESH, MESHES, type Mesh } from '../api/canary.ts';
 import { PrometheusProvider } from '../metrics/prometheus.ts';
@@ -17,14 +18,24 @@ export const registerMetricsServer: RegisterCommand = (program: Command) => {
     .option('--host <host>', 'address to listen on', '0.0.0.0')
     .option('--cert <file>', 'serving certificate (PEM); self-signed when omitted')
     .option('--key <file>', 'serving key (PEM)')
-    .action(async (flags: { prometheusUrl: string; mesh: string; port: string; host: string; cert?: string; key?: string }) => {
+    .option('--kubeconfig <file>', 'kubeconfig for the API server it asks who may read (default: in-cluster config, else KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to use')
+    .addHelpText(
+      'after',
+      '\nCallers must come through the API server\'s front proxy (the CA and header names in kube-system/extension-apiserver-authentication)\nand be allowed by RBAC to get or list the resource (a SubjectAccessReview). The service account needs the ClusterRole\nsystem:auth-delegator and, in kube-system, the Role extension-apiserver-authentication-reader (the chart binds both).',
+    )
+    .action(async (flags: { prometheusUrl: string; mesh: string; port: string; host: string; cert?: string; key?: string; kubeconfig?: string; context?: string }) => {
       if (!(MESHES as readonly string[]).includes(flags.mesh)) throw new Error(`--mesh ${flags.mesh} is not supported: use one of ${MESHES.join(', ')}`);
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port} is not a port number`);
       // The server reads the PEM files itself; checked here first, a missing one is worded as for every other command.
       for (const [flag, file] of [['--cert', flags.cert], ['--key', flags.key]] as const) if (file !== undefined) await readInputFile(file, `${flag} ${file}`);
       const logger = createLogger();
+      const kubeConfig = loadKubeConfig(
+        flags.kubeconfig ? { kind: 'file', path: flags.kubeconfig, context: flags.context } : process.env.KUBERNETES_SERVICE_HOST ? { kind: 'in-cluster' } : { kind: 'default' },
+      );
       const server = await startTrafficMetricsServer({
+        access: { kind: 'delegated', kubeConfig },
         prometheus: new PrometheusProvider({ address: flags.prometheusUrl }),
         mesh: flags.mesh as Mesh,
         port,

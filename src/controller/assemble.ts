@@ -152,6 +152,7 @@ export function assembleController(options: ControllerOptions): AssembledControl
     metrics: options.metrics,
     flushNotifications: () => notifier.flush(),
     concurrency: options.concurrency,
+    canarySelector: options.canarySelector,
   });
   return { controller, clients, cache, clock };
 }

@@ -6,8 +6,9 @@ import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
 import { nextTickAfter, retryDelayMs, Scheduler } from '../engine/scheduler.ts';
 import { Arrivals, SETTLED_PHASES, TickLine, type TickPlace } from '../engine/tick-line.ts';
-import { isNotFound } from '../kube/api-errors.ts';
+import { isNotFound, isTransient } from '../kube/api-errors.ts';
 import type { KubeClients } from '../kube/client.ts';
+import { parseLabelSelector } from '../kube/label-selector.ts';
 import { KeyedWorkQueue } from '../kube/work-queue.ts';
 import { canaryLogger, type Logger } from '../log/logger.ts';
 import { redactSecrets } from '../log/redact.ts';
@@ -42,10 +43,16 @@ export interface CanaryControllerParts {
   flushNotifications(): Promise<void>;
   /** How many Canaries reconcile at once. */
   concurrency?: number;
+  /** The label selector of the Canaries this controller owns (its shard); others are left to other controllers. */
+  canarySelector?: string;
 }
 
 // Three conflicts in a row means another writer is racing us; the next tick tries again.
 const MAX_CONFLICT_RETRIES = 3;
+// A refusal (403, 422…) will not fix itself soon: it is retried on the scheduler's slow backoff. A server
+// that is away, throttling or failing (no answer, 429, 5xx) is retried sooner, and at once when the
+// informers see it come back.
+const MAX_TRANSIENT_BACKOFF_MS = 10_000;
 
 /**
  * The controller: informer caches feed a per-Canary work queue; a scheduler holding each Canary's next
@@ -70,6 +77,8 @@ export class CanaryController {
   readonly #autoscalerChanged = new Set<string>();
   /** What last triggered work per Canary: generation + annotations + deletion, not status, so our own status writes do not loop. */
   readonly #seenSpec = new Map<string, string>();
+  /** Whether a Canary read by name (no selector on a GET) is still in this controller's shard. */
+  readonly #owns: (labels: Readonly<Record<string, string>> | undefined) => boolean;
   #running = false;
   /** Set once every cache holds a full list: a tick before that would see a half-listed cluster. */
   #synced = false;
@@ -79,6 +88,7 @@ export class CanaryController {
     this.#cache = parts.cache;
     this.#clock = parts.clock;
     this.#log = parts.logger;
+    this.#owns = parseLabelSelector(parts.canarySelector ?? '');
     this.#reporter = new CanaryMetricsReporter(parts.metrics);
     this.#scheduler = new Scheduler(this.#clock, (key, due) => this.#queue.add(key, this.#timerPlace(key, due)));
     this.#queue = new KeyedWorkQueue<TickPlace>({
@@ -170,6 +180,10 @@ export class CanaryController {
         this.#trigger(keyOf(canary));
       }
     });
+    // The API server is back after an outage: Canaries whose tick failed go on now, not at their backoff.
+    this.#cache.onRecovery(() => {
+      for (const key of this.#failures.keys()) this.#trigger(key);
+    });
     // A mesh or Gateway API installed or upgraded after Kanari: re-detect the served versions and let every Canary try again.
     this.#cache.customResourceDefinitions.onEvent((_type, crd) => {
       if (!/\.(split|specs)\.smi-spec\.io$|^httproutes\.gateway\.networking\.k8s\.io$/.test(crd.metadata?.name ?? '')) return;
@@ -219,6 +233,11 @@ export class CanaryController {
           break;
         }
         canary = await this.#readFresh(namespace, name);
+        // Relabelled out of this shard since the cache read: the controller that owns it now goes on.
+        if (canary && !this.#owns(canary.metadata.labels)) {
+          this.#log.info({ canary: name, namespace }, 'no longer in this controller\'s shard (--selector); left to the controller it now matches');
+          canary = undefined;
+        }
       }
       if (canary && this.#running) this.#scheduler.schedule(key, nextTickAfter(canary, this.#clock.now()));
       if (canary) this.#arrivals.settle(key, canary.status?.phase);
@@ -277,7 +296,8 @@ export class CanaryController {
     if (canary) {
       await this.#parts.ports.events.record(canary, { eventType: 'Warning', reason: typeof reason === 'string' ? reason : 'ReconcileError', message });
     }
-    if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + retryDelayMs(failures));
+    const delay = isTransient(err) ? Math.min(MAX_TRANSIENT_BACKOFF_MS, retryDelayMs(failures)) : retryDelayMs(failures);
+    if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + delay);
   }
 
   #countCanary(namespace: string, delta: number): void {

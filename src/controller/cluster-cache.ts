@@ -102,6 +102,11 @@ export class ScopedCache<T extends KubernetesObject> {
     for (const informer of this.#informers.values()) informer.onEvent(listener);
   }
 
+  /** Calls `listener` whenever one of the informers is back after failing. */
+  onRecovery(listener: () => void): void {
+    for (const informer of this.#informers.values()) informer.onRecovery(listener);
+  }
+
   healthy(): boolean {
     return [...this.#informers.values()].every((informer) => informer.healthy());
   }
@@ -166,6 +171,7 @@ export class ClusterCache {
   ) => ScopedCache<T>;
   /** Route caches (TrafficSplits, HTTPRoutes) per served version, made when a router first asks for one. */
   readonly #splits = new Map<string, ScopedCache<KubernetesObject>>();
+  readonly #recoveryListeners: (() => void)[] = [];
   #running = false;
 
   constructor(options: ClusterCacheOptions) {
@@ -298,6 +304,12 @@ export class ClusterCache {
     ] as ScopedCache<KubernetesObject>[];
   }
 
+  /** Calls `listener` whenever an informer is back after failing: the API server has returned. */
+  onRecovery(listener: () => void): void {
+    this.#recoveryListeners.push(listener);
+    for (const cache of this.all()) cache.onRecovery(listener);
+  }
+
   /** Starts every informer and resolves when all caches hold a full list. */
   async start(): Promise<void> {
     this.#running = true;
@@ -339,6 +351,7 @@ export class ClusterCache {
         { fields: plural === 'trafficsplits' ? TRAFFIC_SPLIT_FIELDS : HTTP_ROUTE_FIELDS },
       );
       this.#splits.set(key, cache);
+      for (const listener of this.#recoveryListeners) cache.onRecovery(listener);
       void cache.start();
     }
     return cache?.get(namespace, name);

@@ -12,6 +12,12 @@ export function statusCodeOf(err: unknown): number | undefined {
   return undefined;
 }
 
+/** True for failures that end by themselves: no answer at all (the server is away), 429, or a 5xx. */
+export function isTransient(err: unknown): boolean {
+  const code = statusCodeOf(err);
+  return code === undefined || code === 429 || code >= 500;
+}
+
 /** True when the API server answered 404 Not Found. */
 export function isNotFound(err: unknown): boolean {
   return statusCodeOf(err) === 404;

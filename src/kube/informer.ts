@@ -11,6 +11,8 @@ export interface ListPage {
   _continue?: string;
 }
 
+const INFORMER_MAX_BACKOFF_MS = 3_000;
+
 /** What happened to a cached object. */
 export type InformerEventType = 'add' | 'update' | 'delete';
 
@@ -37,7 +39,10 @@ export interface ResilientInformerOptions<T extends KubernetesObject> {
   /** For logs: which resource this is. */
   name?: string;
   logger?: Logger;
-  /** Restart delays after errors (default 500 ms doubling to 30 s, jittered). */
+  /**
+   * Restart delays after errors (default 500 ms doubling to 3 s, jittered). The ceiling bounds how long
+   * after an API server comes back the cache notices: a few seconds, whatever the outage lasted.
+   */
   backoff?: { initialMs?: number; maxMs?: number };
   /** Relist everything this often, to heal any missed event (default 5 min; 0 disables). */
   relistIntervalMs?: number;
@@ -59,6 +64,7 @@ export class ResilientInformer<T extends KubernetesObject> {
   readonly #backoff: JitteredBackoff;
   readonly #listeners = new Set<(type: InformerEventType, obj: T) => void>();
   readonly #indexes = new Map<string, ObjectIndex<T>>();
+  readonly #recoveryListeners = new Set<() => void>();
   #synced = false;
   #failing = false;
   #stopped = true;
@@ -70,7 +76,7 @@ export class ResilientInformer<T extends KubernetesObject> {
 
   constructor(options: ResilientInformerOptions<T>) {
     this.#options = options;
-    this.#backoff = new JitteredBackoff({ ...options.backoff, random: options.random });
+    this.#backoff = new JitteredBackoff({ ...options.backoff, maxMs: options.backoff?.maxMs ?? INFORMER_MAX_BACKOFF_MS, random: options.random });
     this.#watch = new ObservedWatch(options.kubeConfig, {
       onActivity: () => this.#markActive(),
       onConnected: () => this.#markActive(),
@@ -206,11 +212,18 @@ export class ResilientInformer<T extends KubernetesObject> {
     return { ...first, metadata: { ...first.metadata, _continue: undefined, continue: undefined } as typeof first.metadata, items };
   }
 
+  /** Subscribes to recoveries: the stream is back after failing (the API server returned); returns the unsubscribe function. */
+  onRecovery(listener: () => void): () => void {
+    this.#recoveryListeners.add(listener);
+    return () => this.#recoveryListeners.delete(listener);
+  }
+
   #markActive(): void {
     this.#lastActivity = Date.now();
     if (this.#failing && this.#synced) {
       this.#failing = false;
       this.#options.logger?.info({ resource: this.#name() }, 'informer recovered');
+      for (const listener of this.#recoveryListeners) listener();
     }
     this.#backoff.reset();
   }

@@ -27,12 +27,15 @@ export type PostOutcome =
   | { kind: 'no-response'; reason: string; timedOut: boolean };
 
 const DEFAULT_MAX_BODY_BYTES = 4096;
+// setTimeout fires after 1 ms for any delay past a 32-bit int (about 24.8 days): a longer timeout
+// (a webhook's `timeout: 2562047h` is valid) must wait as long as it can instead of not at all.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** POSTs `body` as JSON to `url`; never throws, never takes longer than `timeoutMs`. */
 export async function postJson(url: string, body: unknown, options: PostOptions): Promise<PostOutcome> {
   const secrets = [...(options.knownSecrets ?? []), ...urlCredentials(url), ...urlCredentials(options.proxy)];
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const timer = setTimeout(() => controller.abort(), Math.min(options.timeoutMs, MAX_TIMER_MS));
   try {
     const response = await axios.post<Readable>(url, body, {
       headers: { 'Content-Type': 'application/json' },

@@ -20,9 +20,19 @@ export function generatedName(prefix: string): string {
 const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** Checks metadata.name as the real server does (RFC 1123 subdomain; label for namespaces and services). */
-export function validateObjectName(name: string, mustBeLabel: boolean): StatusCause[] {
-  if (mustBeLabel) {
+/**
+ * How a kind's names are checked: an RFC 1123 subdomain for most, a label for namespaces and services,
+ * and for RBAC's kinds only a valid path segment (`system:auth-delegator` is a ClusterRole name).
+ */
+export type NameRule = 'subdomain' | 'label' | 'path-segment';
+
+/** Checks metadata.name as the real server does for a kind with this rule. */
+export function validateObjectName(name: string, rule: NameRule): StatusCause[] {
+  if (rule === 'path-segment') {
+    const problem = name === '.' || name === '..' ? `may not be '${name}'` : name.includes('/') ? "may not contain '/'" : name.includes('%') ? "may not contain '%'" : undefined;
+    return problem ? [{ reason: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${name}": ${problem}` }] : [];
+  }
+  if (rule === 'label') {
     if (label.test(name) && name.length <= 63) return [];
     return [{
       reason: 'FieldValueInvalid',

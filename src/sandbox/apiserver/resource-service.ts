@@ -298,7 +298,8 @@ export class ResourceService {
     obj.kind = type.kind;
     const causes: StatusCause[] = [];
     const md = metadataOf(obj);
-    if (typeof md.name === 'string') causes.push(...validateObjectName(md.name, type.kind === 'Namespace' || type.kind === 'Service'));
+    const rule = type.group === 'rbac.authorization.k8s.io' ? 'path-segment' : type.kind === 'Namespace' || type.kind === 'Service' ? 'label' : 'subdomain';
+    if (typeof md.name === 'string') causes.push(...validateObjectName(md.name, rule));
     if (type.builtin) {
       type.defaulter?.(obj, this.defaulting);
       causes.push(...validateBuiltin(type.kind, obj));

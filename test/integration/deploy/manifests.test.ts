@@ -159,8 +159,13 @@ describe('the chart', () => {
 
   test('serviceMonitor.enabled and metricsServer.enabled add their objects', () => {
     const docs = render({ serviceMonitor: { enabled: true }, metricsServer: { enabled: true, mesh: 'istio' } });
-    expect(docs.length - render().length).toBe(5);
-    expect(docs.map(kindKey)).toEqual(expect.arrayContaining(['monitoring.coreos.com/v1/ServiceMonitor', 'apiregistration.k8s.io/v1/APIService']));
+    // ServiceMonitor; the metrics-server's ServiceAccount, Deployment, Service, APIService and its two auth bindings.
+    expect(docs.length - render().length).toBe(7);
+    expect(docs.map(kindKey)).toEqual(
+      expect.arrayContaining(['monitoring.coreos.com/v1/ServiceMonitor', 'apiregistration.k8s.io/v1/APIService', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding', 'rbac.authorization.k8s.io/v1/RoleBinding']),
+    );
+    const delegation = docs.filter((d) => d.metadata?.name?.startsWith('kanari-metrics-server')).map((d) => (d as unknown as { roleRef?: { name: string } }).roleRef?.name);
+    expect(delegation).toEqual(expect.arrayContaining(['system:auth-delegator', 'extension-apiserver-authentication-reader']));
     const apiService = docs.find((d) => d.kind === 'APIService') as unknown as { metadata: { name: string }; spec: Record<string, unknown> };
     expect(apiService.metadata.name).toBe('v1alpha1.metrics.smi-spec.io');
     expect(apiService.spec).toMatchObject({ group: 'metrics.smi-spec.io', version: 'v1alpha1', service: { name: 'kanari-metrics-server', namespace: release.namespace, port: 443 } });

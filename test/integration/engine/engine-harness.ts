@@ -72,10 +72,13 @@ export class EngineHarness {
   /**
    * Starts the world; `split` picks the TrafficSplit versions the cluster serves (all by default);
    * `gatewayApi` installs a Gateway API release (serving the given HTTPRoute versions) and runs the
-   * data plane's route status writer, as a mesh implementing GAMMA would.
+   * data plane's route status writer, as a mesh implementing GAMMA would; `https` for kubectl, which
+   * sends no token over plain HTTP.
    */
-  static async start(options: { split?: string[]; trafficMetrics?: boolean; gatewayApi?: { release: GatewayApiVersion; served?: string[] } } = {}): Promise<EngineHarness> {
-    const sandbox = await startSandbox({ namespaces: [NAMESPACE] });
+  static async start(
+    options: { split?: string[]; trafficMetrics?: boolean; gatewayApi?: { release: GatewayApiVersion; served?: string[] }; https?: boolean } = {},
+  ): Promise<EngineHarness> {
+    const sandbox = await startSandbox({ namespaces: [NAMESPACE], https: options.https ?? false });
     const harness = new EngineHarness(sandbox);
     const served = options.split ?? ['v1alpha4'];
     harness.splitVersion = ['v1alpha4', 'v1alpha3', 'v1alpha2', 'v1alpha1'].find((v) => served.includes(v)) ?? 'v1alpha4';

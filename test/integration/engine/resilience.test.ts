@@ -1,9 +1,9 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { CanaryController } from '../../../src/controller/canary-controller.ts';
 import { eventually } from '../../helpers/eventually.ts';
 import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
+import { kubeConfigVia } from './watch-delay-proxy.ts';
 
 /** One API request as the doomed controller sent it. */
 interface SeenRequest {
@@ -90,15 +90,6 @@ class SeverableLink {
       upstream.end(chunks.length ? Buffer.concat(chunks) : undefined);
     });
   }
-}
-
-/** The same kubeconfig, pointed at another server address. */
-function kubeConfigVia(original: KubeConfig, server: string): KubeConfig {
-  const exported = JSON.parse(original.exportConfig()) as { clusters: { cluster: { server: string } }[] };
-  for (const entry of exported.clusters) entry.cluster.server = server;
-  const config = new KubeConfig();
-  config.loadFromString(JSON.stringify(exported));
-  return config;
 }
 
 const isStatusWrite = (r: SeenRequest) => r.method === 'PATCH' && /\/canaries\/podinfo\/status$/.test(r.path);

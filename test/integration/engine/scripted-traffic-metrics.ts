@@ -5,7 +5,9 @@ import { formatQuantity } from '../../../src/metrics/quantity.ts';
 export type TrafficScript =
   | { kind: 'metrics'; success: number; failure: number; p99Ms: number }
   | { kind: 'no-series' }
-  | { kind: 'zero-requests' };
+  | { kind: 'zero-requests' }
+  /** The metrics server behind the APIService is down: the aggregator answers 503. */
+  | { kind: 'unavailable' };
 
 /**
  * Serves SMI TrafficMetrics for Deployments from scripts (by Deployment name), mounted where a mesh's
@@ -16,6 +18,7 @@ export function serveScriptedTrafficMetrics(scripts: ReadonlyMap<string, Traffic
   const match = /^\/namespaces\/([^/]+)\/(deployments|daemonsets)\/([^/?]+)/.exec(path);
   const script = match ? scripts.get(match[3]) : undefined;
   const reply = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  if (script?.kind === 'unavailable') return reply(503, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'ServiceUnavailable', code: 503, message: 'the server is currently unable to handle the request' });
   if (!match || !script || script.kind === 'no-series') return reply(500, { error: 'unable to lookup metrics' });
   const [success, failure, p99] = script.kind === 'zero-requests' ? [0, 0, 0] : [script.success, script.failure, script.p99Ms];
   const metric = (name: string, value: number, unit?: string) => ({ name, ...(unit ? { unit } : {}), value: formatQuantity(value) });

@@ -1,12 +1,18 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AUTHENTICATION_CONFIGMAP } from '../../../src/kube/front-proxy.ts';
 import { PrometheusProvider } from '../../../src/metrics/prometheus.ts';
 import { parseQuantity } from '../../../src/metrics/quantity.ts';
 import { SmiTrafficMetricsReader } from '../../../src/metrics/smi-traffic-metrics.ts';
 import { startTrafficMetricsServer, type RunningTrafficMetricsServer } from '../../../src/metrics/traffic-metrics-server.ts';
+import { certificateAuthority, signedCertificate, type Pem } from '../../helpers/front-proxy-certs.ts';
 import { startMetricsExporter, type MetricsExporter } from '../../helpers/metrics-exporter.ts';
 import { startPrometheus, waitForQuery, type RunningPrometheus } from '../../helpers/prometheus.ts';
+import { startSandbox } from '../../helpers/sandbox.ts';
 import { COUNTERS, EXPECTED, HISTOGRAMS, NAMESPACE } from './mesh-fixture.ts';
 
 // `kanari metrics-server` (Linkerd queries) over a real Prometheus scraping the fixture every second.
@@ -19,7 +25,8 @@ const WINDOW_SECONDS = 5;
 beforeAll(async () => {
   exporter = await startMetricsExporter(COUNTERS, HISTOGRAMS);
   prometheus = await startPrometheus([exporter.target]);
-  server = await startTrafficMetricsServer({ prometheus: new PrometheusProvider({ address: prometheus.url }), mesh: 'linkerd', port: 0, host: '127.0.0.1' });
+  // The figures themselves; who may read them is metrics-server-access.test.ts.
+  server = await startTrafficMetricsServer({ prometheus: new PrometheusProvider({ address: prometheus.url }), mesh: 'linkerd', port: 0, host: '127.0.0.1', access: { kind: 'anyone' } });
   // Counts over a 5 s window are only whole once the series are older than the window.
   await waitForQuery(prometheus.url, 'count(count_over_time(response_total[7s]) >= 7)', (v) => v[0] > 0);
 }, 40_000);
@@ -30,11 +37,14 @@ afterAll(async () => {
   await exporter?.close();
 });
 
-function get(path: string, options: { ca?: string; url?: string } = {}): Promise<{ status: number; type: string; body: string; json: () => JsonAnswer }> {
+function get(
+  path: string,
+  options: { ca?: string; url?: string; client?: Pem; headers?: Record<string, string> } = {},
+): Promise<{ status: number; type: string; body: string; json: () => JsonAnswer }> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, options.url ?? server.url);
     https
-      .get(url, { ca: options.ca ?? server.ca, rejectUnauthorized: options.ca !== '' }, (res) => {
+      .get(url, { ca: options.ca ?? server.ca, rejectUnauthorized: options.ca !== '', cert: options.client?.cert, key: options.client?.key, headers: options.headers, agent: false }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -169,10 +179,25 @@ test('errors and the window fallback are smi-metrics\'', async () => {
   expect((await get(`${BASE}/namespaces/${NAMESPACE}/deployments/podinfo?t=soon`)).json().window).toBe('30s');
 });
 
-test('`kanari metrics-server` serves HTTPS from the command line', async () => {
-  const child = spawn('node_modules/.bin/node', ['bin/kanari.js', 'metrics-server', '--prometheus-url', prometheus.url, '--port', '0', '--host', '127.0.0.1'], {
+test('`kanari metrics-server` serves HTTPS from the command line, to the front proxy only', async () => {
+  // The command asks an API server who its callers are: a sandbox publishing a front-proxy CA, read through --kubeconfig.
+  const sandbox = await startSandbox();
+  const frontProxyCA = await certificateAuthority('front-proxy-ca');
+  const frontProxy = await signedCertificate(frontProxyCA, 'front-proxy-client');
+  await sandbox.kubeConfig.makeApiClient(CoreV1Api).createNamespacedConfigMap({
+    namespace: AUTHENTICATION_CONFIGMAP.namespace,
+    body: { metadata: { name: AUTHENTICATION_CONFIGMAP.name }, data: { 'requestheader-client-ca-file': frontProxyCA.cert, 'requestheader-allowed-names': '["front-proxy-client"]' } },
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'kanari-metrics-server-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  await writeFile(kubeconfig, sandbox.server.kubeconfigYaml());
+  const child = spawn('node_modules/.bin/node', ['bin/kanari.js', 'metrics-server', '--prometheus-url', prometheus.url, '--port', '0', '--host', '127.0.0.1', '--kubeconfig', kubeconfig], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Listened for from the start: a server that fails at once has exited before the test would look.
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -181,14 +206,19 @@ test('`kanari metrics-server` serves HTTPS from the command line', async () => {
         const ready = out.split('\n').map((l) => (l.startsWith('{') ? JSON.parse(l) : {})).find((l) => l.msg === 'metrics-server ready');
         if (ready) resolve(ready.url);
       });
-      child.once('exit', (code) => reject(new Error(`metrics-server exited with ${code}: ${out}`)));
+      child.once('exit', (code) => reject(new Error(`metrics-server exited with ${code}: ${out}${stderr}`)));
     });
-    const res = await get(`${BASE}/namespaces/${NAMESPACE}/deployments/podinfo?t=5s`, { url, ca: '' });
+    const path = `${BASE}/namespaces/${NAMESPACE}/deployments/podinfo?t=5s`;
+    expect((await get(path, { url, ca: '', headers: { 'X-Remote-User': 'admin' } })).status).toBe(401);
+    // The sandbox's admin is in system:masters, which RBAC allows everything.
+    const res = await get(path, { url, ca: '', client: frontProxy, headers: { 'X-Remote-User': 'admin', 'X-Remote-Group': 'system:masters' } });
     expect(res.status).toBe(200);
     expect(value(res.json(), 'p99_response_latency')).toBeCloseTo(EXPECTED.p99, 2);
+    expect((await get(path, { url, ca: '', client: frontProxy, headers: { 'X-Remote-User': 'nobody' } })).status).toBe(403);
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
+    await sandbox.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 });

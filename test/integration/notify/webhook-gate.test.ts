@@ -109,6 +109,11 @@ describe('callWebhook against a real receiver', () => {
     expect(await callWebhook(hook({ timeout: '30s' }), gatePayload(canary, {}))).toEqual({ ok: true, status: 200 });
   });
 
+  test('a timeout longer than a timer can hold (the longest duration, 2562047h) still waits for the answer', async () => {
+    receiver.script({ status: 200, delayMs: 150 });
+    expect(await callWebhook(hook({ timeout: '2562047h' }), gatePayload(canary, {}))).toEqual({ ok: true, status: 200 });
+  });
+
   test('a huge error body is cut, not buffered whole', async () => {
     const total = 200 * 1024 * 1024;
     receiver.script({ status: 500, hugeBodyBytes: total });

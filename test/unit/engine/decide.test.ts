@@ -176,19 +176,21 @@ describe('failed checks', () => {
     );
   });
 
-  test('a metrics API that is not served is a failed check and Ready=False until it answers again', async () => {
+  test('a metrics API that is not served is a failed check, and Ready names it until it answers again', async () => {
     const world = await initializedWorld(makeCanary({ threshold: 5, metrics: [successRate] }));
     let served = false;
     world.metrics = (name) => (served ? { name, result: 'value', value: 99.9 } : { name, result: 'error', reason: 'TrafficMetrics API not served', errorReason: 'MetricsApiNotServed' });
     world.newRevision('rev-2');
     await world.run(3);
     expect(condition(world, 'Ready')).toMatchObject({ status: 'False', reason: 'MetricsApiNotServed' });
-    await world.tick(); // not due: no measurement, the condition is kept
-    expect(condition(world, 'Ready')?.status).toBe('False');
+    await world.tick(); // not due: no measurement, the reason is kept
+    expect(condition(world, 'Ready')).toMatchObject({ status: 'False', reason: 'MetricsApiNotServed' });
     served = true;
     world.clock.advance(MINUTE);
     await world.tick();
-    expect(condition(world, 'Ready')?.status).toBe('True');
+    // Measured again: the run goes on, so Ready stays False, now for the rollout itself.
+    expect(condition(world, 'Ready')).toMatchObject({ status: 'False', reason: 'Progressing' });
+    expect(condition(world, 'Reconciling')?.status).toBe('True');
   });
 });
 
@@ -454,18 +456,22 @@ describe('skipAnalysis, suspend, deletion, bad input', () => {
     expect(plain.steps.at(-1)?.decision.actions).toEqual([{ type: 'releaseFinalizer' }]);
   });
 
+  // A spec only a person can fix stalls; a missing target or traffic API may appear without one (a GitOps
+  // tool applying the Canary before its Deployment), so Kanari keeps reconciling.
   test.each([
-    ['InvalidSpec', (w: World) => (w.validationErrors = ['metric template foo not found'])],
-    ['InvalidSpec', (w: World) => (w.canary.spec.analysis.window = { schedules: ['every day'] })],
-    ['TargetNotFound', (w: World) => (w.target = { ...w.target, exists: false })],
-    ['RouterUnavailable', (w: World) => (w.routerAvailable = false)],
-  ])('%s gives Ready=False with a reason, one Event, and nothing moves', async (reason, breakIt) => {
+    ['InvalidSpec', 'Stalled', (w: World): unknown => (w.validationErrors = ['metric template foo not found'])],
+    ['InvalidSpec', 'Stalled', (w: World): unknown => (w.canary.spec.analysis.window = { schedules: ['every day'] })],
+    ['TargetNotFound', 'Reconciling', (w: World): unknown => (w.target = { ...w.target, exists: false })],
+    ['RouterUnavailable', 'Reconciling', (w: World): unknown => (w.routerAvailable = false)],
+  ] as const)('%s gives Ready=False and %s=True with the reason, one Event, and nothing moves', async (reason, kstatusCondition, breakIt) => {
     const world = await initializedWorld(makeCanary());
     breakIt(world);
     world.newRevision('rev-2');
     await world.run(3);
     expect(world.phase).toBe('Initialized');
     expect(condition(world, 'Ready')).toMatchObject({ status: 'False', reason, observedGeneration: 1 });
+    expect(condition(world, kstatusCondition)).toMatchObject({ status: 'True', reason, observedGeneration: 1 });
+    expect(condition(world, kstatusCondition === 'Stalled' ? 'Reconciling' : 'Stalled')?.status).toBe('False');
     expect(world.events.filter((e) => e.reason === reason)).toHaveLength(1);
   });
 });
@@ -487,7 +493,9 @@ describe('manual control', () => {
       reason: 'ManualAbort',
       message: 'The run was aborted on request (kanari abort or the kanari.dev/abort annotation); the primary was kept.',
     });
-    expect(condition(world, 'Stalled')?.message).toBe('The run was aborted on request (kanari abort or the kanari.dev/abort annotation); a new revision or a retry starts another run.');
+    expect(condition(world, 'Stalled')?.message).toBe(
+      'The run was aborted on request (kanari abort or the kanari.dev/abort annotation); revision rev-2 was rolled back, and a new revision or a retry starts another run.',
+    );
     expect(world.events.some((e) => e.reason === 'ManualAction' && e.message.includes('alice'))).toBe(true);
     expect(world.notifications.some((n) => n.kind === 'manual-action' && n.facts.requestedBy === 'alice')).toBe(true);
   });

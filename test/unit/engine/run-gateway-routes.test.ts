@@ -55,7 +55,9 @@ describe('a route its parents did not accept', () => {
     await world.advance(3 * MINUTE);
     expect(world.weightHistory.at(-1)).toBe(20);
     expect(world.events.length).toBe(events);
-    expect(ready(world)).toMatchObject({ status: 'True' });
+    // Quietly: the run's own conditions (kstatus: under way, not ready until promoted), no reason of a fault.
+    expect(ready(world)).toMatchObject({ status: 'False', reason: 'Progressing' });
+    expect(world.status.conditions?.find((c) => c.type === 'Reconciling')).toMatchObject({ status: 'True', reason: 'Progressing' });
     world.routeStatus = { state: 'accepted' };
     await world.advance(MINUTE);
     expect(world.weightHistory.at(-1)).toBe(40);

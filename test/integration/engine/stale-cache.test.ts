@@ -1,0 +1,62 @@
+import { mergePatchOptions } from '../../../src/kube/patch.ts';
+import { eventually } from '../../helpers/eventually.ts';
+import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
+import { kubeConfigVia, WatchDelayProxy } from './watch-delay-proxy.ts';
+
+/**
+ * For a moment after every status write the controller's Canary cache is one write behind, and a
+ * watch event of another object (a GitOps tool re-applying the target) can start a tick then. That
+ * tick decides from the status before the step: it must repeat the step just taken (the same weight,
+ * then a refused status write and a fresh read), never take the next one. Here the Canary watch is
+ * held back to make the moment last.
+ */
+
+let world: EngineHarness;
+let proxy: WatchDelayProxy;
+
+beforeEach(async () => {
+  world = await EngineHarness.start();
+  proxy = new WatchDelayProxy(world.sandbox.server.url, /\/canaries\b/);
+  await proxy.listen();
+});
+afterEach(async () => {
+  await world.stop();
+  await proxy.close();
+});
+
+test('a tick right after a step, its Canary cache one write behind, repeats that step and takes no other', async () => {
+  await world.createDeployment('podinfo', 'podinfo:6.0.0');
+  await world.createCanary('podinfo', { analysis: quickAnalysis() });
+  await world.startController({ kubeConfig: kubeConfigVia(world.sandbox.kubeConfig, proxy.url) });
+  await world.waitForPhase('podinfo', 'Initialized');
+  world.traffic.set('podinfo', { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 });
+  await world.setImage('podinfo', 'podinfo:6.0.1');
+  await world.advanceUntil('podinfo', (s) => s.phase === 'Progressing' && s.canaryWeight === 20, 'weight 20');
+  await world.settle();
+  await world.controller?.idle();
+  const next = ((await world.status('podinfo')).canaryWeight ?? 0) + 20;
+
+  proxy.hold();
+  await world.passIntervals('podinfo', 1);
+  await world.controller?.idle();
+  const stepped = await world.status('podinfo');
+  expect(stepped.canaryWeight).toBe(next);
+
+  // The target changes (outside its pod template): the controller ticks at once, its Canary cache one step behind.
+  const ticks = await world.ticks('podinfo');
+  const conflicts = () => world.logLines.filter((line) => line.includes('status conflict; re-reading')).length;
+  const conflictsBefore = conflicts();
+  await world.apps.patchNamespacedDeployment(
+    { name: 'podinfo', namespace: NAMESPACE, body: { metadata: { annotations: { 'gitops.example/synced-at': 'now' } } } },
+    mergePatchOptions(),
+  );
+  await eventually('a tick after the target changed', async () => (await world.ticks('podinfo')) > ticks);
+  await world.controller?.idle();
+  // The stale tick's status write was refused: it did decide from the old status.
+  expect(conflicts()).toBeGreaterThan(conflictsBefore);
+
+  const split = await world.readSplit('podinfo');
+  expect(Number(split.spec.backends.find((b) => b.service === 'podinfo-canary')?.weight)).toBe(next);
+  expect(await world.status('podinfo')).toMatchObject({ canaryWeight: next, lastAnalysisTime: stepped.lastAnalysisTime });
+  proxy.release();
+});
