@@ -8,7 +8,7 @@ import { nextTickAfter, retryDelayMs, Scheduler } from '../engine/scheduler.ts';
 import { Arrivals, SETTLED_PHASES, TickLine, type TickPlace } from '../engine/tick-line.ts';
 import { isNotFound, isTransient } from '../kube/api-errors.ts';
 import type { KubeClients } from '../kube/client.ts';
-import { parseLabelSelector } from '../kube/label-selector.ts';
+import { LabelSelector } from '../kube/label-selector.ts';
 import { KeyedWorkQueue } from '../kube/work-queue.ts';
 import { canaryLogger, type Logger } from '../log/logger.ts';
 import { redactSecrets } from '../log/redact.ts';
@@ -78,7 +78,7 @@ export class CanaryController {
   /** What last triggered work per Canary: generation + annotations + deletion, not status, so our own status writes do not loop. */
   readonly #seenSpec = new Map<string, string>();
   /** Whether a Canary read by name (no selector on a GET) is still in this controller's shard. */
-  readonly #owns: (labels: Readonly<Record<string, string>> | undefined) => boolean;
+  readonly #owns: LabelSelector;
   #running = false;
   /** Set once every cache holds a full list: a tick before that would see a half-listed cluster. */
   #synced = false;
@@ -88,7 +88,7 @@ export class CanaryController {
     this.#cache = parts.cache;
     this.#clock = parts.clock;
     this.#log = parts.logger;
-    this.#owns = parseLabelSelector(parts.canarySelector ?? '');
+    this.#owns = LabelSelector.parse(parts.canarySelector);
     this.#reporter = new CanaryMetricsReporter(parts.metrics);
     this.#scheduler = new Scheduler(this.#clock, (key, due) => this.#queue.add(key, this.#timerPlace(key, due)));
     this.#queue = new KeyedWorkQueue<TickPlace>({
@@ -234,7 +234,7 @@ export class CanaryController {
         }
         canary = await this.#readFresh(namespace, name);
         // Relabelled out of this shard since the cache read: the controller that owns it now goes on.
-        if (canary && !this.#owns(canary.metadata.labels)) {
+        if (canary && !this.#owns.matches(canary.metadata.labels)) {
           this.#log.info({ canary: name, namespace }, 'no longer in this controller\'s shard (--selector); left to the controller it now matches');
           canary = undefined;
         }

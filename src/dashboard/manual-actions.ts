@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { AuthenticationV1Api, AuthorizationV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { AuthenticationV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { requestAnnotation, type ManualRequestKind } from '../api/annotations.ts';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
 import { manualRequestRefusal } from '../api/manual-request-check.ts';
+import { AccessReviewer } from '../kube/access-review.ts';
+import type { RequestUser } from '../kube/front-proxy.ts';
 import { bodyOf, isNotFound, statusCodeOf } from '../kube/api-errors.ts';
 import { reuseConnections } from '../kube/client.ts';
 import { mergePatchOptions } from '../kube/patch.ts';
@@ -34,7 +36,7 @@ const USER_CLIENTS_KEPT = 16;
 export class ManualActions {
   readonly #kubeConfig: KubeConfig;
   readonly #authn: AuthenticationV1Api;
-  readonly #authz: AuthorizationV1Api;
+  readonly #access: AccessReviewer;
   readonly #now: () => number;
   /** Clients per token hash, so repeated actions reuse connections; the token itself is not kept as a key. */
   readonly #userClients = new Map<string, CustomObjectsApi>();
@@ -42,7 +44,7 @@ export class ManualActions {
   constructor(options: ManualActionsOptions) {
     this.#kubeConfig = options.kubeConfig;
     this.#authn = options.kubeConfig.makeApiClient(AuthenticationV1Api);
-    this.#authz = options.kubeConfig.makeApiClient(AuthorizationV1Api);
+    this.#access = new AccessReviewer({ kubeConfig: options.kubeConfig, now: options.now });
     this.#now = options.now ?? Date.now;
   }
 
@@ -50,28 +52,19 @@ export class ManualActions {
   async perform(action: ManualRequestKind, namespace: string, name: string, token: string | undefined): Promise<ActionOutcome> {
     const label = `canary ${name}.${namespace}`;
     if (!token) return { status: 401, message: `${action} needs your Kubernetes bearer token (e.g. from kubectl create token, or your kubeconfig): the dashboard acts with your rights, never its own` };
-    let user: { username: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
+    let user: RequestUser;
     try {
       const review = await this.#authn.createTokenReview({ body: { spec: { token } } });
-      if (!review.status?.authenticated || !review.status.user?.username) return { status: 401, message: 'the API server did not accept this token' };
-      user = { ...review.status.user, username: review.status.user.username };
+      const reviewed = review.status?.user;
+      if (!review.status?.authenticated || !reviewed?.username) return { status: 401, message: 'the API server did not accept this token' };
+      user = { username: reviewed.username, uid: reviewed.uid, groups: reviewed.groups ?? [], extra: reviewed.extra ?? {} };
     } catch (err) {
       return { status: 502, message: `cannot review the token: ${apiMessage(err)}` };
     }
     try {
-      const review = await this.#authz.createSubjectAccessReview({
-        body: {
-          spec: {
-            user: user.username,
-            uid: user.uid,
-            groups: user.groups,
-            extra: user.extra,
-            resourceAttributes: { namespace, verb: 'patch', group: API_GROUP, resource: 'canaries', name },
-          },
-        },
-      });
-      if (!review.status?.allowed) {
-        return { status: 403, user: user.username, message: `user ${user.username} may not patch ${label}${review.status?.reason ? ` (${review.status.reason})` : ''}` };
+      const answer = await this.#access.review(user, { group: API_GROUP, version: API_VERSION, resource: 'canaries', namespace, name, verb: 'patch' });
+      if (!answer.allowed) {
+        return { status: 403, user: user.username, message: `user ${user.username} may not patch ${label}${answer.reason ? ` (${answer.reason})` : ''}` };
       }
     } catch (err) {
       return { status: 502, user: user.username, message: `cannot review the access: ${apiMessage(err)}` };

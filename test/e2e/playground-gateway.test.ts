@@ -1,46 +1,30 @@
 import { weightSequence } from '../../src/engine/strategy.ts';
-import type { PlaygroundWorld } from '../../src/playground/playground-world.ts';
 import { badVersionBound, PODINFO_ANALYSIS } from '../../src/playground/releases.ts';
-import { runPlayground, type PlaygroundRun } from '../../src/playground/run-playground.ts';
-import type { ScenarioResult } from '../../src/playground/scenario.ts';
+import { playOnce } from './play-once.ts';
 import { abExposure, routedByAbRoute, routedWhileOpen } from '../../src/playground/scenarios.ts';
 
 // `npm start -- --router gatewayapi`: the good and the bad release and the A/B by header played through
 // Gateway API HTTPRoutes (the upstream v1.6.1 CRDs), the data plane routing by them and answering in
 // their status as a GAMMA mesh does. One run feeds every test.
 describe('kanari playground through Gateway API HTTPRoutes', () => {
-  let run: PlaygroundRun;
-  let world: PlaygroundWorld;
-  let printed = '';
-  const scenario = (name: string): ScenarioResult => {
-    const found = run.results.find((r) => r.name === name);
-    if (!found) throw new Error(`scenario ${name} did not run`);
-    return found;
-  };
+  const played = playOnce({ seed: 7, router: 'gatewayapi' });
+  const { scenario } = played;
   const httpRoute = async (name: string) =>
-    (await world.custom.getNamespacedCustomObject({ group: 'gateway.networking.k8s.io', version: 'v1', namespace: 'default', plural: 'httproutes', name })) as {
+    (await played.world.custom.getNamespacedCustomObject({ group: 'gateway.networking.k8s.io', version: 'v1', namespace: 'default', plural: 'httproutes', name })) as {
       spec: { parentRefs: unknown[] };
       status?: { parents?: { conditions?: { type: string; status: string }[] }[] };
     };
 
-  beforeAll(async () => {
-    run = await runPlayground({ keep: true, seed: 7, router: 'gatewayapi', output: { write: (text: string) => (printed += text) } });
-    world = run.world as PlaygroundWorld;
-  }, 120_000);
-
-  afterAll(async () => {
-    await world?.stop();
-  });
 
   test('the good release, the bad release and the A/B test end as expected', () => {
-    expect(run.results.map((r) => [r.name, r.ok, r.problems])).toEqual([
+    expect(played.run.results.map((r) => [r.name, r.ok, r.problems])).toEqual([
       ['good-release', true, []],
       ['bad-release', true, []],
       ['ab-test', true, []],
     ]);
-    expect(printed).toContain('data plane routing by Gateway API HTTPRoutes');
-    expect(printed).toContain('HTTPRoute podinfo sends it 100%');
-    expect(printed).not.toContain('npm start -- --router gatewayapi');
+    expect(played.printed).toContain('data plane routing by Gateway API HTTPRoutes');
+    expect(played.printed).toContain('HTTPRoute podinfo sends it 100%');
+    expect(played.printed).not.toContain('npm start -- --router gatewayapi');
   });
 
   test('the releases moved HTTPRoute weights (no TrafficSplit), attached to the apex Service and accepted by the mesh', async () => {
@@ -49,7 +33,7 @@ describe('kanari playground through Gateway API HTTPRoutes', () => {
     const route = await httpRoute('podinfo');
     expect(route.spec.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'podinfo', port: 9898 }]);
     expect(route.status?.parents?.[0]?.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual(['Accepted=True', 'ResolvedRefs=True']);
-    const splits = (await world.custom.listNamespacedCustomObject({ group: 'split.smi-spec.io', version: 'v1alpha4', namespace: 'default', plural: 'trafficsplits' })) as { items: unknown[] };
+    const splits = (await played.world.custom.listNamespacedCustomObject({ group: 'split.smi-spec.io', version: 'v1alpha4', namespace: 'default', plural: 'trafficsplits' })) as { items: unknown[] };
     expect(splits.items).toEqual([]);
   });
 

@@ -1,6 +1,5 @@
 import { renderCanaryStatus } from '../../src/cli/status-view.ts';
-import type { PlaygroundWorld } from '../../src/playground/playground-world.ts';
-import { runPlayground, type PlaygroundRun } from '../../src/playground/run-playground.ts';
+import { playOnce } from './play-once.ts';
 import type { ScenarioResult } from '../../src/playground/scenario.ts';
 import { slackHeadline } from '../../src/playground/slack-text.ts';
 
@@ -8,35 +7,21 @@ import { slackHeadline } from '../../src/playground/slack-text.ts';
 // `npm start -- --scenario subtle-regression shared-incident` plays them. Each releases the same version
 // to two apps under the same users: one judged by the threshold policy, one by the judge.
 describe('kanari playground: the judge against the threshold policy, end to end', () => {
-  let run: PlaygroundRun;
-  let world: PlaygroundWorld;
-  let printed = '';
-  const scenario = (name: string): ScenarioResult => {
-    const found = run.results.find((r) => r.name === name);
-    if (!found) throw new Error(`scenario ${name} did not run`);
-    return found;
-  };
+  const played = playOnce({ scenarios: ['subtle-regression', 'shared-incident'], seed: 7 }, 900_000);
+  const { scenario } = played;
   const app = (result: ScenarioResult, name: string) => {
     const found = result.apps?.find((a) => a.app === name);
     if (!found) throw new Error(`${name} is not an app of ${result.name}`);
     return found;
   };
 
-  beforeAll(async () => {
-    run = await runPlayground({ scenarios: ['subtle-regression', 'shared-incident'], keep: true, seed: 7, output: { write: (text: string) => (printed += text) } });
-    world = run.world as PlaygroundWorld;
-  }, 900_000);
-
-  afterAll(async () => {
-    await world?.stop();
-  });
 
   test('both scenarios end as expected and say so', () => {
-    expect(run.results.map((r) => [r.name, r.ok, r.problems])).toEqual([
+    expect(played.run.results.map((r) => [r.name, r.ok, r.problems])).toEqual([
       ['subtle-regression', true, []],
       ['shared-incident', true, []],
     ]);
-    expect(printed).toContain('All scenarios ended as expected.');
+    expect(played.printed).toContain('All scenarios ended as expected.');
   });
 
   test('subtle regression (primary 0.3 %, canary 0.9 %): the threshold policy promotes it without a failed check; the judge rolls it back', () => {
@@ -53,11 +38,11 @@ describe('kanari playground: the judge against the threshold policy, end to end'
     expect(subtle.slack.map((d) => slackHeadline(d.body))).toContain('Promotion finished: orders-thresholds.default');
 
     // What a person reads in `kanari status`: the evidence against its bar, in numbers and in words.
-    const status = renderCanaryStatus(world.recorder.latest('orders-judge')!, Date.now());
+    const status = renderCanaryStatus(played.world.recorder.latest('orders-judge')!, Date.now());
     expect(status).toContain('Failure:       CanaryWorseThanPrimary: The judge found the canary failing more often than the primary, beyond the tolerated increase');
     expect(status.find((line) => line.startsWith('Judge:'))).toMatch(/^Judge: {9}compared with primary at 95 %: evidence [\d.,]+, rolls back at 20 \(rollback\)$/);
     expect(status.some((line) => /^ {2}request-success-rate: canary fails [\d.]+× as often as primary \(95 %: [\d.]+–[\d.]+×\), tolerated 1\.2×: rolling back$/.test(line))).toBe(true);
-    const evidence = world.recorder.latest('orders-judge')?.status?.lastAnalysis?.[0].comparison;
+    const evidence = played.world.recorder.latest('orders-judge')?.status?.lastAnalysis?.[0].comparison;
     expect(evidence?.lower).toBeGreaterThanOrEqual(1.2);
     expect(evidence?.estimate).toBeGreaterThan(2);
   });

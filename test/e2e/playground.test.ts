@@ -1,9 +1,7 @@
 import { parseQuantity } from '../../src/metrics/quantity.ts';
 import { weightSequence } from '../../src/engine/strategy.ts';
-import type { PlaygroundWorld } from '../../src/playground/playground-world.ts';
 import { badVersionBound, FRONTEND_ANALYSIS, PODINFO_ANALYSIS } from '../../src/playground/releases.ts';
-import { runPlayground, type PlaygroundRun } from '../../src/playground/run-playground.ts';
-import type { ScenarioResult } from '../../src/playground/scenario.ts';
+import { playOnce } from './play-once.ts';
 import { routedByAbRoute, routedWhileOpen } from '../../src/playground/scenarios.ts';
 import type { UserRequest } from '../../src/sandbox/loadgen/load-generator.ts';
 import { slackFields, slackHeadline } from '../../src/playground/slack-text.ts';
@@ -12,35 +10,21 @@ import { rawJsonRequest } from '../../src/playground/raw-crd-install.ts';
 // One default run (every scenario, in order, on one world) feeds every test below: the scenarios build
 // on each other as they do for a person, and starting the world once keeps the suite short.
 describe('kanari playground, end to end through the library entry point', () => {
-  let run: PlaygroundRun;
-  let world: PlaygroundWorld;
-  let printed = '';
-  const scenario = (name: string): ScenarioResult => {
-    const found = run.results.find((r) => r.name === name);
-    if (!found) throw new Error(`scenario ${name} did not run`);
-    return found;
-  };
+  const played = playOnce({ seed: 7 });
+  const { scenario } = played;
 
-  beforeAll(async () => {
-    run = await runPlayground({ keep: true, seed: 7, output: { write: (text: string) => (printed += text) } });
-    world = run.world as PlaygroundWorld;
-  }, 120_000);
-
-  afterAll(async () => {
-    await world?.stop();
-  });
 
   // How long the run takes is a figure of bench/playground.bench.ts, not a bound here.
   test('every scenario ends as expected, in the default order', () => {
-    expect(run.results.map((r) => [r.name, r.ok, r.problems])).toEqual([
+    expect(played.run.results.map((r) => [r.name, r.ok, r.problems])).toEqual([
       ['good-release', true, []],
       ['bad-release', true, []],
       ['ab-test', true, []],
       ['traffic-access', true, []],
     ]);
-    expect(run.ok).toBe(true);
-    expect(printed).toMatch(/Summary \([\d.]+s in all, seed 7\):/);
-    expect(printed).toContain('All scenarios ended as expected.');
+    expect(played.run.ok).toBe(true);
+    expect(played.printed).toMatch(/Summary \([\d.]+s in all, seed 7\):/);
+    expect(played.printed).toContain('All scenarios ended as expected.');
   });
 
   test('good release: promoted, the TrafficSplit stepped 20 at a time without skipping, no user request failed', () => {
@@ -96,7 +80,7 @@ describe('kanari playground, end to end through the library entry point', () => 
     // rollback came at the second failed check.
     expect(onBad.filter((r) => !routedWhileOpen(bad, r))).toEqual([]);
     expect(new Set(onBad.map((r) => r.backend))).toEqual(new Set(['podinfo-canary']));
-    expect(world.recorder.latest('podinfo')?.status).toMatchObject({ phase: 'Failed', failedChecks: PODINFO_ANALYSIS.threshold, failureReason: 'FailedChecks' });
+    expect(played.world.recorder.latest('podinfo')?.status).toMatchObject({ phase: 'Failed', failedChecks: PODINFO_ANALYSIS.threshold, failureReason: 'FailedChecks' });
     expect(bad.userErrors).toBe(bad.byVersion.v3.errors);
     expect(bad.userErrors).toBeGreaterThan(0);
   });
@@ -138,7 +122,7 @@ describe('kanari playground, end to end through the library entry point', () => 
   });
 
   test("TrafficMetrics read through the API server's aggregated path match the data plane's own counts", async () => {
-    const target = { url: world.server.url, token: world.server.token, caData: world.kubeConfig.getCurrentCluster()?.caData };
+    const target = { url: played.world.server.url, token: played.world.server.token, caData: played.world.kubeConfig.getCurrentCluster()?.caData };
     for (const deployment of ['podinfo', 'podinfo-primary', 'frontend', 'frontend-primary']) {
       const answer = await rawJsonRequest(target, 'GET', `/apis/metrics.smi-spec.io/v1alpha1/namespaces/default/deployments/${deployment}?t=15m`);
       expect(answer.status).toBe(200);
@@ -148,13 +132,13 @@ describe('kanari playground, end to end through the library entry point', () => 
       expect(object.resource).toEqual({ kind: 'Deployment', namespace: 'default', name: deployment });
       expect(object.metrics.map((m) => m.name)).toEqual(['p99_response_latency', 'p90_response_latency', 'p50_response_latency', 'success_count', 'failure_count']);
       const value = (name: string) => parseQuantity(object.metrics.find((m) => m.name === name)!.value);
-      const own = world.dataPlane.store.totals({ kind: 'Deployment', namespace: 'default', name: deployment });
+      const own = played.world.dataPlane.store.totals({ kind: 'Deployment', namespace: 'default', name: deployment });
       expect(own).toBeDefined();
       expect(own!.success + own!.failure).toBeGreaterThan(0);
       expect([value('success_count'), value('failure_count')]).toEqual([own!.success, own!.failure]);
     }
     // The bad version's failures are where the data plane saw them: on the canary Deployment.
-    const failures = world.dataPlane.store.totals({ kind: 'Deployment', namespace: 'default', name: 'podinfo' })!.failure;
+    const failures = played.world.dataPlane.store.totals({ kind: 'Deployment', namespace: 'default', name: 'podinfo' })!.failure;
     expect(failures).toBe(scenario('bad-release').byVersion.v3.errors);
     const list = await rawJsonRequest(target, 'GET', '/apis/metrics.smi-spec.io/v1alpha1/namespaces/default/deployments?t=15m');
     const names = (list.body as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name);

@@ -1,6 +1,6 @@
 import type { StatusCause } from './api-error.ts';
 import { isObject, type JsonObject } from './json.ts';
-import { LabelSelector } from './label-selector.ts';
+import { LabelSelector } from '../../kube/label-selector.ts';
 import { goValue } from './structural-schema.ts';
 
 /** The few checks of built-in kinds that clients rely on seeing as 422s (Deployments and Services). */

@@ -4,7 +4,7 @@ import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersio
 import type { Faults } from './faults.ts';
 import { FieldSelector } from './field-selector.ts';
 import type { JsonObject } from './json.ts';
-import { LabelSelector } from './label-selector.ts';
+import { parseLabelSelectorQuery } from './label-selector.ts';
 import { contentTypeOf, prefersProtobuf, type WireFormat } from './media-types.ts';
 import { ObjectSerializer, type EncodedBody } from './object-serializer.ts';
 import { openApiV2Document, openApiV2MediaType } from './openapi-v2.ts';
@@ -223,7 +223,7 @@ async function handle(deps: HttpHandlerDeps, serializer: ObjectSerializer, req: 
           deps.watches.serve(req, res, {
             type,
             namespace,
-            labels: LabelSelector.parse(q.get('labelSelector')),
+            labels: parseLabelSelectorQuery(q.get('labelSelector')),
             fields: FieldSelector.parse(q.get('fieldSelector'), type.kind),
             resourceVersion: q.get('resourceVersion'),
             allowBookmarks: q.get('allowWatchBookmarks') === 'true',

@@ -1,7 +1,7 @@
 import { ApiError, badRequest } from './api-error.ts';
 import { FieldSelector } from './field-selector.ts';
 import type { JsonObject } from './json.ts';
-import { LabelSelector } from './label-selector.ts';
+import { parseLabelSelectorQuery } from './label-selector.ts';
 import type { ObjectStore } from './object-store.ts';
 import { apiVersionOf, groupResourceKey, type ResourceType } from './resource-type.ts';
 
@@ -17,7 +17,7 @@ export interface ListOptions {
  * paged by limit and continue tokens. `show` presents each object as the list carries it.
  */
 export function listObjects(store: ObjectStore, type: ResourceType, namespace: string | undefined, opts: ListOptions, show: (obj: JsonObject) => JsonObject): JsonObject {
-  const labels = LabelSelector.parse(opts.labelSelector);
+  const labels = parseLabelSelectorQuery(opts.labelSelector);
   const fields = FieldSelector.parse(opts.fieldSelector, type.kind);
   const rv = store.resourceVersion;
   let start = '';

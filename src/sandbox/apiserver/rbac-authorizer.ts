@@ -1,5 +1,5 @@
 import type { JsonObject } from './json.ts';
-import { LabelSelector } from './label-selector.ts';
+import { LabelSelector } from '../../kube/label-selector.ts';
 
 /**
  * Kubernetes' RBAC authorizer over the stored Roles, ClusterRoles, RoleBindings and ClusterRoleBindings,

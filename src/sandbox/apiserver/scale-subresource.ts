@@ -1,6 +1,6 @@
 import { ApiError, notFound } from './api-error.ts';
 import { isObject, metadataOf, readPath, type JsonObject } from './json.ts';
-import { LabelSelector } from './label-selector.ts';
+import { LabelSelector } from '../../kube/label-selector.ts';
 import type { ResourceType } from './resource-type.ts';
 
 /** The autoscaling/v1 Scale view of an object with a scale subresource. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FieldSelector } from './field-selector.ts';
 import { type JsonObject } from './json.ts';
-import type { LabelSelector } from './label-selector.ts';
+import type { LabelSelector } from '../../kube/label-selector.ts';
 import type { ObjectStore, StoreEvent, WatchEventType } from './object-store.ts';
 import { apiVersionOf, groupResourceKey, type ResourceType } from './resource-type.ts';
 import type { WatchFraming } from './watch-framing.ts';
