@@ -66,10 +66,19 @@ const UNIT_MILLISECONDS: Record<string, number> = {
 const WHOLE = new RegExp(DURATION_PATTERN);
 const PART = /([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g;
 
+// Every tick reads each Canary's intervals, and a cluster has a handful of distinct ones: parse each once.
+const PARSED = new Map<string, number | undefined>();
+const MAX_PARSED = 1000;
+
 function parseDurationMilliseconds(text: string): number | undefined {
-  if (typeof text !== 'string' || !WHOLE.test(text)) return undefined;
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(PART)) total += Number(amount) * UNIT_MILLISECONDS[unit];
+  if (typeof text !== 'string') return undefined;
+  if (PARSED.has(text)) return PARSED.get(text);
+  let total: number | undefined;
+  if (WHOLE.test(text)) {
+    total = 0;
+    for (const [, amount, unit] of text.matchAll(PART)) total += Number(amount) * UNIT_MILLISECONDS[unit];
+  }
+  if (PARSED.size < MAX_PARSED) PARSED.set(text, total);
   return total;
 }
 

@@ -8,7 +8,6 @@ import { createPhaseMachine } from '../engine/machine.ts';
 import type { EventRecorder, Gates, MetricsSource, Notifier as NotifierPort, StatusWriter } from '../engine/ports.ts';
 import { createKubeClients, type KubeClients } from '../kube/client.ts';
 import { KubeEventRecorder } from '../kube/events.ts';
-import { decodeSecretData, type SecretReader } from '../kube/secret-reader.ts';
 import { StatusSubresourceWriter } from '../kube/status-writer.ts';
 import type { Logger } from '../log/logger.ts';
 import { createNotifier } from '../notify/notifier.ts';
@@ -28,6 +27,8 @@ import { CanaryMetrics, metricTemplateLike } from './canary-metrics.ts';
 import { CanaryStatusWriter } from './canary-status-writer.ts';
 import { ClusterCache } from './cluster-cache.ts';
 import { kanariVersion } from './kanari-version.ts';
+import { SecretContents } from './secret-contents.ts';
+import { ValidatedCanaries } from './validated-canaries.ts';
 
 /** Everything the controller is built from; only `kubeConfig`, `logger` and `metrics` are required. */
 export interface ControllerOptions {
@@ -87,18 +88,16 @@ export function assembleController(options: ControllerOptions): AssembledControl
   const now = () => clock.now();
   options.metrics.info.set({ version: kanariVersion(), mesh_provider: options.defaultProvider ?? 'smi' }, 1);
   const clients = createKubeClients({ kind: 'given', kubeConfig: options.kubeConfig });
+  const validation = new ValidatedCanaries(createValidator(), options.defaultProvider);
   const cache = new ClusterCache({
     clients,
+    admitCanary: (canary) => validation.admit(canary),
     namespaces: options.namespaces ?? [],
     canarySelector: options.canarySelector,
     logger: options.logger,
     ...options.informer,
   });
-  const readSecret: SecretReader = async (namespace, name) => {
-    const secret = cache.secrets.get(namespace, name);
-    if (!secret) throw new Error(`Secret ${namespace}/${name} not found`);
-    return decodeSecretData(secret.data, secret.stringData);
-  };
+  const readSecret = new SecretContents(cache.secrets, clients.core).reader;
   const notifier = createNotifier({
     logger: options.logger,
     registry: options.metrics.registry,
@@ -115,7 +114,7 @@ export function assembleController(options: ControllerOptions): AssembledControl
     ? { forCanary: () => overrides.router!, all: () => [overrides.router!] }
     : new RouterFactory({
         clients,
-        splits: { get: (version, namespace, name) => cache.trafficSplit(version, namespace, name) },
+        splits: { get: (version, namespace, name) => cache.trafficSplit(version, namespace, name), synced: (version) => cache.trafficSplitsSynced(version) },
         routes: { get: (version, namespace, name) => cache.httpRoute(version, namespace, name) },
         httpRouteCrd: async () => cache.customResourceDefinitions.get('', HTTPROUTE_CRD),
       });
@@ -147,12 +146,11 @@ export function assembleController(options: ControllerOptions): AssembledControl
     clients,
     ports,
     routers,
-    validator: createValidator(),
+    validation,
     clock,
     logger: options.logger,
     metrics: options.metrics,
     flushNotifications: () => notifier.flush(),
-    defaultProvider: options.defaultProvider,
     concurrency: options.concurrency,
     canarySelector: options.canarySelector,
   });

@@ -1,12 +1,11 @@
 import type { V1DaemonSet, V1Deployment, KubernetesObject } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
 import { primaryName } from '../api/names.ts';
-import type { KanariValidator } from '../api/validation.ts';
-import { formatValidationError } from '../api/validation-error.ts';
 import type { Clock } from '../time/clock.ts';
 import { reconcileCanary, type ReconcileDeps } from '../engine/reconcile.ts';
 import type { Router } from '../engine/ports.ts';
 import { nextTickAfter, retryDelayMs, Scheduler } from '../engine/scheduler.ts';
+import { Arrivals, SETTLED_PHASES, TickLine, type TickPlace } from '../engine/tick-line.ts';
 import { isNotFound, isTransient } from '../kube/api-errors.ts';
 import type { KubeClients } from '../kube/client.ts';
 import { LabelSelector } from '../kube/label-selector.ts';
@@ -16,9 +15,9 @@ import { redactSecrets } from '../log/redact.ts';
 import type { TrafficRouter } from '../router/router.ts';
 import type { ControllerMetrics } from '../server/controller-metrics.ts';
 import type { ReadinessCheck } from '../server/health-server.ts';
-import { referencedConfigs } from '../workload/config-refs.ts';
-import type { ClusterCache } from './cluster-cache.ts';
+import { BY_AUTOSCALER, BY_CONFIG, BY_DEPLOYMENT, type ClusterCache } from './cluster-cache.ts';
 import { CanaryMetricsReporter } from './report-metrics.ts';
+import type { ValidatedCanaries } from './validated-canaries.ts';
 
 /** The ports every tick uses; the router is chosen per Canary, validation per tick. */
 export type CanaryPorts = Omit<ReconcileDeps, 'router' | 'validate'>;
@@ -35,14 +34,13 @@ export interface CanaryControllerParts {
   clients: KubeClients;
   ports: CanaryPorts;
   routers: RouterChoice;
-  validator: KanariValidator;
+  /** Canary validation (schema defaults applied), once per version of each Canary. */
+  validation: ValidatedCanaries;
   clock: Clock;
   logger: Logger;
   metrics: ControllerMetrics;
   /** Waits for alerts and event hooks in flight. */
   flushNotifications(): Promise<void>;
-  /** Router for Canaries that say only `smi`, e.g. `smi:v1alpha2`. */
-  defaultProvider?: string;
   /** How many Canaries reconcile at once. */
   concurrency?: number;
   /** The label selector of the Canaries this controller owns (its shard); others are left to other controllers. */
@@ -59,14 +57,19 @@ const MAX_TRANSIENT_BACKOFF_MS = 10_000;
 /**
  * The controller: informer caches feed a per-Canary work queue; a scheduler holding each Canary's next
  * due time (from its status, so it survives restarts) and watch events (new revision, readiness change,
- * config change) put Canaries on the queue; each run is one reconcile tick.
+ * config change) put Canaries on the queue; each run is one reconcile tick. Due ticks wait in line ahead
+ * of event-driven work, which is served in order of arrival (engine/tick-line.ts).
  */
 export class CanaryController {
   readonly #parts: CanaryControllerParts;
   readonly #cache: ClusterCache;
   readonly #clock: Clock;
   readonly #scheduler: Scheduler;
-  readonly #queue: KeyedWorkQueue;
+  readonly #queue: KeyedWorkQueue<TickPlace>;
+  /** Each Canary's place in line while it has work in progress. */
+  readonly #arrivals = new Arrivals();
+  /** Canaries per namespace, for the kanari_canary_total gauge, kept as they come and go. */
+  readonly #perNamespace = new Map<string, number>();
   readonly #log: Logger;
   readonly #reporter: CanaryMetricsReporter;
   readonly #failures = new Map<string, number>();
@@ -87,8 +90,9 @@ export class CanaryController {
     this.#log = parts.logger;
     this.#owns = LabelSelector.parse(parts.canarySelector);
     this.#reporter = new CanaryMetricsReporter(parts.metrics);
-    this.#scheduler = new Scheduler(this.#clock, (key) => this.#queue.add(key));
-    this.#queue = new KeyedWorkQueue({
+    this.#scheduler = new Scheduler(this.#clock, (key, due) => this.#queue.add(key, this.#timerPlace(key, due)));
+    this.#queue = new KeyedWorkQueue<TickPlace>({
+      line: new TickLine(),
       handler: (key) => this.#reconcile(key),
       // Ticks wait on the API server and webhooks, not the CPU: many can be in flight per core.
       concurrency: parts.concurrency ?? 32,
@@ -102,7 +106,7 @@ export class CanaryController {
     this.#watchForWork();
     await this.#cache.start();
     this.#synced = true;
-    for (const canary of this.#cache.canaries.list()) this.#scheduler.triggerNow(keyOf(canary));
+    for (const canary of this.#cache.canaries.list()) this.#trigger(keyOf(canary));
     this.#log.info({ canaries: this.#cache.canaries.list().length }, 'controller started');
   }
 
@@ -135,36 +139,43 @@ export class CanaryController {
       const key = keyOf(canary);
       if (type === 'delete') {
         this.#scheduler.remove(key);
+        this.#arrivals.forget(key);
         this.#seenSpec.delete(key);
         this.#failures.delete(key);
         this.#reporter.forget(canary.metadata?.namespace ?? '', canary.metadata?.name ?? '');
-        this.#reportTotals();
+        this.#countCanary(canary.metadata.namespace ?? '', -1);
         return;
       }
+      if (type === 'add') this.#countCanary(canary.metadata.namespace ?? '', +1);
       const spec = `${canary.metadata.generation}|${JSON.stringify(canary.metadata.annotations ?? {})}|${canary.metadata.deletionTimestamp ?? ''}`;
       if (this.#seenSpec.get(key) === spec) return;
       this.#seenSpec.set(key, spec);
-      if (type === 'add') this.#reportTotals();
       this.#trigger(key);
     });
+    // Every lookup below is an index lookup: at thousands of Canaries a scan per watch event was most of
+    // the controller's work.
     this.#cache.deployments.onEvent((_type, deployment) => {
       for (const canary of this.#canariesOfDeployment(deployment)) this.#trigger(keyOf(canary));
     });
     this.#cache.daemonSets.onEvent((_type, daemonSet) => {
       for (const canary of this.#canariesOfDeployment(daemonSet)) this.#trigger(keyOf(canary));
     });
-    const onConfig = (kind: 'configMaps' | 'secrets') => (_type: string, config: KubernetesObject) => {
+    // A config change concerns the Canaries whose target (not primary: it reads the `-primary` copies) reads it.
+    const onConfig = (kind: 'configmap' | 'secret') => (_type: string, config: KubernetesObject) => {
       const namespace = config.metadata?.namespace ?? '';
-      for (const canary of this.#cache.canaries.list(namespace)) {
-        const targets = canary.spec.targetRef.kind === 'DaemonSet' ? this.#cache.daemonSets : this.#cache.deployments;
-        const target = targets.get(namespace, canary.spec.targetRef.name);
-        if (referencedConfigs(target?.spec?.template?.spec)[kind].includes(config.metadata?.name ?? '')) this.#trigger(keyOf(canary));
+      const value = `${kind}/${config.metadata?.name ?? ''}`;
+      const targets = [
+        ...this.#cache.deployments.byIndex(BY_CONFIG, namespace, value).map((workload) => ({ workload, daemonSet: false })),
+        ...this.#cache.daemonSets.byIndex(BY_CONFIG, namespace, value).map((workload) => ({ workload, daemonSet: true })),
+      ];
+      for (const { workload, daemonSet } of targets) {
+        for (const canary of this.#canariesOfDeployment(workload)) {
+          if (canary.spec.targetRef.name === workload.metadata?.name && (canary.spec.targetRef.kind === 'DaemonSet') === daemonSet) this.#trigger(keyOf(canary));
+        }
       }
     };
     this.#cache.autoscalers.onEvent((_type, hpa) => {
-      const namespace = hpa.metadata?.namespace ?? '';
-      for (const canary of this.#cache.canaries.list(namespace)) {
-        if (canary.spec.autoscalerRef?.name !== hpa.metadata?.name) continue;
+      for (const canary of this.#cache.canaries.byIndex(BY_AUTOSCALER, hpa.metadata?.namespace ?? '', hpa.metadata?.name ?? '')) {
         this.#autoscalerChanged.add(keyOf(canary));
         this.#trigger(keyOf(canary));
       }
@@ -180,22 +191,27 @@ export class CanaryController {
         for (const canary of this.#cache.canaries.list()) this.#trigger(keyOf(canary));
       });
     });
-    this.#cache.configMaps.onEvent(onConfig('configMaps'));
-    this.#cache.secrets.onEvent(onConfig('secrets'));
+    this.#cache.configMaps.onEvent(onConfig('configmap'));
+    this.#cache.secrets.onEvent(onConfig('secret'));
   }
 
+  /** Work arrived for a Canary: it waits in line at its place of arrival (kept while its work is in progress). */
   #trigger(key: string): void {
     // Before the caches are synced, the Canaries informer (often first to list) would start ticks that
     // find their target Deployment missing and report TargetNotFound; start() triggers every Canary then.
-    if (this.#running && this.#synced) this.#scheduler.triggerNow(key);
+    if (this.#running && this.#synced) this.#queue.add(key, this.#arrivals.placeOf(key));
+  }
+
+  /** A timer's tick: in the due lane while the Canary has work in progress, a resync once it is settled. */
+  #timerPlace(key: string, due: number): TickPlace {
+    const [namespace, name] = key.split('/');
+    const phase = this.#cache.canaries.get(namespace, name)?.status?.phase;
+    return phase !== undefined && SETTLED_PHASES.includes(phase) ? { resync: due } : { due };
   }
 
   /** Canaries whose target or primary is this Deployment (or DaemonSet). */
   #canariesOfDeployment(deployment: V1Deployment | V1DaemonSet): Canary[] {
-    const name = deployment.metadata?.name ?? '';
-    return this.#cache.canaries
-      .list(deployment.metadata?.namespace ?? '')
-      .filter((canary) => canary.spec.targetRef.name === name || primaryName(canary.spec.targetRef.name) === name);
+    return this.#cache.canaries.byIndex(BY_DEPLOYMENT, deployment.metadata?.namespace ?? '', deployment.metadata?.name ?? '');
   }
 
   async #reconcile(key: string): Promise<void> {
@@ -224,6 +240,7 @@ export class CanaryController {
         }
       }
       if (canary && this.#running) this.#scheduler.schedule(key, nextTickAfter(canary, this.#clock.now()));
+      if (canary) this.#arrivals.settle(key, canary.status?.phase);
     } catch (err) {
       if (isNotFound(err)) return; // deleted between the cache read and the write
       await this.#reportFailure(key, canary, err);
@@ -235,13 +252,14 @@ export class CanaryController {
   }
 
   async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previous?: Canary['status'] } | { result: 'conflict' }> {
-    // Validation applies schema defaults, so decide sees the spec a person would expect; the cache's
-    // object is cloned first because ajv writes defaults in place.
-    // The controller's default router applies before validation: fields only that router reads are valid then.
-    const validated = this.#parts.validator.validateCanary(this.#withDefaultProvider(structuredClone(raw)));
-    const canary = validated.valid ? validated.value : this.#withDefaultProvider(raw);
-    const validationErrors = validated.valid ? [] : validated.errors.map(formatValidationError);
-    const log = canaryLogger(this.#log, { name: canary.metadata.name ?? '', namespace: canary.metadata.namespace ?? '' });
+    // Validation applies schema defaults (and the controller's default router first, so fields only that
+    // router reads are valid); the cache holds Canaries validated on their way in, so this is a lookup
+    // unless the Canary was just read fresh.
+    const checked = this.#parts.validation.check(raw);
+    const canary = checked.canary;
+    const validationErrors = [...checked.errors];
+    // Made when there is something to say: a child logger per tick was garbage on every idle tick.
+    const log = () => canaryLogger(this.#log, { name: canary.metadata.name ?? '', namespace: canary.metadata.namespace ?? '' });
     let router: Router;
     try {
       router = this.#parts.routers.forCanary(canary);
@@ -251,18 +269,12 @@ export class CanaryController {
     }
     const outcome = await reconcileCanary(canary, { ...this.#parts.ports, router, validate: () => validationErrors });
     if (outcome.result === 'conflict') {
-      log.debug('status conflict; re-reading');
+      log().debug('status conflict; re-reading');
       return outcome;
     }
     const { decision } = outcome;
-    if (decision.status.phase !== raw.status?.phase) log.info({ phase: decision.status.phase, weight: decision.status.canaryWeight }, 'phase changed');
+    if (decision.status.phase !== raw.status?.phase) log().info({ phase: decision.status.phase, weight: decision.status.canaryWeight }, 'phase changed');
     return { result: 'written', status: decision.status, previous: raw.status };
-  }
-
-  #withDefaultProvider(canary: Canary): Canary {
-    const fallback = this.#parts.defaultProvider;
-    if (!fallback || (canary.spec.provider && canary.spec.provider !== 'smi')) return canary;
-    return { ...canary, spec: { ...canary.spec, provider: fallback } };
   }
 
   async #readFresh(namespace: string, name: string): Promise<Canary | undefined> {
@@ -288,14 +300,15 @@ export class CanaryController {
     if (this.#running) this.#scheduler.schedule(key, this.#clock.now() + delay);
   }
 
-  #reportTotals(): void {
-    const perNamespace = new Map<string, number>();
-    for (const canary of this.#cache.canaries.list()) {
-      const ns = canary.metadata.namespace ?? '';
-      perNamespace.set(ns, (perNamespace.get(ns) ?? 0) + 1);
+  #countCanary(namespace: string, delta: number): void {
+    const count = (this.#perNamespace.get(namespace) ?? 0) + delta;
+    if (count > 0) {
+      this.#perNamespace.set(namespace, count);
+      this.#parts.metrics.total.set({ namespace }, count);
+    } else {
+      this.#perNamespace.delete(namespace);
+      this.#parts.metrics.total.remove({ namespace });
     }
-    this.#parts.metrics.total.reset();
-    for (const [namespace, count] of perNamespace) this.#parts.metrics.total.set({ namespace }, count);
   }
 }
 

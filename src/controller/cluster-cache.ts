@@ -9,17 +9,69 @@ import type {
   V1DaemonSet,
   V1Deployment,
   V1Secret,
+  V1Service,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, type Canary } from '../api/canary.ts';
 import type { AlertProvider } from '../api/alert-provider.ts';
 import type { MetricTemplate } from '../api/metric-template.ts';
-import type { KubeClients } from '../kube/client.ts';
-import { ResilientInformer, type InformerEventType } from '../kube/informer.ts';
+import { primaryName } from '../api/names.ts';
+import { makeApiClient, type KubeClients } from '../kube/client.ts';
+import { keepFields, type FieldSelection } from '../kube/field-selection.ts';
+import { ResilientInformer, type InformerEventType, type ListPage } from '../kube/informer.ts';
+import type { IndexFunction } from '../kube/object-index.ts';
 import type { Logger } from '../log/logger.ts';
-import type { ClusterReader } from '../workload/cluster-reader.ts';
+import { apiReader, cacheReader, type ClusterReader, type ConfigSummary } from '../workload/cluster-reader.ts';
+import { referencedConfigs } from '../workload/config-refs.ts';
+import { configMapChecksum, secretChecksum } from '../workload/revision.ts';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../workload/managed-labels.ts';
 import type { TrafficSplit } from '../router/traffic-split.ts';
-import type { HttpRoute } from '../router/gateway-api/http-route.ts';
+import { HTTPROUTE_CRD, type HttpRoute } from '../router/gateway-api/http-route.ts';
+import {
+  ALERT_PROVIDER_FIELDS,
+  AUTOSCALER_FIELDS,
+  CANARY_FIELDS,
+  CONFIG_FIELDS,
+  CRD_FIELDS,
+  CRD_WHOLE_FIELDS,
+  DAEMON_SET_FIELDS,
+  DEPLOYMENT_FIELDS,
+  HTTP_ROUTE_FIELDS,
+  METRIC_TEMPLATE_FIELDS,
+  SERVICE_FIELDS,
+  TRAFFIC_SPLIT_FIELDS,
+} from './cache-fields.ts';
+
+/** Canaries by the Deployments they name: their target and its `-primary`. */
+export const BY_DEPLOYMENT = 'deployment';
+/** Canaries by their `autoscalerRef`. */
+export const BY_AUTOSCALER = 'autoscaler';
+/** Deployments and DaemonSets by the configs their pod template reads: `configmap/<name>`, `secret/<name>`. */
+export const BY_CONFIG = 'config';
+
+// Defensive about shape: an index function that threw would stop the informer's event delivery.
+const canaryIndexes: Record<string, IndexFunction<Canary>> = {
+  [BY_DEPLOYMENT]: (canary) => {
+    const target = canary.spec?.targetRef?.name;
+    return target ? [target, primaryName(target)] : [];
+  },
+  [BY_AUTOSCALER]: (canary) => (canary.spec?.autoscalerRef?.name ? [canary.spec.autoscalerRef.name] : []),
+};
+const workloadIndexes: Record<string, IndexFunction<V1Deployment | V1DaemonSet>> = {
+  [BY_CONFIG]: (workload) => {
+    const refs = referencedConfigs(workload.spec?.template?.spec);
+    return [...refs.configMaps.map((name) => `configmap/${name}`), ...refs.secrets.map((name) => `secret/${name}`)];
+  },
+};
+
+/** How one kind is cached: what it keeps of each object, and how it is indexed. */
+interface CacheShape<T extends KubernetesObject> {
+  fields: FieldSelection;
+  /** A further step on the kept copy, given the object as it came (the Canary's validation, a config's checksum). */
+  then?: (kept: T, raw: T) => T;
+  labelSelector?: string;
+  indexes?: Record<string, IndexFunction<T>>;
+}
 
 /** One kind's cache across the watched namespaces: one informer for all namespaces, or one per namespace. */
 export class ScopedCache<T extends KubernetesObject> {
@@ -41,6 +93,11 @@ export class ScopedCache<T extends KubernetesObject> {
     return [...this.#informers.values()].flatMap((informer) => informer.list());
   }
 
+  /** Objects of `namespace` indexed under `value` by the index `name`: a lookup, not a scan. */
+  byIndex(name: string, namespace: string, value: string): T[] {
+    return this.#informerFor(namespace)?.byIndex(name, namespace, value) ?? [];
+  }
+
   onEvent(listener: (type: InformerEventType, obj: T) => void): void {
     for (const informer of this.#informers.values()) informer.onEvent(listener);
   }
@@ -52,6 +109,11 @@ export class ScopedCache<T extends KubernetesObject> {
 
   healthy(): boolean {
     return [...this.#informers.values()].every((informer) => informer.healthy());
+  }
+
+  /** Every informer has held a full list: a miss then means the object does not exist (or just changed). */
+  hasSynced(): boolean {
+    return [...this.#informers.values()].every((informer) => informer.hasSynced());
   }
 
   async start(): Promise<void> {
@@ -73,6 +135,8 @@ export interface ClusterCacheOptions {
   namespaces: string[];
   /** Only Canaries with these labels, so several installations can shard them. */
   canarySelector?: string;
+  /** Applied to each Canary after its fields are selected: validation with the schema's defaults. */
+  admitCanary?: (canary: Canary) => Canary;
   logger: Logger;
   relistIntervalMs?: number;
   watchdogMs?: number;
@@ -87,9 +151,12 @@ export class ClusterCache {
   readonly deployments: ScopedCache<V1Deployment>;
   /** DaemonSet targets (Flagger's other workload kind) and their primaries. */
   readonly daemonSets: ScopedCache<V1DaemonSet>;
-  readonly configMaps: ScopedCache<V1ConfigMap>;
-  readonly secrets: ScopedCache<V1Secret>;
+  /** ConfigMaps and Secrets without their content, which is kept as a checksum. */
+  readonly configMaps: ScopedCache<ConfigSummary>;
+  readonly secrets: ScopedCache<ConfigSummary>;
   readonly autoscalers: ScopedCache<V2HorizontalPodAutoscaler>;
+  /** Only the Services labelled as Kanari's (the ones it generated or adopted), not every Service of the cluster. */
+  readonly services: ScopedCache<V1Service>;
   readonly metricTemplates: ScopedCache<MetricTemplate>;
   readonly alertProviders: ScopedCache<AlertProvider>;
   /** Cluster-scoped: the served versions of the SMI and Gateway APIs change when their CRDs do. */
@@ -99,7 +166,8 @@ export class ClusterCache {
   readonly #make: <T extends KubernetesObject>(
     kind: string,
     pathOf: (namespace: string) => string,
-    listOf: (namespace: string) => () => Promise<KubernetesListObject<T>>,
+    listOf: (namespace: string) => (page: ListPage) => Promise<KubernetesListObject<T>>,
+    shape: CacheShape<T>,
   ) => ScopedCache<T>;
   /** Route caches (TrafficSplits, HTTPRoutes) per served version, made when a router first asks for one. */
   readonly #splits = new Map<string, ScopedCache<KubernetesObject>>();
@@ -113,10 +181,13 @@ export class ClusterCache {
     const make = <T extends KubernetesObject>(
       kind: string,
       pathOf: (namespace: string) => string,
-      listOf: (namespace: string) => () => Promise<KubernetesListObject<T>>,
-      labelSelector?: string,
+      listOf: (namespace: string) => (page: ListPage) => Promise<KubernetesListObject<T>>,
+      shape: CacheShape<T>,
     ): ScopedCache<T> => {
       const informers = new Map<string, ResilientInformer<T>>();
+      const keep = keepFields<T>(shape.fields);
+      const then = shape.then;
+      const transform = then ? (obj: T) => then(keep(obj), obj) : keep;
       for (const namespace of scopes) {
         informers.set(
           namespace,
@@ -124,7 +195,9 @@ export class ClusterCache {
             kubeConfig: clients.kubeConfig,
             path: pathOf(namespace),
             list: listOf(namespace),
-            labelSelector,
+            labelSelector: shape.labelSelector,
+            transform,
+            indexes: shape.indexes,
             name: namespace ? `${kind} in ${namespace}` : kind,
             logger: options.logger,
             relistIntervalMs: options.relistIntervalMs,
@@ -137,47 +210,81 @@ export class ClusterCache {
     const core = (plural: string) => (ns: string) => (ns ? `/api/v1/namespaces/${ns}/${plural}` : `/api/v1/${plural}`);
     const grouped = (groupVersion: string, plural: string) => (ns: string) =>
       ns ? `/apis/${groupVersion}/namespaces/${ns}/${plural}` : `/apis/${groupVersion}/${plural}`;
-    const kanari = <T extends KubernetesObject>(plural: string, labelSelector?: string) =>
+    const kanari = <T extends KubernetesObject>(plural: string, shape: CacheShape<T>) =>
       make<T>(
         plural,
         grouped(`${API_GROUP}/${API_VERSION}`, plural),
-        (ns) => async () =>
-          (ns
-            ? await clients.custom.listNamespacedCustomObject({ group: API_GROUP, version: API_VERSION, namespace: ns, plural, labelSelector })
-            : await clients.custom.listClusterCustomObject({ group: API_GROUP, version: API_VERSION, plural, labelSelector })) as KubernetesListObject<T>,
-        labelSelector,
+        (ns) => async (page) => {
+          const labelSelector = shape.labelSelector;
+          return (ns
+            ? await clients.custom.listNamespacedCustomObject({ group: API_GROUP, version: API_VERSION, namespace: ns, plural, labelSelector, ...page })
+            : await clients.custom.listClusterCustomObject({ group: API_GROUP, version: API_VERSION, plural, labelSelector, ...page })) as KubernetesListObject<T>;
+        },
+        shape,
       );
 
     this.#make = make;
-    this.canaries = kanari<Canary>('canaries', options.canarySelector);
-    this.metricTemplates = kanari<MetricTemplate>('metrictemplates');
-    this.alertProviders = kanari<AlertProvider>('alertproviders');
-    this.deployments = make<V1Deployment>('deployments', grouped('apps/v1', 'deployments'), (ns) => () =>
-      ns ? clients.apps.listNamespacedDeployment({ namespace: ns }) : clients.apps.listDeploymentForAllNamespaces(),
+    this.canaries = kanari<Canary>('canaries', { fields: CANARY_FIELDS, labelSelector: options.canarySelector, indexes: canaryIndexes, then: options.admitCanary });
+    this.metricTemplates = kanari<MetricTemplate>('metrictemplates', { fields: METRIC_TEMPLATE_FIELDS });
+    this.alertProviders = kanari<AlertProvider>('alertproviders', { fields: ALERT_PROVIDER_FIELDS });
+    this.deployments = make<V1Deployment>(
+      'deployments',
+      grouped('apps/v1', 'deployments'),
+      (ns) => (page) => (ns ? clients.apps.listNamespacedDeployment({ namespace: ns, ...page }) : clients.apps.listDeploymentForAllNamespaces(page)),
+      { fields: DEPLOYMENT_FIELDS, indexes: workloadIndexes },
     );
-    this.daemonSets = make<V1DaemonSet>('daemonsets', grouped('apps/v1', 'daemonsets'), (ns) => () =>
-      ns ? clients.apps.listNamespacedDaemonSet({ namespace: ns }) : clients.apps.listDaemonSetForAllNamespaces(),
+    this.daemonSets = make<V1DaemonSet>(
+      'daemonsets',
+      grouped('apps/v1', 'daemonsets'),
+      (ns) => (page) => (ns ? clients.apps.listNamespacedDaemonSet({ namespace: ns, ...page }) : clients.apps.listDaemonSetForAllNamespaces(page)),
+      { fields: DAEMON_SET_FIELDS, indexes: workloadIndexes },
     );
-    this.configMaps = make<V1ConfigMap>('configmaps', core('configmaps'), (ns) => () =>
-      ns ? clients.core.listNamespacedConfigMap({ namespace: ns }) : clients.core.listConfigMapForAllNamespaces(),
+    // Listed and watched whole (an API server cannot leave content out), summarised on the way in.
+    type Summaries = Promise<KubernetesListObject<ConfigSummary>>;
+    this.configMaps = make<ConfigSummary>(
+      'configmaps',
+      core('configmaps'),
+      (ns) => (page) => (ns ? clients.core.listNamespacedConfigMap({ namespace: ns, ...page }) : clients.core.listConfigMapForAllNamespaces(page)) as Summaries,
+      { fields: CONFIG_FIELDS, then: (kept, raw) => ({ ...kept, contentChecksum: configMapChecksum(raw as V1ConfigMap) }) },
     );
-    this.secrets = make<V1Secret>('secrets', core('secrets'), (ns) => () =>
-      ns ? clients.core.listNamespacedSecret({ namespace: ns }) : clients.core.listSecretForAllNamespaces(),
+    this.secrets = make<ConfigSummary>(
+      'secrets',
+      core('secrets'),
+      (ns) => (page) => (ns ? clients.core.listNamespacedSecret({ namespace: ns, ...page }) : clients.core.listSecretForAllNamespaces(page)) as Summaries,
+      { fields: CONFIG_FIELDS, then: (kept, raw) => ({ ...kept, contentChecksum: secretChecksum(raw as V1Secret) }) },
     );
+    const kanariServices = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+    this.services = make<V1Service>(
+      'services',
+      core('services'),
+      (ns) => (page) =>
+        ns
+          ? clients.core.listNamespacedService({ namespace: ns, labelSelector: kanariServices, ...page })
+          : clients.core.listServiceForAllNamespaces({ labelSelector: kanariServices, ...page }),
+      { fields: SERVICE_FIELDS, labelSelector: kanariServices },
+    );
+    const extensions = makeApiClient(clients.kubeConfig, ApiextensionsV1Api);
+    const keepWholeCrd = keepFields<V1CustomResourceDefinition>(CRD_WHOLE_FIELDS);
+    const keepCrdNames = keepFields<V1CustomResourceDefinition>(CRD_FIELDS);
     const crds = new ResilientInformer<V1CustomResourceDefinition>({
       kubeConfig: clients.kubeConfig,
       path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-      list: () => clients.kubeConfig.makeApiClient(ApiextensionsV1Api).listCustomResourceDefinition(),
+      list: (page) => extensions.listCustomResourceDefinition(page),
+      transform: (crd) => (crd.metadata?.name === HTTPROUTE_CRD ? keepWholeCrd(crd) : keepCrdNames(crd)),
       name: 'customresourcedefinitions',
       logger: options.logger,
       relistIntervalMs: options.relistIntervalMs,
       watchdogMs: options.watchdogMs,
     });
     this.customResourceDefinitions = new ScopedCache('customresourcedefinitions', new Map([['', crds]]));
-    this.autoscalers = make<V2HorizontalPodAutoscaler>('horizontalpodautoscalers', grouped('autoscaling/v2', 'horizontalpodautoscalers'), (ns) => () =>
-      ns
-        ? clients.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: ns })
-        : clients.autoscaling.listHorizontalPodAutoscalerForAllNamespaces(),
+    this.autoscalers = make<V2HorizontalPodAutoscaler>(
+      'horizontalpodautoscalers',
+      grouped('autoscaling/v2', 'horizontalpodautoscalers'),
+      (ns) => (page) =>
+        ns
+          ? clients.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: ns, ...page })
+          : clients.autoscaling.listHorizontalPodAutoscalerForAllNamespaces(page),
+      { fields: AUTOSCALER_FIELDS },
     );
   }
 
@@ -189,6 +296,7 @@ export class ClusterCache {
       this.configMaps,
       this.secrets,
       this.autoscalers,
+      this.services,
       this.metricTemplates,
       this.alertProviders,
       this.customResourceDefinitions,
@@ -236,10 +344,11 @@ export class ClusterCache {
       cache = this.#make<KubernetesObject>(
         key,
         (ns) => (ns ? `/apis/${groupVersion}/namespaces/${ns}/${plural}` : `/apis/${groupVersion}/${plural}`),
-        (ns) => async () =>
+        (ns) => async (page) =>
           (ns
-            ? await this.#clients.custom.listNamespacedCustomObject({ group, version, namespace: ns, plural })
-            : await this.#clients.custom.listClusterCustomObject({ group, version, plural })) as KubernetesListObject<KubernetesObject>,
+            ? await this.#clients.custom.listNamespacedCustomObject({ group, version, namespace: ns, plural, ...page })
+            : await this.#clients.custom.listClusterCustomObject({ group, version, plural, ...page })) as KubernetesListObject<KubernetesObject>,
+        { fields: plural === 'trafficsplits' ? TRAFFIC_SPLIT_FIELDS : HTTP_ROUTE_FIELDS },
       );
       this.#splits.set(key, cache);
       for (const listener of this.#recoveryListeners) cache.onRecovery(listener);
@@ -248,14 +357,13 @@ export class ClusterCache {
     return cache?.get(namespace, name);
   }
 
+  /** Whether the TrafficSplit cache of `version` holds a full list. */
+  trafficSplitsSynced(version: string): boolean {
+    return this.#splits.get(`trafficsplits.${version}`)?.hasSynced() ?? false;
+  }
+
   /** The workload shell's reads, answered from the caches. */
   reader(): ClusterReader {
-    return {
-      deployment: async (ns, name) => this.deployments.get(ns, name),
-      configMap: async (ns, name) => this.configMaps.get(ns, name),
-      secret: async (ns, name) => this.secrets.get(ns, name),
-      autoscaler: async (ns, name) => this.autoscalers.get(ns, name),
-      daemonSet: async (ns, name) => this.daemonSets.get(ns, name),
-    };
+    return cacheReader(this, apiReader(this.#clients));
   }
 }

@@ -75,11 +75,16 @@ export class DueHeap {
     }
   }
 
+  // Plain assignments: a destructuring swap allocates two arrays, and the heap moves on every tick.
   private swap(a: number, b: number): void {
     if (a === b) return;
-    [this.keys[a], this.keys[b]] = [this.keys[b], this.keys[a]];
-    [this.due[a], this.due[b]] = [this.due[b], this.due[a]];
+    const key = this.keys[a];
+    this.keys[a] = this.keys[b];
+    this.keys[b] = key;
+    const due = this.due[a];
+    this.due[a] = this.due[b];
+    this.due[b] = due;
     this.index.set(this.keys[a], a);
-    this.index.set(this.keys[b], b);
+    this.index.set(key, b);
   }
 }

@@ -1,7 +1,7 @@
 import type { Canary, WebhookType } from '../api/canary.ts';
 import { webhooksOfType } from '../api/canary-settings.ts';
 import type { CanaryPhase } from '../api/canary-status.ts';
-import { stableJson } from '../text/stable-json.ts';
+import { sameJson } from '../text/stable-json.ts';
 import type { ActDecision, Action, Decision, GatherRequest } from './actions.ts';
 import { hasThresholds } from './judge.ts';
 import type { ComparisonObservation, ComparisonRequest, GateAnswer, MetricObservation, Observation } from './observation.ts';
@@ -48,7 +48,7 @@ export async function reconcileCanary(canary: Canary, deps: ReconcileDeps): Prom
   for (const action of decision.actions) await perform(isRouteAction(action) ? decided : canary, action, deps);
 
   // A tick that changed nothing writes nothing: idle Canaries then cost no API request at all.
-  const unchanged = decision.actions.length === 0 && stableJson(canary.status ?? {}) === stableJson(decision.status);
+  const unchanged = decision.actions.length === 0 && sameJson(canary.status ?? {}, decision.status);
   const resourceVersion = canary.metadata.resourceVersion ?? '';
   if (!unchanged && (await deps.statusWriter.write(canary, decision.status, resourceVersion)) === 'conflict') return { result: 'conflict' };
 

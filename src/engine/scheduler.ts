@@ -6,7 +6,8 @@ import { judgeDueTime } from './rules/comparison.ts';
 
 /**
  * Per-canary due times on one timer. Due times come from the status (last analysis time + interval), so
- * they survive restarts; a watch event (new revision, readiness change) asks for an immediate tick.
+ * they survive restarts; a watch event (new revision, readiness change) goes to the work queue directly
+ * (tick-line.ts), and the tick it causes moves the due time.
  * Each change is O(log n); only the earliest due time holds a timer.
  */
 
@@ -39,13 +40,13 @@ export function retryDelayMs(failures: number): number {
 
 export class Scheduler {
   private readonly clock: Clock;
-  private readonly onDue: (key: string) => void;
+  private readonly onDue: (key: string, due: number) => void;
   private readonly heap = new DueHeap();
   private timer: TimerHandle | undefined;
   private timerAt: number | undefined;
 
-  /** `onDue(key)` is called once per due key; it is expected to decide and re-schedule the key. */
-  constructor(clock: Clock, onDue: (key: string) => void) {
+  /** `onDue(key, due)` is called once per due key, earliest first; it is expected to decide and re-schedule the key. */
+  constructor(clock: Clock, onDue: (key: string, due: number) => void) {
     this.clock = clock;
     this.onDue = onDue;
   }
@@ -58,11 +59,6 @@ export class Scheduler {
   schedule(key: string, at: number): void {
     this.heap.set(key, at);
     this.rearm();
-  }
-
-  /** Makes the key due now, e.g. on a watch event for a new revision. */
-  triggerNow(key: string): void {
-    this.schedule(key, this.clock.now());
   }
 
   /** The key's due time, if scheduled. */
@@ -96,12 +92,12 @@ export class Scheduler {
     this.timer = undefined;
     this.timerAt = undefined;
     const now = this.clock.now();
-    const due: string[] = [];
+    const due: { key: string; due: number }[] = [];
     for (let next = this.heap.peek(); next !== undefined && next.due <= now; next = this.heap.peek()) {
       this.heap.delete(next.key);
-      due.push(next.key);
+      due.push(next);
     }
-    for (const key of due) this.onDue(key);
+    for (const next of due) this.onDue(next.key, next.due);
     this.rearm();
   }
 }

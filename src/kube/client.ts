@@ -4,9 +4,14 @@ import {
   AppsV1Api,
   AutoscalingV2Api,
   CoreV1Api,
+  createConfiguration,
   CustomObjectsApi,
   KubeConfig,
+  ServerConfiguration,
+  setHeaderMiddleware,
+  type Configuration,
 } from '@kubernetes/client-node';
+import { requestLibrary } from './request-library.ts';
 
 /** Where the controller finds its cluster: a kubeconfig file, the pod's service account, or a given config. */
 export type KubeConfigSource =
@@ -64,15 +69,33 @@ export function reuseConnections(kubeConfig: KubeConfig): KubeConfig {
   return kubeConfig;
 }
 
+/**
+ * An API client as `kubeConfig.makeApiClient` builds it (the kubeconfig authenticates every request),
+ * but sending through `undici.request` instead of `fetch` (request-library.ts): the same calls at a
+ * fraction of the CPU, which at thousands of Canaries is most of what a tick costs.
+ */
+export function makeApiClient<T>(kubeConfig: KubeConfig, apiClientType: new (config: Configuration) => T): T {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  return new apiClientType(
+    createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: kubeConfig },
+      middleware: [setHeaderMiddleware('User-Agent', 'kanari')],
+      httpApi: requestLibrary(),
+    }),
+  );
+}
+
 /** Builds the API clients for one KubeConfig. */
 export function createKubeClients(source: KubeConfigSource): KubeClients {
   const kubeConfig = loadKubeConfig(source);
   return {
     kubeConfig,
-    core: kubeConfig.makeApiClient(CoreV1Api),
-    apps: kubeConfig.makeApiClient(AppsV1Api),
-    autoscaling: kubeConfig.makeApiClient(AutoscalingV2Api),
-    custom: kubeConfig.makeApiClient(CustomObjectsApi),
-    apis: kubeConfig.makeApiClient(ApisApi),
+    core: makeApiClient(kubeConfig, CoreV1Api),
+    apps: makeApiClient(kubeConfig, AppsV1Api),
+    autoscaling: makeApiClient(kubeConfig, AutoscalingV2Api),
+    custom: makeApiClient(kubeConfig, CustomObjectsApi),
+    apis: makeApiClient(kubeConfig, ApisApi),
   };
 }

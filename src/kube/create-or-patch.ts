@@ -14,15 +14,18 @@ export type ApplyOutcome = 'created' | 'patched' | 'unchanged';
 /**
  * Creates the object, or adopts the existing one by merge-patching only the fields `patchFor` returns
  * (undefined = nothing to change). A create that loses a race re-reads and patches, so concurrent
- * controllers and restarts converge instead of failing.
+ * controllers and restarts converge instead of failing. `known` is the object as an informer cache has
+ * it (`current` undefined: not there), which saves the read; a stale cache at worst costs a patch that
+ * changes nothing, or a create that finds the object and reads it after all.
  */
-export async function createOrPatch<T>(ops: ObjectOps<T>, desired: T, patchFor: (current: T) => object | undefined): Promise<{ object: T; outcome: ApplyOutcome }> {
-  let current: T | undefined;
-  try {
-    current = await ops.read();
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
+export async function createOrPatch<T>(
+  ops: ObjectOps<T>,
+  desired: T,
+  patchFor: (current: T) => object | undefined,
+  known?: { current: T | undefined },
+): Promise<{ object: T; outcome: ApplyOutcome }> {
+  let current = known?.current;
+  if (!known) current = await readOptional(() => ops.read());
   if (current === undefined) {
     try {
       return { object: await ops.create(desired), outcome: 'created' };

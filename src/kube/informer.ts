@@ -2,7 +2,14 @@ import { ListWatch, type KubeConfig, type KubernetesListObject, type KubernetesO
 import type { Logger } from '../log/logger.ts';
 import { statusCodeOf } from './api-errors.ts';
 import { JitteredBackoff } from './backoff.ts';
+import { ObjectIndex, type IndexFunction } from './object-index.ts';
 import { ObservedWatch } from './observed-watch.ts';
+
+/** One page of a paginated list: client-node's list calls take these as `limit` and `_continue`. */
+export interface ListPage {
+  limit?: number;
+  _continue?: string;
+}
 
 const INFORMER_MAX_BACKOFF_MS = 3_000;
 
@@ -14,9 +21,21 @@ export interface ResilientInformerOptions<T extends KubernetesObject> {
   kubeConfig: KubeConfig;
   /** Collection path, e.g. `/apis/apps/v1/deployments` or `/api/v1/namespaces/ns/configmaps`. */
   path: string;
-  /** Lists the same collection (a client-node list call). */
-  list: () => Promise<KubernetesListObject<T>>;
+  /** Lists the same collection (a client-node list call), one page when `page` is given. */
+  list: (page: ListPage) => Promise<KubernetesListObject<T>>;
   labelSelector?: string;
+  /**
+   * Applied to every object on its way into the cache (listed or watched), to keep only the fields that
+   * are read (see field-selection.ts). The cache then holds the transformed copy and nothing else.
+   */
+  transform?: (obj: T) => T;
+  /** Secondary indexes by name, kept up to date before listeners are called; see `byIndex`. */
+  indexes?: Record<string, IndexFunction<T>>;
+  /**
+   * List in pages of this many objects (limit/continue), so a relist of thousands holds one page of
+   * raw JSON at a time rather than the whole collection; default 500, 0 lists in one request.
+   */
+  pageSize?: number;
   /** For logs: which resource this is. */
   name?: string;
   logger?: Logger;
@@ -44,6 +63,7 @@ export class ResilientInformer<T extends KubernetesObject> {
   readonly #listWatch: ListWatch<T>;
   readonly #backoff: JitteredBackoff;
   readonly #listeners = new Set<(type: InformerEventType, obj: T) => void>();
+  readonly #indexes = new Map<string, ObjectIndex<T>>();
   readonly #recoveryListeners = new Set<() => void>();
   #synced = false;
   #failing = false;
@@ -60,9 +80,11 @@ export class ResilientInformer<T extends KubernetesObject> {
     this.#watch = new ObservedWatch(options.kubeConfig, {
       onActivity: () => this.#markActive(),
       onConnected: () => this.#markActive(),
+      transform: options.transform as ((obj: unknown) => unknown) | undefined,
     });
+    for (const [name, valuesOf] of Object.entries(options.indexes ?? {})) this.#indexes.set(name, new ObjectIndex(valuesOf));
     const list = async () => {
-      const result = await options.list();
+      const result = await this.#listAll();
       // ListWatch fills its cache synchronously right after this promise settles; setImmediate runs after that.
       setImmediate(() => {
         this.#synced = true;
@@ -74,6 +96,10 @@ export class ResilientInformer<T extends KubernetesObject> {
     this.#listWatch = new ListWatch<T>(options.path, this.#watch, list, false, options.labelSelector);
     for (const type of ['add', 'update', 'delete'] as const) {
       this.#listWatch.on(type, (obj: T) => {
+        for (const index of this.#indexes.values()) {
+          if (type === 'delete') index.delete(obj);
+          else index.set(obj);
+        }
         for (const listener of this.#listeners) listener(type, obj);
       });
     }
@@ -89,7 +115,9 @@ export class ResilientInformer<T extends KubernetesObject> {
     this.#stopped = false;
     this.#lastActivity = Date.now();
     const relist = this.#options.relistIntervalMs ?? 300_000;
-    if (relist > 0) this.#timers.push(setInterval(() => this.#relist('periodic relist'), relist));
+    // Jittered by up to a tenth, so the informers started together do not all relist at the same moment.
+    const random = this.#options.random ?? Math.random;
+    if (relist > 0) this.#timers.push(setInterval(() => this.#relist('periodic relist'), Math.round(relist * (0.9 + 0.2 * random()))));
     const watchdog = this.#options.watchdogMs ?? 60_000;
     if (watchdog > 0) this.#timers.push(setInterval(() => this.#checkWatchdog(watchdog), Math.max(50, Math.floor(watchdog / 4))));
     for (const timer of this.#timers) timer.unref();
@@ -139,10 +167,49 @@ export class ResilientInformer<T extends KubernetesObject> {
     return this.list(namespace).filter((obj) => pairs.every(([k, v]) => obj.metadata?.labels?.[k] === v));
   }
 
+  /** Cached objects indexed under `value` in `namespace` by the index `name` (given in the options). */
+  byIndex(name: string, namespace: string, value: string): T[] {
+    const index = this.#indexes.get(name);
+    if (!index) throw new Error(`informer ${this.#name()} has no index "${name}"`);
+    const found: T[] = [];
+    for (const key of index.keys(namespace, value)) {
+      const slash = key.indexOf('/');
+      const obj = this.get(key.slice(0, slash), key.slice(slash + 1));
+      if (obj) found.push(obj);
+    }
+    return found;
+  }
+
   /** Subscribes to cache changes; returns the unsubscribe function. */
   onEvent(listener: (type: InformerEventType, obj: T) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * The whole collection, page by page, each object transformed as its page arrives. An object the cache
+   * holds at the same resourceVersion is kept as it is: a relist of thousands then holds one page of new
+   * objects at a time instead of a second copy of the cache, and does not transform again what did not
+   * change.
+   */
+  async #listAll(): Promise<KubernetesListObject<T>> {
+    const { list, transform } = this.#options;
+    const limit = this.#options.pageSize ?? 500;
+    const kept = (item: T): T => {
+      const cached = this.#listWatch.get(item.metadata?.name ?? '', item.metadata?.namespace);
+      const version = cached?.metadata?.resourceVersion;
+      if (version !== undefined && version === item.metadata?.resourceVersion) return cached!;
+      return transform ? transform(item) : item;
+    };
+    const first = await list(limit > 0 ? { limit } : {});
+    const items = first.items.map(kept);
+    // Every page answers at the first page's resourceVersion; the watch resumes from there.
+    for (let token = continueToken(first); token; ) {
+      const page = await list({ limit, _continue: token });
+      for (const item of page.items) items.push(kept(item));
+      token = continueToken(page);
+    }
+    return { ...first, metadata: { ...first.metadata, _continue: undefined, continue: undefined } as typeof first.metadata, items };
   }
 
   /** Subscribes to recoveries: the stream is back after failing (the API server returned); returns the unsubscribe function. */
@@ -194,6 +261,12 @@ export class ResilientInformer<T extends KubernetesObject> {
   #name(): string {
     return this.#options.name ?? this.#options.path;
   }
+}
+
+/** The continue token of a list page: `_continue` from client-node's typed models, `continue` in raw JSON. */
+function continueToken(list: KubernetesListObject<KubernetesObject>): string | undefined {
+  const metadata = list.metadata as { _continue?: string; continue?: string } | undefined;
+  return metadata?._continue || metadata?.continue || undefined;
 }
 
 function errorMessage(err: unknown): string {

@@ -13,11 +13,14 @@ export class ObservedWatch extends Watch {
   #current: { controller: AbortController; done: DoneCallback } | undefined;
   readonly #onActivity: () => void;
   readonly #onConnected: () => void;
+  readonly #transform: ((obj: unknown) => unknown) | undefined;
 
-  constructor(kubeConfig: KubeConfig, hooks: { onActivity: () => void; onConnected: () => void }) {
+  /** `transform` is applied to the object of every ADDED, MODIFIED and DELETED event before ListWatch sees it. */
+  constructor(kubeConfig: KubeConfig, hooks: { onActivity: () => void; onConnected: () => void; transform?: (obj: unknown) => unknown }) {
     super(kubeConfig);
     this.#onActivity = hooks.onActivity;
     this.#onConnected = hooks.onConnected;
+    this.#transform = hooks.transform;
   }
 
   override async watch(path: string, queryParams: Record<string, string | number | boolean | undefined>, callback: WatchCallback, done: DoneCallback): Promise<AbortController> {
@@ -28,9 +31,13 @@ export class ObservedWatch extends Watch {
       if (this.#current?.done === doneOnce) this.#current = undefined;
       done(err);
     };
-    const observed: WatchCallback = (phase, obj, watchObj) => {
+    const transform = this.#transform;
+    const observed: WatchCallback = (phase, obj) => {
       this.#onActivity();
-      callback(phase, obj, watchObj);
+      // BOOKMARK and ERROR carry no object to cache (a bookmark's resourceVersion must stay as it is).
+      const changed = phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED';
+      // The raw event is not passed on: ListWatch does not read it, and it would hold the untransformed object.
+      callback(phase, changed && transform ? transform(obj) : obj);
     };
     const controller = await super.watch(path, { ...queryParams, allowWatchBookmarks: true }, observed, doneOnce);
     if (!finished) {

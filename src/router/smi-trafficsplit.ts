@@ -1,7 +1,7 @@
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import type { Canary, CanaryMatch } from '../api/canary.ts';
 import type { RouterObservation, Weights } from '../engine/observation.ts';
-import { isNotFound } from '../kube/api-errors.ts';
+import { isAlreadyExists, isNotFound } from '../kube/api-errors.ts';
 import { deleteIgnoringMissing, readOptional } from '../kube/create-or-patch.ts';
 import { controllerReference, withOwner } from '../kube/owner.ts';
 import { mergePatchOptions } from '../kube/patch.ts';
@@ -24,6 +24,8 @@ import { readWeights, SPLIT_GROUP, SPLIT_PLURAL, splitBackends, trafficSplit, ty
 /** Where the router may read TrafficSplits without a request (the controller's informer cache). */
 export interface TrafficSplitCache {
   get(version: string, namespace: string, name: string): TrafficSplit | undefined;
+  /** Whether the cache of `version` holds a full list, so that a miss means there is no such split. */
+  synced?(version: string): boolean;
 }
 
 export class SmiTrafficSplitRouter implements TrafficRouter {
@@ -77,17 +79,19 @@ export class SmiTrafficSplitRouter implements TrafficRouter {
   /** Creates the split at 0/100 when missing; an existing split keeps its weights (a restart must not reset a run). */
   async ensureRoute(canary: Canary): Promise<void> {
     const choice = await this.#choose(canary, false);
+    const keepWeights = (existing: TrafficSplit) => this.#syncSplit(canary, choice, existing, readWeights(existing, this.#services(canary)) ?? { canary: 0, primary: 100 });
     const existing = await this.#readSplit(canary, choice);
-    if (existing) return this.#syncSplit(canary, choice, existing, readWeights(existing, this.#services(canary)) ?? { canary: 0, primary: 100 });
-    await this.#createSplit(canary, choice, { canary: 0, primary: 100 });
+    if (existing) return keepWeights(existing);
+    await this.#createSplit(canary, choice, { canary: 0, primary: 100 }, keepWeights);
   }
 
   /** Writes the weights (integers summing to 100); does nothing when the split already says so. */
   async setWeights(canary: Canary, weights: Weights): Promise<void> {
     const choice = await this.#choose(canary, false);
+    const sync = (existing: TrafficSplit) => this.#syncSplit(canary, choice, existing, weights);
     const existing = await this.#readSplit(canary, choice);
-    if (!existing) return this.#createSplit(canary, choice, weights);
-    await this.#syncSplit(canary, choice, existing, weights);
+    if (!existing) return this.#createSplit(canary, choice, weights, sync);
+    await sync(existing);
   }
 
   /** Writes the HTTPRouteGroup for A/B and references it from the split; `[]` removes both. */
@@ -122,8 +126,11 @@ export class SmiTrafficSplitRouter implements TrafficRouter {
     }
     const split = await this.#readSplit(canary, choice);
     const reference = [{ kind: 'HTTPRouteGroup', name, apiGroup: SPECS_GROUP }];
-    if (!split) return this.#createSplit(canary, choice, { canary: 0, primary: 100 });
-    if (stableJson(split.spec.matches ?? []) !== stableJson(reference)) await this.#patchSplit(choice, namespace, name, { spec: { matches: reference } });
+    const addReference = async (existing: TrafficSplit) => {
+      if (stableJson(existing.spec.matches ?? []) !== stableJson(reference)) await this.#patchSplit(choice, namespace, name, { spec: { matches: reference } });
+    };
+    if (!split) return this.#createSplit(canary, choice, { canary: 0, primary: 100 }, addReference);
+    await addReference(split);
   }
 
   /** Deletes the split and the route group. */
@@ -163,19 +170,30 @@ export class SmiTrafficSplitRouter implements TrafficRouter {
   async #readSplit(canary: Canary, choice: SmiChoice): Promise<TrafficSplit | undefined> {
     const namespace = canary.metadata.namespace!;
     const name = this.#splitName(canary);
-    // The cache answers steady-state ticks; a miss (not created yet, cache still syncing) asks the API.
+    // The cache answers; a miss asks the API only while the cache is still listing. A miss in a synced
+    // cache that is wrong (a split created a moment ago, its watch event not in yet) ends in a create
+    // that finds it, and reads it then.
     const cached = this.#splits?.get(choice.split, namespace, name);
-    if (cached) return cached;
+    if (cached || this.#splits?.synced?.(choice.split)) return cached;
+    return this.#fetchSplit(choice, namespace, name);
+  }
+
+  async #fetchSplit(choice: SmiChoice, namespace: string, name: string): Promise<TrafficSplit | undefined> {
     return (await readOptional(() => this.#custom.getNamespacedCustomObject({ group: SPLIT_GROUP, version: choice.split, namespace, plural: SPLIT_PLURAL, name }))) as TrafficSplit | undefined;
   }
 
-  async #createSplit(canary: Canary, choice: SmiChoice, weights: Weights): Promise<void> {
+  /** Creates the split; when it exists after all (the cache had not seen it yet), hands it to `existing` instead. */
+  async #createSplit(canary: Canary, choice: SmiChoice, weights: Weights, existing: (split: TrafficSplit) => Promise<void>): Promise<void> {
     const namespace = canary.metadata.namespace!;
     const body = trafficSplit(choice.split, this.#splitName(canary), namespace, this.#services(canary), weights);
     body.metadata.ownerReferences = [controllerReference(canary)];
     try {
       await this.#custom.createNamespacedCustomObject({ group: SPLIT_GROUP, version: choice.split, namespace, plural: SPLIT_PLURAL, body });
     } catch (err) {
+      if (isAlreadyExists(err)) {
+        const split = await this.#fetchSplit(choice, namespace, body.metadata.name);
+        if (split) return existing(split);
+      }
       // A 404 on create means the version is no longer served: the CRD changed under us.
       if (!isNotFound(err)) throw err;
       await this.#discovery.refresh();

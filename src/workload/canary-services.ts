@@ -4,6 +4,7 @@ import { canaryServiceName, primaryServiceName, serviceNameOf } from '../api/nam
 import { deleteIgnoringMissing } from '../kube/create-or-patch.ts';
 import { mergePatchOptions } from '../kube/patch.ts';
 import type { Logger } from '../log/logger.ts';
+import type { ClusterReader } from './cluster-reader.ts';
 import { applyService, canaryOwner, canaryService } from './services.ts';
 
 /**
@@ -11,12 +12,23 @@ import { applyService, canaryOwner, canaryService } from './services.ts';
  * initialization, handed back to the target on `revertOnDeletion`.
  */
 
-/** Creates or adopts `<name>-primary`, `<name>-canary` and the apex Service. */
-export async function applyCanaryServices(core: CoreV1Api, canary: Canary, selector: Record<string, string>, podSpec: V1PodSpec | undefined): Promise<void> {
+/**
+ * Creates or adopts `<name>-primary`, `<name>-canary` and the apex Service. With a `reader` (a cache of
+ * Kanari's Services), what exists is looked up there instead of read from the API server first.
+ */
+export async function applyCanaryServices(
+  core: CoreV1Api,
+  canary: Canary,
+  selector: Record<string, string>,
+  podSpec: V1PodSpec | undefined,
+  reader?: Pick<ClusterReader, 'service'>,
+): Promise<void> {
   const owner = canaryOwner(canary);
   for (const role of ['primary', 'canary', 'apex'] as const) {
+    const desired = canaryService(canary, role, selector, podSpec);
+    const known = reader && { current: await reader.service(desired.metadata!.namespace!, desired.metadata!.name!) };
     // The apex Service is the one people route through and may have made themselves: never own it by adoption.
-    await applyService(core, canaryService(canary, role, selector, podSpec), owner, role === 'apex' ? 'manage' : 'own');
+    await applyService(core, desired, owner, role === 'apex' ? 'manage' : 'own', known);
   }
 }
 

@@ -10,9 +10,9 @@ import { applyCanaryServices, releaseCanaryServices } from './canary-services.ts
 import type { ClusterReader } from './cluster-reader.ts';
 import { applyPrimaryDaemonSet, daemonSetTemplate, observeDaemonSet, scaleDaemonSet } from './daemonset-target.ts';
 import { targetSelector } from './primary.ts';
-import { computeRevision, configSourceFrom } from './revision.ts';
 import { canaryOwner } from './services.ts';
 import { copyConfigsForPrimary, deletePrimaryConfigCopies, trackedConfigObjects } from './target-configs.ts';
+import { TemplateRevisions } from './template-revisions.ts';
 
 /** Raised when the Canary's target DaemonSet is missing. */
 export class DaemonSetNotFound extends Error {
@@ -34,6 +34,7 @@ export class DaemonSetWorkloads implements Workloads {
   readonly #log: Logger | undefined;
   readonly #labelPrefixes: readonly string[];
   readonly #finalizers: Pick<Workloads, 'ensureFinalizer' | 'releaseFinalizer'>;
+  readonly #revisions: TemplateRevisions;
 
   constructor(options: {
     clients: KubeClients;
@@ -47,6 +48,7 @@ export class DaemonSetWorkloads implements Workloads {
     this.#finalizers = options.finalizers;
     this.#log = options.logger;
     this.#labelPrefixes = options.includeLabelPrefix ?? [];
+    this.#revisions = new TemplateRevisions(options.reader);
   }
 
   async observe(canary: Canary): Promise<{ target?: TargetObservation; primary?: WorkloadObservation }> {
@@ -56,8 +58,7 @@ export class DaemonSetWorkloads implements Workloads {
     const result: { target?: TargetObservation; primary?: WorkloadObservation } = {};
     if (target) {
       const template = daemonSetTemplate(target);
-      const { configMaps, secrets } = await trackedConfigObjects(this.#reader, namespace, template.spec);
-      const revision = computeRevision(template, configSourceFrom(configMaps, secrets));
+      const revision = await this.#revisions.of(target, namespace, template);
       result.target = { ...observeDaemonSet(target), revision: revision.hash, trackedConfigs: revision.trackedConfigs };
     }
     if (primary) result.primary = observeDaemonSet(primary);
@@ -67,7 +68,7 @@ export class DaemonSetWorkloads implements Workloads {
   async ensurePrimary(canary: Canary): Promise<void> {
     const target = await this.#target(canary);
     await this.#applyPrimary(canary, target);
-    await applyCanaryServices(this.#clients.core, canary, this.#selector(target), daemonSetTemplate(target).spec);
+    await applyCanaryServices(this.#clients.core, canary, this.#selector(target), daemonSetTemplate(target).spec, this.#reader);
   }
 
   async scaleCanary(canary: Canary, to: 'up' | 'zero'): Promise<void> {

@@ -14,9 +14,9 @@ import { baselineName, baselineServiceName, primaryName, serviceNameOf } from '.
 import { applyBaselineDeployment, baselineDeployment, baselineSelector, baselineUpToDate } from './baseline.ts';
 import { applyPrimaryDeployment, targetSelector } from './primary.ts';
 import { observeDeployment } from './readiness.ts';
-import { computeRevision, configSourceFrom } from './revision.ts';
 import { scaleDeployment, scaleUpReplicas } from './scaling.ts';
 import { applyService, canaryOwner, canaryService } from './services.ts';
+import { TemplateRevisions } from './template-revisions.ts';
 
 /** The finalizer that lets `revertOnDeletion` restore the target before the Canary goes away. */
 export const CANARY_FINALIZER = 'kanari.dev/finalizer';
@@ -36,6 +36,7 @@ export class KubeWorkloads implements Workloads {
   readonly #reader: ClusterReader;
   readonly #log: Logger | undefined;
   readonly #labelPrefixes: readonly string[];
+  readonly #revisions: TemplateRevisions;
 
   /** `includeLabelPrefix`: which of the target's labels its primary copies get (Flagger's flag; none by default). */
   constructor(options: { clients: KubeClients; reader: ClusterReader; logger?: Logger; includeLabelPrefix?: readonly string[] }) {
@@ -43,6 +44,7 @@ export class KubeWorkloads implements Workloads {
     this.#reader = options.reader;
     this.#log = options.logger;
     this.#labelPrefixes = options.includeLabelPrefix ?? [];
+    this.#revisions = new TemplateRevisions(options.reader);
   }
 
   /** Reads the target with its revision, and the primary's and the baseline's numbers. */
@@ -57,8 +59,7 @@ export class KubeWorkloads implements Workloads {
     const result: { target?: TargetObservation; primary?: WorkloadObservation; baseline?: WorkloadObservation } = {};
     if (baseline) result.baseline = observeDeployment(baseline);
     if (target) {
-      const { configMaps, secrets } = await trackedConfigObjects(this.#reader, namespace, target.spec?.template?.spec);
-      const revision = computeRevision(target.spec?.template ?? {}, configSourceFrom(configMaps, secrets));
+      const revision = await this.#revisions.of(target, namespace, target.spec?.template ?? {});
       result.target = { ...observeDeployment(target), revision: revision.hash, trackedConfigs: revision.trackedConfigs };
     }
     if (primary) result.primary = observeDeployment(primary);
@@ -71,7 +72,7 @@ export class KubeWorkloads implements Workloads {
     const primaryExists = (await this.#reader.deployment(canary.metadata.namespace!, primaryName(target.metadata!.name!))) !== undefined;
     // Replicas are copied once, at creation; afterwards an HPA or promotion owns them.
     await this.#applyPrimary(canary, target, primaryExists ? undefined : Math.max(target.spec?.replicas ?? 1, 1));
-    await applyCanaryServices(this.#clients.core, canary, targetSelector(target), target.spec?.template?.spec);
+    await applyCanaryServices(this.#clients.core, canary, targetSelector(target), target.spec?.template?.spec, this.#reader);
     await this.syncAutoscaler(canary);
   }
 
@@ -186,7 +187,12 @@ export class KubeWorkloads implements Workloads {
     const owner = canaryOwner(canary);
     const configs = await trackedConfigObjects(this.#reader, target.metadata!.namespace!, target.spec?.template?.spec);
     const copied = await copyConfigsForPrimary(this.#clients.core, configs, owner, this.#labelPrefixes);
-    await applyPrimaryDeployment(this.#clients.apps, target, owner, { ...copied, replicas, labelPrefixes: this.#labelPrefixes });
+    await applyPrimaryDeployment(this.#clients.apps, target, owner, {
+      ...copied,
+      replicas,
+      labelPrefixes: this.#labelPrefixes,
+      known: { current: await this.#reader.deployment(target.metadata!.namespace!, primaryName(target.metadata!.name!)) },
+    });
   }
 
   /** Brings the primary's HPA in line with the target's (after the target's HPA changed); idempotent. */

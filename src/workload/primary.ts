@@ -18,6 +18,8 @@ export interface PrimaryOptions {
   replicas?: number;
   /** `--include-label-prefix`: which of the target's labels the primary object gets (none by default). */
   labelPrefixes?: readonly string[];
+  /** The primary as the caller's cache has it (`current` undefined: not there); read from the API when absent. */
+  known?: { current: V1Deployment | undefined };
 }
 
 /** What a primary is made from: a Deployment or a DaemonSet. */
@@ -107,6 +109,7 @@ export async function applyPrimaryDeployment(apps: AppsV1Api, target: V1Deployme
       if (replicas !== undefined) spec.replicas = replicas;
       return { metadata: { labels, annotations, ownerReferences }, spec };
     },
+    options.known,
   );
   return outcome;
 }

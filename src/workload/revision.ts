@@ -11,10 +11,14 @@ export interface Revision {
   trackedConfigs: Record<string, string>;
 }
 
-/** Where the revision finds the ConfigMaps and Secrets a template references (an informer cache, a map). */
+/**
+ * Where the revision finds the content checksums of the ConfigMaps and Secrets a template references
+ * (undefined: the config does not exist). Checksums, not objects: an informer cache keeps a config's
+ * checksum and never its content.
+ */
 export interface ConfigSource {
-  configMap(name: string): V1ConfigMap | undefined;
-  secret(name: string): V1Secret | undefined;
+  configMapChecksum(name: string): string | undefined;
+  secretChecksum(name: string): string | undefined;
 }
 
 /** Checksum of a ConfigMap's content; metadata and resourceVersion do not count. */
@@ -36,19 +40,19 @@ export function computeRevision(template: V1PodTemplateSpec, configs: ConfigSour
   const refs = referencedConfigs(template.spec);
   const trackedConfigs: Record<string, string> = {};
   for (const name of refs.configMaps) {
-    const configMap = configs.configMap(name);
-    if (configMap) trackedConfigs[`configmap/${name}`] = configMapChecksum(configMap);
+    const checksum = configs.configMapChecksum(name);
+    if (checksum !== undefined) trackedConfigs[`configmap/${name}`] = checksum;
   }
   for (const name of refs.secrets) {
-    const secret = configs.secret(name);
-    if (secret) trackedConfigs[`secret/${name}`] = secretChecksum(secret);
+    const checksum = configs.secretChecksum(name);
+    if (checksum !== undefined) trackedConfigs[`secret/${name}`] = checksum;
   }
   return { hash: stableHash({ template: normalizePodTemplate(template), configs: trackedConfigs }), trackedConfigs };
 }
 
 /** A ConfigSource over plain lists, for callers that already fetched the objects. */
 export function configSourceFrom(configMaps: readonly V1ConfigMap[], secrets: readonly V1Secret[]): ConfigSource {
-  const cms = new Map(configMaps.map((c) => [c.metadata?.name ?? '', c]));
-  const ss = new Map(secrets.map((s) => [s.metadata?.name ?? '', s]));
-  return { configMap: (name) => cms.get(name), secret: (name) => ss.get(name) };
+  const cms = new Map(configMaps.map((c) => [c.metadata?.name ?? '', configMapChecksum(c)]));
+  const ss = new Map(secrets.map((s) => [s.metadata?.name ?? '', secretChecksum(s)]));
+  return { configMapChecksum: (name) => cms.get(name), secretChecksum: (name) => ss.get(name) };
 }

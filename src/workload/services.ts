@@ -66,7 +66,13 @@ export function canaryOwner(canary: Canary): OwnerIdentity {
  * With `adopt: 'manage'` an existing Service that Kanari did not create gets no owner reference:
  * otherwise deleting the Canary would garbage-collect a Service the person made and routes through.
  */
-export async function applyService(core: CoreV1Api, desired: V1Service, owner: OwnerIdentity, adopt: 'own' | 'manage' = 'own'): Promise<ApplyOutcome> {
+export async function applyService(
+  core: CoreV1Api,
+  desired: V1Service,
+  owner: OwnerIdentity,
+  adopt: 'own' | 'manage' = 'own',
+  known?: { current: V1Service | undefined },
+): Promise<ApplyOutcome> {
   const name = desired.metadata!.name!;
   const namespace = desired.metadata!.namespace!;
   const { outcome } = await createOrPatch<V1Service>(
@@ -93,6 +99,7 @@ export async function applyService(core: CoreV1Api, desired: V1Service, owner: O
       if (portsDiffer) spec.ports = desired.spec!.ports;
       return { metadata: { labels, annotations, ownerReferences }, spec };
     },
+    known,
   );
   return outcome;
 }

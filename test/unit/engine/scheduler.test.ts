@@ -83,14 +83,14 @@ describe('Scheduler', () => {
     expect([...fired].sort()).toEqual(['fast@10000', 'fast@20000', 'fast@30000', 'fast@40000', 'fast@50000', 'fast@60000', 'slow@60000']);
   });
 
-  test('triggerNow runs a canary at once (new revision) and remove forgets it', () => {
+  test('a due time moved to now runs a canary at once, and remove forgets it', () => {
     const clock = new FakeClock(0);
     const fired: string[] = [];
     const scheduler = new Scheduler(clock, (key) => fired.push(`${key}@${clock.now()}`));
     scheduler.schedule('a', 60_000);
     scheduler.schedule('b', 60_000);
     clock.advance(5_000);
-    scheduler.triggerNow('a');
+    scheduler.schedule('a', clock.now());
     clock.advance(0);
     scheduler.remove('b');
     clock.advance(120_000);

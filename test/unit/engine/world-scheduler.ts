@@ -26,9 +26,10 @@ export class WorldScheduler {
     this.#scheduler = new Scheduler(clock, () => (this.#due = true));
   }
 
-  /** Makes the Canary due now (a watch event). */
+  /** Makes the Canary due now (a watch event: the controller puts it on its work queue, not on a timer). */
   triggerNow(): void {
-    this.#scheduler.triggerNow(this.#key);
+    this.#scheduler.remove(this.#key);
+    this.#due = true;
   }
 
   /** When the Canary is due next, if scheduled (now, once its timer fired and its tick waits for `advance`). */
