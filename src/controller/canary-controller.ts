@@ -9,6 +9,7 @@ import { Arrivals, SETTLED_PHASES, TickLine, type TickPlace } from '../engine/ti
 import { isNotFound, isTransient } from '../kube/api-errors.ts';
 import type { KubeClients } from '../kube/client.ts';
 import { LabelSelector } from '../kube/label-selector.ts';
+import { SupersededVersions } from './superseded-versions.ts';
 import { KeyedWorkQueue } from '../kube/work-queue.ts';
 import { canaryLogger, type Logger } from '../log/logger.ts';
 import { redactSecrets } from '../log/redact.ts';
@@ -79,6 +80,8 @@ export class CanaryController {
   readonly #seenSpec = new Map<string, string>();
   /** Whether a Canary read by name (no selector on a GET) is still in this controller's shard. */
   readonly #owns: LabelSelector;
+  /** Canary versions the controller has written over while its cache still shows them. */
+  readonly #superseded = new SupersededVersions();
   #running = false;
   /** Set once every cache holds a full list: a tick before that would see a half-listed cluster. */
   #synced = false;
@@ -138,6 +141,7 @@ export class CanaryController {
     this.#cache.canaries.onEvent((type, canary) => {
       const key = keyOf(canary);
       if (type === 'delete') {
+        this.#superseded.forget(key);
         this.#scheduler.remove(key);
         this.#arrivals.forget(key);
         this.#seenSpec.delete(key);
@@ -147,6 +151,7 @@ export class CanaryController {
         return;
       }
       if (type === 'add') this.#countCanary(canary.metadata.namespace ?? '', +1);
+      this.#superseded.seen(key, canary.metadata.resourceVersion);
       const spec = `${canary.metadata.generation}|${JSON.stringify(canary.metadata.annotations ?? {})}|${canary.metadata.deletionTimestamp ?? ''}`;
       if (this.#seenSpec.get(key) === spec) return;
       this.#seenSpec.set(key, spec);
@@ -219,12 +224,15 @@ export class CanaryController {
     let canary = this.#cache.canaries.get(namespace, name);
     const started = this.#clock.now();
     try {
+      // The cache is behind this controller's own writes: decide from what the API server has.
+      if (canary && this.#superseded.isSuperseded(key, canary.metadata.resourceVersion)) canary = await this.#readFresh(namespace, name);
       // Only once the primary exists: before that, initialization creates the HPA copy itself.
       if (canary && this.#autoscalerChanged.delete(key) && this.#cache.deployments.get(namespace, primaryName(canary.spec.targetRef.name))) {
         await this.#parts.ports.workloads.syncAutoscaler(canary);
       }
       for (let attempt = 0; canary && attempt <= MAX_CONFLICT_RETRIES; attempt++) {
         const outcome = await this.#tick(canary);
+        if (outcome.result === 'conflict' || outcome.statusWritten) this.#superseded.supersede(key, canary.metadata.resourceVersion);
         if (outcome.result === 'written') {
           this.#failures.delete(key);
           canary = { ...canary, status: outcome.status };
@@ -251,7 +259,7 @@ export class CanaryController {
     }
   }
 
-  async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previous?: Canary['status'] } | { result: 'conflict' }> {
+  async #tick(raw: Canary): Promise<{ result: 'written'; status: Canary['status']; previous?: Canary['status']; statusWritten: boolean } | { result: 'conflict' }> {
     // Validation applies schema defaults (and the controller's default router first, so fields only that
     // router reads are valid); the cache holds Canaries validated on their way in, so this is a lookup
     // unless the Canary was just read fresh.
@@ -274,7 +282,7 @@ export class CanaryController {
     }
     const { decision } = outcome;
     if (decision.status.phase !== raw.status?.phase) log().info({ phase: decision.status.phase, weight: decision.status.canaryWeight }, 'phase changed');
-    return { result: 'written', status: decision.status, previous: raw.status };
+    return { result: 'written', status: decision.status, previous: raw.status, statusWritten: outcome.statusWritten };
   }
 
   async #readFresh(namespace: string, name: string): Promise<Canary | undefined> {

@@ -32,8 +32,11 @@ export interface ReconcileDeps {
   now(): number;
 }
 
-/** What a tick did: `conflict` means the Canary changed under us and the caller should re-read and retry. */
-export type ReconcileOutcome = { result: 'written'; decision: ActDecision } | { result: 'conflict' };
+/**
+ * What a tick did: `conflict` means the Canary changed under us and the caller should re-read and retry;
+ * `statusWritten` is false when nothing changed and nothing was written.
+ */
+export type ReconcileOutcome = { result: 'written'; decision: ActDecision; statusWritten: boolean } | { result: 'conflict' };
 
 // A decision asks for gates and metrics at most once each, so more rounds than this mean a bug in decide.
 const MAX_GATHER_ROUNDS = 4;
@@ -57,7 +60,7 @@ export async function reconcileCanary(canary: Canary, deps: ReconcileDeps): Prom
     ...decision.events.map((event) => deps.events.record(canary, event)),
     ...decision.notifications.map((notification) => deps.notifier.notify(canary, notification)),
   ]);
-  return { result: 'written', decision };
+  return { result: 'written', decision, statusWritten: !unchanged };
 }
 
 async function observe(canary: Canary, deps: ReconcileDeps): Promise<Observation> {

@@ -49,6 +49,9 @@ describe('canary engine: outages in the middle of an analysis', () => {
   async function expectRunEndsAsUninterrupted(): Promise<void> {
     await world.runUntilPhase('podinfo', 'Succeeded');
     await world.controller?.idle();
+    // The test's history watches came back after the outage with their own backoff, in real time, while
+    // the run went on in fake time: wait until they have seen everything written so far.
+    await world.historyCaughtUp('podinfo');
     expect(world.phaseHistory).toEqual(['Initializing', 'Initialized', 'Progressing', 'Promoting', 'Finalising', 'Succeeded']);
     expect(world.weightHistory).toEqual([0, 20, 40, 60, 0]);
     const primary = await world.apps.readNamespacedDeployment({ name: 'podinfo-primary', namespace: 'test' });
