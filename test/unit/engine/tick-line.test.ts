@@ -1,5 +1,5 @@
 import type { CanaryPhase } from '../../../src/api/canary-status.ts';
-import { FakeClock } from '../../../src/engine/clock.ts';
+import { FakeClock } from '../../../src/time/clock.ts';
 import { Scheduler } from '../../../src/engine/scheduler.ts';
 import { Arrivals, TickLine, type TickPlace } from '../../../src/engine/tick-line.ts';
 import { KeyedWorkQueue } from '../../../src/kube/work-queue.ts';
