@@ -2,9 +2,10 @@ import type { AppsV1Api, V1Deployment } from '@kubernetes/client-node';
 import { baselineName } from '../api/names.ts';
 import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
 import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owner.ts';
-import { mergePatchOptions, replacingPatch } from '../kube/patch.ts';
+import { replacingPatch } from '../kube/patch.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './managed-labels.ts';
-import { sameTemplate, targetSelector } from './primary.ts';
+import { targetSelector } from './primary.ts';
+import { deploymentAccess, sameTemplate } from './workload-patch.ts';
 
 /**
  * The baseline of a run with `analysis.baseline`: a fresh copy of the primary (its pod template, its
@@ -54,11 +55,7 @@ export async function applyBaselineDeployment(apps: AppsV1Api, desired: V1Deploy
   const name = desired.metadata!.name!;
   const namespace = desired.metadata!.namespace!;
   const { outcome } = await createOrPatch<V1Deployment>(
-    {
-      read: () => apps.readNamespacedDeployment({ name, namespace }),
-      create: (body) => apps.createNamespacedDeployment({ namespace, body }),
-      patch: (body) => apps.patchNamespacedDeployment({ name, namespace, body }, mergePatchOptions()),
-    },
+    deploymentAccess(apps, name, namespace),
     desired,
     (current) => {
       const ownerReferences = withOwner(current.metadata, owner);

@@ -2,10 +2,11 @@ import type { AppsV1Api, V1DaemonSet, V1PodTemplateSpec } from '@kubernetes/clie
 import { primaryName } from '../api/names.ts';
 import type { WorkloadObservation } from '../engine/observation.ts';
 import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
-import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owner.ts';
-import { mergePatchOptions, replacingPatch, stringMapPatch } from '../kube/patch.ts';
+import { controllerReference, type OwnerIdentity } from '../kube/owner.ts';
+import { mergePatchOptions } from '../kube/patch.ts';
 import { copiedAnnotations, primaryWorkloadLabels } from './primary-metadata.ts';
-import { primaryPodTemplate, sameTemplate, targetSelector, type PrimaryOptions } from './primary.ts';
+import { primaryPodTemplate, targetSelector, type PrimaryOptions } from './primary.ts';
+import { daemonSetAccess, ownedWorkloadPatch } from './workload-patch.ts';
 import { primarySelector } from './managed-labels.ts';
 
 /**
@@ -86,21 +87,6 @@ export async function applyPrimaryDaemonSet(apps: AppsV1Api, target: V1DaemonSet
   const desired = primaryDaemonSet(target, owner, options);
   const name = desired.metadata!.name!;
   const namespace = desired.metadata!.namespace!;
-  const { outcome } = await createOrPatch<V1DaemonSet>(
-    {
-      read: () => apps.readNamespacedDaemonSet({ name, namespace }),
-      create: (body) => apps.createNamespacedDaemonSet({ namespace, body }),
-      patch: (body) => apps.patchNamespacedDaemonSet({ name, namespace, body }, mergePatchOptions()),
-    },
-    desired,
-    (current) => {
-      const labels = stringMapPatch(current.metadata?.labels, desired.metadata!.labels!);
-      const annotations = stringMapPatch(current.metadata?.annotations, desired.metadata!.annotations!);
-      const ownerReferences = withOwner(current.metadata, owner);
-      const templateChanged = !sameTemplate(current.spec?.template, desired.spec!.template);
-      if (!labels && !annotations && !ownerReferences && !templateChanged) return undefined;
-      return { metadata: { labels, annotations, ownerReferences }, spec: templateChanged ? { template: replacingPatch(current.spec?.template, desired.spec!.template) } : {} };
-    },
-  );
+  const { outcome } = await createOrPatch<V1DaemonSet>(daemonSetAccess(apps, name, namespace), desired, (current) => ownedWorkloadPatch(current, desired, owner));
   return outcome;
 }

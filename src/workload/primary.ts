@@ -1,13 +1,12 @@
 import type { AppsV1Api, V1Deployment, V1LabelSelector, V1ObjectMeta, V1PodTemplateSpec } from '@kubernetes/client-node';
 import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
-import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owner.ts';
-import { mergePatchOptions, replacingPatch, stringMapPatch } from '../kube/patch.ts';
+import { controllerReference, type OwnerIdentity } from '../kube/owner.ts';
 import { renameConfigRefs } from './config-refs.ts';
 import { primarySelector } from './managed-labels.ts';
 import { copiedAnnotations, primaryWorkloadLabels } from './primary-metadata.ts';
 import { primarySchedulingSelectors } from './primary-selectors.ts';
+import { deploymentAccess, ownedWorkloadPatch } from './workload-patch.ts';
 import { primaryName } from '../api/names.ts';
-import { stableJson } from '../text/stable-json.ts';
 
 /** How the primary is derived from the target. */
 export interface PrimaryOptions {
@@ -90,48 +89,15 @@ export async function applyPrimaryDeployment(apps: AppsV1Api, target: V1Deployme
   const name = desired.metadata!.name!;
   const namespace = desired.metadata!.namespace!;
   const { outcome } = await createOrPatch<V1Deployment>(
-    {
-      read: () => apps.readNamespacedDeployment({ name, namespace }),
-      create: (body) => apps.createNamespacedDeployment({ namespace, body }),
-      patch: (body) => apps.patchNamespacedDeployment({ name, namespace, body }, mergePatchOptions()),
-    },
+    deploymentAccess(apps, name, namespace),
     desired,
     (current) => {
-      const labels = stringMapPatch(current.metadata?.labels, desired.metadata!.labels!);
-      const annotations = stringMapPatch(current.metadata?.annotations, desired.metadata!.annotations!);
-      const ownerReferences = withOwner(current.metadata, owner);
-      const templateChanged = !sameTemplate(current.spec?.template, desired.spec!.template);
+      const patch = ownedWorkloadPatch(current, desired, owner);
       const replicas = options.replicas !== undefined && current.spec?.replicas !== options.replicas ? options.replicas : undefined;
-      if (!labels && !annotations && !ownerReferences && !templateChanged && replicas === undefined) return undefined;
-      const spec: Record<string, unknown> = {};
-      // A merge patch merges maps: replacing the template means nulling what the old one had and the new lacks.
-      if (templateChanged) spec.template = replacingPatch(current.spec?.template, desired.spec!.template);
-      if (replicas !== undefined) spec.replicas = replicas;
-      return { metadata: { labels, annotations, ownerReferences }, spec };
+      if (replicas === undefined) return patch;
+      return { metadata: patch?.metadata ?? {}, spec: { ...patch?.spec, replicas } };
     },
     options.known,
   );
   return outcome;
-}
-
-/** Compares what Kanari wrote with what the server returns, ignoring the server's defaults on the way back. */
-export function sameTemplate(current: V1PodTemplateSpec | undefined, desired: V1PodTemplateSpec): boolean {
-  if (!current) return false;
-  return stableJson(projectOnto(current, desired)) === stableJson(desired);
-}
-
-/** The parts of `actual` that `shape` has, recursively (arrays compared by position). */
-function projectOnto(actual: unknown, shape: unknown): unknown {
-  if (Array.isArray(shape)) {
-    if (!Array.isArray(actual) || actual.length !== shape.length) return actual;
-    return shape.map((s, i) => projectOnto(actual[i], s));
-  }
-  if (shape === null || typeof shape !== 'object') return actual;
-  if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return actual;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(shape)) {
-    const value = (actual as Record<string, unknown>)[key];
-    if (value !== undefined) out[key] = projectOnto(value, (shape as Record<string, unknown>)[key]);
-  }
-  return out;
 }
