@@ -5,7 +5,8 @@ import { controllerReference, withOwner, type OwnerIdentity } from '../kube/owne
 import { replacingPatch } from '../kube/patch.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './managed-labels.ts';
 import { targetSelector } from './primary.ts';
-import { deploymentAccess, sameTemplate } from './workload-patch.ts';
+import { sameTemplate } from './workload-patch.ts';
+import { deploymentAccess } from './object-access.ts';
 
 /**
  * The baseline of a run with `analysis.baseline`: a fresh copy of the primary (its pod template, its

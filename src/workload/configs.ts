@@ -1,7 +1,8 @@
+import { configMapAccess, secretAccess } from './object-access.ts';
 import type { CoreV1Api, V1ConfigMap, V1ObjectMeta, V1Secret } from '@kubernetes/client-node';
 import { createOrPatch, type ApplyOutcome, type ObjectOps } from '../kube/create-or-patch.ts';
 import { withOwner, controllerReference, type OwnerIdentity } from '../kube/owner.ts';
-import { mergePatchOptions, stringMapPatch } from '../kube/patch.ts';
+import { stringMapPatch } from '../kube/patch.ts';
 import { primaryName } from '../api/names.ts';
 import { primaryCopyLabels } from './primary-metadata.ts';
 
@@ -48,11 +49,7 @@ export async function applyPrimaryConfigMap(core: CoreV1Api, source: V1ConfigMap
   const name = desired.metadata!.name!;
   const namespace = desired.metadata!.namespace!;
   return applyCopy(
-    {
-      read: () => core.readNamespacedConfigMap({ name, namespace }),
-      create: (body) => core.createNamespacedConfigMap({ namespace, body }),
-      patch: (body) => core.patchNamespacedConfigMap({ name, namespace, body }, mergePatchOptions()),
-    },
+    configMapAccess(core, name, namespace),
     desired,
     owner,
     ['data', 'binaryData'],
@@ -65,11 +62,7 @@ export async function applyPrimarySecret(core: CoreV1Api, source: V1Secret, owne
   const name = desired.metadata!.name!;
   const namespace = desired.metadata!.namespace!;
   return applyCopy(
-    {
-      read: () => core.readNamespacedSecret({ name, namespace }),
-      create: (body) => core.createNamespacedSecret({ namespace, body }),
-      patch: (body) => core.patchNamespacedSecret({ name, namespace, body }, mergePatchOptions()),
-    },
+    secretAccess(core, name, namespace),
     desired,
     owner,
     ['data'],

@@ -6,7 +6,8 @@ import { controllerReference, type OwnerIdentity } from '../kube/owner.ts';
 import { mergePatchOptions } from '../kube/patch.ts';
 import { copiedAnnotations, primaryWorkloadLabels } from './primary-metadata.ts';
 import { primaryPodTemplate, targetSelector, type PrimaryOptions } from './primary.ts';
-import { daemonSetAccess, ownedWorkloadPatch } from './workload-patch.ts';
+import { ownedWorkloadPatch } from './workload-patch.ts';
+import { daemonSetAccess } from './object-access.ts';
 import { primarySelector } from './managed-labels.ts';
 
 /**

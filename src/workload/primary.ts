@@ -5,7 +5,8 @@ import { renameConfigRefs } from './config-refs.ts';
 import { primarySelector } from './managed-labels.ts';
 import { copiedAnnotations, primaryWorkloadLabels } from './primary-metadata.ts';
 import { primarySchedulingSelectors } from './primary-selectors.ts';
-import { deploymentAccess, ownedWorkloadPatch } from './workload-patch.ts';
+import { ownedWorkloadPatch } from './workload-patch.ts';
+import { deploymentAccess } from './object-access.ts';
 import { primaryName } from '../api/names.ts';
 
 /** How the primary is derived from the target. */

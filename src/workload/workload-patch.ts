@@ -1,26 +1,7 @@
-import type { AppsV1Api, V1DaemonSet, V1Deployment, V1ObjectMeta, V1PodTemplateSpec } from '@kubernetes/client-node';
-import type { ObjectOps } from '../kube/create-or-patch.ts';
+import type { V1ObjectMeta, V1PodTemplateSpec } from '@kubernetes/client-node';
 import { withOwner, type OwnerIdentity } from '../kube/owner.ts';
-import { mergePatchOptions, replacingPatch, stringMapPatch } from '../kube/patch.ts';
+import { replacingPatch, stringMapPatch } from '../kube/patch.ts';
 import { stableJson } from '../text/stable-json.ts';
-
-/** The read, create and merge patch of one Deployment, as createOrPatch takes them. */
-export function deploymentAccess(apps: AppsV1Api, name: string, namespace: string): ObjectOps<V1Deployment> {
-  return {
-    read: () => apps.readNamespacedDeployment({ name, namespace }),
-    create: (body) => apps.createNamespacedDeployment({ namespace, body }),
-    patch: (body) => apps.patchNamespacedDeployment({ name, namespace, body }, mergePatchOptions()),
-  };
-}
-
-/** The read, create and merge patch of one DaemonSet, as createOrPatch takes them. */
-export function daemonSetAccess(apps: AppsV1Api, name: string, namespace: string): ObjectOps<V1DaemonSet> {
-  return {
-    read: () => apps.readNamespacedDaemonSet({ name, namespace }),
-    create: (body) => apps.createNamespacedDaemonSet({ namespace, body }),
-    patch: (body) => apps.patchNamespacedDaemonSet({ name, namespace, body }, mergePatchOptions()),
-  };
-}
 
 interface Workload {
   metadata?: V1ObjectMeta;
