@@ -7,8 +7,9 @@ import { decide } from '../../../src/engine/decide.ts';
 import { createPhaseMachine } from '../../../src/engine/machine.ts';
 import type { ComparisonObservation, ComparisonRequest, MetricObservation, Observation, RouteStatusObservation, Weights, WorkloadObservation } from '../../../src/engine/observation.ts';
 import { reconcileCanary, type ReconcileDeps } from '../../../src/engine/reconcile.ts';
-import { MINUTE, START, readyWorkload, unreadyWorkload, validator } from './world-fixtures.ts';
+import { MINUTE, START, readyWorkload, validator } from './world-fixtures.ts';
 import { WorldScheduler } from './world-scheduler.ts';
+import { playAction } from './world-actions.ts';
 
 /**
  * A cluster made of plain values for the engine: the World implements every port of src/engine/ports.ts
@@ -139,15 +140,15 @@ export class World {
         primary: this.primary === undefined ? undefined : { ...this.primary },
         ...(this.baseline === undefined ? {} : { baseline: { ...this.baseline } }),
       }),
-      ensurePrimary: async () => this.#act({ type: 'ensurePrimary' }),
-      scaleCanary: async (_canary, to) => this.#act({ type: 'scaleCanary', to }),
+      ensurePrimary: async () => playAction(this, { type: 'ensurePrimary' }),
+      scaleCanary: async (_canary, to) => playAction(this, { type: 'scaleCanary', to }),
       syncAutoscaler: async () => {},
-      promotePrimary: async () => this.#act({ type: 'promotePrimary' }),
-      ensureBaseline: async () => this.#act({ type: 'ensureBaseline' }),
-      removeBaseline: async () => this.#act({ type: 'removeBaseline' }),
-      finalize: async () => this.#act({ type: 'finalize' }),
-      ensureFinalizer: async () => this.#act({ type: 'ensureFinalizer' }),
-      releaseFinalizer: async () => this.#act({ type: 'releaseFinalizer' }),
+      promotePrimary: async () => playAction(this, { type: 'promotePrimary' }),
+      ensureBaseline: async () => playAction(this, { type: 'ensureBaseline' }),
+      removeBaseline: async () => playAction(this, { type: 'removeBaseline' }),
+      finalize: async () => playAction(this, { type: 'finalize' }),
+      ensureFinalizer: async () => playAction(this, { type: 'ensureFinalizer' }),
+      releaseFinalizer: async () => playAction(this, { type: 'releaseFinalizer' }),
     },
     router: {
       observe: async () => ({
@@ -160,9 +161,9 @@ export class World {
       }),
       ensureRoute: async () => {
         if (this.routeCurrent === false) this.routeCurrent = true;
-        this.#act({ type: 'ensureRoute' });
+        playAction(this, { type: 'ensureRoute' });
       },
-      removeRoute: async () => this.#act({ type: 'removeRoute' }),
+      removeRoute: async () => playAction(this, { type: 'removeRoute' }),
       setWeights: async (canary, weights) => {
         const status = canary.status ?? {};
         this.routeWrites.push({
@@ -170,9 +171,9 @@ export class World {
           mirrored: status.trafficMirrored === true,
           ...definedOnly({ cookie: status.sessionAffinityCookie, primaryCookie: status.primarySessionAffinityCookie, previousCookie: status.previousSessionAffinityCookie }),
         });
-        this.#act({ type: 'setWeights', weights });
+        playAction(this, { type: 'setWeights', weights });
       },
-      setRouteMatches: async (_canary, matches) => this.#act({ type: 'setRouteMatches', matches }),
+      setRouteMatches: async (_canary, matches) => playAction(this, { type: 'setRouteMatches', matches }),
     },
     metrics: {
       measure: async (_canary, metric) => this.metrics(metric.name, this),
@@ -360,65 +361,6 @@ export class World {
     return this.events.map((e) => e.message);
   }
 
-  #act(action: Action): void {
-    this.actionLog.push(action);
-    switch (action.type) {
-      case 'ensurePrimary':
-        if (this.primary === undefined) {
-          this.primary = readyWorkload();
-          this.primaryRevision = this.revision;
-        }
-        return;
-      case 'ensureRoute':
-        this.weights ??= { canary: 0, primary: 100 };
-        return;
-      case 'removeRoute':
-        this.weights = undefined;
-        this.matches = [];
-        return;
-      case 'ensureFinalizer':
-        this.finalizer = true;
-        return;
-      case 'releaseFinalizer':
-        this.finalizer = false;
-        return;
-      case 'scaleCanary':
-        if (action.to === 'zero') this.target = readyWorkload(0);
-        else if (this.target.desiredReplicas === 0 || !this.canaryReadyOnScaleUp) {
-          this.target = this.canaryReadyOnScaleUp ? readyWorkload(this.targetReplicasWanted) : unreadyWorkload(this.targetReplicasWanted);
-        }
-        return;
-      case 'setWeights':
-        if (this.weights?.canary !== action.weights.canary || this.weightHistory.length === 0) this.weightHistory.push(action.weights.canary);
-        if (this.weights?.baseline !== action.weights.baseline) this.baselineWeightHistory.push(action.weights.baseline);
-        this.weights = action.weights;
-        return;
-      case 'setRouteMatches':
-        this.matches = action.matches;
-        return;
-      case 'ensureBaseline':
-        // A copy of the primary at the canary's size; a resize of a ready one stays ready.
-        if (this.baseline === undefined) this.baseline = this.baselineReadyOnCreate ? readyWorkload(this.targetReplicasWanted) : unreadyWorkload(this.targetReplicasWanted);
-        return;
-      case 'removeBaseline':
-        this.baseline = undefined;
-        return;
-      case 'promotePrimary':
-        this.primaryRevision = this.revision;
-        this.primary = this.primaryReadyAfterPromotion ? readyWorkload() : unreadyWorkload();
-        return;
-      case 'finalize':
-        // Revert on deletion: the target takes its pods back, the primary goes, the finalizer with it.
-        this.target = readyWorkload(this.targetReplicasWanted);
-        this.primary = undefined;
-        this.primaryRevision = undefined;
-        this.finalizer = false;
-        this.finalized = true;
-        return;
-      case 'runHooks':
-        return;
-    }
-  }
 }
 
 /** One weight write as the router received it: the weights, and the mirroring and cookies of the decided status. */
