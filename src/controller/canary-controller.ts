@@ -132,6 +132,11 @@ export class CanaryController {
     return this.#queue.idle();
   }
 
+  /** Whether Canary `namespace/name` has a tick waiting or running; for tests. */
+  busy(namespace: string, name: string): boolean {
+    return this.#queue.busy(`${namespace}/${name}`);
+  }
+
   /** Waits for in-flight notifications and webhooks; for tests. */
   flushNotifications(): Promise<void> {
     return this.#parts.flushNotifications();

@@ -65,6 +65,10 @@ export class TickLine {
     return y.lane < x.lane || (y.lane === x.lane && y.order < x.order) ? b : a;
   }
 
+  has(key: string): boolean {
+    return this.lanes.some((lane) => lane.dueOf(key) !== undefined);
+  }
+
   clear(): void {
     for (const lane of this.lanes) while (lane.peek()) lane.delete(lane.peek()!.key);
   }

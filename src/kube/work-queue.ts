@@ -10,6 +10,8 @@ export interface WaitingLine<P> {
   take(): string | undefined;
   /** The sooner of two places (for a key asked for twice while it runs). */
   sooner(a: P, b: P): P;
+  /** Whether `key` waits in line. */
+  has(key: string): boolean;
   clear(): void;
 }
 
@@ -34,6 +36,10 @@ export class FifoLine implements WaitingLine<void> {
   }
 
   sooner(): void {}
+
+  has(key: string): boolean {
+    return this.#keys.has(key);
+  }
 
   clear(): void {
     this.#keys.clear();
@@ -74,6 +80,11 @@ export class KeyedWorkQueue<P = void> {
     }
     this.#line.add(key, place as P);
     this.#pump();
+  }
+
+  /** Whether `key` waits, runs, or is to run again. */
+  busy(key: string): boolean {
+    return this.#running.has(key) || this.#dirty.has(key) || this.#line.has(key);
   }
 
   /** Keys waiting or running. */

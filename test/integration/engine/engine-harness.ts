@@ -235,6 +235,10 @@ export class EngineHarness {
     const interval = await this.intervalOf(name);
     for (let i = 0; i < n; i++) {
       await this.settle();
+      // Counted from a moment with no tick of `name` waiting or running: a tick some watch event started
+      // earlier, ending after the clock moved, would otherwise pass for the interval's tick, and the
+      // next interval would pass while that one is still under way.
+      await eventually(`no tick of ${name} under way`, async () => !this.controller?.busy(NAMESPACE, name));
       const before = await this.ticks(name);
       this.clock.advance(interval);
       await eventually(`a tick of ${name} after the clock moved ${interval} ms`, async () => (await this.ticks(name)) > before || (await stop()), {

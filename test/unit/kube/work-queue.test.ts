@@ -7,6 +7,22 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 describe('keyed work queue', () => {
+  it('tells whether a key waits, runs, or is to run again', async () => {
+    const gates = [deferred(), deferred()];
+    let run = 0;
+    const queue = new KeyedWorkQueue({ concurrency: 1, handler: (key) => (key === 'a' ? gates[run++].promise : Promise.resolve()) });
+    queue.add('a');
+    queue.add('b');
+    expect([queue.busy('a'), queue.busy('b'), queue.busy('c')]).toEqual([true, true, false]);
+    queue.add('a'); // asked again while it runs
+    gates[0].resolve();
+    await new Promise((r) => setImmediate(r));
+    expect(queue.busy('a')).toBe(true);
+    gates[1].resolve();
+    await queue.idle();
+    expect([queue.busy('a'), queue.busy('b')]).toEqual([false, false]);
+  });
+
   it('never runs one key twice at once and coalesces a burst into one more run', async () => {
     const runs: string[] = [];
     let concurrent = 0;
