@@ -26,7 +26,8 @@ afterEach(async () => {
   await proxy.close();
 });
 
-test('a tick right after a step, its Canary cache one write behind, decides from the API server: the same weight, no other step', async () => {
+/** A release of podinfo through a controller whose watches pass the proxy, at its first step (20 %), nothing under way. */
+async function runToFirstStep(): Promise<void> {
   await world.createDeployment('podinfo', 'podinfo:6.0.0');
   await world.createCanary('podinfo', { analysis: quickAnalysis() });
   await world.startController({ kubeConfig: kubeConfigVia(world.sandbox.kubeConfig, proxy.url) });
@@ -36,6 +37,10 @@ test('a tick right after a step, its Canary cache one write behind, decides from
   await world.advanceUntil('podinfo', (s) => s.phase === 'Progressing' && s.canaryWeight === 20, 'weight 20');
   await world.settle();
   await world.controller?.idle();
+}
+
+test('a tick right after a step, its Canary cache one write behind, decides from the API server: the same weight, no other step', async () => {
+  await runToFirstStep();
   const next = ((await world.status('podinfo')).canaryWeight ?? 0) + 20;
 
   proxy.hold();
@@ -64,15 +69,7 @@ test('a tick right after a step, its Canary cache one write behind, decides from
 });
 
 test('a Canary cache several writes behind (its watch held through every step): the weights never go back', async () => {
-  await world.createDeployment('podinfo', 'podinfo:6.0.0');
-  await world.createCanary('podinfo', { analysis: quickAnalysis() });
-  await world.startController({ kubeConfig: kubeConfigVia(world.sandbox.kubeConfig, proxy.url) });
-  await world.waitForPhase('podinfo', 'Initialized');
-  world.traffic.set('podinfo', { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 });
-  await world.setImage('podinfo', 'podinfo:6.0.1');
-  await world.advanceUntil('podinfo', (s) => s.phase === 'Progressing' && s.canaryWeight === 20, 'weight 20');
-  await world.settle();
-  await world.controller?.idle();
+  await runToFirstStep();
 
   // From here the controller's cache keeps the Canary at weight 20 while the run goes on past it.
   proxy.hold();
