@@ -1,5 +1,5 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { LoopbackServer } from '../../helpers/loopback-server.ts';
 import type { CanaryController } from '../../../src/controller/canary-controller.ts';
 import { eventually } from '../../helpers/eventually.ts';
 import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
@@ -29,37 +29,33 @@ interface KillPoint {
  * controller does afterwards arrives. That gives a kill at an exact request, which SIGKILL cannot.
  */
 class SeverableLink {
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
+  readonly #server: LoopbackServer;
   readonly #upstream: URL;
   #point: KillPoint | undefined;
   #severed = false;
   #onSevered: () => void = () => {};
   readonly severed: Promise<void>;
-  url = '';
 
   constructor(upstream: string, point: KillPoint | undefined) {
     this.#upstream = new URL(upstream);
     this.#point = point;
     this.severed = new Promise((resolve) => (this.#onSevered = resolve));
-    this.#server = createServer((req, res) => this.#forward(req, res));
-    this.#server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
+    this.#server = new LoopbackServer((req, res) => this.#forward(req, res));
   }
 
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  get url(): string {
+    return this.#server.url;
+  }
+
+  listen(): Promise<void> {
+    return this.#server.listen();
   }
 
   /** The controller is dead from here on. */
   sever(): void {
     if (this.#severed) return;
     this.#severed = true;
-    for (const socket of this.#sockets) socket.destroy();
-    this.#server.close();
+    void this.#server.close();
     this.#onSevered();
   }
 

@@ -1,6 +1,6 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
+import { LoopbackServer } from '../../helpers/loopback-server.ts';
 
 /** The same kubeconfig, pointed at another server address. */
 export function kubeConfigVia(original: KubeConfig, server: string): KubeConfig {
@@ -18,18 +18,16 @@ export function kubeConfigVia(original: KubeConfig, server: string): KubeConfig 
  * happens for a moment after any write, made to last as long as a test needs.
  */
 export class WatchDelayProxy {
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
+  readonly #server: LoopbackServer;
   readonly #upstream: URL;
   readonly #resource: RegExp;
   #held: (() => void)[] | undefined;
-  url = '';
 
   /** `resource` matches the watch paths to hold, e.g. `/\/canaries\b/`. */
   constructor(upstream: string, resource: RegExp) {
     this.#upstream = new URL(upstream);
     this.#resource = resource;
-    this.#server = createServer((req, res) => {
+    this.#server = new LoopbackServer((req, res) => {
       const watched = /[?&]watch=(true|1)\b/.test(req.url ?? '') && this.#resource.test(req.url ?? '');
       const upstreamRequest = httpRequest(
         { host: this.#upstream.hostname, port: this.#upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: this.#upstream.host } },
@@ -47,15 +45,14 @@ export class WatchDelayProxy {
       res.on('close', () => upstreamRequest.destroy());
       req.pipe(upstreamRequest);
     });
-    this.#server.on('connection', (socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
   }
 
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  get url(): string {
+    return this.#server.url;
+  }
+
+  listen(): Promise<void> {
+    return this.#server.listen();
   }
 
   /** From now on, events of the held resource wait. */
@@ -72,7 +69,6 @@ export class WatchDelayProxy {
 
   async close(): Promise<void> {
     this.release();
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.#server.close();
   }
 }
