@@ -1,11 +1,9 @@
 import type { AppsV1Api, V1DaemonSet, V1PodTemplateSpec } from '@kubernetes/client-node';
-import { primaryName } from '../api/names.ts';
 import type { WorkloadObservation } from '../engine/observation.ts';
 import { createOrPatch, type ApplyOutcome } from '../kube/create-or-patch.ts';
-import { controllerReference, type OwnerIdentity } from '../kube/owner.ts';
+import type { OwnerIdentity } from '../kube/owner.ts';
 import { mergePatchOptions } from '../kube/patch.ts';
-import { copiedAnnotations, primaryWorkloadLabels } from './primary-metadata.ts';
-import { primaryPodTemplate, targetSelector, type PrimaryOptions } from './primary.ts';
+import { primaryPodTemplate, primaryWorkloadMetadata, targetSelector, type PrimaryOptions } from './primary.ts';
 import { ownedWorkloadPatch } from './workload-patch.ts';
 import { daemonSetAccess } from './object-access.ts';
 import { primarySelector } from './managed-labels.ts';
@@ -66,13 +64,7 @@ export function primaryDaemonSet(target: V1DaemonSet, owner: OwnerIdentity, opti
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: {
-      name: primaryName(target.metadata?.name ?? ''),
-      namespace: target.metadata?.namespace,
-      labels: primaryWorkloadLabels(target.metadata, selector, options.labelPrefixes ?? []),
-      annotations: copiedAnnotations(target.metadata?.annotations),
-      ownerReferences: [controllerReference(owner)],
-    },
+    metadata: primaryWorkloadMetadata(target.metadata, selector, owner, options),
     spec: {
       selector: { matchLabels: primarySelector(selector) },
       template: primaryPodTemplate({ ...target, kind: 'DaemonSet' }, options, daemonSetTemplate(target)),

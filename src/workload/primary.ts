@@ -55,19 +55,24 @@ export function primaryPodTemplate(target: TargetWorkloadLike, options: PrimaryO
   return template;
 }
 
+/** The metadata of a primary workload (Deployment or DaemonSet) `<target>-primary`, owned by the Canary. */
+export function primaryWorkloadMetadata(target: V1ObjectMeta | undefined, selector: Record<string, string>, owner: OwnerIdentity, options: PrimaryOptions): V1ObjectMeta {
+  return {
+    name: primaryName(target?.name ?? ''),
+    namespace: target?.namespace,
+    labels: primaryWorkloadLabels(target, selector, options.labelPrefixes ?? []),
+    annotations: copiedAnnotations(target?.annotations),
+    ownerReferences: [controllerReference(owner)],
+  };
+}
+
 /** The primary Deployment `<target>-primary` for a target, owned by the Canary. */
 export function primaryDeployment(target: V1Deployment, owner: OwnerIdentity, options: PrimaryOptions): V1Deployment {
   const selector = targetSelector(target);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: {
-      name: primaryName(target.metadata?.name ?? ''),
-      namespace: target.metadata?.namespace,
-      labels: primaryWorkloadLabels(target.metadata, selector, options.labelPrefixes ?? []),
-      annotations: copiedAnnotations(target.metadata?.annotations),
-      ownerReferences: [controllerReference(owner)],
-    },
+    metadata: primaryWorkloadMetadata(target.metadata, selector, owner, options),
     spec: {
       replicas: options.replicas ?? target.spec?.replicas ?? 1,
       selector: { matchLabels: primarySelector(selector) },
