@@ -1,6 +1,5 @@
+import { prometheusScraping } from '../../helpers/scraped-prometheus.ts';
 import type { CounterSeries } from '../../helpers/metrics-exporter.ts';
-import { startMetricsExporter, type MetricsExporter } from '../../helpers/metrics-exporter.ts';
-import { startPrometheus, waitForQuery, type RunningPrometheus } from '../../helpers/prometheus.ts';
 import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
 
 /**
@@ -15,19 +14,7 @@ const series = (deployment: string, success: number, failure: number): CounterSe
 const errorPercent = (deployment: string) =>
   `sum(rate(response_total{namespace="${NAMESPACE}", deployment="${deployment}", classification="failure"}[10s])) / sum(rate(response_total{namespace="${NAMESPACE}", deployment="${deployment}"}[10s])) * 100`;
 
-let exporter: MetricsExporter;
-let prometheus: RunningPrometheus;
-
-beforeAll(async () => {
-  exporter = await startMetricsExporter([...series('good', 399, 1), ...series('bad', 80, 20)], []);
-  prometheus = await startPrometheus([exporter.target]);
-  await waitForQuery(prometheus.url, 'count(count_over_time(response_total[10s]) >= 3)', (v) => v[0] > 0);
-});
-
-afterAll(async () => {
-  await prometheus?.close();
-  await exporter?.close();
-});
+const prometheus = prometheusScraping([...series('good', 399, 1), ...series('bad', 80, 20)], [], { query: 'count(count_over_time(response_total[10s]) >= 3)', accept: (v) => v[0] > 0 });
 
 describe("Flagger's inline metric query", () => {
   let world: EngineHarness;

@@ -1,6 +1,5 @@
+import { prometheusScraping } from '../../helpers/scraped-prometheus.ts';
 import type { CounterSeries, HistogramSeries } from '../../helpers/metrics-exporter.ts';
-import { startMetricsExporter, type MetricsExporter } from '../../helpers/metrics-exporter.ts';
-import { startPrometheus, waitForQuery, type RunningPrometheus } from '../../helpers/prometheus.ts';
 import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
 
 /**
@@ -24,20 +23,8 @@ const latency = (deployment: string): HistogramSeries => ({
   ],
 });
 
-let exporter: MetricsExporter;
-let prometheus: RunningPrometheus;
-
-beforeAll(async () => {
-  exporter = await startMetricsExporter([...responses('good', 399, 1), ...responses('bad', 80, 20)], [latency('good'), latency('bad')]);
-  prometheus = await startPrometheus([exporter.target]);
-  // irate and increase need two samples of every series.
-  await waitForQuery(prometheus.url, 'count(count_over_time(response_latency_ms_bucket[10s]) >= 3)', (v) => v[0] > 0);
-});
-
-afterAll(async () => {
-  await prometheus?.close();
-  await exporter?.close();
-});
+// irate and increase need two samples of every series.
+const prometheus = prometheusScraping([...responses('good', 399, 1), ...responses('bad', 80, 20)], [latency('good'), latency('bad')], { query: 'count(count_over_time(response_latency_ms_bucket[10s]) >= 3)', accept: (v) => v[0] > 0 });
 
 // Prometheus windows must cover a few 1 s scrapes.
 const builtins = [

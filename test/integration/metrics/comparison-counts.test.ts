@@ -1,3 +1,4 @@
+import { prometheusScraping } from '../../helpers/scraped-prometheus.ts';
 import { KubeConfig } from '@kubernetes/client-node';
 import { CANARY_API_VERSION, type Canary, type CanaryMetric } from '../../../src/api/canary.ts';
 import { CanaryMetrics } from '../../../src/controller/canary-metrics.ts';
@@ -6,8 +7,6 @@ import type { ComparisonObservation, ComparisonRequest } from '../../../src/engi
 import { staticSecretReader } from '../../../src/kube/secret-reader.ts';
 import type { MetricTemplateLike } from '../../../src/metrics/metric-template.ts';
 import type { CounterSeries, HistogramSeries } from '../../helpers/metrics-exporter.ts';
-import { startMetricsExporter, type MetricsExporter } from '../../helpers/metrics-exporter.ts';
-import { startPrometheus, waitForQuery, type RunningPrometheus } from '../../helpers/prometheus.ts';
 
 /**
  * Both sides of a comparison counted from a real Prometheus: Linkerd-style counters and latency
@@ -30,20 +29,8 @@ const histograms: HistogramSeries[] = [
   { name: 'response_latency_ms_bucket', labels: inbound('podinfo'), buckets: [[100, 70], [250, 95], [500, 100]] },
 ];
 
-let exporter: MetricsExporter;
-let prometheus: RunningPrometheus;
-
-beforeAll(async () => {
-  exporter = await startMetricsExporter(counters, histograms);
-  prometheus = await startPrometheus([exporter.target]);
-  // Twelve scrapes, so a ten-second interval has samples at both ends.
-  await waitForQuery(prometheus.url, 'count(count_over_time(response_total[30s]) >= 12)', (v) => v[0] >= 4);
-}, 60_000);
-
-afterAll(async () => {
-  await prometheus?.close();
-  await exporter?.close();
-});
+// Twelve scrapes, so a ten-second interval has samples at both ends.
+const prometheus = prometheusScraping(counters, histograms, { query: 'count(count_over_time(response_total[30s]) >= 12)', accept: (v) => v[0] >= 4 }, 60_000);
 
 const canary = (): Canary => ({
   apiVersion: CANARY_API_VERSION,

@@ -1,3 +1,4 @@
+import { prometheusScraping } from '../../helpers/scraped-prometheus.ts';
 import { createBuiltinMetrics, measureBuiltinMetric } from '../../../src/metrics/builtin-metrics.ts';
 import { createMetricsProvider } from '../../../src/metrics/factory.ts';
 import type { Mesh } from '../../../src/api/canary.ts';
@@ -7,26 +8,13 @@ import { PrometheusProvider } from '../../../src/metrics/prometheus.ts';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { kubeSecretReader, staticSecretReader } from '../../../src/kube/secret-reader.ts';
 import { startApiServer } from '../../../src/sandbox/apiserver/index.ts';
-import { startMetricsExporter, type MetricsExporter } from '../../helpers/metrics-exporter.ts';
-import { startAuthProxy, startPrometheus, waitForQuery, type RunningPrometheus } from '../../helpers/prometheus.ts';
+import { startAuthProxy } from '../../helpers/prometheus.ts';
 import { COUNTERS, EXPECTED, HISTOGRAMS, NAMESPACE } from './mesh-fixture.ts';
 
 // A real Prometheus scraping the fixture every second; one per file, shared by every test here.
-let exporter: MetricsExporter;
-let prometheus: RunningPrometheus;
+// irate and increase need two samples of every series; it is ready when the latency histogram has them.
+const prometheus = prometheusScraping(COUNTERS, HISTOGRAMS, { query: 'count(count_over_time(response_latency_ms_bucket[10s]) >= 3)', accept: (v) => v[0] > 0 }, 30_000);
 const WINDOW = 10_000;
-
-beforeAll(async () => {
-  exporter = await startMetricsExporter(COUNTERS, HISTOGRAMS);
-  prometheus = await startPrometheus([exporter.target]);
-  // irate and increase need two samples of every series; wait until the latency histogram has them.
-  await waitForQuery(prometheus.url, 'count(count_over_time(response_latency_ms_bucket[10s]) >= 3)', (v) => v[0] > 0);
-}, 30_000);
-
-afterAll(async () => {
-  await prometheus?.close();
-  await exporter?.close();
-});
 
 const canary = { namespace: NAMESPACE, name: 'podinfo' };
 
