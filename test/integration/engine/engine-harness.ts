@@ -367,16 +367,4 @@ export class EngineHarness {
 }
 
 /** The analysis most tests use: a tick a minute (of the fake clock), steps of 20 up to 60, two failed checks allowed. */
-export function quickAnalysis(overrides: Partial<CanarySpec['analysis']> = {}): CanarySpec['analysis'] {
-  return {
-    interval: '1m',
-    threshold: 2,
-    stepWeight: 20,
-    maxWeight: 60,
-    metrics: [
-      { name: 'request-success-rate', interval: '1m', thresholdRange: { min: 99 } },
-      { name: 'request-duration', interval: '1m', thresholdRange: { max: 500 } },
-    ],
-    ...overrides,
-  };
-}
+export { quickAnalysis } from '../../unit/engine/world-fixtures.ts';

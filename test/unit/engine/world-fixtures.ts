@@ -30,7 +30,7 @@ export function makeCanary(analysis: Partial<CanaryAnalysis> = {}, spec: Partial
  * The analysis the scenario tests share with the integration suites: a tick a minute, steps of 20 up to
  * 60, two failed checks allowed, the two built-in checks.
  */
-export function quickAnalysis(overrides: Partial<CanaryAnalysis> = {}): Partial<CanaryAnalysis> {
+export function quickAnalysis(overrides: Partial<CanaryAnalysis> = {}): CanaryAnalysis {
   return {
     interval: '1m',
     threshold: 2,
