@@ -20,6 +20,7 @@ import { smiCrds } from '../../../src/sandbox/smi-crds.ts';
 import { createControllerMetrics, type ControllerMetrics } from '../../../src/server/controller-metrics.ts';
 import { deploymentReadiness, observeDeployment } from '../../../src/workload/readiness.ts';
 import { eventually } from '../../helpers/eventually.ts';
+import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.ts';
 import { FakeClock } from '../../../src/time/clock.ts';
 import { startSandbox, type Sandbox } from '../../helpers/sandbox.ts';
 import { HistoryRecorder } from './history-recorder.ts';
@@ -54,6 +55,7 @@ export class EngineHarness {
   history!: HistoryRecorder;
   readonly logLines: string[] = [];
   controller?: CanaryController;
+  readonly #receivers: HttpReceiver[] = [];
   /** The running controller's Prometheus metrics (its reconcile count tells that ticks happen). */
   controllerMetrics?: ControllerMetrics;
   /** Counts ticks of controllers the harness did not start (see `countTicksOf`); replaces `controllerMetrics`. */
@@ -131,7 +133,16 @@ export class EngineHarness {
     this.controller = undefined;
   }
 
+  /** An HTTP receiver on loopback (a webhook, Slack) that stop() closes. */
+  async receiver(): Promise<HttpReceiver> {
+    const receiver = await startHttpReceiver();
+    this.#receivers.push(receiver);
+    return receiver;
+  }
+
   async stop(): Promise<void> {
+    // Receivers first: closing a hook that never answers ends the tick waiting on it, so the stop is quick.
+    await Promise.all(this.#receivers.splice(0).map((r) => r.close()));
     await this.stopController();
     await this.history.stop();
     await this.gatewayPlane?.stop();

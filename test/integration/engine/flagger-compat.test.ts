@@ -1,6 +1,5 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
-import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.ts';
 import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
 import { trafficSplitCount } from './flagger-targets.ts';
 
@@ -14,13 +13,11 @@ const HEALTHY = { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 } as con
  */
 describe('Flagger compatibility through the real controller', () => {
   let world: EngineHarness;
-  const receivers: HttpReceiver[] = [];
 
   beforeEach(async () => {
     world = await EngineHarness.start();
   });
   afterEach(async () => {
-    await Promise.all(receivers.splice(0).map((r) => r.close()));
     await world.stop();
   });
 
@@ -90,8 +87,7 @@ describe('Flagger compatibility through the real controller', () => {
   });
 
   test('provider kubernetes: a blue/green with no traffic API, the canary reached through its own Service by the hooks', async () => {
-    const hooks = await startHttpReceiver();
-    receivers.push(hooks);
+    const hooks = await world.receiver();
     await world.createDeployment('podinfo', 'podinfo:1');
     await world.createCanary('podinfo', {
       provider: 'kubernetes',
@@ -122,8 +118,7 @@ describe('Flagger compatibility through the real controller', () => {
   });
 
   test('the primary failing while promoted: all traffic stays on the canary, which keeps running; Failed with an Event and an alert', async () => {
-    const slack = await startHttpReceiver();
-    receivers.push(slack);
+    const slack = await world.receiver();
     await world.core.createNamespacedSecret({ namespace: NAMESPACE, body: { metadata: { name: 'slack' }, stringData: { address: `${slack.url}/services/T/B/x` } } });
     await world.custom.createNamespacedCustomObject({
       group: 'kanari.dev',

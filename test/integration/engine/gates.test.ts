@@ -3,7 +3,6 @@ import type { ManualRequestKind } from '../../../src/api/annotations.ts';
 import { requestAnnotation } from '../../../src/api/annotations.ts';
 import { mergePatchOptions } from '../../../src/kube/patch.ts';
 import { eventually } from '../../helpers/eventually.ts';
-import { startHttpReceiver, type HttpReceiver } from '../../helpers/http-receiver.ts';
 import { EngineHarness, NAMESPACE, quickAnalysis } from './engine-harness.ts';
 
 const HEALTHY = { kind: 'metrics', success: 995, failure: 1, p99Ms: 120 } as const;
@@ -17,22 +16,13 @@ const CLOSED = { status: 403, body: 'not approved yet' };
  */
 describe('canary engine: webhook gates and manual control through the real controller', () => {
   let world: EngineHarness;
-  const receivers: HttpReceiver[] = [];
 
   beforeEach(async () => {
     world = await EngineHarness.start();
   });
-  afterEach(async () => {
-    // Receivers first: closing a hook that never answers ends the tick waiting on it, so stop is quick.
-    await Promise.all(receivers.splice(0).map((r) => r.close()));
-    await world.stop();
-  });
+  afterEach(() => world.stop());
 
-  async function receiver(): Promise<HttpReceiver> {
-    const r = await startHttpReceiver();
-    receivers.push(r);
-    return r;
-  }
+  const receiver = () => world.receiver();
 
   /** A Deployment and Canary `name` with these hooks, initialized, then shipped a new revision. */
   function shipWith(name: string, webhooks: CanaryWebhook[], analysis = quickAnalysis({ webhooks })): Promise<void> {
