@@ -4,9 +4,10 @@
 // kubelet, the data plane and this bench share one process (one event loop), as in the playground.
 //
 // Run: node_modules/.bin/node bench/data-plane.bench.ts [--runs 200]
+import { createPodinfoBackends } from '../test/helpers/podinfo-backends.ts';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'node:http';
-import { ApiextensionsV1Api, AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { startApiServer } from '../src/sandbox/apiserver/index.ts';
 import { startSmiDataPlane } from '../src/sandbox/dataplane/smi-data-plane.ts';
 import { startSimulatedKubelet } from '../src/sandbox/kubelet/simulated-kubelet.ts';
@@ -21,24 +22,8 @@ const NS = 'default';
 const server = await startApiServer();
 const kc = server.kubeConfig;
 for (const crd of smiCrds()) await kc.makeApiClient(ApiextensionsV1Api).createCustomResourceDefinition({ body: crd as V1CustomResourceDefinition });
-const apps = kc.makeApiClient(AppsV1Api);
-const core = kc.makeApiClient(CoreV1Api);
 const custom = kc.makeApiClient(CustomObjectsApi);
-for (const [name, version] of [['podinfo-primary', 'v1'], ['podinfo-canary', 'v2']]) {
-  await apps.createNamespacedDeployment({
-    namespace: NS,
-    body: {
-      metadata: { name },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: { app: name } },
-        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'podinfo', image: 'podinfo', env: [{ name: 'VERSION', value: version }] }] } },
-      },
-    },
-  });
-  await core.createNamespacedService({ namespace: NS, body: { metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80 }] } } });
-}
-await core.createNamespacedService({ namespace: NS, body: { metadata: { name: 'podinfo' }, spec: { selector: { app: 'podinfo-primary' }, ports: [{ port: 80 }] } } });
+await createPodinfoBackends(kc, NS);
 const kubelet = await startSimulatedKubelet({ kubeConfig: kc, startupDelayMs: 0, seed: 1 });
 const dataPlane = await startSmiDataPlane({ kubeConfig: kc, endpoints: kubelet.endpoints, seed: 2 });
 const apex = await dataPlane.addApex(NS, 'podinfo');

@@ -1,6 +1,7 @@
+import { createPodinfoBackends } from '../../helpers/podinfo-backends.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { ApiextensionsV1Api, AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { kubeGet } from '../../../src/metrics/kube-get.ts';
 import { parseQuantity } from '../../../src/metrics/quantity.ts';
 import { TRAFFIC_METRICS_GROUP, TRAFFIC_METRICS_VERSION } from '../../../src/metrics/traffic-metrics-api.ts';
@@ -46,23 +47,7 @@ describe('SMI data plane', () => {
     const extensions = kc.makeApiClient(ApiextensionsV1Api);
     for (const crd of smiCrds()) await extensions.createCustomResourceDefinition({ body: crd as V1CustomResourceDefinition });
     custom = kc.makeApiClient(CustomObjectsApi);
-    const apps = kc.makeApiClient(AppsV1Api);
-    const core = kc.makeApiClient(CoreV1Api);
-    for (const [name, version] of [['podinfo-primary', 'v1'], ['podinfo-canary', 'v2']]) {
-      await apps.createNamespacedDeployment({
-        namespace: NS,
-        body: {
-          metadata: { name },
-          spec: {
-            replicas: 2,
-            selector: { matchLabels: { app: name } },
-            template: { metadata: { labels: { app: name } }, spec: { serviceAccountName: 'podinfo', containers: [{ name: 'podinfo', image: 'podinfo', env: [{ name: 'VERSION', value: version }, { name: 'LATENCY_MS', value: '20' }] }] } },
-          },
-        },
-      });
-      await core.createNamespacedService({ namespace: NS, body: { metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80 }] } } });
-    }
-    await core.createNamespacedService({ namespace: NS, body: { metadata: { name: 'podinfo' }, spec: { selector: { app: 'podinfo-primary' }, ports: [{ port: 80 }] } } });
+    await createPodinfoBackends(kc, NS, { pod: { serviceAccountName: 'podinfo' }, env: [{ name: 'LATENCY_MS', value: '20' }] });
     kubelet = await startSimulatedKubelet({ kubeConfig: kc, startupDelayMs: 20, seed: 2 });
     dataPlane = await startSmiDataPlane({ kubeConfig: kc, endpoints: kubelet.endpoints, seed: 3 });
     unmount = server.mountAggregatedApi(TRAFFIC_METRICS_GROUP, TRAFFIC_METRICS_VERSION, TRAFFIC_METRICS_RESOURCES, (req, res) => dataPlane.trafficMetricsHandler(req, res));

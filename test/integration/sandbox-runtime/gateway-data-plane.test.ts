@@ -1,5 +1,6 @@
+import { createPodinfoBackends } from '../../helpers/podinfo-backends.ts';
 import { request as httpRequest } from 'node:http';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import { startApiServer, type SandboxApiServer } from '../../../src/sandbox/apiserver/index.ts';
 import { SANDBOX_CONTROLLER, SANDBOX_GATEWAY_CLASS } from '../../../src/sandbox/dataplane/http-route-status.ts';
 import { startSmiDataPlane, type ApexProxy, type SmiDataPlane } from '../../../src/sandbox/dataplane/smi-data-plane.ts';
@@ -55,19 +56,7 @@ describe('the sandbox data plane routing by HTTPRoutes', () => {
     const kc = server.kubeConfig;
     await installCrds({ url: server.url, token: server.token, caData: kc.getCurrentCluster()?.caData }, gatewayApiCrds('v1.6.1') as never);
     custom = kc.makeApiClient(CustomObjectsApi);
-    const apps = kc.makeApiClient(AppsV1Api);
-    const core = kc.makeApiClient(CoreV1Api);
-    for (const [name, version] of [['podinfo-primary', 'v1'], ['podinfo-canary', 'v2']]) {
-      await apps.createNamespacedDeployment({
-        namespace: NS,
-        body: {
-          metadata: { name },
-          spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'podinfo', image: 'podinfo', env: [{ name: 'VERSION', value: version }] }] } } },
-        },
-      });
-      await core.createNamespacedService({ namespace: NS, body: { metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80 }] } } });
-    }
-    await core.createNamespacedService({ namespace: NS, body: { metadata: { name: 'podinfo' }, spec: { selector: { app: 'podinfo-primary' }, ports: [{ port: 80 }] } } });
+    await createPodinfoBackends(kc, NS);
     kubelet = await startSimulatedKubelet({ kubeConfig: kc, startupDelayMs: 20, seed: 2 });
     dataPlane = await startSmiDataPlane({ kubeConfig: kc, endpoints: kubelet.endpoints, seed: 3, gatewayApi: true, smi: false });
     apex = await dataPlane.addApex(NS, 'podinfo');
