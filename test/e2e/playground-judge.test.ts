@@ -29,8 +29,10 @@ describe('kanari playground: the judge against the threshold policy, end to end'
     expect(app(subtle, 'orders-thresholds')).toMatchObject({ phase: 'Succeeded', failedChecks: 0 });
     const judged = app(subtle, 'orders-judge');
     expect(judged).toMatchObject({ phase: 'Failed', failureReason: 'CanaryWorseThanPrimary', failedChecks: 0 });
-    // Rolled back at the first step: the canary never got more than 25 %.
-    expect(Math.max(...judged.weights)).toBe(25);
+    // Rolled back during the analysis, never promoted: usually at the first step (25 %); whether the
+    // evidence crosses its bar before the next gate opens is a race in real time, so on a busy machine
+    // it may be the second (50 %, the last step before promotion).
+    expect([25, 50]).toContain(Math.max(...judged.weights));
     expect(judged.weights.at(-1)).toBe(0);
 
     const rollback = subtle.slack.find((d) => slackHeadline(d.body) === 'Rolled back: orders-judge.default');
